@@ -1,0 +1,26 @@
+# Finds the five packages pathkernel is built on and exposes them as targets.
+# Every package comes from the distribution (see README); nothing is vendored.
+
+find_package(MPI REQUIRED COMPONENTS C CXX)
+
+find_package(PkgConfig REQUIRED)
+# PETSc's pkg-config file carries no MPI include path: MPI::MPI_C is linked
+# alongside it by the library target.
+pkg_check_modules(PETSc REQUIRED IMPORTED_TARGET PETSc)
+add_library(PkDeps::PETSc ALIAS PkgConfig::PETSc)
+
+# OpenBLAS directly (cblas.h and the optimised DGEMM); PETSc reaches the same
+# library through the libblas.so.3 alternative.
+pkg_check_modules(OpenBLAS REQUIRED IMPORTED_TARGET openblas)
+add_library(PkDeps::OpenBLAS ALIAS PkgConfig::OpenBLAS)
+
+set(HDF5_PREFER_PARALLEL ON)
+find_package(HDF5 REQUIRED COMPONENTS C)
+if(NOT HDF5_IS_PARALLEL)
+  message(FATAL_ERROR
+    "pathkernel needs a parallel (MPI) HDF5, but the HDF5 found is serial. "
+    "On Debian install libhdf5-openmpi-dev (and remove libhdf5-dev if it shadows it).")
+endif()
+
+find_package(Boost 1.74 REQUIRED COMPONENTS program_options)
+find_package(GTest REQUIRED)

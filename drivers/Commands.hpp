@@ -1,0 +1,6 @@
+#pragma once
+// The subcommands of the pathkernel program. Each returns the exit status.
+namespace pk::cli {
+int train(int argc, char** argv, int rank);
+int bench(int argc, char** argv, int rank);
+}  // namespace pk::cli

@@ -1,0 +1,24 @@
+// pathkernel train: 1. parse  2. validate  3. run  4. report (in the library).
+#include <iostream>
+
+#include "Commands.hpp"
+#include "core/Error.hpp"
+#include "train/Run.hpp"
+#include "train/Settings.hpp"
+
+namespace pk::cli {
+
+int train(int argc, char** argv, int rank) {
+  TrainSettings settings;
+  if (!parseTrainSettings(argc, argv, settings, rank == 0)) return 0;
+  const auto problems = validate(settings);
+  if (!problems.empty()) {
+    std::string message = "invalid settings:";
+    for (const auto& p : problems) message += "\n  " + p;
+    throw InputError(message);
+  }
+  runTraining(settings, MPI_COMM_WORLD, rank == 0 ? &std::cout : nullptr);
+  return 0;
+}
+
+}  // namespace pk::cli

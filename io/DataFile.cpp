@@ -1,0 +1,132 @@
+#include "io/DataFile.hpp"
+
+#include <algorithm>
+
+#include "core/Error.hpp"
+#include "core/Partition.hpp"
+#include "core/Sha256.hpp"
+#include "io/H5.hpp"
+
+namespace pk {
+
+namespace {
+
+struct SplitShape {
+  std::int64_t rows = 0;
+  std::int64_t inputs = 0;
+  std::int64_t targetCols = 1;
+  bool targetIsMatrix = false;
+  bool integerLabels = false;
+};
+
+SplitShape inspectSplit(hid_t file, const std::string& path, const std::string& split) {
+  const std::string xName = "/" + split + "/X";
+  const std::string yName = "/" + split + "/y";
+  PK_REQUIRE(h5::exists(file, xName), "'" + path + "' has no dataset " + xName);
+  PK_REQUIRE(h5::exists(file, yName), "'" + path + "' has no dataset " + yName);
+  const auto xShape = h5::shape(file, xName);
+  const auto yShape = h5::shape(file, yName);
+  PK_REQUIRE(xShape.size() == 2, xName + " in '" + path + "' must have rank 2 [N, D], but has rank " +
+                                     std::to_string(xShape.size()));
+  PK_REQUIRE(h5::elementKind(file, xName) == h5::Kind::Float, xName + " in '" + path + "' must be float64");
+  SplitShape s;
+  s.rows = static_cast<std::int64_t>(xShape[0]);
+  s.inputs = static_cast<std::int64_t>(xShape[1]);
+  PK_REQUIRE(s.rows > 0, xName + " in '" + path + "' has no rows (N = 0)");
+  PK_REQUIRE(s.inputs > 0, xName + " in '" + path + "' has no columns (D = 0)");
+  PK_REQUIRE(yShape.size() == 1 || yShape.size() == 2,
+             yName + " in '" + path + "' must have rank 1 [N] or 2 [N, C], but has rank " +
+                 std::to_string(yShape.size()));
+  PK_REQUIRE(static_cast<std::int64_t>(yShape[0]) == s.rows,
+             yName + " in '" + path + "' has " + std::to_string(yShape[0]) + " rows but " + xName + " has " +
+                 std::to_string(s.rows));
+  const auto kind = h5::elementKind(file, yName);
+  PK_REQUIRE(kind != h5::Kind::Other, yName + " in '" + path + "' must be float64 or int64");
+  s.integerLabels = kind == h5::Kind::Integer;
+  PK_REQUIRE(!(s.integerLabels && yShape.size() == 2),
+             yName + " in '" + path + "': integer labels must have rank 1 [N]");
+  s.targetIsMatrix = yShape.size() == 2;
+  s.targetCols = s.targetIsMatrix ? static_cast<std::int64_t>(yShape[1]) : 1;
+  PK_REQUIRE(s.targetCols > 0, yName + " in '" + path + "' has no columns");
+  return s;
+}
+
+DataBlock readSplit(hid_t file, const std::string& split, const SplitShape& s, MPI_Comm comm) {
+  const Partition part(comm, s.rows);
+  DataBlock block;
+  block.globalRows = s.rows;
+  block.firstRow = part.begin();
+  block.x = Matrix(part.localRows(), s.inputs);
+  block.x.values() = h5::readRows(file, "/" + split + "/X", part.begin(), part.localRows());
+  block.y = Matrix(part.localRows(), s.targetCols);
+  // Integer labels are read through HDF5's conversion to float64 (exact below 2^53).
+  block.y.values() = h5::readRows(file, "/" + split + "/y", part.begin(), part.localRows());
+  return block;
+}
+
+}  // namespace
+
+Dataset readDataFile(const std::string& path, MPI_Comm comm) {
+  h5::Id file = h5::openFile(path, comm);
+  const SplitShape train = inspectSplit(file, path, "train");
+  Dataset data;
+  data.origin = path;
+  data.inputs = train.inputs;
+  data.targetCols = train.targetCols;
+  data.targetIsMatrix = train.targetIsMatrix;
+  data.integerLabels = train.integerLabels;
+  data.train = readSplit(file, "train", train, comm);
+  const bool hasTestX = h5::exists(file, "/test/X");
+  const bool hasTestY = h5::exists(file, "/test/y");
+  PK_REQUIRE(hasTestX == hasTestY, "'" + path + "' has only one of /test/X and /test/y (need both or neither)");
+  if (hasTestX) {
+    const SplitShape test = inspectSplit(file, path, "test");
+    PK_REQUIRE(test.inputs == train.inputs, "/test/X in '" + path + "' has D = " + std::to_string(test.inputs) +
+                                                " but /train/X has D = " + std::to_string(train.inputs));
+    PK_REQUIRE(test.targetIsMatrix == train.targetIsMatrix && test.targetCols == train.targetCols &&
+                   test.integerLabels == train.integerLabels,
+               "/test/y in '" + path + "' does not have the type and shape of /train/y");
+    data.test = readSplit(file, "test", test, comm);
+  } else {
+    data.test.x = Matrix(0, train.inputs);
+    data.test.y = Matrix(0, train.targetCols);
+  }
+  return data;
+}
+
+std::string hashDataFile(const std::string& path, MPI_Comm comm) {
+  int rank = 0;
+  PK_MPI(MPI_Comm_rank(comm, &rank));
+  std::string digest(64, '0');
+  if (rank == 0) {
+    // A private serial handle: rank 0 streams the whole data set through the hash.
+    h5::Id file(PK_H5(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT)));
+    Sha256 sha;
+    for (const char* name : {"/train/X", "/train/y", "/test/X", "/test/y"}) {
+      if (!h5::exists(file, name)) continue;
+      const auto dims = h5::shape(file, name);
+      h5::Id dataset(PK_H5(H5Dopen2(file, name, H5P_DEFAULT)));
+      h5::Id space(PK_H5(H5Dget_space(dataset)));
+      const bool integer = h5::elementKind(file, name) == h5::Kind::Integer;
+      const hsize_t cols = dims.size() > 1 ? dims[1] : 1;
+      const hsize_t chunkRows = std::max<hsize_t>(1, (1u << 20) / cols);
+      std::vector<char> buffer;
+      for (hsize_t first = 0; first < dims[0]; first += chunkRows) {
+        std::vector<hsize_t> start(dims.size(), 0), count = dims;
+        start[0] = first;
+        count[0] = std::min(chunkRows, dims[0] - first);
+        PK_H5(H5Sselect_hyperslab(space, H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr));
+        h5::Id memSpace(PK_H5(H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr)));
+        buffer.resize(count[0] * cols * 8);
+        PK_H5(H5Dread(dataset, integer ? H5T_STD_I64LE : H5T_IEEE_F64LE, memSpace, space, H5P_DEFAULT,
+                      buffer.data()));
+        sha.update(buffer.data(), buffer.size());
+      }
+    }
+    digest = sha.hexDigest();
+  }
+  PK_MPI(MPI_Bcast(digest.data(), 64, MPI_CHAR, 0, comm));
+  return digest;
+}
+
+}  // namespace pk

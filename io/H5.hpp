@@ -1,0 +1,85 @@
+#pragma once
+// Owning wrappers for HDF5 handles and the few collective operations the
+// project needs: row-block reads and writes of distributed 1-3 dimensional
+// float64/int64 datasets, and attributes. Every function taking an H5Id of a
+// file opened with MPI-IO is collective unless it says otherwise.
+#include <hdf5.h>
+#include <mpi.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace pk::h5 {
+
+/// Move-only owner of an hid_t; closes it with the matching H5*close.
+class Id {
+public:
+  Id() = default;
+  explicit Id(hid_t id) : id_(id) {}
+  ~Id() { reset(); }
+  Id(Id&& other) noexcept : id_(other.id_) { other.id_ = H5I_INVALID_HID; }
+  Id& operator=(Id&& other) noexcept {
+    if (this != &other) {
+      reset();
+      id_ = other.id_;
+      other.id_ = H5I_INVALID_HID;
+    }
+    return *this;
+  }
+  Id(const Id&) = delete;
+  Id& operator=(const Id&) = delete;
+  hid_t get() const { return id_; }
+  operator hid_t() const { return id_; }  // NOLINT: handles are passed straight to the C API
+  void reset();
+
+private:
+  hid_t id_ = H5I_INVALID_HID;
+};
+
+/// Creates (truncating) a file for parallel writing on comm.
+Id createFile(const std::string& path, MPI_Comm comm);
+/// Opens an existing file read-only for parallel reading on comm.
+Id openFile(const std::string& path, MPI_Comm comm);
+
+bool exists(hid_t loc, const std::string& path);
+/// Creates every missing group of a slash-separated path.
+Id ensureGroup(hid_t loc, const std::string& path);
+
+/// Shape of a dataset (Not collective).
+std::vector<hsize_t> shape(hid_t loc, const std::string& path);
+enum class Kind { Float, Integer, Other };
+Kind elementKind(hid_t loc, const std::string& path);
+
+/// Writes a dataset whose first dimension is distributed: this rank writes
+/// rows [firstRow, firstRow + localRows) from row-major `data`. Collective.
+void writeRows(hid_t loc, const std::string& path, const std::vector<hsize_t>& globalShape,
+               std::int64_t firstRow, std::int64_t localRows, const double* data);
+void writeRows(hid_t loc, const std::string& path, const std::vector<hsize_t>& globalShape,
+               std::int64_t firstRow, std::int64_t localRows, const std::int64_t* data);
+
+/// Writes a dataset held identically on every rank (rank 0 writes). Collective.
+void writeReplicated(hid_t loc, const std::string& path, const std::vector<hsize_t>& shape, const double* data);
+void writeReplicated(hid_t loc, const std::string& path, const std::vector<hsize_t>& shape,
+                     const std::int64_t* data);
+
+/// Reads rows [firstRow, firstRow + rows) of a dataset as float64 (int64 data converts). Collective.
+std::vector<double> readRows(hid_t loc, const std::string& path, std::int64_t firstRow, std::int64_t rows);
+/// Reads rows of an int64 dataset. Collective.
+std::vector<std::int64_t> readRowsInt(hid_t loc, const std::string& path, std::int64_t firstRow,
+                                      std::int64_t rows);
+
+/// Attributes (collective on parallel files: every rank with the same value).
+void setAttribute(hid_t obj, const std::string& name, std::int64_t value);
+void setAttribute(hid_t obj, const std::string& name, double value);
+void setAttribute(hid_t obj, const std::string& name, const std::string& value);
+void setAttribute(hid_t obj, const std::string& name, const std::vector<std::int64_t>& value);
+void setFlagAttribute(hid_t obj, const std::string& name, bool value);  // int8 0/1
+
+bool hasAttribute(hid_t obj, const std::string& name);
+std::int64_t intAttribute(hid_t obj, const std::string& name);
+double doubleAttribute(hid_t obj, const std::string& name);
+std::string stringAttribute(hid_t obj, const std::string& name);
+std::vector<std::int64_t> intArrayAttribute(hid_t obj, const std::string& name);
+
+}  // namespace pk::h5

@@ -1,0 +1,218 @@
+#include "io/RunFile.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "core/Error.hpp"
+#include "pk/Version.hpp"
+
+namespace pk {
+
+namespace {
+
+std::vector<hsize_t> predictionShape(const Dataset& data, const Mlp& model, std::int64_t rows) {
+  const bool matrix = data.targetIsMatrix || model.outputs() > 1;
+  if (matrix) return {static_cast<hsize_t>(rows), static_cast<hsize_t>(model.outputs())};
+  return {static_cast<hsize_t>(rows)};
+}
+
+void writeConfig(hid_t file, const RunRecord& run) {
+  const TrainSettings& s = *run.settings;
+  h5::Id config = h5::ensureGroup(file, "/config");
+  h5::setAttribute(config, "data", s.data);
+  h5::setAttribute(config, "out", s.out);
+  h5::setAttribute(config, "hidden", parseHidden(s.hidden));
+  h5::setAttribute(config, "activation", s.activation);
+  h5::setAttribute(config, "param", s.param);
+  h5::setAttribute(config, "loss", s.loss);
+  h5::setAttribute(config, "lr", s.lr);
+  h5::setAttribute(config, "steps", s.steps);
+  h5::setAttribute(config, "batch_size", s.batchSize);
+  h5::setAttribute(config, "weight_decay", s.weightDecay);
+  h5::setAttribute(config, "seed", s.seed);
+  h5::setAttribute(config, "path_rule", s.pathRule);
+  h5::setFlagAttribute(config, "tangent_kernels", s.tangentKernels);
+  h5::setFlagAttribute(config, "kernel_coef", s.kernelCoef);
+  h5::setFlagAttribute(config, "skip_train_kernels", s.skipTrainKernels);
+  // The number of outputs actually used (softmax: resolved from the labels when 0).
+  h5::setAttribute(config, "classes", s.loss == "softmax" ? run.model->outputs() : s.classes);
+  h5::setAttribute(config, "outputs", run.model->outputs());
+  h5::setAttribute(config, "n_train", run.data->train.globalRows);
+  h5::setAttribute(config, "n_test", run.data->test.globalRows);
+  h5::setAttribute(config, "inputs", run.data->inputs);
+  h5::setAttribute(config, "data_seed", s.dataSeed);
+  h5::setAttribute(config, "checkpoint", s.checkpoint);
+  h5::setAttribute(config, "checkpoint_every", s.checkpointEvery);
+  h5::setAttribute(config, "restart", s.restart);
+  h5::setAttribute(config, "config", s.config);
+  h5::setAttribute(config, "progress_every", s.progressEvery);
+  if (!run.dataSha256.empty()) h5::setAttribute(config, "data_sha256", run.dataSha256);
+}
+
+void writeData(hid_t file, const Dataset& data) {
+  for (const auto* split : {&data.train, &data.test}) {
+    if (split->globalRows == 0) continue;
+    const std::string name = split == &data.train ? "train" : "test";
+    const auto rows = static_cast<hsize_t>(split->globalRows);
+    h5::writeRows(file, "/data/" + name + "/X", {rows, static_cast<hsize_t>(data.inputs)}, split->firstRow,
+                  split->x.rows(), split->x.data());
+    if (data.integerLabels) {
+      std::vector<std::int64_t> labels(split->y.values().begin(), split->y.values().end());
+      h5::writeRows(file, "/data/" + name + "/y", {rows}, split->firstRow, split->y.rows(), labels.data());
+    } else {
+      std::vector<hsize_t> shape{rows};
+      if (data.targetIsMatrix) shape.push_back(static_cast<hsize_t>(data.targetCols));
+      h5::writeRows(file, "/data/" + name + "/y", shape, split->firstRow, split->y.rows(), split->y.data());
+    }
+  }
+}
+
+void writeParameters(hid_t file, const std::string& group, const Mlp& model, const std::vector<double>& w) {
+  for (int k = 0; k < model.layers(); ++k) {
+    const std::string prefix = group + "/layer_" + std::to_string(k);
+    h5::writeReplicated(file, prefix + "/W", {static_cast<hsize_t>(model.width(k + 1)), static_cast<hsize_t>(model.width(k))},
+                        w.data() + model.weightOffset(k));
+    h5::writeReplicated(file, prefix + "/b", {static_cast<hsize_t>(model.width(k + 1))}, w.data() + model.biasOffset(k));
+  }
+}
+
+void writeKernel(hid_t file, const std::string& path, const DenseRows& m) {
+  std::vector<double> rows(static_cast<std::size_t>(m.localRows() * m.cols()));
+  m.copyLocalRowMajor(rows.data());
+  h5::writeRows(file, path, {static_cast<hsize_t>(m.rows()), static_cast<hsize_t>(m.cols())}, m.firstRow(),
+                m.localRows(), rows.data());
+}
+
+// [n, N] for one output, [n, N, C] interleaving the outputs' matrices otherwise.
+void writeContributions(hid_t file, const std::string& path, const std::vector<DenseRows>& perOutput) {
+  if (perOutput.size() == 1) return writeKernel(file, path, perOutput[0]);
+  const DenseRows& first = perOutput[0];
+  const auto outputs = static_cast<std::int64_t>(perOutput.size());
+  const std::int64_t n = first.localRows(), cols = first.cols();
+  std::vector<double> rows(static_cast<std::size_t>(n * cols * outputs));
+  for (std::int64_t c = 0; c < outputs; ++c) {
+    const auto a = perOutput[static_cast<std::size_t>(c)].local();
+    for (std::int64_t r = 0; r < n; ++r)
+      for (std::int64_t j = 0; j < cols; ++j) rows[(r * cols + j) * outputs + c] = a.data()[r + j * a.ld()];
+  }
+  h5::writeRows(file, path,
+                {static_cast<hsize_t>(first.rows()), static_cast<hsize_t>(cols), static_cast<hsize_t>(outputs)},
+                first.firstRow(), n, rows.data());
+}
+
+// a_i(x) = C(x, i) / K^p(x, x_i), NaN where K^p = 0.
+void writeCoefficients(hid_t file, const std::string& path, const DenseRows& contrib, const DenseRows& kernel) {
+  std::vector<double> c(static_cast<std::size_t>(contrib.localRows() * contrib.cols()));
+  std::vector<double> k(c.size());
+  contrib.copyLocalRowMajor(c.data());
+  kernel.copyLocalRowMajor(k.data());
+  for (std::size_t e = 0; e < c.size(); ++e) c[e] = k[e] != 0.0 ? c[e] / k[e] : std::nan("");
+  h5::writeRows(file, path, {static_cast<hsize_t>(contrib.rows()), static_cast<hsize_t>(contrib.cols())},
+                contrib.firstRow(), contrib.localRows(), c.data());
+}
+
+void writeQuerySet(hid_t file, const RunRecord& run, const QueryState& q) {
+  if (q.globalRows == 0) return;
+  const auto shape = predictionShape(*run.data, *run.model, q.globalRows);
+  const std::int64_t n = q.network.rows();
+  const std::string predict = "/predict/" + q.name;
+  h5::writeRows(file, predict + "/network", shape, q.firstRow, n, q.network.data());
+  h5::writeRows(file, predict + "/initial", shape, q.firstRow, n, q.initial.data());
+  h5::writeRows(file, predict + "/bias", shape, q.firstRow, n, bias(q).data());
+  h5::writeRows(file, predict + "/kernel_machine", shape, q.firstRow, n, kernelMachine(q).data());
+  if (!q.keepKernels) return;
+  writeKernel(file, "/kernel/path/" + q.name, q.path);
+  writeContributions(file, "/kernel/contrib/" + q.name, q.contrib);
+  if (!q.tangentInitial.empty()) {
+    writeKernel(file, "/kernel/tangent/initial/" + q.name, q.tangentInitial);
+    writeKernel(file, "/kernel/tangent/final/" + q.name, q.tangentFinal);
+  }
+  if (run.settings->kernelCoef && q.contrib.size() == 1)
+    writeCoefficients(file, "/kernel/coef/" + q.name, q.contrib[0], q.path);
+}
+
+void writeHistory(hid_t file, const RunRecord& run) {
+  const TrainState& st = run.trainer->state();
+  h5::writeReplicated(file, "/history/loss", {st.lossHistory.size()}, st.lossHistory.data());
+  h5::writeReplicated(file, "/history/lr", {st.lrHistory.size()}, st.lrHistory.data());
+  const std::int64_t width = run.trainer->batchWidth();
+  if (width > 0)
+    h5::writeReplicated(file, "/history/batches", {static_cast<hsize_t>(st.step), static_cast<hsize_t>(width)},
+                        st.batchHistory.data());
+}
+
+void writeSummary(hid_t file, const RunRecord& run) {
+  h5::Id summary = h5::ensureGroup(file, "/summary");
+  for (const QueryState* q : {&run.engine->train(), &run.engine->test()}) {
+    if (q->globalRows == 0) continue;
+    const ResidualSummary r = run.engine->summarize(*q);
+    h5::setAttribute(summary, "max_abs_residual_" + q->name, r.maxAbsResidual);
+    h5::setAttribute(summary, "rel_residual_" + q->name, r.relative());
+  }
+  h5::setAttribute(summary, "steps", run.trainer->state().step);
+  h5::setAttribute(summary, "wall_seconds", run.wallSeconds);
+}
+
+}  // namespace
+
+void requireWritableOutput(const std::string& path, MPI_Comm comm) {
+  int rank = 0;
+  PK_MPI(MPI_Comm_rank(comm, &rank));
+  int ok = 1;
+  if (rank == 0) {
+    const auto slash = path.rfind('/');
+    const std::string folder = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
+    ok = access(folder.c_str(), W_OK | X_OK) == 0 ? 1 : 0;
+  }
+  PK_MPI(MPI_Bcast(&ok, 1, MPI_INT, 0, comm));
+  PK_REQUIRE(ok == 1, "cannot write '" + path + "': its folder does not exist or is not writable");
+}
+
+void writeRunFile(const std::string& path, const RunRecord& run, MPI_Comm comm) {
+  const std::string partial = path + ".partial";
+  {
+    h5::Id file = h5::createFile(partial, comm);
+    int ranks = 1;
+    PK_MPI(MPI_Comm_size(comm, &ranks));
+    h5::setAttribute(file, "format", std::string(kRunFormat));
+    h5::setAttribute(file, "format_version", kRunFormatVersion);
+    h5::setAttribute(file, "version", std::string(kVersion));
+    h5::setAttribute(file, "ranks", static_cast<std::int64_t>(ranks));
+    h5::setAttribute(file, "complete", std::int64_t{0});
+    writeConfig(file, run);
+    if (run.data->origin.rfind("builtin:", 0) == 0) writeData(file, *run.data);
+    writeParameters(file, "/params/initial", *run.model, run.trainer->state().initialW);
+    writeParameters(file, "/params/final", *run.model, run.trainer->state().w);
+    writeHistory(file, run);
+    writeQuerySet(file, run, run.engine->train());
+    writeQuerySet(file, run, run.engine->test());
+    const Matrix& gamma = run.engine->gamma();
+    h5::writeRows(file, "/superposition/Gamma",
+                  {static_cast<hsize_t>(run.data->train.globalRows), static_cast<hsize_t>(gamma.cols())},
+                  run.data->train.firstRow, gamma.rows(), gamma.data());
+    writeSummary(file, run);
+    h5::setAttribute(file, "complete", std::int64_t{1});
+  }
+  PK_MPI(MPI_Barrier(comm));
+  int rank = 0;
+  PK_MPI(MPI_Comm_rank(comm, &rank));
+  int renamed = 1;
+  if (rank == 0) renamed = std::rename(partial.c_str(), path.c_str()) == 0 ? 1 : 0;
+  PK_MPI(MPI_Bcast(&renamed, 1, MPI_INT, 0, comm));
+  PK_REQUIRE(renamed == 1, "could not rename '" + partial + "' to '" + path + "'");
+}
+
+h5::Id openRunFile(const std::string& path, MPI_Comm comm) {
+  h5::Id file = h5::openFile(path, comm);
+  PK_REQUIRE(h5::hasAttribute(file, "format") && h5::stringAttribute(file, "format") == kRunFormat,
+             "'" + path + "' is not a pathkernel run file (no format = \"pathkernel-run\" attribute)");
+  const std::int64_t version = h5::intAttribute(file, "format_version");
+  PK_REQUIRE(version == kRunFormatVersion, "'" + path + "' has format_version " + std::to_string(version) +
+                                               "; this pathkernel reads version " +
+                                               std::to_string(kRunFormatVersion));
+  PK_REQUIRE(h5::intAttribute(file, "complete") == 1, "'" + path + "' is not complete (the run did not finish)");
+  return file;
+}
+
+}  // namespace pk

@@ -1,0 +1,41 @@
+#pragma once
+// The run file of SPEC section 4 (documented in docs/FORMAT.md): written once
+// at the end of a run, with parallel HDF5, to a temporary name that is renamed
+// when everything is written, so no partial file ever looks complete.
+#include <mpi.h>
+
+#include <string>
+
+#include "data/Dataset.hpp"
+#include "io/H5.hpp"
+#include "kernel/PathKernelEngine.hpp"
+#include "model/Mlp.hpp"
+#include "train/Settings.hpp"
+#include "train/Trainer.hpp"
+
+namespace pk {
+
+inline constexpr const char* kRunFormat = "pathkernel-run";
+inline constexpr std::int64_t kRunFormatVersion = 1;
+
+struct RunRecord {
+  const TrainSettings* settings = nullptr;
+  const Dataset* data = nullptr;
+  const Mlp* model = nullptr;
+  const Trainer* trainer = nullptr;
+  const PathKernelEngine* engine = nullptr;
+  std::string dataSha256;  // empty for built-in data
+  double wallSeconds = 0.0;
+};
+
+/// Collective. Writes `path` (through `path`.partial, renamed at the end).
+void writeRunFile(const std::string& path, const RunRecord& run, MPI_Comm comm);
+
+/// Collective. Opens a run file for reading; throws InputError unless it is a
+/// complete pathkernel run file of a format version this build reads.
+h5::Id openRunFile(const std::string& path, MPI_Comm comm);
+
+/// Collective. Throws InputError unless the folder of `path` exists and is writable.
+void requireWritableOutput(const std::string& path, MPI_Comm comm);
+
+}  // namespace pk

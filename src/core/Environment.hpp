@@ -1,0 +1,28 @@
+#pragma once
+// Starts and stops the world: MPI first, then PETSc; finalised in reverse.
+// The first object of every main. PETSc is initialised without command-line
+// arguments; PETSc options are handed over explicitly (petscOptions()).
+#include <string>
+
+namespace pk {
+
+class Environment {
+public:
+  Environment(int* argc, char*** argv);
+  ~Environment();
+  Environment(const Environment&) = delete;
+  Environment& operator=(const Environment&) = delete;
+
+  int rank() const { return rank_; }
+  int size() const { return size_; }
+
+private:
+  int rank_ = 0;
+  int size_ = 1;
+};
+
+/// Hands PETSc options ("-ksp_type cg -ksp_rtol 1e-10") to PETSc's database.
+/// Collective on MPI_COMM_WORLD.
+void insertPetscOptions(const std::string& options);
+
+}  // namespace pk

@@ -1,0 +1,48 @@
+#include "core/Partition.hpp"
+
+#include <petscis.h>
+
+#include <algorithm>
+
+#include "core/Error.hpp"
+
+namespace pk {
+
+Partition::Partition(MPI_Comm comm, std::int64_t globalRows) : comm_(comm) {
+  int size = 1;
+  PK_MPI(MPI_Comm_rank(comm, &rank_));
+  PK_MPI(MPI_Comm_size(comm, &size));
+  PetscLayout layout = nullptr;
+  PK_PETSC(PetscLayoutCreate(comm, &layout));
+  PK_PETSC(PetscLayoutSetSize(layout, static_cast<PetscInt>(globalRows)));
+  PK_PETSC(PetscLayoutSetBlockSize(layout, 1));
+  PK_PETSC(PetscLayoutSetUp(layout));
+  const PetscInt* ranges = nullptr;
+  PK_PETSC(PetscLayoutGetRanges(layout, &ranges));
+  offsets_.assign(ranges, ranges + size + 1);
+  PK_PETSC(PetscLayoutDestroy(&layout));
+}
+
+int Partition::owner(std::int64_t row) const {
+  const auto it = std::upper_bound(offsets_.begin(), offsets_.end(), row);
+  return static_cast<int>(it - offsets_.begin()) - 1;
+}
+
+std::vector<double> allgatherRows(const Partition& rows, const double* local, std::int64_t cols) {
+  const auto& off = rows.offsets();
+  const std::size_t ranks = off.size() - 1;
+  std::vector<int> counts(ranks), displs(ranks);
+  for (std::size_t r = 0; r < ranks; ++r) {
+    const std::int64_t count = (off[r + 1] - off[r]) * cols;
+    const std::int64_t displ = off[r] * cols;
+    PK_ASSERT(displ + count < (std::int64_t{1} << 31), "allgatherRows: block exceeds 2^31 doubles");
+    counts[r] = static_cast<int>(count);
+    displs[r] = static_cast<int>(displ);
+  }
+  std::vector<double> all(static_cast<std::size_t>(rows.globalRows() * cols));
+  PK_MPI(MPI_Allgatherv(local, static_cast<int>(rows.localRows() * cols), MPI_DOUBLE, all.data(),
+                        counts.data(), displs.data(), MPI_DOUBLE, rows.comm()));
+  return all;
+}
+
+}  // namespace pk

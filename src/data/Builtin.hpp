@@ -1,0 +1,25 @@
+#pragma once
+// Seeded synthetic data sets, identical on every rank and rank count.
+#include <cstdint>
+#include <string>
+
+#include "core/Partition.hpp"
+#include "data/Dataset.hpp"
+
+namespace pk {
+
+struct BuiltinSpec {
+  std::string name;  // regression | regression2 | moons | blobs
+  std::int64_t nTrain = 256;
+  std::int64_t nTest = 128;
+  std::int64_t inputs = 2;
+  std::uint64_t seed = 1;
+};
+
+/// Names of the built-in sets, for messages.
+const char* builtinNames();
+
+/// Generates the set and keeps this rank's rows of each split. Collective.
+Dataset makeBuiltin(const BuiltinSpec& spec, MPI_Comm comm);
+
+}  // namespace pk

@@ -1,0 +1,75 @@
+#include "kernel/DenseRows.hpp"
+
+#include <cstdio>
+#include <utility>
+
+#include "core/Error.hpp"
+
+namespace pk {
+
+DenseRows::DenseRows(MPI_Comm comm, std::int64_t rows, std::int64_t cols) : rows_(rows), cols_(cols) {
+  PK_PETSC(MatCreateDense(comm, PETSC_DECIDE, PETSC_DECIDE, static_cast<PetscInt>(rows),
+                          static_cast<PetscInt>(cols), nullptr, &mat_));
+  PetscInt begin = 0, end = 0;
+  PK_PETSC(MatGetOwnershipRange(mat_, &begin, &end));
+  firstRow_ = begin;
+  localRows_ = end - begin;
+  PK_PETSC(MatZeroEntries(mat_));
+  PK_PETSC(MatAssemblyBegin(mat_, MAT_FINAL_ASSEMBLY));
+  PK_PETSC(MatAssemblyEnd(mat_, MAT_FINAL_ASSEMBLY));
+}
+
+DenseRows::~DenseRows() {
+  if (mat_ && MatDestroy(&mat_) != 0) std::fprintf(stderr, "warning: MatDestroy failed\n");
+}
+
+DenseRows::DenseRows(DenseRows&& other) noexcept
+    : mat_(std::exchange(other.mat_, nullptr)),
+      rows_(other.rows_),
+      cols_(other.cols_),
+      firstRow_(other.firstRow_),
+      localRows_(other.localRows_) {}
+
+DenseRows& DenseRows::operator=(DenseRows&& other) noexcept {
+  if (this != &other) {
+    if (mat_) MatDestroy(&mat_);
+    mat_ = std::exchange(other.mat_, nullptr);
+    rows_ = other.rows_;
+    cols_ = other.cols_;
+    firstRow_ = other.firstRow_;
+    localRows_ = other.localRows_;
+  }
+  return *this;
+}
+
+DenseRows::Local::Local(Mat mat) : mat_(mat) {
+  PetscScalar* array = nullptr;
+  PK_PETSC(MatDenseGetArray(mat_, &array));
+  data_ = array;
+  PetscInt ld = 0;
+  PK_PETSC(MatDenseGetLDA(mat_, &ld));
+  ld_ = ld;
+}
+
+DenseRows::Local::~Local() {
+  PetscScalar* array = data_;
+  if (MatDenseRestoreArray(mat_, &array) != 0) std::fprintf(stderr, "warning: MatDenseRestoreArray failed\n");
+}
+
+void DenseRows::copyLocalRowMajor(double* out) const {
+  const auto a = local();
+  for (std::int64_t r = 0; r < localRows_; ++r)
+    for (std::int64_t j = 0; j < cols_; ++j) out[r * cols_ + j] = a.data()[r + j * a.ld()];
+}
+
+void DenseRows::setLocalRowMajor(const double* in) {
+  {
+    const auto a = local();
+    for (std::int64_t r = 0; r < localRows_; ++r)
+      for (std::int64_t j = 0; j < cols_; ++j) a.data()[r + j * a.ld()] = in[r * cols_ + j];
+  }
+  PK_PETSC(MatAssemblyBegin(mat_, MAT_FINAL_ASSEMBLY));
+  PK_PETSC(MatAssemblyEnd(mat_, MAT_FINAL_ASSEMBLY));
+}
+
+}  // namespace pk

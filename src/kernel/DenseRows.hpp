@@ -1,0 +1,55 @@
+#pragma once
+// A PETSc MATMPIDENSE matrix [rows, cols] owned by one object; each rank owns
+// the block of rows PETSc gives it (the same split as core/Partition).
+#include <petscmat.h>
+
+#include <cstdint>
+
+namespace pk {
+
+class DenseRows {
+public:
+  DenseRows() = default;
+  /// Collective: a zeroed matrix.
+  DenseRows(MPI_Comm comm, std::int64_t rows, std::int64_t cols);
+  ~DenseRows();
+  DenseRows(DenseRows&& other) noexcept;
+  DenseRows& operator=(DenseRows&& other) noexcept;
+  DenseRows(const DenseRows&) = delete;
+  DenseRows& operator=(const DenseRows&) = delete;
+
+  bool empty() const { return mat_ == nullptr; }
+  Mat mat() const { return mat_; }
+  std::int64_t rows() const { return rows_; }
+  std::int64_t cols() const { return cols_; }
+  std::int64_t firstRow() const { return firstRow_; }
+  std::int64_t localRows() const { return localRows_; }
+
+  /// Scoped access to the local rows: column-major, element (r, j) at a[r + j * ld].
+  class Local {
+  public:
+    explicit Local(Mat mat);
+    ~Local();
+    Local(const Local&) = delete;
+    Local& operator=(const Local&) = delete;
+    double* data() const { return data_; }
+    std::int64_t ld() const { return ld_; }
+
+  private:
+    Mat mat_;
+    double* data_ = nullptr;
+    std::int64_t ld_ = 0;
+  };
+  Local local() const { return Local(mat_); }
+
+  /// Copies the local rows into row-major form [localRows, cols].
+  void copyLocalRowMajor(double* out) const;
+  /// Overwrites the local rows from row-major [localRows, cols].
+  void setLocalRowMajor(const double* in);
+
+private:
+  Mat mat_ = nullptr;
+  std::int64_t rows_ = 0, cols_ = 0, firstRow_ = 0, localRows_ = 0;
+};
+
+}  // namespace pk

@@ -1,0 +1,60 @@
+#pragma once
+// The per-example quantities from which the structured tangent kernel is
+// built, for a block of examples at one parameter vector:
+//   h[k]     inputs of layer k                      [n, widths(k)]
+//   delta[k] df_c/dz_k for each output c            [n, C * widths(k+1)]  (k < L-1)
+//   u[k]     sum_c seed_c df_c/dz_k (training side)  [n, widths(k+1)]
+// Layer L-1's delta is the identity and is never stored.
+//
+// A FeatureView points into row-major storage with a leading dimension, so
+// the training side of all N examples can live in one gathered buffer.
+#include <cstdint>
+#include <vector>
+
+#include "core/Partition.hpp"
+#include "model/Mlp.hpp"
+
+namespace pk {
+
+struct Block {
+  const double* data = nullptr;
+  std::int64_t ld = 0;
+  const double* row(std::int64_t r) const { return data + r * ld; }
+};
+
+struct FeatureView {
+  std::int64_t rows = 0;
+  std::vector<Block> h, delta, u;  // u empty on the query side
+};
+
+/// Query-side features of n examples at one parameter vector (owns its storage).
+class QueryFeatures {
+public:
+  QueryFeatures(const Mlp& model, const double* w, const Matrix& x);
+  const Forward& forward() const { return fwd_; }
+  const std::vector<Matrix>& delta() const { return delta_; }
+  FeatureView view() const;
+
+private:
+  Forward fwd_;
+  std::vector<Matrix> delta_;
+};
+
+/// Builds a view over already computed forward/backward results.
+FeatureView viewOf(const Forward& fwd, const std::vector<Matrix>& delta, const std::vector<Matrix>* u);
+
+/// All N training examples' features, gathered from every rank's block in one
+/// MPI_Allgatherv: per rank N * (sum_k widths(k) + (C+1) sum_k widths(k+1)) doubles.
+class GatheredFeatures {
+public:
+  /// Collective. `u` may be null (then u is zero: tangent kernels only).
+  GatheredFeatures(const Mlp& model, const Partition& rows, const Forward& fwd, const std::vector<Matrix>& delta,
+                   const std::vector<Matrix>* u);
+  const FeatureView& view() const { return view_; }
+
+private:
+  std::vector<double> all_;
+  FeatureView view_;
+};
+
+}  // namespace pk

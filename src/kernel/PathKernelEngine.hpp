@@ -1,0 +1,111 @@
+#pragma once
+// Accumulates, during training, everything SPEC section 2 defines for every
+// query point (the training points and the test points): the path kernel,
+// every training example's contribution, the regulariser term, the initial
+// and final predictions, the first-layer superposition coefficients Gamma,
+// and optionally the tangent kernels at the first and last step.
+//
+// Each rank owns its block of training rows and of test rows, and the same
+// rows of every kernel matrix (PETSc MATMPIDENSE). Each step the training-side
+// features of all N examples are allgathered (see GatheredFeatures); per-rank
+// memory is O(rows_owned * N + N * sum_l H_l).
+//
+// All state is in plain members so it can be written and read back exactly.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/Partition.hpp"
+#include "data/Dataset.hpp"
+#include "kernel/DenseRows.hpp"
+#include "kernel/GaussLegendre.hpp"
+#include "model/Mlp.hpp"
+
+namespace pk {
+
+struct EngineOptions {
+  bool trainKernels = true;     // keep the train x train blocks (N^2 in total)
+  bool tangentKernels = false;  // K^g at w_0 and w_S
+  int gaussPoints = 0;          // 0 = left rule, q = gauss:q
+};
+
+/// One gradient step as the engine sees it.
+struct StepInput {
+  const double* w = nullptr;   // w_s
+  const double* dw = nullptr;  // w_{s+1} - w_s
+  double lr = 0.0;             // eps_s
+  double weightDecay = 0.0;    // lambda
+  const Forward* trainForward = nullptr;            // this rank's training rows at w_s
+  const std::vector<Matrix>* trainDelta = nullptr;  // their output signals
+  const std::vector<Matrix>* trainU = nullptr;      // loss signals seeded with l'_i / |B_s| (0 outside B_s)
+};
+
+/// Accumulated results for one set of query points.
+struct QueryState {
+  std::string name;  // "train" or "test"
+  std::int64_t globalRows = 0;
+  std::int64_t firstRow = 0;
+  bool keepKernels = true;
+  DenseRows path;                  // K^p [n, N]
+  std::vector<DenseRows> contrib;  // C(x, i) per output: C x [n, N]
+  DenseRows tangentInitial, tangentFinal;
+  Matrix initial;     // f_0 [n_local, C]
+  Matrix network;     // f_S [n_local, C]
+  Matrix regulariser; // R [n_local, C]
+  Matrix contribSum;  // sum_i C(x, i) [n_local, C]
+};
+
+struct ResidualSummary {
+  double maxAbsResidual = 0.0;  // max |f_S - y_KM| over points and outputs
+  double maxAbsChange = 0.0;    // max |f_S - f_0|
+  double relative() const { return maxAbsChange > 0 ? maxAbsResidual / maxAbsChange : maxAbsResidual; }
+};
+
+class PathKernelEngine {
+public:
+  /// Collective: allocates the distributed kernel matrices.
+  PathKernelEngine(const Mlp& model, const Dataset& data, EngineOptions options, MPI_Comm comm);
+
+  /// Collective. Initial predictions (and the initial tangent kernel) at w_0.
+  void begin(const double* w0);
+  /// Collective. Adds step s's terms.
+  void step(const StepInput& in);
+  /// Collective. Final predictions (and the final tangent kernel) at w_S.
+  void finish(const double* wS);
+
+  const QueryState& train() const { return train_; }
+  const QueryState& test() const { return test_; }
+  QueryState& train() { return train_; }
+  QueryState& test() { return test_; }
+  const Matrix& gamma() const { return gamma_; }  // [n_local_train, H_1]
+  Matrix& gamma() { return gamma_; }
+  const EngineOptions& options() const { return options_; }
+  /// Flops of the structured kernel accumulation so far (this rank).
+  double flops() const { return flops_; }
+
+  /// Collective: residual of the kernel machine on one query set.
+  ResidualSummary summarize(const QueryState& q) const;
+
+private:
+  void accumulate(QueryState& q, const Forward& fwd, const std::vector<Matrix>& delta,
+                  const class GatheredFeatures& train, const double* w, double alpha, double weightDecay);
+  void tangentKernel(QueryState& q, DenseRows& target, const double* w, const GatheredFeatures& train,
+                     const Forward* trainForward, const std::vector<Matrix>* trainDelta);
+
+  const Mlp& model_;
+  const Dataset& data_;
+  EngineOptions options_;
+  MPI_Comm comm_;
+  Partition trainRows_;
+  Quadrature rule_;
+  QueryState train_, test_;
+  Matrix gamma_;
+  double flops_ = 0.0;
+};
+
+/// y_KM = f_0 + R + sum_i C(x, i) for this rank's rows.
+Matrix kernelMachine(const QueryState& q);
+/// b(x) = f_0 + R.
+Matrix bias(const QueryState& q);
+
+}  // namespace pk

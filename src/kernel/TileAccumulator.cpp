@@ -1,0 +1,114 @@
+#include "kernel/TileAccumulator.hpp"
+
+#include <algorithm>
+#include <memory>
+
+#include "core/Blas.hpp"
+#include "core/Error.hpp"
+
+namespace pk {
+
+namespace {
+// 128 x 256 doubles = 256 KB per tile buffer: the working set of a layer stays in L2.
+constexpr std::int64_t kRowTile = 128;
+constexpr std::int64_t kColTile = 256;
+}  // namespace
+
+double accumulateTiles(const Mlp& model, const FeatureView& query, const FeatureView& train, double alpha,
+                       const TileTargets& targets) {
+  const std::int64_t nq = query.rows;
+  const std::int64_t nt = train.rows;
+  const std::int64_t outputs = model.outputs();
+  const int layers = model.layers();
+  const bool wantKernel = targets.kernel != nullptr;
+  const bool wantContrib = targets.contrib != nullptr || targets.contribSum != nullptr;
+  PK_ASSERT(!wantContrib || !train.u.empty(), "accumulateTiles: contributions need the u features");
+  if (nq == 0 || nt == 0 || (!wantKernel && !wantContrib)) return 0.0;
+
+  const std::size_t tileSize = static_cast<std::size_t>(kRowTile * kColTile);
+  std::vector<double> factor(tileSize), product(tileSize), kernelAcc(tileSize);
+  std::vector<std::vector<double>> contribAcc(wantContrib ? static_cast<std::size_t>(outputs) : 0,
+                                              std::vector<double>(tileSize));
+
+  std::unique_ptr<DenseRows::Local> kernelLocal;
+  if (wantKernel) kernelLocal = std::make_unique<DenseRows::Local>(targets.kernel->mat());
+  std::vector<std::unique_ptr<DenseRows::Local>> contribLocal;
+  if (targets.contrib)
+    for (auto& m : *targets.contrib) contribLocal.push_back(std::make_unique<DenseRows::Local>(m.mat()));
+
+  double flops = 0.0;
+  for (std::int64_t r0 = 0; r0 < nq; r0 += kRowTile) {
+    const std::int64_t nr = std::min(kRowTile, nq - r0);
+    for (std::int64_t j0 = 0; j0 < nt; j0 += kColTile) {
+      const std::int64_t nj = std::min(kColTile, nt - j0);
+      const std::int64_t cells = nr * nj;  // tiles are column-major [nr, nj], ld = nr
+      std::fill_n(kernelAcc.begin(), cells, 0.0);
+      for (auto& acc : contribAcc) std::fill_n(acc.begin(), cells, 0.0);
+
+      for (int k = 0; k < layers; ++k) {
+        const std::int64_t in = model.width(k);
+        const std::int64_t out = model.width(k + 1);
+        const double s2 = model.scale(k) * model.scale(k);
+        // factor' = s_k^2 h_k(x_i).h_k(x) (the +1 is added in the fused loops below)
+        blas::gemmNT(nj, nr, in, s2, train.h[k].row(j0), train.h[k].ld, query.h[k].row(r0), query.h[k].ld, 0.0,
+                     factor.data(), nr);
+        flops += 2.0 * static_cast<double>(cells * in);
+        const bool lastLayer = k + 1 == layers;
+        if (lastLayer) {
+          // df_c/dz_{L-1} is the identity: the output trace is C, the contribution is u_L(x_i)_c.
+          if (wantKernel) {
+            const double c = static_cast<double>(outputs);
+            for (std::int64_t e = 0; e < cells; ++e) kernelAcc[e] += c * (factor[e] + 1.0);
+          }
+          for (std::int64_t o = 0; wantContrib && o < outputs; ++o) {
+            auto& acc = contribAcc[static_cast<std::size_t>(o)];
+            for (std::int64_t j = 0; j < nj; ++j) {
+              const double u = train.u[k].row(j0 + j)[o];
+              for (std::int64_t r = 0; r < nr; ++r) acc[j * nr + r] += u * (factor[j * nr + r] + 1.0);
+            }
+          }
+          continue;
+        }
+        if (wantKernel) {
+          blas::gemmNT(nj, nr, outputs * out, 1.0, train.delta[k].row(j0), train.delta[k].ld,
+                       query.delta[k].row(r0), query.delta[k].ld, 0.0, product.data(), nr);
+          flops += 2.0 * static_cast<double>(cells * outputs * out);
+          for (std::int64_t e = 0; e < cells; ++e) kernelAcc[e] += product[e] * (factor[e] + 1.0);
+        }
+        for (std::int64_t o = 0; wantContrib && o < outputs; ++o) {
+          blas::gemmNT(nj, nr, out, 1.0, train.u[k].row(j0), train.u[k].ld, query.delta[k].row(r0) + o * out,
+                       query.delta[k].ld, 0.0, product.data(), nr);
+          flops += 2.0 * static_cast<double>(cells * out);
+          auto& acc = contribAcc[static_cast<std::size_t>(o)];
+          for (std::int64_t e = 0; e < cells; ++e) acc[e] += product[e] * (factor[e] + 1.0);
+        }
+      }
+
+      if (wantKernel) {
+        double* a = kernelLocal->data();
+        const std::int64_t ld = kernelLocal->ld();
+        for (std::int64_t j = 0; j < nj; ++j)
+          for (std::int64_t r = 0; r < nr; ++r) a[(r0 + r) + (j0 + j) * ld] += alpha * kernelAcc[j * nr + r];
+      }
+      for (std::int64_t o = 0; wantContrib && o < outputs; ++o) {
+        const auto& acc = contribAcc[static_cast<std::size_t>(o)];
+        if (!contribLocal.empty()) {
+          double* a = contribLocal[static_cast<std::size_t>(o)]->data();
+          const std::int64_t ld = contribLocal[static_cast<std::size_t>(o)]->ld();
+          for (std::int64_t j = 0; j < nj; ++j)
+            for (std::int64_t r = 0; r < nr; ++r) a[(r0 + r) + (j0 + j) * ld] -= alpha * acc[j * nr + r];
+        }
+        if (targets.contribSum) {
+          for (std::int64_t r = 0; r < nr; ++r) {
+            double sum = 0.0;
+            for (std::int64_t j = 0; j < nj; ++j) sum += acc[j * nr + r];
+            (*targets.contribSum)(r0 + r, o) -= alpha * sum;
+          }
+        }
+      }
+    }
+  }
+  return flops;
+}
+
+}  // namespace pk

@@ -1,0 +1,31 @@
+#pragma once
+// The structured tangent kernel, accumulated tile by tile. For a block of
+// query rows and all N training columns it adds, per layer k with
+// factor_k = s_k^2 h_k(x).h_k(x_i) + 1:
+//   kernel     += alpha * sum_k [sum_c df_c/dz_k(x) . df_c/dz_k(x_i)] factor_k   (trace over outputs)
+//   contrib_c  -= alpha * sum_k [df_c/dz_k(x) . u_k(x_i)] factor_k               (u carries l'_i / |B|)
+//   contribSum -= the row sums of the contrib increments
+// Every Gram product is one DGEMM on a tile that stays in cache; the Hadamard
+// products and accumulation are fused so each stored matrix is touched once
+// per call. No per-example parameter gradient is ever formed.
+#include <cstdint>
+#include <vector>
+
+#include "kernel/DenseRows.hpp"
+#include "kernel/Features.hpp"
+#include "model/Mlp.hpp"
+
+namespace pk {
+
+struct TileTargets {
+  DenseRows* kernel = nullptr;               // [n, N], or null
+  std::vector<DenseRows>* contrib = nullptr;  // C matrices [n, N], or null
+  Matrix* contribSum = nullptr;              // [n, C], or null (requires the u features)
+};
+
+/// Not collective: works on this rank's query rows. Returns the flops of the
+/// structured method (GEMMs only) for benchmarks.
+double accumulateTiles(const Mlp& model, const FeatureView& query, const FeatureView& train, double alpha,
+                       const TileTargets& targets);
+
+}  // namespace pk

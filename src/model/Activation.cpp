@@ -1,0 +1,88 @@
+#include "model/Activation.hpp"
+
+#include <cmath>
+
+#include "core/Error.hpp"
+#include "model/Numerics.hpp"
+
+namespace pk {
+
+namespace {
+// GELU in its tanh form: 0.5 z (1 + tanh(k (z + 0.044715 z^3))), k = sqrt(2/pi).
+constexpr double kGeluScale = 0.7978845608028654;
+constexpr double kGeluCubic = 0.044715;
+
+}  // namespace
+
+Activation parseActivation(const std::string& name) {
+  if (name == "tanh") return Activation::Tanh;
+  if (name == "relu") return Activation::Relu;
+  if (name == "softplus") return Activation::Softplus;
+  if (name == "gelu") return Activation::Gelu;
+  if (name == "identity") return Activation::Identity;
+  throw InputError("unknown activation '" + name + "' (allowed: tanh, relu, softplus, gelu, identity)");
+}
+
+std::string toString(Activation a) {
+  switch (a) {
+    case Activation::Tanh: return "tanh";
+    case Activation::Relu: return "relu";
+    case Activation::Softplus: return "softplus";
+    case Activation::Gelu: return "gelu";
+    case Activation::Identity: return "identity";
+  }
+  return "?";
+}
+
+void activate(Activation a, const double* z, double* out, long n) {
+  switch (a) {
+    case Activation::Tanh:
+      for (long k = 0; k < n; ++k) out[k] = std::tanh(z[k]);
+      return;
+    case Activation::Relu:
+      for (long k = 0; k < n; ++k) out[k] = z[k] > 0 ? z[k] : 0.0;
+      return;
+    case Activation::Softplus:
+      for (long k = 0; k < n; ++k) out[k] = softplus(z[k]);
+      return;
+    case Activation::Gelu:
+      for (long k = 0; k < n; ++k) {
+        const double x = z[k];
+        out[k] = 0.5 * x * (1.0 + std::tanh(kGeluScale * (x + kGeluCubic * x * x * x)));
+      }
+      return;
+    case Activation::Identity:
+      for (long k = 0; k < n; ++k) out[k] = z[k];
+      return;
+  }
+}
+
+void activateDerivative(Activation a, const double* z, double* out, long n) {
+  switch (a) {
+    case Activation::Tanh:
+      for (long k = 0; k < n; ++k) {
+        const double t = std::tanh(z[k]);
+        out[k] = 1.0 - t * t;
+      }
+      return;
+    case Activation::Relu:
+      for (long k = 0; k < n; ++k) out[k] = z[k] > 0 ? 1.0 : 0.0;
+      return;
+    case Activation::Softplus:
+      for (long k = 0; k < n; ++k) out[k] = sigmoid(z[k]);
+      return;
+    case Activation::Gelu:
+      for (long k = 0; k < n; ++k) {
+        const double x = z[k];
+        const double t = std::tanh(kGeluScale * (x + kGeluCubic * x * x * x));
+        const double dInner = kGeluScale * (1.0 + 3.0 * kGeluCubic * x * x);
+        out[k] = 0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * dInner;
+      }
+      return;
+    case Activation::Identity:
+      for (long k = 0; k < n; ++k) out[k] = 1.0;
+      return;
+  }
+}
+
+}  // namespace pk

@@ -1,0 +1,143 @@
+#include "train/Run.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <iomanip>
+#include <sstream>
+
+#include "core/Error.hpp"
+#include "data/Builtin.hpp"
+#include "data/Validate.hpp"
+#include "io/DataFile.hpp"
+#include "io/RunFile.hpp"
+#include "train/Trainer.hpp"
+
+namespace pk {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+std::string formatDuration(double seconds) {
+  const auto total = static_cast<long>(std::llround(seconds));
+  std::ostringstream os;
+  os << std::setfill('0') << std::setw(2) << total / 3600 << ":" << std::setw(2) << (total / 60) % 60 << ":"
+     << std::setw(2) << total % 60;
+  return os.str();
+}
+
+void printSettings(std::ostream& log, const TrainSettings& s, const Dataset& data, const Mlp& model, int ranks) {
+  log << "pathkernel train: " << data.origin << "  N = " << data.train.globalRows
+      << ", M = " << data.test.globalRows << ", D = " << data.inputs << ", C = " << model.outputs() << ", "
+      << ranks << (ranks == 1 ? " rank\n" : " ranks\n");
+  log << "  model   hidden " << s.hidden << ", " << s.activation << ", " << s.param << ", "
+      << model.parameterCount() << " parameters\n";
+  log << "  train   loss " << s.loss << ", lr " << s.lr << ", steps " << s.steps << ", batch "
+      << (s.batchSize == 0 ? std::string("full") : std::to_string(s.batchSize)) << ", weight decay "
+      << s.weightDecay << ", seed " << s.seed << "\n";
+  log << "  kernel  path rule " << s.pathRule << (s.tangentKernels ? ", tangent kernels" : "")
+      << (s.skipTrainKernels ? ", no train x train blocks" : "") << "\n";
+  log << "  output  " << s.out << "\n";
+}
+
+}  // namespace
+
+Dataset loadData(const TrainSettings& s, MPI_Comm comm) {
+  const std::string prefix = "builtin:";
+  if (s.data.rfind(prefix, 0) == 0) {
+    BuiltinSpec spec;
+    spec.name = s.data.substr(prefix.size());
+    spec.nTrain = s.nTrain;
+    spec.nTest = s.nTest;
+    spec.inputs = s.inputs;
+    spec.seed = static_cast<std::uint64_t>(s.dataSeed);
+    return makeBuiltin(spec, comm);
+  }
+  return readDataFile(s.data, comm);
+}
+
+RunReport runTraining(const TrainSettings& s, MPI_Comm comm, std::ostream* log) {
+  const auto start = Clock::now();
+  int ranks = 1;
+  PK_MPI(MPI_Comm_size(comm, &ranks));
+  requireWritableOutput(s.out, comm);
+
+  const Dataset data = loadData(s, comm);
+  const Loss loss = parseLoss(s.loss);
+  Architecture arch;
+  arch.inputs = data.inputs;
+  arch.hidden = parseHidden(s.hidden);
+  arch.outputs = checkDataAndCountOutputs(data, loss, s.classes, comm);
+  arch.activation = parseActivation(s.activation);
+  arch.parameterization = parseParameterization(s.param);
+  const Mlp model(arch);
+  const std::string sha = data.origin.rfind("builtin:", 0) == 0 ? "" : hashDataFile(s.data, comm);
+  if (log) printSettings(*log, s, data, model, ranks);
+
+  TrainOptions options;
+  options.lr = s.lr;
+  options.steps = s.steps;
+  options.batchSize = s.batchSize;
+  options.weightDecay = s.weightDecay;
+  options.seed = static_cast<std::uint64_t>(s.seed);
+  Trainer trainer(model, loss, data, options, comm);
+  EngineOptions engineOptions;
+  engineOptions.trainKernels = !s.skipTrainKernels;
+  engineOptions.tangentKernels = s.tangentKernels;
+  engineOptions.gaussPoints = gaussPoints(s.pathRule);
+  PathKernelEngine engine(model, data, engineOptions, comm);
+
+  engine.begin(trainer.state().w.data());
+  const std::int64_t every = s.progressEvery > 0 ? s.progressEvery : std::max<std::int64_t>(1, s.steps / 20);
+  const auto trainStart = Clock::now();
+  while (trainer.state().step < s.steps) {
+    trainer.step(&engine);
+    const std::int64_t done = trainer.state().step;
+    if (log && (done % every == 0 || done == s.steps)) {
+      const double elapsed = secondsSince(trainStart);
+      const double rate = done / std::max(elapsed, 1e-9);
+      *log << "  step " << std::setw(7) << done << "/" << s.steps << "  loss " << std::scientific
+           << std::setprecision(4) << trainer.state().lossHistory.back() << std::defaultfloat << "  "
+           << std::setprecision(4) << rate << " steps/s  left " << formatDuration((s.steps - done) / rate)
+           << std::endl;
+    }
+  }
+  trainer.finish();
+  engine.finish(trainer.state().w.data());
+
+  RunReport report;
+  report.train = engine.summarize(engine.train());
+  report.hasTest = data.test.globalRows > 0;
+  if (report.hasTest) report.test = engine.summarize(engine.test());
+  report.steps = trainer.state().step;
+  report.finalLoss = trainer.state().lossHistory.back();
+
+  RunRecord record;
+  record.settings = &s;
+  record.data = &data;
+  record.model = &model;
+  record.trainer = &trainer;
+  record.engine = &engine;
+  record.dataSha256 = sha;
+  record.wallSeconds = secondsSince(start);
+  writeRunFile(s.out, record, comm);
+  report.seconds = secondsSince(start);
+
+  if (log) {
+    *log << std::setprecision(3) << std::scientific;
+    *log << "  final loss " << report.finalLoss << "\n";
+    *log << "  kernel machine vs network: max |r| train " << report.train.maxAbsResidual << " (relative "
+         << report.train.relative() << ")";
+    if (report.hasTest)
+      *log << ", test " << report.test.maxAbsResidual << " (relative " << report.test.relative() << ")";
+    *log << "\n" << std::defaultfloat << std::setprecision(3) << "  wrote " << s.out << " in " << report.seconds
+         << " s\n";
+  }
+  return report;
+}
+
+}  // namespace pk

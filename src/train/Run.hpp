@@ -1,0 +1,28 @@
+#pragma once
+// One training run from settings to run file: load the data, build the
+// model, train while the engine accumulates, write the file. Rank 0 reports.
+#include <mpi.h>
+
+#include <ostream>
+
+#include "kernel/PathKernelEngine.hpp"
+#include "train/Settings.hpp"
+
+namespace pk {
+
+struct RunReport {
+  ResidualSummary train, test;
+  bool hasTest = false;
+  std::int64_t steps = 0;
+  double finalLoss = 0.0;
+  double seconds = 0.0;
+};
+
+/// Collective. `log` receives progress and the summary (pass null on ranks
+/// other than 0). Throws InputError on bad input, before anything is written.
+RunReport runTraining(const TrainSettings& settings, MPI_Comm comm, std::ostream* log);
+
+/// Collective. Loads the data named by settings.data (builtin:NAME or a file).
+Dataset loadData(const TrainSettings& settings, MPI_Comm comm);
+
+}  // namespace pk

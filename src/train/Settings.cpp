@@ -1,0 +1,141 @@
+#include "train/Settings.hpp"
+
+#include <cmath>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "core/Error.hpp"
+#include "model/Activation.hpp"
+#include "model/Loss.hpp"
+#include "model/Mlp.hpp"
+
+namespace po = boost::program_options;
+
+namespace pk {
+
+po::options_description describeTrainOptions(TrainSettings& s) {
+  po::options_description d("pathkernel train options");
+  d.add_options()
+      ("help,h", "print this help and exit")
+      ("config", po::value(&s.config), "INI file with any of these options (key = value); the command line wins")
+      ("data", po::value(&s.data)->default_value(s.data),
+       "training data: an HDF5 file (SPEC section 3) or builtin:regression|moons|blobs|regression2")
+      ("out", po::value(&s.out)->default_value(s.out), "output HDF5 run file")
+      ("hidden", po::value(&s.hidden)->default_value(s.hidden), "hidden widths, comma-separated, or none (linear model)")
+      ("activation", po::value(&s.activation)->default_value(s.activation), "tanh|relu|softplus|gelu|identity")
+      ("param", po::value(&s.param)->default_value(s.param), "parameterization: standard|ntk")
+      ("loss", po::value(&s.loss)->default_value(s.loss), "mse|logistic|softmax")
+      ("lr", po::value(&s.lr)->default_value(s.lr), "learning rate (constant), > 0")
+      ("steps", po::value(&s.steps)->default_value(s.steps), "gradient steps, >= 0")
+      ("batch-size", po::value(&s.batchSize)->default_value(s.batchSize), "minibatch size; 0 or >= N = full batch")
+      ("weight-decay", po::value(&s.weightDecay)->default_value(s.weightDecay), "lambda of (lambda/2)|w|^2, >= 0")
+      ("seed", po::value(&s.seed)->default_value(s.seed), "seed of initialisation and batch order")
+      ("path-rule", po::value(&s.pathRule)->default_value(s.pathRule), "left | gauss:q (q = 1..8)")
+      ("tangent-kernels", po::bool_switch(&s.tangentKernels), "also write the tangent kernels at the first and last step")
+      ("kernel-coef", po::bool_switch(&s.kernelCoef), "also write a_i(x) = C(x,i)/K^p(x,x_i) (C = 1)")
+      ("skip-train-kernels", po::bool_switch(&s.skipTrainKernels),
+       "do not keep the train x train kernel blocks (N^2); test rows and all predictions are still written")
+      ("classes", po::value(&s.classes)->default_value(s.classes), "softmax classes; 0 = 1 + largest label")
+      ("n-train", po::value(&s.nTrain)->default_value(s.nTrain), "built-in data: training examples")
+      ("n-test", po::value(&s.nTest)->default_value(s.nTest), "built-in data: test examples")
+      ("inputs", po::value(&s.inputs)->default_value(s.inputs), "built-in data: input dimension D")
+      ("data-seed", po::value(&s.dataSeed)->default_value(s.dataSeed), "built-in data: generator seed")
+      ("checkpoint", po::value(&s.checkpoint), "checkpoint file (not yet available)")
+      ("checkpoint-every", po::value(&s.checkpointEvery)->default_value(s.checkpointEvery),
+       "steps between checkpoints (not yet available)")
+      ("restart", po::value(&s.restart), "restart from a checkpoint (not yet available)")
+      ("progress-every", po::value(&s.progressEvery)->default_value(s.progressEvery),
+       "steps between progress lines; 0 = about 20 per run");
+  return d;
+}
+
+bool parseTrainSettings(int argc, const char* const* argv, TrainSettings& s, bool printHelp) {
+  auto description = describeTrainOptions(s);
+  po::variables_map vm;
+  try {
+    po::store(po::parse_command_line(argc, argv, description), vm);
+    if (vm.count("help")) {
+      if (printHelp) std::cout << "usage: pathkernel train [options]\n\n" << description << "\n";
+      return false;
+    }
+    if (vm.count("config")) {
+      const std::string path = vm["config"].as<std::string>();
+      std::ifstream ini(path);
+      PK_REQUIRE(ini.good(), "cannot read the config file '" + path + "'");
+      // Values already given on the command line are kept: store() never overwrites.
+      po::store(po::parse_config_file(ini, description), vm);
+    }
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw InputError(std::string("bad option: ") + e.what() + " (see pathkernel train --help)");
+  }
+  return true;
+}
+
+std::vector<std::int64_t> parseHidden(const std::string& text) {
+  if (text == "none") return {};
+  std::vector<std::int64_t> widths;
+  std::stringstream stream(text);
+  std::string item;
+  while (std::getline(stream, item, ',')) {
+    std::size_t used = 0;
+    long long value = 0;
+    try {
+      value = std::stoll(item, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    PK_REQUIRE(used == item.size() && !item.empty() && value >= 1 && value <= 1000000,
+               "malformed --hidden '" + text + "': expected comma-separated widths >= 1 (e.g. 64,64) or none");
+    widths.push_back(value);
+  }
+  PK_REQUIRE(!widths.empty() && text.back() != ',',
+             "malformed --hidden '" + text + "': expected comma-separated widths >= 1 (e.g. 64,64) or none");
+  return widths;
+}
+
+int gaussPoints(const std::string& rule) {
+  if (rule == "left") return 0;
+  const std::string prefix = "gauss:";
+  if (rule.rfind(prefix, 0) == 0) {
+    const std::string digits = rule.substr(prefix.size());
+    if (digits.size() == 1 && digits[0] >= '1' && digits[0] <= '8') return digits[0] - '0';
+  }
+  throw InputError("unknown path rule '" + rule + "' (allowed: left, gauss:1 .. gauss:8)");
+}
+
+std::vector<std::string> validate(const TrainSettings& s) {
+  std::vector<std::string> problems;
+  auto check = [&problems](auto&& test) {
+    try {
+      test();
+    } catch (const InputError& e) {
+      problems.push_back(e.what());
+    }
+  };
+  check([&] { parseHidden(s.hidden); });
+  check([&] { parseActivation(s.activation); });
+  check([&] { parseParameterization(s.param); });
+  check([&] { parseLoss(s.loss); });
+  check([&] { gaussPoints(s.pathRule); });
+  if (!(s.lr > 0) || !std::isfinite(s.lr)) problems.push_back("--lr must be a finite number > 0");
+  if (s.steps < 0) problems.push_back("--steps must be >= 0");
+  if (s.batchSize < 0) problems.push_back("--batch-size must be >= 0 (0 = full batch)");
+  if (!(s.weightDecay >= 0) || !std::isfinite(s.weightDecay))
+    problems.push_back("--weight-decay must be a finite number >= 0");
+  if (s.seed < 0) problems.push_back("--seed must be >= 0");
+  if (s.classes < 0) problems.push_back("--classes must be >= 0 (0 = from the labels)");
+  if (s.classes == 1) problems.push_back("--classes must be >= 2 for softmax (or 0 = from the labels)");
+  if (s.nTrain < 1) problems.push_back("--n-train must be >= 1");
+  if (s.nTest < 0) problems.push_back("--n-test must be >= 0");
+  if (s.inputs < 1 || s.inputs > 100000) problems.push_back("--inputs must be in 1..100000");
+  if (s.progressEvery < 0) problems.push_back("--progress-every must be >= 0");
+  if (s.out.empty()) problems.push_back("--out must name a file");
+  if (!s.checkpoint.empty() || s.checkpointEvery != 0 || !s.restart.empty())
+    problems.push_back("--checkpoint, --checkpoint-every and --restart are not yet available in this version");
+  if (s.out == s.data) problems.push_back("--out must not be the input data file");
+  return problems;
+}
+
+}  // namespace pk

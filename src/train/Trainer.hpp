@@ -1,0 +1,72 @@
+#pragma once
+// Distributed gradient descent (SPEC section 2): full batch or minibatch SGD,
+// constant learning rate, weight decay. Each rank computes the gradient of
+// its own examples; one MPI_Allreduce per step combines them. The path-kernel
+// engine, when attached, sees every step.
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "core/Partition.hpp"
+#include "core/Rng.hpp"
+#include "data/Dataset.hpp"
+#include "model/Loss.hpp"
+#include "model/Mlp.hpp"
+
+namespace pk {
+
+class PathKernelEngine;
+
+struct TrainOptions {
+  double lr = 0.01;
+  std::int64_t steps = 0;
+  std::int64_t batchSize = 0;  // 0 or >= N: full batch
+  double weightDecay = 0.0;
+  std::uint64_t seed = 1;
+};
+
+/// Everything that changes during training (and is checkpointed).
+struct TrainState {
+  std::int64_t step = 0;
+  std::vector<double> w;
+  std::vector<double> initialW;
+  Rng rng;
+  std::vector<std::int64_t> epochOrder;  // current epoch's permutation (SGD)
+  std::int64_t epochPosition = 0;        // next unused index in epochOrder
+  std::vector<double> lossHistory;       // data loss at w_0..w_s
+  std::vector<double> lrHistory;
+  std::vector<std::int64_t> batchHistory;  // [steps, batchWidth], padded with -1 (SGD)
+};
+
+class Trainer {
+public:
+  /// Collective. Draws w_0 from the seed (identical on every rank).
+  Trainer(const Mlp& model, Loss loss, const Dataset& data, TrainOptions options, MPI_Comm comm);
+
+  bool fullBatch() const;
+  /// Width of /history/batches (the batch size), 0 for full batch.
+  std::int64_t batchWidth() const;
+
+  /// Collective: one gradient step; the engine (if any) accumulates it.
+  void step(PathKernelEngine* engine);
+  /// Collective: records the loss at the final parameters (call once after the last step).
+  void finish();
+  /// Collective: data loss (no weight decay) on the full training set at w.
+  double dataLoss(const double* w) const;
+
+  const TrainState& state() const { return state_; }
+  TrainState& state() { return state_; }
+  const Mlp& model() const { return model_; }
+
+private:
+  std::vector<std::int64_t> nextBatch();
+
+  const Mlp& model_;
+  Loss loss_;
+  const Dataset& data_;
+  TrainOptions options_;
+  MPI_Comm comm_;
+  TrainState state_;
+};
+
+}  // namespace pk
