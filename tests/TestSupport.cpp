@@ -1,1 +1,85 @@
+#include "TestSupport.hpp"
 
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+
+#include "io/H5.hpp"
+#include "train/Run.hpp"
+
+namespace pk::test {
+
+int rank() {
+  int r = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &r);
+  return r;
+}
+
+int size() {
+  int s = 1;
+  MPI_Comm_size(MPI_COMM_WORLD, &s);
+  return s;
+}
+
+std::string tempPath(const std::string& fileName) {
+  char folder[256] = {};
+  if (rank() == 0) {
+    std::string pattern = "/tmp/pathkernel-test-XXXXXX";
+    const char* made = mkdtemp(pattern.data());
+    std::snprintf(folder, sizeof folder, "%s", made ? made : "/tmp");
+  }
+  MPI_Bcast(folder, sizeof folder, MPI_CHAR, 0, MPI_COMM_WORLD);
+  return std::string(folder) + "/" + fileName;
+}
+
+TrainSettings smallSettings(const std::string& out) {
+  TrainSettings s;
+  s.data = "builtin:regression";
+  s.out = out;
+  s.hidden = "8,6";
+  s.steps = 20;
+  s.lr = 0.05;
+  s.nTrain = 37;
+  s.nTest = 11;
+  s.inputs = 3;
+  return s;
+}
+
+void train(const TrainSettings& settings) { runTraining(settings, MPI_COMM_WORLD, nullptr); }
+
+std::vector<double> readAll(const std::string& file, const std::string& dataset) {
+  h5::Id f = h5::openFile(file, MPI_COMM_WORLD);
+  const auto dims = h5::shape(f, dataset);
+  return h5::readRows(f, dataset, 0, dims.empty() ? 0 : static_cast<std::int64_t>(dims[0]));
+}
+
+std::vector<unsigned long long> shapeOf(const std::string& file, const std::string& dataset) {
+  h5::Id f = h5::openFile(file, MPI_COMM_WORLD);
+  const auto dims = h5::shape(f, dataset);
+  return {dims.begin(), dims.end()};
+}
+
+double relativeDifference(const std::vector<double>& a, const std::vector<double>& b) {
+  if (a.size() != b.size()) return INFINITY;
+  double diff = 0.0, scale = 0.0;
+  for (std::size_t k = 0; k < a.size(); ++k) {
+    if (std::isnan(a[k]) && std::isnan(b[k])) continue;
+    diff = std::max(diff, std::abs(a[k] - b[k]));
+    scale = std::max(scale, std::abs(b[k]));
+  }
+  return scale > 0 ? diff / scale : diff;
+}
+
+int shellOnRoot(const std::string& command) {
+  int status = 0;
+  if (rank() == 0) status = std::system(command.c_str());
+  MPI_Bcast(&status, 1, MPI_INT, 0, MPI_COMM_WORLD);
+  return status;
+}
+
+std::string sourceDir() { return PK_SOURCE_DIR; }
+std::string programPath() { return PK_BINARY; }
+
+}  // namespace pk::test

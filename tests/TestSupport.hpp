@@ -1,0 +1,39 @@
+#pragma once
+// Helpers shared by the tests: temporary paths agreed by every rank, small
+// runs through the library, and comparisons of datasets across files.
+#include <mpi.h>
+
+#include <string>
+#include <vector>
+
+#include "train/Settings.hpp"
+
+namespace pk::test {
+
+int rank();
+int size();
+
+/// A path in a fresh folder made by rank 0 and shared with every rank. Collective.
+std::string tempPath(const std::string& fileName);
+
+/// Small default settings for runs inside tests (quiet, written to `out`).
+TrainSettings smallSettings(const std::string& out);
+
+/// Runs `pathkernel train` through the library on MPI_COMM_WORLD. Collective.
+void train(const TrainSettings& settings);
+
+/// Every element of a dataset, read on every rank. Collective.
+std::vector<double> readAll(const std::string& file, const std::string& dataset);
+std::vector<unsigned long long> shapeOf(const std::string& file, const std::string& dataset);
+
+/// max |a - b| / max |b| (0 if both are all zero).
+double relativeDifference(const std::vector<double>& a, const std::vector<double>& b);
+
+/// Runs a shell command on rank 0 only and returns its exit status on every rank. Collective.
+int shellOnRoot(const std::string& command);
+
+/// The source tree (for the shipped data sets) and the built program.
+std::string sourceDir();
+std::string programPath();
+
+}  // namespace pk::test
