@@ -83,3 +83,24 @@ std::string sourceDir() { return PK_SOURCE_DIR; }
 std::string programPath() { return PK_BINARY; }
 
 }  // namespace pk::test
+
+namespace pk::test {
+
+void trainOnRankZeroAlone(const TrainSettings& settings) {
+  if (rank() == 0) runTraining(settings, MPI_COMM_SELF, nullptr);
+  MPI_Barrier(MPI_COMM_WORLD);
+}
+
+std::vector<std::string> kernelAndPredictionDatasets(bool withTest) {
+  std::vector<std::string> names = {"/kernel/path/train", "/kernel/contrib/train", "/predict/train/network",
+                                    "/predict/train/initial", "/predict/train/bias", "/predict/train/kernel_machine",
+                                    "/superposition/Gamma", "/history/loss", "/params/final/layer_0/W",
+                                    "/params/final/layer_0/b"};
+  if (withTest)
+    for (const char* name : {"/kernel/path/test", "/kernel/contrib/test", "/predict/test/network",
+                             "/predict/test/kernel_machine", "/predict/test/bias"})
+      names.push_back(name);
+  return names;
+}
+
+}  // namespace pk::test

@@ -37,3 +37,11 @@ std::string sourceDir();
 std::string programPath();
 
 }  // namespace pk::test
+
+namespace pk::test {
+/// Runs the same training on rank 0 alone (MPI_COMM_SELF), writing `settings.out`:
+/// the single-rank reference for comparisons at any rank count. Collective.
+void trainOnRankZeroAlone(const TrainSettings& settings);
+/// Datasets whose values every run writes (SPEC section 4), for comparisons.
+std::vector<std::string> kernelAndPredictionDatasets(bool withTest);
+}  // namespace pk::test
