@@ -1,0 +1,846 @@
+#!/usr/bin/python3
+"""pkplot: figures from pathkernel HDF5 files.
+
+Usage:
+  pkplot.py RUN.h5 --outdir figs/ [--data FILE] [--query test:0] [--units 4]
+  pkplot.py converge CONVERGE.h5 --outdir figs/
+
+A run file (format "pathkernel-run", version 1) gives
+  predictions.png    network vs kernel-machine predictions (train, test)
+  kernels.png        path kernel and tangent kernels (rows/cols sorted by label)
+  loss.png           training loss over the steps
+  explain.png        a query next to its top proponents and opponents
+  superposition.png  first-layer weight change vs sum_i Gamma_ij x_i
+A convergence file (format "pathkernel-converge", version 1) gives
+  converge.png       max |r| against the learning rate (and Gauss rules)
+
+Inputs and labels come from /data in the run file (built-in data) or from the
+data file named by /config `data` (relative to the folder the run was started
+in, or to the run file's folder); --data overrides it.
+
+Exit codes: 0 success, 1 missing data or bad arguments, 2 not a file of the
+expected format or version.
+"""
+
+import argparse
+import hashlib
+import math
+import os
+import sys
+
+import numpy as np
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib import gridspec, ticker  # noqa: E402
+
+try:
+    import h5py
+except ImportError:  # pragma: no cover
+    sys.stderr.write("pkplot: the Python package h5py is required (Debian: python3-h5py)\n")
+    sys.exit(1)
+
+RUN_FORMAT = "pathkernel-run"
+CONVERGE_FORMAT = "pathkernel-converge"
+SUPPORTED_VERSION = 1
+
+DPI = 150
+CLASS_COLORS = plt.get_cmap("tab10").colors
+
+plt.rcParams.update({
+    "font.size": 9,
+    "axes.titlesize": 9,
+    "axes.labelsize": 9,
+    "figure.titlesize": 11,
+    "legend.fontsize": 8,
+    "xtick.labelsize": 8,
+    "ytick.labelsize": 8,
+    "savefig.bbox": "tight",
+    "savefig.dpi": DPI,
+})
+
+
+class PkError(Exception):
+    """An error with a message for the user and an exit code."""
+
+    def __init__(self, message, code=1):
+        super().__init__(message)
+        self.code = code
+
+
+def _str(value):
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    if isinstance(value, np.ndarray) and value.shape == ():
+        return _str(value[()])
+    if isinstance(value, np.ndarray) and value.size == 1:
+        return _str(value.reshape(-1)[0])
+    return str(value)
+
+
+def _scalar(value):
+    arr = np.asarray(value)
+    if arr.size != 1:
+        raise ValueError("not a scalar")
+    return arr.reshape(-1)[0].item()
+
+
+# --------------------------------------------------------------------------- files
+
+def open_checked(path, fmt):
+    """Open an HDF5 file and check its format and format_version attributes."""
+    if not os.path.exists(path):
+        raise PkError("'%s' does not exist" % path, 1)
+    try:
+        f = h5py.File(path, "r")
+    except OSError as e:
+        raise PkError("'%s' is not an HDF5 file (%s)" % (path, e), 2)
+    got = f.attrs.get("format")
+    if got is None:
+        f.close()
+        raise PkError("'%s' has no 'format' attribute; expected format \"%s\"" % (path, fmt), 2)
+    if _str(got) != fmt:
+        f.close()
+        raise PkError("'%s' has format \"%s\"; expected \"%s\"" % (path, _str(got), fmt), 2)
+    version = f.attrs.get("format_version")
+    if version is None:
+        f.close()
+        raise PkError("'%s' has no 'format_version' attribute" % path, 2)
+    try:
+        version = int(_scalar(version))
+    except (TypeError, ValueError):
+        f.close()
+        raise PkError("'%s': format_version %r is not an integer" % (path, version), 2)
+    if version != SUPPORTED_VERSION:
+        f.close()
+        raise PkError("'%s' has format_version %d; this tool reads version %d"
+                      % (path, version, SUPPORTED_VERSION), 2)
+    return f
+
+
+def need(f, name, what=None):
+    """Read a dataset or fail with a message naming it."""
+    if name not in f or not isinstance(f[name], h5py.Dataset):
+        hint = (" (%s)" % what) if what else ""
+        raise PkError("'%s' has no dataset %s%s" % (f.filename, name, hint), 1)
+    return f[name][()]
+
+
+def has(f, name):
+    return name in f and isinstance(f[name], h5py.Dataset)
+
+
+class Run:
+    """The parts of a run file the figures use, read lazily."""
+
+    def __init__(self, path, data_override=None):
+        self.path = path
+        self.f = open_checked(path, RUN_FORMAT)
+        complete = self.f.attrs.get("complete")
+        if complete is None or int(_scalar(complete)) != 1:
+            raise PkError("'%s' is not complete (complete != 1): the run did not finish" % path, 2)
+        if "config" not in self.f:
+            raise PkError("'%s' has no /config group" % path, 1)
+        self.cfg = {k: v for k, v in self.f["config"].attrs.items()}
+        self.data_override = data_override
+        self._data = None
+        self._data_error = None
+
+    def close(self):
+        self.f.close()
+
+    def config(self, key, default=None):
+        if key not in self.cfg:
+            return default
+        v = self.cfg[key]
+        if isinstance(v, (bytes, str)):
+            return _str(v)
+        arr = np.asarray(v)
+        return arr.reshape(-1)[0].item() if arr.size == 1 and arr.ndim <= 1 and key != "hidden" else v
+
+    @property
+    def weight_decay(self):
+        try:
+            return float(self.config("weight_decay", 0.0))
+        except (TypeError, ValueError):
+            return 0.0
+
+    @property
+    def is_classification(self):
+        return self.config("loss", "") in ("logistic", "softmax")
+
+    # ---- inputs and labels
+
+    def _resolve_data_path(self, name):
+        if os.path.isabs(name):
+            return [name]
+        cands = [name, os.path.join(os.path.dirname(os.path.abspath(self.path)), name)]
+        # A run file kept in a sub-folder of the folder the run was started in.
+        parent = os.path.dirname(os.path.dirname(os.path.abspath(self.path)))
+        cands.append(os.path.join(parent, name))
+        return cands
+
+    def data(self):
+        """Dict split -> (X, y) or raise PkError explaining where to find it."""
+        if self._data is not None:
+            return self._data
+        if self._data_error is not None:
+            raise self._data_error
+        try:
+            self._data = self._load_data()
+        except PkError as e:
+            self._data_error = e
+            raise
+        return self._data
+
+    def try_data(self):
+        try:
+            return self.data()
+        except PkError:
+            return None
+
+    def _load_data(self):
+        name = self.config("data", "")
+        if self.data_override is None and (name.startswith("builtin:") or name == ""):
+            out = {}
+            for split in ("train", "test"):
+                out[split] = (need(self.f, "/data/%s/X" % split, "built-in data"),
+                              need(self.f, "/data/%s/y" % split, "built-in data"))
+            return out
+        if self.data_override is not None:
+            path = self.data_override
+            if not os.path.exists(path):
+                raise PkError("data file '%s' (--data) does not exist" % path, 1)
+        else:
+            path = next((p for p in self._resolve_data_path(name) if os.path.exists(p)), None)
+            if path is None:
+                raise PkError("the run's data file '%s' (/config data, relative to the folder the run "
+                              "was started in) was not found; pass --data FILE" % name, 1)
+        try:
+            d = h5py.File(path, "r")
+        except OSError as e:
+            raise PkError("data file '%s' is not an HDF5 file (%s)" % (path, e), 2)
+        with d:
+            out = {}
+            for split in ("train", "test"):
+                for part in ("X", "y"):
+                    if not has(d, "/%s/%s" % (split, part)):
+                        raise PkError("data file '%s' has no dataset /%s/%s: not a pathkernel data file"
+                                      % (path, split, part), 2)
+                X = d["/%s/X" % split][()]
+                y = d["/%s/y" % split][()]
+                if X.ndim != 2 or y.shape[0] != X.shape[0]:
+                    raise PkError("data file '%s': /%s/X must be [N, D] and /%s/y have N rows"
+                                  % (path, split, split), 2)
+                out[split] = (X, y)
+            want = {"train": self.config("n_train"), "test": self.config("n_test")}
+            for split, n in want.items():
+                if n is not None and int(n) != out[split][0].shape[0]:
+                    raise PkError("data file '%s' has %d %s rows but the run used %d: wrong file?"
+                                  % (path, out[split][0].shape[0], split, int(n)), 1)
+            inputs = self.config("inputs")
+            if inputs is not None and int(inputs) != out["train"][0].shape[1]:
+                raise PkError("data file '%s' has D = %d but the run used D = %d"
+                              % (path, out["train"][0].shape[1], int(inputs)), 1)
+            want_sha = self.config("data_sha256", "")
+            if want_sha:
+                h = hashlib.sha256()
+                for name_ in ("/train/X", "/train/y", "/test/X", "/test/y"):
+                    a = d[name_][()]
+                    a = a.astype("<i8" if a.dtype.kind in "iu" else "<f8")
+                    h.update(np.ascontiguousarray(a).tobytes())
+                if h.hexdigest() != want_sha:
+                    print("pkplot: warning: data file '%s' differs from the one the run used "
+                          "(SHA-256 mismatch)" % path, file=sys.stderr)
+        return out
+
+    def labels(self, split):
+        d = self.try_data()
+        return None if d is None else d[split][1]
+
+
+# --------------------------------------------------------------------------- helpers
+
+def image_shape(D, override=None):
+    if override:
+        try:
+            h, w = (int(t) for t in override.lower().split("x"))
+        except ValueError:
+            raise PkError("--image-shape must look like 8x8", 1)
+        if h * w != D:
+            raise PkError("--image-shape %dx%d does not match D = %d" % (h, w, D), 1)
+        return h, w
+    s = int(round(math.sqrt(D)))
+    if s * s == D and s >= 4:
+        return s, s
+    return None
+
+
+def class_of(y, classification):
+    """Integer class per row (None for regression targets)."""
+    if y is None:
+        return None
+    y = np.asarray(y)
+    if y.ndim == 2:
+        return np.argmax(y, axis=1) if classification else None
+    if classification or (y.dtype.kind in "iu"):
+        return np.rint(y).astype(int)
+    return None
+
+
+def sort_order(y, classification):
+    if y is None:
+        return None
+    cls = class_of(y, classification)
+    if cls is not None:
+        return np.argsort(cls, kind="stable")
+    y = np.asarray(y)
+    key = y[:, 0] if y.ndim == 2 else y
+    return np.argsort(key, kind="stable")
+
+
+def fmt_e(x):
+    return "%.2e" % x if np.isfinite(x) else str(x)
+
+
+def sym_limit(*arrays, pct=100.0):
+    vals = np.concatenate([np.abs(np.asarray(a, dtype=float)).ravel() for a in arrays])
+    vals = vals[np.isfinite(vals)]
+    if vals.size == 0:
+        return 1.0
+    v = np.percentile(vals, pct) if pct < 100 else vals.max()
+    return float(v) if v > 0 else 1.0
+
+
+def save(fig, outdir, name):
+    path = os.path.join(outdir, name)
+    fig.savefig(path)
+    plt.close(fig)
+    print("wrote %s" % path)
+    return path
+
+
+def class_name(c):
+    return "class %d" % c
+
+
+# --------------------------------------------------------------------------- figures
+
+def fig_predictions(run, outdir):
+    f = run.f
+    fig, axes = plt.subplots(1, 2, figsize=(8.0, 4.0))
+    summ = f["summary"].attrs if "summary" in f else {}
+    for ax, split in zip(axes, ("train", "test")):
+        net = need(f, "/predict/%s/network" % split)
+        km = need(f, "/predict/%s/kernel_machine" % split)
+        net2 = net.reshape(net.shape[0], -1)
+        km2 = km.reshape(km.shape[0], -1)
+        C = net2.shape[1]
+        cls = class_of(run.labels(split), run.is_classification)
+        if C > 1:
+            for c in range(C):
+                ax.scatter(km2[:, c], net2[:, c], s=9, alpha=0.7, lw=0,
+                           color=CLASS_COLORS[c % 10], label="output %d" % c)
+        elif cls is not None and len(np.unique(cls)) <= 10:
+            for c in np.unique(cls):
+                m = cls == c
+                ax.scatter(km2[m, 0], net2[m, 0], s=10, alpha=0.75, lw=0,
+                           color=CLASS_COLORS[int(c) % 10], label="label %d" % c)
+        else:
+            ax.scatter(km2[:, 0], net2[:, 0], s=10, alpha=0.75, lw=0, color="C0")
+        lo = float(min(np.nanmin(km2), np.nanmin(net2)))
+        hi = float(max(np.nanmax(km2), np.nanmax(net2)))
+        pad = 0.05 * (hi - lo if hi > lo else 1.0)
+        ax.plot([lo - pad, hi + pad], [lo - pad, hi + pad], color="0.3", lw=0.8, ls="--",
+                label="identity", zorder=0)
+        ax.set_xlim(lo - pad, hi + pad)
+        ax.set_ylim(lo - pad, hi + pad)
+        ax.set_aspect("equal")
+        r = np.abs(net2 - km2)
+        mr = summ.get("max_abs_residual_%s" % split)
+        mr = float(_scalar(mr)) if mr is not None else float(np.nanmax(r))
+        rel = summ.get("rel_residual_%s" % split)
+        txt = "max |r| = %s" % fmt_e(mr)
+        if rel is not None:
+            txt += "\nrelative %s" % fmt_e(float(_scalar(rel)))
+        ax.text(0.04, 0.96, txt, transform=ax.transAxes, va="top", ha="left",
+                bbox=dict(boxstyle="round", fc="white", ec="0.7"))
+        ax.set_title("%s (n = %d)" % (split, net2.shape[0]))
+        ax.set_xlabel("kernel machine  $b(x) + \\sum_i C(x, i)$")
+        ax.set_ylabel("network  $f_S(x)$")
+        ax.grid(alpha=0.3)
+        ax.legend(loc="lower right", frameon=True)
+
+    def g(k):
+        v = summ.get(k)
+        return fmt_e(float(_scalar(v))) if v is not None else "n/a"
+    fig.suptitle("Network vs kernel machine: max |r| train %s (rel %s), test %s (rel %s)"
+                 % (g("max_abs_residual_train"), g("rel_residual_train"),
+                    g("max_abs_residual_test"), g("rel_residual_test")))
+    fig.tight_layout()
+    return save(fig, outdir, "predictions.png")
+
+
+def _kernel_panel(fig, ax, K, title, row_cls, col_cls, xlabel, ylabel):
+    vmax = sym_limit(K)
+    # Diverging, centred at 0, when the kernel has real negative entries; a
+    # sequential map (negatives clipped to 0) when they are negligible.
+    neg = np.nanmin(K) < -0.05 * vmax
+    if neg:
+        im = ax.imshow(K, cmap="RdBu_r", vmin=-vmax, vmax=vmax, interpolation="nearest", aspect="auto")
+    else:
+        im = ax.imshow(K, cmap="viridis", vmin=0, vmax=vmax, interpolation="nearest", aspect="auto")
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    for cls, setline, setticks, n in ((col_cls, ax.axvline, ax.set_xticks, K.shape[1]),
+                                      (row_cls, ax.axhline, ax.set_yticks, K.shape[0])):
+        if cls is None or len(np.unique(cls)) > 10:
+            continue
+        bounds = np.flatnonzero(np.diff(cls)) + 1
+        for b in bounds:
+            setline(b - 0.5, color="k", lw=0.8)
+        edges = np.concatenate([[0], bounds, [n]])
+        centers = (edges[:-1] + edges[1:]) / 2.0 - 0.5
+        setticks(centers)
+        lab = ["label %d" % cls[e] for e in edges[:-1]]
+        if setticks == ax.set_xticks:
+            ax.set_xticklabels(lab)
+        else:
+            ax.set_yticklabels(lab, rotation=90, va="center")
+    clipped = (not neg) and np.nanmin(K) < 0
+    cb = fig.colorbar(im, ax=ax, fraction=0.046, pad=0.04, extend="min" if clipped else "neither")
+    cb.ax.tick_params(labelsize=7)
+    return im
+
+
+def fig_kernels(run, outdir):
+    f = run.f
+    split = "train"
+    if not has(f, "/kernel/path/train"):
+        if not has(f, "/kernel/path/test"):
+            raise PkError("'%s' has neither /kernel/path/train nor /kernel/path/test" % f.filename, 1)
+        split = "test"
+        print("pkplot: note: no train x train kernel blocks (run used --skip-train-kernels); "
+              "showing test x train")
+    names = [("/kernel/path/%s" % split, "path kernel $K^p$")]
+    for when in ("initial", "final"):
+        n = "/kernel/tangent/%s/%s" % (when, split)
+        if has(f, n):
+            names.append((n, "tangent kernel $K^g$ at $w_%s$" % ("0" if when == "initial" else "S")))
+    ytr = run.labels("train")
+    yq = run.labels(split)
+    col_order = sort_order(ytr, run.is_classification)
+    row_order = sort_order(yq, run.is_classification)
+    col_cls = class_of(ytr, run.is_classification)
+    row_cls = class_of(yq, run.is_classification)
+    if col_order is not None:
+        col_cls = None if col_cls is None else col_cls[col_order]
+        row_cls = None if row_cls is None else row_cls[row_order]
+    fig, axes = plt.subplots(1, len(names), figsize=(4.0 * len(names) + 0.6, 4.0), squeeze=False)
+    by = " (sorted by label)" if col_cls is not None else " (sorted by target)"
+    for ax, (name, title) in zip(axes[0], names):
+        K = need(f, name)
+        if col_order is not None:
+            K = K[row_order][:, col_order]
+        _kernel_panel(fig, ax, K, title, row_cls, col_cls,
+                      "training example" + (by if col_order is not None else ""),
+                      ("%s example" % split) + (by if row_order is not None else ""))
+    what = "train \u00d7 train" if split == "train" else "test \u00d7 train (train block not stored)"
+    note = "" if col_order is not None else "; input order (labels not available)"
+    fig.suptitle("Kernels, %s%s" % (what, note))
+    fig.tight_layout()
+    return save(fig, outdir, "kernels.png")
+
+
+def fig_loss(run, outdir):
+    f = run.f
+    loss = np.asarray(need(f, "/history/loss"), dtype=float)
+    fig, ax = plt.subplots(figsize=(5.0, 3.4))
+    steps = np.arange(loss.size)
+    pos = loss > 0
+    if np.any(pos):
+        ax.semilogy(steps[pos], loss[pos], color="C0", lw=1.5)
+    else:
+        ax.plot(steps, loss, color="C0", lw=1.5)
+    ax.set_xlabel("step $s$")
+    ax.set_ylabel("data loss on the full training set")
+    ax.grid(alpha=0.3, which="both")
+    title = "Training loss (%s, lr %s, %d steps)" % (run.config("loss", "?"), run.config("lr", "?"),
+                                                      loss.size - 1)
+    if has(f, "/history/lr"):
+        lr = np.asarray(f["/history/lr"][()], dtype=float)
+        if lr.size and np.ptp(lr) > 0:
+            ax2 = ax.twinx()
+            ax2.plot(np.arange(lr.size), lr, color="C1", lw=1, ls="--", label="learning rate")
+            ax2.set_ylabel("learning rate", color="C1")
+    if np.any(pos):
+        ax.yaxis.set_minor_formatter(ticker.LogFormatterSciNotation(labelOnlyBase=False,
+                                                                    minor_thresholds=(2, 0.5)))
+        ax.text(0.97, 0.95, "initial %.3g\nfinal %.3g" % (loss[0], loss[-1]), transform=ax.transAxes,
+                ha="right", va="top", fontsize=8, bbox=dict(boxstyle="round", fc="white", ec="0.7"))
+    ax.set_title(title)
+    fig.tight_layout()
+    return save(fig, outdir, "loss.png")
+
+
+def parse_query(q):
+    try:
+        split, idx = q.split(":")
+        idx = int(idx)
+    except ValueError:
+        raise PkError("--query must look like test:0 or train:12, got '%s'" % q, 1)
+    if split not in ("train", "test"):
+        raise PkError("--query split must be train or test, got '%s'" % split, 1)
+    return split, idx
+
+
+def fig_explain(run, outdir, query, top, output=None, shape_override=None):
+    f = run.f
+    split, j = parse_query(query)
+    contrib_ds = "/kernel/contrib/%s" % split
+    if not has(f, contrib_ds):
+        raise PkError("'%s' has no dataset %s" % (f.filename, contrib_ds), 1)
+    ds = f[contrib_ds]
+    n = ds.shape[0]
+    if not 0 <= j < n:
+        raise PkError("--query %s: index out of range (the %s set has %d points)" % (query, split, n), 1)
+    row = np.asarray(ds[j], dtype=float)
+    net = np.asarray(need(f, "/predict/%s/network" % split)[j], dtype=float).reshape(-1)
+    bias = np.asarray(need(f, "/predict/%s/bias" % split)[j], dtype=float).reshape(-1)
+    km = np.asarray(need(f, "/predict/%s/kernel_machine" % split)[j], dtype=float).reshape(-1)
+    c = 0
+    if row.ndim == 2:
+        c = int(np.argmax(net)) if output is None else int(output)
+        if not 0 <= c < row.shape[1]:
+            raise PkError("--output %d out of range (C = %d)" % (c, row.shape[1]), 1)
+        row = row[:, c]
+    out_txt = (" (output %d)" % c) if net.size > 1 else ""
+    data = run.data()
+    Xtr, ytr = data["train"]
+    Xq, yq = data[split]
+    D = Xtr.shape[1]
+    shp = image_shape(D, shape_override)
+    order = np.argsort(row)
+    pro = order[::-1][:top]
+    pro = pro[row[pro] > 0]
+    opp = order[:top]
+    opp = opp[row[opp] < 0]
+
+    def ylab(y, i):
+        v = np.asarray(y[i]).reshape(-1)
+        if v.size > 1:
+            return "y=%d" % int(np.argmax(v))
+        return ("y=%d" % int(round(v[0]))) if (run.is_classification or y.dtype.kind in "iu") \
+            else ("y=%.2g" % v[0])
+
+    head = ("Query %s  (%s): network%s %.3g = bias %.3g + $\\sum_i C(x,i)$ (%.3g)"
+            % (query, ylab(yq, j), out_txt, net[c], bias[c], km[c] - bias[c]))
+    if shp is None:
+        print("pkplot: note: D = %d is not an image; explain.png shows a bar chart of contributions" % D)
+        sel = np.concatenate([pro, opp[::-1]])
+        fig, ax = plt.subplots(figsize=(7.5, 3.8))
+        colors = ["#b2182b" if row[i] > 0 else "#2166ac" for i in sel]
+        ax.bar(np.arange(sel.size), row[sel], color=colors)
+        ax.axhline(0, color="k", lw=0.8)
+        ax.set_xticks(np.arange(sel.size))
+        ax.set_xticklabels(["#%d\n%s" % (i, ylab(ytr, i)) for i in sel], fontsize=7)
+        ax.set_xlabel("training example (top proponents left, opponents right)")
+        ax.set_ylabel("contribution $C(x, i)$")
+        ax.set_title(head)
+        ax.grid(alpha=0.3, axis="y")
+        fig.tight_layout()
+        return save(fig, outdir, "explain.png")
+
+    k = max(len(pro), len(opp), 1)
+    fig = plt.figure(figsize=(2.2 + 1.45 * k, 5.6))
+    gs = gridspec.GridSpec(3, k + 1, figure=fig, height_ratios=[1, 1, 0.9],
+                           width_ratios=[1.5] + [1] * k, hspace=0.55, wspace=0.25)
+    lo, hi = float(min(Xtr.min(), Xq.min())), float(max(Xtr.max(), Xq.max()))
+    axq = fig.add_subplot(gs[0:2, 0])
+    axq.imshow(Xq[j].reshape(shp), cmap="gray_r", vmin=lo, vmax=hi, interpolation="nearest")
+    axq.set_title("query %s\n%s" % (query, ylab(yq, j)), fontsize=10)
+    axq.set_xticks([])
+    axq.set_yticks([])
+    for r_, idxs, name, col in ((0, pro, "proponents", "#b2182b"), (1, opp, "opponents", "#2166ac")):
+        for t in range(k):
+            ax = fig.add_subplot(gs[r_, t + 1])
+            ax.set_xticks([])
+            ax.set_yticks([])
+            if t >= len(idxs):
+                ax.axis("off")
+                continue
+            i = idxs[t]
+            ax.imshow(Xtr[i].reshape(shp), cmap="gray_r", vmin=lo, vmax=hi, interpolation="nearest")
+            ax.set_title("#%d %s\nC = %+.3g" % (i, ylab(ytr, i), row[i]), color=col, fontsize=8)
+            for s in ax.spines.values():
+                s.set_edgecolor(col)
+                s.set_linewidth(2)
+            if t == 0:
+                ax.set_ylabel("top %s" % name, color=col)
+    # All contributions, sorted, coloured by the training label.
+    axc = fig.add_subplot(gs[2, :])
+    srt = order[::-1]
+    cls = class_of(ytr, run.is_classification)
+    if cls is not None and len(np.unique(cls)) <= 10:
+        for cc in np.unique(cls):
+            pos = np.flatnonzero(cls[srt] == cc)
+            axc.bar(pos, row[srt][pos], width=1.0, color=CLASS_COLORS[int(cc) % 10],
+                    label="training label %d" % cc)
+        axc.legend(loc="upper right", ncol=2)
+    else:
+        axc.bar(np.arange(srt.size), row[srt], width=1.0, color="0.4")
+    axc.axhline(0, color="k", lw=0.6)
+    axc.set_xlim(-0.5, srt.size - 0.5)
+    axc.set_xlabel("training examples, sorted by contribution")
+    axc.set_ylabel("$C(x, i)$")
+    axc.grid(alpha=0.3, axis="y")
+    fig.suptitle(head, y=0.995)
+    return save(fig, outdir, "explain.png")
+
+
+def fig_superposition(run, outdir, units, top=4, shape_override=None):
+    f = run.f
+    W0 = np.asarray(need(f, "/params/initial/layer_0/W"), dtype=float)
+    WS = np.asarray(need(f, "/params/final/layer_0/W"), dtype=float)
+    G = np.asarray(need(f, "/superposition/Gamma"), dtype=float)
+    D = W0.shape[1]
+    shp = image_shape(D, shape_override)
+    if shp is None:
+        print("pkplot: note: D = %d is not an image; superposition.png skipped" % D)
+        return None
+    Xtr, ytr = run.data()["train"]
+    if G.shape[0] != Xtr.shape[0] or G.shape[1] != W0.shape[0] or Xtr.shape[1] != D:
+        raise PkError("/superposition/Gamma %s does not match N = %d, first layer %s"
+                      % (G.shape, Xtr.shape[0], W0.shape), 1)
+    dW = WS - W0
+    S = G.T @ Xtr  # [H_1, D]
+    lam = run.weight_decay
+    norms = np.linalg.norm(dW, axis=1)
+    units = max(1, min(units, dW.shape[0]))
+    chosen = np.argsort(norms)[::-1][:units]
+    ncol = 2 + top
+    fig, axes = plt.subplots(units, ncol, figsize=(1.6 * ncol + 1.0, 1.8 * units + 0.9), squeeze=False,
+                             constrained_layout=True)
+    for r, u in enumerate(chosen):
+        contrib = np.abs(G[:, u]) * np.linalg.norm(Xtr, axis=1)
+        best = np.argsort(contrib)[::-1][:top]
+        terms = [G[i, u] * Xtr[i] for i in best]
+        vmax = sym_limit(dW[u], S[u])
+        tmax = sym_limit(*terms) if terms else 1.0
+        panels = [(dW[u], "unit %d: $W_1^S - W_1^0$" % u, vmax),
+                  (S[u], "unit %d: $\\sum_i \\Gamma_{i,%d}\\, x_i$" % (u, u), vmax)]
+        for i, t in zip(best, terms):
+            panels.append((t, "#%d (y=%s)\n$\\Gamma_{i,%d}$ = %+.2g" % (i, _short(ytr[i]), u, G[i, u]), tmax))
+        ims = []
+        for c, ax in enumerate(axes[r]):
+            ax.set_xticks([])
+            ax.set_yticks([])
+            if c >= len(panels):
+                ax.axis("off")
+                continue
+            img, title, lim = panels[c]
+            ims.append(ax.imshow(np.asarray(img).reshape(shp), cmap="RdBu_r", vmin=-lim, vmax=lim,
+                                 interpolation="nearest"))
+            ax.set_title(title, fontsize=8)
+        cb = fig.colorbar(ims[0], ax=list(axes[r][:2]), shrink=0.85, pad=0.02)
+        cb.ax.tick_params(labelsize=6)
+        if len(ims) > 2:
+            cb = fig.colorbar(ims[2], ax=list(axes[r][2:len(panels)]), shrink=0.85, pad=0.02)
+            cb.ax.tick_params(labelsize=6)
+    resid = float(np.max(np.abs(dW - S)))
+    title = ("Superposition of first-layer weight changes: $W_1^S - W_1^0 = \\sum_i \\Gamma_i x_i^T$"
+             " (max |difference| %s)" % fmt_e(resid))
+    if lam > 0:
+        title = ("Superposition of first-layer weight changes (weight decay $\\lambda$ = %g):\n"
+                 "the weight-decay term $-\\lambda \\sum_s \\epsilon_s W_1^s$ is not stored and not shown "
+                 "(max |$\\Delta W - \\sum_i \\Gamma_i x_i^T$| = %s)" % (lam, fmt_e(resid)))
+    if run.config("param", "standard") == "ntk":
+        title += "\n(stored weights; the network uses $W/\\sqrt{\\mathrm{fan\\_in}}$)"
+    title += ("\nleft: the %d units that moved most; right: the %d largest terms $\\Gamma_{ij} x_i$ "
+              "(ranked by $|\\Gamma_{ij}|\\,\\|x_i\\|$)" % (units, top))
+    fig.suptitle(title, fontsize=10)
+    return save(fig, outdir, "superposition.png")
+
+
+def _short(y):
+    v = np.asarray(y).reshape(-1)
+    if v.size > 1:
+        return "%d" % int(np.argmax(v))
+    return ("%d" % int(v[0])) if float(v[0]).is_integer() else ("%.2g" % v[0])
+
+
+# --------------------------------------------------------------------------- converge
+
+def _get_any(f, names, required=False):
+    """A value stored as a dataset or as a root attribute, under any of names."""
+    for name in names:
+        if name in f and isinstance(f[name], h5py.Dataset):
+            return np.asarray(f[name][()])
+        if name in f.attrs:
+            return np.asarray(f.attrs[name])
+        for grp in ("summary", "fit"):
+            if grp in f and name in f[grp].attrs:
+                return np.asarray(f[grp].attrs[name])
+    if required:
+        raise PkError("'%s' has no dataset or attribute %s" % (f.filename, " / ".join(names)), 1)
+    return None
+
+
+def fit_order(lr, r):
+    m = (lr > 0) & (r > 0) & np.isfinite(r)
+    if m.sum() < 2:
+        return None, None
+    p = np.polyfit(np.log(lr[m]), np.log(r[m]), 1)
+    return float(p[0]), float(p[1])
+
+
+def fig_converge(path, outdir):
+    f = open_checked(path, CONVERGE_FORMAT)
+    with f:
+        lr = np.asarray(_get_any(f, ["lr", "learning_rate"], True), dtype=float).reshape(-1)
+        series = []
+        for key, label, style in (("max_abs_residual_train", "max |r| train", dict(color="C0", marker="o")),
+                                  ("max_abs_residual_test", "max |r| test", dict(color="C1", marker="s")),
+                                  ("rel_residual_train", "relative train", dict(color="C0", marker="o",
+                                                                                ls=":", mfc="none")),
+                                  ("rel_residual_test", "relative test", dict(color="C1", marker="s",
+                                                                              ls=":", mfc="none"))):
+            v = _get_any(f, [key])
+            if v is not None:
+                v = np.asarray(v, dtype=float).reshape(-1)
+                if v.size != lr.size:
+                    raise PkError("'%s': %s has %d entries but lr has %d" % (path, key, v.size, lr.size), 1)
+                series.append((key, label, v, style))
+        if not any(k.startswith("max_abs") for k, _, _, _ in series):
+            raise PkError("'%s' has no max_abs_residual_train or max_abs_residual_test" % path, 1)
+        steps = _get_any(f, ["steps"])
+        order = _get_any(f, ["order", "fitted_order", "slope"])
+        gq = _get_any(f, ["gauss_q"])
+        gr = _get_any(f, ["gauss_max_abs_residual"])
+    order = None if order is None or np.asarray(order).size == 0 else float(np.asarray(order).reshape(-1)[0])
+    gauss = gq is not None and gr is not None and np.asarray(gq).size > 0
+    fig, axes = plt.subplots(1, 2 if gauss else 1, figsize=(9.0 if gauss else 5.2, 4.0), squeeze=False)
+    ax = axes[0][0]
+    main_key, _, main_r, _ = next(s for s in series if s[0].startswith("max_abs"))
+    for key, label, v, style in series:
+        m = v > 0
+        ax.loglog(lr[m], v[m], label=label, lw=1.2, ms=5, **style)
+    own, icpt = fit_order(lr, main_r)
+    shown = order if order is not None else own
+    if shown is not None and own is not None:
+        xs = np.array([lr[lr > 0].min(), lr[lr > 0].max()])
+        # Reference line of the reported slope through the geometric centre of the points.
+        m = (lr > 0) & (main_r > 0)
+        cx, cy = np.mean(np.log(lr[m])), np.mean(np.log(main_r[m]))
+        ys = np.exp(cy + shown * (np.log(xs) - cx))
+        ax.loglog(xs, ys, color="0.3", ls="--", lw=1,
+                  label=("slope %.2f (reported; own fit %.2f)" % (shown, own)) if order is not None
+                  else "slope %.2f (least-squares fit)" % shown)
+    ulr = np.unique(lr[lr > 0])
+    if 0 < ulr.size <= 8:
+        ax.set_xticks(ulr)
+        ax.xaxis.set_major_formatter(ticker.FormatStrFormatter("%g"))
+        ax.xaxis.set_minor_formatter(ticker.NullFormatter())
+    ax.set_xlabel("learning rate $\\eta$")
+    ax.set_ylabel("residual max $|f_S(x) - y_{KM}(x)|$")
+    ttl = "Residual vs learning rate"
+    if shown is not None:
+        ttl += ": order %.2f" % shown
+    if steps is not None:
+        st = np.unique(np.asarray(steps).reshape(-1))
+        ttl += ("\n(%d steps)" % st[0]) if st.size == 1 else "\n(steps %d..%d)" % (st.min(), st.max())
+    ax.set_title(ttl)
+    ax.grid(alpha=0.3, which="both")
+    ax.legend()
+    if gauss:
+        ax = axes[0][1]
+        q = np.asarray(gq).reshape(-1)
+        r = np.asarray(gr, dtype=float).reshape(-1)
+        if r.size != q.size:
+            raise PkError("'%s': gauss_max_abs_residual has %d entries but gauss_q has %d"
+                          % (path, r.size, q.size), 1)
+        m = r > 0
+        ax.semilogy(q[m], r[m], marker="o", color="C2", lw=1.2)
+        if (~m).any():
+            ax.plot(q[~m], np.full((~m).sum(), r[m].min() if m.any() else 1e-16), "v", color="C2",
+                    label="exactly 0")
+            ax.legend()
+        ax.set_xticks(q)
+        ax.set_xlabel("Gauss-Legendre points $q$ per step")
+        ax.set_ylabel("residual max $|f_S(x) - y_{KM}(x)|$")
+        ax.set_title("Residual vs path rule gauss:q")
+        ax.grid(alpha=0.3, which="both")
+    fig.suptitle("Convergence of the kernel machine to the network")
+    fig.tight_layout()
+    return save(fig, outdir, "converge.png")
+
+
+# --------------------------------------------------------------------------- main
+
+def main_run(argv):
+    p = argparse.ArgumentParser(prog="pkplot.py", description="Figures from a pathkernel run file.")
+    p.add_argument("run", help="run file (format pathkernel-run)")
+    p.add_argument("--outdir", default=".", help="folder for the PNG files (created)")
+    p.add_argument("--data", default=None, help="data file; overrides /config data")
+    p.add_argument("--query", default="test:0", help="query of explain.png, split:index (default test:0)")
+    p.add_argument("--top", type=int, default=5, help="proponents/opponents shown (default 5)")
+    p.add_argument("--output", type=int, default=None,
+                   help="output of a multi-output run for explain.png (default: the network's argmax)")
+    p.add_argument("--units", type=int, default=4, help="first-layer units in superposition.png (default 4)")
+    p.add_argument("--image-shape", default=None, help="HxW of an input image (default: square D)")
+    p.add_argument("--only", default=None,
+                   help="comma-separated subset of predictions,kernels,loss,explain,superposition")
+    a = p.parse_args(argv)
+    os.makedirs(a.outdir, exist_ok=True)
+    figures = ["predictions", "kernels", "loss", "explain", "superposition"]
+    if a.only:
+        want = [w.strip() for w in a.only.split(",") if w.strip()]
+        bad = [w for w in want if w not in figures]
+        if bad:
+            raise PkError("--only: unknown figure(s) %s" % ", ".join(bad), 1)
+        figures = want
+    run = Run(a.run, a.data)
+    try:
+        for name in figures:
+            if name == "predictions":
+                fig_predictions(run, a.outdir)
+            elif name == "kernels":
+                fig_kernels(run, a.outdir)
+            elif name == "loss":
+                fig_loss(run, a.outdir)
+            elif name == "explain":
+                fig_explain(run, a.outdir, a.query, max(1, a.top), a.output, a.image_shape)
+            elif name == "superposition":
+                fig_superposition(run, a.outdir, a.units, shape_override=a.image_shape)
+    finally:
+        run.close()
+    return 0
+
+
+def main_converge(argv):
+    p = argparse.ArgumentParser(prog="pkplot.py converge",
+                                description="Figure from a pathkernel convergence file.")
+    p.add_argument("file", help="convergence file (format pathkernel-converge)")
+    p.add_argument("--outdir", default=".", help="folder for converge.png (created)")
+    a = p.parse_args(argv)
+    os.makedirs(a.outdir, exist_ok=True)
+    fig_converge(a.file, a.outdir)
+    return 0
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    try:
+        if argv and argv[0] == "converge":
+            return main_converge(argv[1:])
+        return main_run(argv)
+    except PkError as e:
+        print("pkplot: error: %s" % e, file=sys.stderr)
+        return e.code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

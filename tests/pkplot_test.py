@@ -1,0 +1,226 @@
+#!/usr/bin/python3
+"""Figures test: trains small real runs, renders every figure of
+analysis/pkplot.py and checks that each PNG exists and is not blank.
+
+Usage: pkplot_test.py PATHKERNEL_BINARY SOURCE_DIR
+
+Set PKPLOT_TEST_OUT=folder to keep the files (default: a temporary folder).
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.image as mpimg  # noqa: E402
+import h5py  # noqa: E402
+
+BIN = os.path.abspath(sys.argv[1])
+SRC = os.path.abspath(sys.argv[2])
+PKPLOT_DIR = os.path.join(SRC, "analysis")
+PKPLOT = os.path.join(PKPLOT_DIR, "pkplot.py")
+PY = sys.executable or "/usr/bin/python3"
+
+ENV = dict(os.environ)
+ENV.update({"OMPI_ALLOW_RUN_AS_ROOT": "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1",
+            "OPENBLAS_NUM_THREADS": "1", "MPLBACKEND": "Agg"})
+
+FAILURES = []
+
+
+def check(cond, msg):
+    if cond:
+        print("ok    %s" % msg)
+    else:
+        print("FAIL  %s" % msg)
+        FAILURES.append(msg)
+
+
+def run(cmd, cwd, expect=0):
+    t = time.time()
+    p = subprocess.run(cmd, cwd=cwd, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       universal_newlines=True, timeout=240)
+    if p.returncode != expect:
+        print("command: %s\nstdout:\n%s\nstderr:\n%s" % (" ".join(cmd), p.stdout, p.stderr))
+    check(p.returncode == expect, "exit %d (want %d, %.1f s): %s"
+          % (p.returncode, expect, time.time() - t, " ".join(os.path.basename(c) for c in cmd[:4])))
+    return p
+
+
+def train(args, cwd, out):
+    mpiexec = shutil.which("mpiexec")
+    cmd = ([mpiexec, "-n", "2", "--oversubscribe"] if mpiexec else []) + [BIN, "train"] + args + ["--out", out]
+    run(cmd, cwd)
+    check(os.path.exists(out), "run file written: %s" % os.path.basename(out))
+
+
+class Result:
+    def __init__(self, code, stdout, stderr):
+        self.returncode, self.stdout, self.stderr = code, stdout, stderr
+
+
+def pkplot(args, cwd, expect=0, subprocess_=False):
+    """Run pkplot as a program, or (faster) call its main() in this process."""
+    if subprocess_:
+        return run([PY, PKPLOT] + args, cwd, expect)
+    import contextlib
+    import io
+    if PKPLOT_DIR not in sys.path:
+        sys.path.insert(0, PKPLOT_DIR)
+    sys.dont_write_bytecode = True  # keep the source tree clean
+    import pkplot as module
+    out, err = io.StringIO(), io.StringIO()
+    here = os.getcwd()
+    t = time.time()
+    try:
+        os.chdir(cwd)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = module.main(list(args))
+            except SystemExit as e:
+                code = e.code
+    finally:
+        os.chdir(here)
+    if code != expect:
+        print("pkplot %s\nstdout:\n%s\nstderr:\n%s" % (" ".join(args), out.getvalue(), err.getvalue()))
+    check(code == expect, "exit %s (want %d, %.1f s): pkplot %s"
+          % (code, expect, time.time() - t, " ".join(os.path.basename(a) for a in args[:2])))
+    return Result(code, out.getvalue(), err.getvalue())
+
+
+def check_png(path):
+    name = os.path.relpath(path, os.path.dirname(os.path.dirname(path)))
+    if not os.path.exists(path):
+        check(False, "%s exists" % name)
+        return
+    img = mpimg.imread(path)
+    rgb = img[..., :3].reshape(-1, 3)
+    q = np.round(rgb * 255).astype(np.int64)
+    colours = np.unique((q[:, 0] << 16) | (q[:, 1] << 8) | q[:, 2]).size
+    check(img.ndim == 3 and img.shape[0] > 100 and img.shape[1] > 100, "%s has a sensible size %s"
+          % (name, img.shape[:2]))
+    check(float(rgb.var()) > 0 and colours > 10, "%s not blank (%d colours, variance %.3g)"
+          % (name, colours, float(rgb.var())))
+
+
+def make_converge(path, layout):
+    lr = np.array([0.2, 0.1, 0.05, 0.025, 0.0125])
+    r = 3e-2 * lr ** 2
+    with h5py.File(path, "w") as f:
+        f.attrs["format"] = "pathkernel-converge"
+        f.attrs["format_version"] = 1
+        if layout == "datasets":
+            f["lr"] = lr
+            f["steps"] = np.full(lr.size, 100, dtype=np.int64)
+            f["max_abs_residual_train"] = r
+            f["max_abs_residual_test"] = 1.3 * r
+            f["rel_residual_train"] = r / 2
+            f["rel_residual_test"] = 1.3 * r / 2
+            f.attrs["order"] = 2.0
+            f["gauss_q"] = np.arange(1, 6, dtype=np.int64)
+            f["gauss_max_abs_residual"] = np.array([1e-4, 1e-8, 1e-12, 0.0, 3e-15])
+        else:  # everything as attributes, order as a scalar dataset, no Gauss rules
+            f.attrs["lr"] = lr
+            f.attrs["steps"] = np.array([50, 100, 200, 400, 800])
+            f.attrs["max_abs_residual_train"] = r
+            f.attrs["max_abs_residual_test"] = 1.1 * r
+            f["order"] = 2.0
+
+
+def main():
+    keep = os.environ.get("PKPLOT_TEST_OUT")
+    tmp = keep or tempfile.mkdtemp(prefix="pkplot_test_")
+    os.makedirs(tmp, exist_ok=True)
+    t0 = time.time()
+    try:
+        # 1. Real digits run, started in the source folder with a relative data path.
+        digits = os.path.join(tmp, "digits.h5")
+        train(["--data", "data/digits2.h5", "--loss", "logistic", "--hidden", "8", "--lr", "0.1",
+               "--steps", "60", "--path-rule", "gauss:2", "--tangent-kernels"], SRC, digits)
+        figs = os.path.join(tmp, "digits")
+        pkplot([digits, "--outdir", figs, "--data", os.path.join(SRC, "data", "digits2.h5"),
+                "--query", "test:3", "--units", "3"], tmp, subprocess_=True)
+        for n in ("predictions", "kernels", "loss", "explain", "superposition"):
+            check_png(os.path.join(figs, n + ".png"))
+        # The relative /config data path resolves from the folder the run was started in ...
+        figs2 = os.path.join(tmp, "digits_cwd")
+        pkplot([digits, "--outdir", figs2, "--only", "explain"], SRC)
+        check_png(os.path.join(figs2, "explain.png"))
+        # ... and elsewhere it fails clearly, naming --data.
+        p = pkplot([digits, "--outdir", os.path.join(tmp, "nodata"), "--only", "explain"], tmp, expect=1)
+        check("--data" in p.stderr and "digits2.h5" in p.stderr, "missing data file message names --data")
+        p = pkplot([digits, "--outdir", os.path.join(tmp, "nodata"), "--query", "test:999",
+                    "--data", os.path.join(SRC, "data", "digits2.h5"), "--only", "explain"], tmp, expect=1)
+        check("out of range" in p.stderr, "query out of range is reported")
+
+        # 2. Built-in non-image regression without train kernel blocks: bar-chart explain,
+        #    superposition skipped, kernels fall back to test x train.
+        reg = os.path.join(tmp, "reg.h5")
+        train(["--data", "builtin:regression", "--n-train", "48", "--n-test", "24", "--hidden", "8",
+               "--lr", "0.05", "--steps", "30", "--skip-train-kernels"], tmp, reg)
+        figs = os.path.join(tmp, "reg")
+        p = pkplot([reg, "--outdir", figs], tmp)
+        for n in ("predictions", "kernels", "loss", "explain"):
+            check_png(os.path.join(figs, n + ".png"))
+        check(not os.path.exists(os.path.join(figs, "superposition.png")) and "not an image" in p.stdout,
+              "non-image data: superposition skipped with a note")
+
+        # 3. Multi-output (softmax), ntk, weight decay, 4x4 "images".
+        blobs = os.path.join(tmp, "blobs.h5")
+        train(["--data", "builtin:blobs", "--loss", "softmax", "--inputs", "16", "--n-train", "48",
+               "--n-test", "24", "--hidden", "8", "--lr", "0.1", "--steps", "30", "--weight-decay", "1e-3",
+               "--param", "ntk"], tmp, blobs)
+        figs = os.path.join(tmp, "blobs")
+        pkplot([blobs, "--outdir", figs, "--units", "2"], tmp)
+        for n in ("predictions", "kernels", "loss", "explain", "superposition"):
+            check_png(os.path.join(figs, n + ".png"))
+
+        # 4. Convergence files in both layouts.
+        for layout in ("datasets", "attributes"):
+            conv = os.path.join(tmp, "converge_%s.h5" % layout)
+            make_converge(conv, layout)
+            out = os.path.join(tmp, "converge_" + layout)
+            pkplot(["converge", conv, "--outdir", out], tmp)
+            check_png(os.path.join(out, "converge.png"))
+
+        # 5. Wrong format or version: exit code 2 with a clear message.
+        bad = os.path.join(tmp, "bad.h5")
+        with h5py.File(bad, "w") as f:
+            f.attrs["format"] = "something-else"
+            f.attrs["format_version"] = 1
+        p = pkplot([bad, "--outdir", tmp], tmp, expect=2)
+        check("pathkernel-run" in p.stderr, "wrong format message names the expected format")
+        with h5py.File(bad, "w") as f:
+            f.attrs["format"] = "pathkernel-converge"
+            f.attrs["format_version"] = 7
+        p = pkplot(["converge", bad, "--outdir", tmp], tmp, expect=2)
+        check("format_version" in p.stderr, "wrong version message")
+        p = pkplot([os.path.join(tmp, "converge_datasets.h5"), "--outdir", tmp], tmp, expect=2)
+        p = pkplot(["converge", digits, "--outdir", tmp], tmp, expect=2)
+        with open(os.path.join(tmp, "text.h5"), "w") as f:
+            f.write("not hdf5\n")
+        pkplot([os.path.join(tmp, "text.h5"), "--outdir", tmp], tmp, expect=2, subprocess_=True)
+
+        # 6. A missing dataset is named in the error.
+        broken = os.path.join(tmp, "broken.h5")
+        shutil.copy(reg, broken)
+        with h5py.File(broken, "a") as f:
+            del f["/history/loss"]
+        p = pkplot([broken, "--outdir", tmp, "--only", "loss"], tmp, expect=1)
+        check("/history/loss" in p.stderr, "missing dataset is named")
+    finally:
+        if not keep:
+            shutil.rmtree(tmp, ignore_errors=True)
+    print("%d failure(s), %.1f s" % (len(FAILURES), time.time() - t0))
+    return 1 if FAILURES else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
