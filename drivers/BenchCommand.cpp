@@ -1,5 +1,44 @@
-// pathkernel bench: placeholder replaced below
+// pathkernel bench: 1. parse  2. run (library)  3. report on rank 0.
+#include <boost/program_options.hpp>
+
+#include <iostream>
+
 #include "Commands.hpp"
+#include "core/Error.hpp"
+#include "train/Benchmark.hpp"
+
+namespace po = boost::program_options;
+
 namespace pk::cli {
-int bench(int, char**, int) { return 1; }
+
+int bench(int argc, char** argv, int rank) {
+  BenchSettings s;
+  po::options_description d("pathkernel bench options (built-in regression data)");
+  d.add_options()("help,h", "print this help and exit")
+      ("n-train", po::value(&s.nTrain)->default_value(s.nTrain), "training examples N")
+      ("n-test", po::value(&s.nTest)->default_value(s.nTest), "test examples M")
+      ("inputs", po::value(&s.inputs)->default_value(s.inputs), "input dimension D")
+      ("hidden", po::value(&s.hidden)->default_value(s.hidden), "hidden widths")
+      ("path-rule", po::value(&s.pathRule)->default_value(s.pathRule), "left | gauss:q")
+      ("steps", po::value(&s.steps)->default_value(s.steps), "timed steps");
+  po::variables_map vm;
+  try {
+    po::store(po::parse_command_line(argc, argv, d), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw InputError(std::string("bad option: ") + e.what() + " (see pathkernel bench --help)");
+  }
+  if (vm.count("help")) {
+    if (rank == 0) std::cout << d << "\n";
+    return 0;
+  }
+  PK_REQUIRE(s.nTrain >= 1 && s.nTest >= 0 && s.inputs >= 1 && s.steps >= 1,
+             "bench needs --n-train >= 1, --n-test >= 0, --inputs >= 1, --steps >= 1");
+  int ranks = 1;
+  MPI_Comm_size(MPI_COMM_WORLD, &ranks);
+  const BenchResult result = runBenchmark(s, MPI_COMM_WORLD);
+  if (rank == 0) printBenchmark(std::cout, s, result, ranks);
+  return 0;
 }
+
+}  // namespace pk::cli

@@ -57,13 +57,10 @@ void activate(Activation a, const double* z, double* out, long n) {
   }
 }
 
-void activateDerivative(Activation a, const double* z, double* out, long n) {
+void activateDerivative(Activation a, const double* z, const double* h, double* out, long n) {
   switch (a) {
     case Activation::Tanh:
-      for (long k = 0; k < n; ++k) {
-        const double t = std::tanh(z[k]);
-        out[k] = 1.0 - t * t;
-      }
+      for (long k = 0; k < n; ++k) out[k] = 1.0 - h[k] * h[k];
       return;
     case Activation::Relu:
       for (long k = 0; k < n; ++k) out[k] = z[k] > 0 ? 1.0 : 0.0;

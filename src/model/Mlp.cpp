@@ -79,7 +79,8 @@ std::vector<Matrix> Mlp::backpropagate(const double* w, const Forward& fwd, Matr
     blas::gemmNN(n * perExample, out, next, scale(k + 1), signals[static_cast<std::size_t>(k) + 1].data(), next,
                  w + weightOffset(k + 1), out, 0.0, s.data(), out);
     derivative = Matrix(n, out);
-    activateDerivative(arch_.activation, fwd.z[static_cast<std::size_t>(k)].data(), derivative.data(),
+    activateDerivative(arch_.activation, fwd.z[static_cast<std::size_t>(k)].data(),
+                       fwd.h[static_cast<std::size_t>(k) + 1].data(), derivative.data(),
                        static_cast<long>(derivative.size()));
     for (std::int64_t r = 0; r < n; ++r) {
       const double* d = derivative.row(r);

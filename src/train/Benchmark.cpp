@@ -1,0 +1,99 @@
+#include "train/Benchmark.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <iomanip>
+
+#include "core/Blas.hpp"
+#include "core/Error.hpp"
+#include "data/Builtin.hpp"
+#include "kernel/PathKernelEngine.hpp"
+#include "train/Settings.hpp"
+#include "train/Trainer.hpp"
+
+namespace pk {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Slowest rank's time: what the user waits for.
+double maxOverRanks(double seconds, MPI_Comm comm) {
+  double worst = 0.0;
+  PK_MPI(MPI_Allreduce(&seconds, &worst, 1, MPI_DOUBLE, MPI_MAX, comm));
+  return worst;
+}
+
+template <typename F>
+double timed(MPI_Comm comm, F&& work) {
+  PK_MPI(MPI_Barrier(comm));
+  const auto start = Clock::now();
+  work();
+  return maxOverRanks(std::chrono::duration<double>(Clock::now() - start).count(), comm);
+}
+
+// DGEMM of the shape of the kernel's Gram products (tiles of 128 x 256, k = 256), on all ranks at once.
+double dgemmGflops(MPI_Comm comm) {
+  const std::int64_t m = 1024, n = 1024, k = 256;
+  std::vector<double> a(static_cast<std::size_t>(m * k), 0.5), b(static_cast<std::size_t>(n * k), 0.25),
+      c(static_cast<std::size_t>(m * n), 0.0);
+  blas::gemmNT(m, n, k, 1.0, a.data(), k, b.data(), k, 0.0, c.data(), n);  // warm-up
+  const int repeats = 20;
+  const double seconds = timed(comm, [&] {
+    for (int r = 0; r < repeats; ++r) blas::gemmNT(m, n, k, 1.0, a.data(), k, b.data(), k, 1.0, c.data(), n);
+  });
+  return 2.0 * m * n * k * repeats / seconds / 1e9;
+}
+
+}  // namespace
+
+BenchResult runBenchmark(const BenchSettings& s, MPI_Comm comm) {
+  BuiltinSpec spec;
+  spec.name = "regression";
+  spec.nTrain = s.nTrain;
+  spec.nTest = s.nTest;
+  spec.inputs = s.inputs;
+  const Dataset data = makeBuiltin(spec, comm);
+  Architecture arch;
+  arch.inputs = s.inputs;
+  arch.hidden = parseHidden(s.hidden);
+  const Mlp model(arch);
+  TrainOptions options;
+  options.lr = 1e-3;
+
+  BenchResult result;
+  result.dgemmGflopsPerRank = dgemmGflops(comm);
+  Trainer plain(model, Loss::Mse, data, options, comm);
+  plain.step(nullptr);  // warm-up
+  const double trainSeconds = timed(comm, [&] {
+    for (std::int64_t k = 0; k < s.steps; ++k) plain.step(nullptr);
+  });
+  Trainer trainer(model, Loss::Mse, data, options, comm);
+  EngineOptions engineOptions;
+  engineOptions.gaussPoints = gaussPoints(s.pathRule);
+  PathKernelEngine engine(model, data, engineOptions, comm);
+  trainer.step(&engine);  // warm-up (first touch of the kernel matrices)
+  const double flopsBefore = engine.flops();
+  const double withEngine = timed(comm, [&] {
+    for (std::int64_t k = 0; k < s.steps; ++k) trainer.step(&engine);
+  });
+  result.trainSecondsPerStep = trainSeconds / s.steps;
+  result.accumulateSecondsPerStep = std::max(withEngine - trainSeconds, 1e-12) / s.steps;
+  double flops = engine.flops() - flopsBefore;
+  PK_MPI(MPI_Allreduce(MPI_IN_PLACE, &flops, 1, MPI_DOUBLE, MPI_MAX, comm));
+  result.kernelGflopsPerRank = flops / s.steps / result.accumulateSecondsPerStep / 1e9;
+  return result;
+}
+
+void printBenchmark(std::ostream& out, const BenchSettings& s, const BenchResult& r, int ranks) {
+  out << "|     N |    M |   D | hidden    | rule    | ranks | accumulate ms/step | train ms/step |"
+         " kernel GFLOP/s/rank | DGEMM GFLOP/s/rank | ratio |\n";
+  out << std::fixed << std::setprecision(1) << "| " << std::setw(5) << s.nTrain << " | " << std::setw(4) << s.nTest
+      << " | " << std::setw(3) << s.inputs << " | " << std::left << std::setw(9) << s.hidden << " | "
+      << std::setw(7) << s.pathRule << std::right << " | " << std::setw(5) << ranks << " | " << std::setw(18)
+      << 1e3 * r.accumulateSecondsPerStep << " | " << std::setw(13) << 1e3 * r.trainSecondsPerStep << " | "
+      << std::setw(19) << r.kernelGflopsPerRank << " | " << std::setw(18) << r.dgemmGflopsPerRank << " | "
+      << std::setprecision(2) << std::setw(5) << r.kernelGflopsPerRank / r.dgemmGflopsPerRank << " |\n";
+}
+
+}  // namespace pk

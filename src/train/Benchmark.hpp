@@ -1,0 +1,34 @@
+#pragma once
+// Speed of the kernel accumulation, reported as a ratio to a DGEMM timed in
+// the same run on the same ranks (the machines are shared and noisy).
+#include <mpi.h>
+
+#include <cstdint>
+#include <ostream>
+#include <string>
+
+namespace pk {
+
+struct BenchSettings {
+  std::int64_t nTrain = 1024;
+  std::int64_t nTest = 0;
+  std::int64_t inputs = 64;
+  std::string hidden = "64,64";
+  std::string pathRule = "left";
+  std::int64_t steps = 5;
+};
+
+struct BenchResult {
+  double accumulateSecondsPerStep = 0.0;  // kernel accumulation alone
+  double trainSecondsPerStep = 0.0;       // training alone (no engine)
+  double kernelGflopsPerRank = 0.0;       // structured-method flops / accumulation time
+  double dgemmGflopsPerRank = 0.0;        // DGEMM on every rank at once
+};
+
+/// Collective: times `steps` steps with and without the engine, and a DGEMM.
+BenchResult runBenchmark(const BenchSettings& settings, MPI_Comm comm);
+
+/// Prints the result as one table row (with a header) on `out`.
+void printBenchmark(std::ostream& out, const BenchSettings& settings, const BenchResult& result, int ranks);
+
+}  // namespace pk
