@@ -3,6 +3,7 @@
 namespace pk::cli {
 int train(int argc, char** argv, int rank);
 int bench(int argc, char** argv, int rank);
+int krr(int argc, char** argv, int rank);
 int explain(int argc, char** argv, int rank);
 int converge(int argc, char** argv, int rank);
 }  // namespace pk::cli

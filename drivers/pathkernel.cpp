@@ -22,6 +22,7 @@ void usage() {
             << "commands:\n"
             << "  train   train an MLP and accumulate its path kernel (pathkernel train --help)\n"
             << "  bench   time the kernel accumulation against DGEMM (pathkernel bench --help)\n"
+            << "  krr     kernel ridge regression with the learned kernels (pathkernel krr --help)\n"
             << "  explain   a prediction as a sum over training examples (pathkernel explain --help)\n"
             << "  converge  residual of the kernel machine as lr -> 0 (pathkernel converge --help)\n";
 }
@@ -34,6 +35,7 @@ int main(int argc, char** argv) {
     // The subcommand sees argv[1..]: its own name takes the place of the program name.
     if (command == "train") return pk::cli::train(argc - 1, argv + 1, env.rank());
     if (command == "bench") return pk::cli::bench(argc - 1, argv + 1, env.rank());
+    if (command == "krr") return pk::cli::krr(argc - 1, argv + 1, env.rank());
     if (command == "explain") return pk::cli::explain(argc - 1, argv + 1, env.rank());
     if (command == "converge") return pk::cli::converge(argc - 1, argv + 1, env.rank());
     if (env.rank() == 0) {

@@ -1,0 +1,148 @@
+#include "krr/KernelSource.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <vector>
+
+#include "core/Error.hpp"
+#include "io/H5.hpp"
+#include "io/RunFile.hpp"
+
+namespace pk {
+
+namespace {
+
+std::string format(const char* pattern, double value) {
+  char text[64];
+  std::snprintf(text, sizeof text, pattern, value);
+  return text;
+}
+
+KernelMatrices storedKernel(KernelKind kind, const KrrProblem& p, MPI_Comm comm) {
+  h5::Id run = openRunFile(p.runPath, comm);
+  const std::string group = storedKernelGroup(kind);
+  KernelMatrices k;
+  k.train = readKernelRows(run, group + "/train", comm);
+  if (p.nTest > 0 && h5::exists(run, group + "/test")) k.test = readKernelRows(run, group + "/test", comm);
+  const double asymmetry = symmetrise(k.train);
+  const std::string what = kind == KernelKind::Path ? "K^p (path rule " + p.pathRule + ")"
+                           : kind == KernelKind::TangentInitial ? "K^g at w_0"
+                                                                : "K^g at w_S";
+  k.description = what + ", symmetrised (K + K^T)/2; |K - K^T|_F/|K|_F was " + format("%.2e", asymmetry);
+  return k;
+}
+
+KernelMatrices rbfKernel(const KrrProblem& p, double bandwidth, MPI_Comm comm) {
+  const Matrix trainX = readInputs(p, "train", 0, p.nTrain, comm);
+  std::string origin = "--bandwidth";
+  if (bandwidth == 0.0) {
+    const std::int64_t sample = 1000;
+    bandwidth = medianPairwiseDistance(trainX, sample);
+    origin = "median pairwise distance of " +
+             (p.nTrain > sample ? std::to_string(sample) + " evenly spaced of " : std::string("all ")) +
+             std::to_string(p.nTrain) + " training inputs";
+    PK_REQUIRE(bandwidth > 0.0, "rbf: the training inputs are all equal (median distance 0): give --bandwidth");
+  }
+  KernelMatrices k;
+  k.train = DenseRows(comm, p.nTrain, p.nTrain);
+  fillRbf(k.train, readInputs(p, "train", k.train.firstRow(), k.train.localRows(), comm), trainX, bandwidth);
+  if (p.nTest > 0) {
+    k.test = DenseRows(comm, p.nTest, p.nTrain);
+    fillRbf(k.test, readInputs(p, "test", k.test.firstRow(), k.test.localRows(), comm), trainX, bandwidth);
+  }
+  k.description = "exp(-|x - x'|^2/(2 h^2)), h = " + format("%.4g", bandwidth) + " (" + origin + ")";
+  return k;
+}
+
+}  // namespace
+
+KernelMatrices buildKernel(KernelKind kind, const KrrProblem& problem, double bandwidth, MPI_Comm comm) {
+  return kind == KernelKind::Rbf ? rbfKernel(problem, bandwidth, comm) : storedKernel(kind, problem, comm);
+}
+
+DenseRows readKernelRows(hid_t file, const std::string& path, MPI_Comm comm) {
+  const auto dims = h5::shape(file, path);
+  PK_REQUIRE(dims.size() == 2, path + " is not a matrix");
+  DenseRows k(comm, static_cast<std::int64_t>(dims[0]), static_cast<std::int64_t>(dims[1]));
+  const auto rows = h5::readRows(file, path, k.firstRow(), k.localRows());
+  k.setLocalRowMajor(rows.data());
+  return k;
+}
+
+double symmetrise(DenseRows& k) {
+  PK_ASSERT(k.rows() == k.cols(), "symmetrise: the kernel is not square");
+  Mat transposed = nullptr;
+  PK_PETSC(MatTranspose(k.mat(), MAT_INITIAL_MATRIX, &transposed));
+  double local[2] = {0.0, 0.0};  // |K - K^T|_F^2, |K|_F^2 over this rank's rows
+  {
+    const auto a = k.local();
+    PetscScalar* t = nullptr;
+    PetscInt ldt = 0;
+    PK_PETSC(MatDenseGetArray(transposed, &t));
+    PK_PETSC(MatDenseGetLDA(transposed, &ldt));
+    for (std::int64_t j = 0; j < k.cols(); ++j)
+      for (std::int64_t r = 0; r < k.localRows(); ++r) {
+        double& kij = a.data()[r + j * a.ld()];
+        const double tij = t[r + j * ldt];
+        local[0] += (kij - tij) * (kij - tij);
+        local[1] += kij * kij;
+        kij = 0.5 * (kij + tij);  // the same sum on both sides: exactly symmetric
+      }
+    PK_PETSC(MatDenseRestoreArray(transposed, &t));
+  }
+  PK_PETSC(MatDestroy(&transposed));
+  PK_PETSC(MatAssemblyBegin(k.mat(), MAT_FINAL_ASSEMBLY));
+  PK_PETSC(MatAssemblyEnd(k.mat(), MAT_FINAL_ASSEMBLY));
+  double global[2] = {0.0, 0.0};
+  MPI_Comm comm = MPI_COMM_NULL;
+  PK_PETSC(PetscObjectGetComm(reinterpret_cast<PetscObject>(k.mat()), &comm));
+  PK_MPI(MPI_Allreduce(local, global, 2, MPI_DOUBLE, MPI_SUM, comm));
+  return global[1] > 0.0 ? std::sqrt(global[0] / global[1]) : 0.0;
+}
+
+void fillRbf(DenseRows& k, const Matrix& localX, const Matrix& trainX, double bandwidth) {
+  PK_ASSERT(localX.rows() == k.localRows() && trainX.rows() == k.cols() && localX.cols() == trainX.cols(),
+            "fillRbf: inputs do not match the kernel");
+  const double scale = -0.5 / (bandwidth * bandwidth);
+  {
+    const auto a = k.local();
+    for (std::int64_t j = 0; j < k.cols(); ++j)
+      for (std::int64_t r = 0; r < k.localRows(); ++r) {
+        double d2 = 0.0;
+        for (std::int64_t c = 0; c < trainX.cols(); ++c) {
+          const double d = localX(r, c) - trainX(j, c);
+          d2 += d * d;
+        }
+        a.data()[r + j * a.ld()] = std::exp(scale * d2);
+      }
+  }
+  PK_PETSC(MatAssemblyBegin(k.mat(), MAT_FINAL_ASSEMBLY));
+  PK_PETSC(MatAssemblyEnd(k.mat(), MAT_FINAL_ASSEMBLY));
+}
+
+double medianPairwiseDistance(const Matrix& x, std::int64_t maxRows) {
+  const std::int64_t n = x.rows();
+  std::vector<std::int64_t> rows;
+  for (std::int64_t k = 0; k < std::min(n, maxRows); ++k) rows.push_back(n > maxRows ? k * n / maxRows : k);
+  std::vector<double> distances;
+  distances.reserve(rows.size() * (rows.size() - (rows.empty() ? 0 : 1)) / 2);
+  for (std::size_t a = 0; a < rows.size(); ++a)
+    for (std::size_t b = a + 1; b < rows.size(); ++b) {
+      double d2 = 0.0;
+      for (std::int64_t c = 0; c < x.cols(); ++c) {
+        const double d = x(rows[a], c) - x(rows[b], c);
+        d2 += d * d;
+      }
+      distances.push_back(std::sqrt(d2));
+    }
+  if (distances.empty()) return 0.0;
+  const std::size_t mid = distances.size() / 2;
+  std::nth_element(distances.begin(), distances.begin() + static_cast<std::ptrdiff_t>(mid), distances.end());
+  const double upper = distances[mid];
+  if (distances.size() % 2 == 1) return upper;
+  const double lower = *std::max_element(distances.begin(), distances.begin() + static_cast<std::ptrdiff_t>(mid));
+  return 0.5 * (lower + upper);
+}
+
+}  // namespace pk

@@ -1,0 +1,39 @@
+#include "krr/KrrRun.hpp"
+
+#include <petscsys.h>
+
+#include "core/Environment.hpp"
+#include "core/Error.hpp"
+#include "krr/KernelSource.hpp"
+#include "krr/Scores.hpp"
+
+namespace pk {
+
+std::vector<KrrRow> runKernelRidge(const KrrProblem& p, const std::vector<KernelKind>& kernels,
+                                   const std::vector<double>& lambdas, double bandwidth,
+                                   const SolverOptions& options, MPI_Comm comm) {
+  const Matrix rhs = ridgeTargets(p.loss, p.trainY, p.outputs);
+  std::vector<KrrRow> rows;
+  for (const auto kind : kernels) {
+    KernelMatrices k = buildKernel(kind, p, bandwidth, comm);
+    for (const double lambda : lambdas) {
+      KrrRow row;
+      row.kernel = kind;
+      row.description = k.description;
+      row.solution = solveKernelRidge(k.train, k.test, rhs, lambda, options);
+      row.train = score(p.loss, row.solution.trainPrediction, p.trainY, OutputMeaning::RidgeFit, comm);
+      if (p.nTest > 0) row.test = score(p.loss, row.solution.testPrediction, p.testY, OutputMeaning::RidgeFit, comm);
+      rows.push_back(std::move(row));
+    }
+  }
+  return rows;
+}
+
+void usePetscOptions(const std::string& options) {
+  insertPetscOptions(options);
+  PetscBool logView = PETSC_FALSE;
+  PK_PETSC(PetscOptionsHasName(nullptr, nullptr, "-log_view", &logView));
+  if (logView) PK_PETSC(PetscLogDefaultBegin());
+}
+
+}  // namespace pk

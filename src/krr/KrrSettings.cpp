@@ -1,0 +1,155 @@
+#include "krr/KrrSettings.hpp"
+
+#include <boost/program_options.hpp>
+
+#include <cmath>
+#include <iostream>
+#include <sstream>
+
+#include "core/Error.hpp"
+
+namespace po = boost::program_options;
+
+namespace pk {
+
+namespace {
+
+po::options_description describeKrrOptions(KrrSettings& s) {
+  po::options_description d("pathkernel krr options");
+  d.add_options()
+      ("help", "print this help and exit")
+      ("run", po::value(&s.run), "run file written by pathkernel train (never modified)")
+      ("kernel", po::value(&s.kernels)->default_value(s.kernels),
+       "kernels, comma-separated: path, tangent-initial, tangent-final, rbf")
+      ("ridge", po::value(&s.ridge)->default_value(s.ridge), "ridge lambdas, comma-separated, each >= 0")
+      ("bandwidth", po::value(&s.bandwidth)->default_value(s.bandwidth),
+       "rbf bandwidth h of exp(-|x-x'|^2/(2h^2)); 0 = median pairwise distance of training inputs")
+      ("data", po::value(&s.data),
+       "data file (SPEC layout) for targets and rbf inputs; default: the run's /data or its /config data file")
+      ("out", po::value(&s.out), "output HDF5 file; default: RUN.h5 -> RUN.krr.h5")
+      ("rtol", po::value(&s.rtol)->default_value(s.rtol), "KSP relative tolerance (-ksp_rtol overrides)");
+  return d;
+}
+
+// PETSc options start with one dash and a letter; their values follow as
+// separate tokens. A stray word in front of the first option is an error.
+std::string petscTokens(const std::vector<std::string>& tokens) {
+  std::string joined;
+  for (std::size_t k = 0; k < tokens.size(); ++k) {
+    const std::string& t = tokens[k];
+    PK_REQUIRE(t.rfind("--", 0) != 0, "unknown option '" + t + "' (see pathkernel krr --help)");
+    PK_REQUIRE(k > 0 || (t.size() > 1 && t[0] == '-'),
+               "unexpected argument '" + t + "' (see pathkernel krr --help)");
+    joined += (joined.empty() ? "" : " ") + t;
+  }
+  return joined;
+}
+
+std::vector<std::string> splitList(const std::string& text) {
+  std::vector<std::string> items;
+  std::stringstream stream(text);
+  std::string item;
+  while (std::getline(stream, item, ',')) items.push_back(item);
+  return items;
+}
+
+}  // namespace
+
+std::string toString(KernelKind kind) {
+  switch (kind) {
+    case KernelKind::Path: return "path";
+    case KernelKind::TangentInitial: return "tangent-initial";
+    case KernelKind::TangentFinal: return "tangent-final";
+    case KernelKind::Rbf: return "rbf";
+  }
+  return "?";
+}
+
+bool parseKrrSettings(int argc, const char* const* argv, KrrSettings& s, bool printHelp) {
+  auto description = describeKrrOptions(s);
+  po::variables_map vm;
+  try {
+    // No short options and no guessing: "-ksp_type" must reach PETSc untouched.
+    const auto style = po::command_line_style::allow_long | po::command_line_style::long_allow_adjacent |
+                       po::command_line_style::long_allow_next;
+    const auto parsed =
+        po::command_line_parser(argc, argv).options(description).style(style).allow_unregistered().run();
+    po::store(parsed, vm);
+    if (vm.count("help")) {
+      if (printHelp)
+        std::cout << "usage: pathkernel krr --run RUN.h5 [options] [PETSc options: -ksp_type cg -pc_type jacobi ...]\n\n"
+                  << description << "\n";
+      return false;
+    }
+    po::notify(vm);
+    s.petscOptions = petscTokens(po::collect_unrecognized(parsed.options, po::include_positional));
+  } catch (const po::error& e) {
+    throw InputError(std::string("bad option: ") + e.what() + " (see pathkernel krr --help)");
+  }
+  return true;
+}
+
+std::vector<KernelKind> parseKernelList(const std::string& text) {
+  std::vector<KernelKind> kinds;
+  for (const auto& name : splitList(text)) {
+    KernelKind kind{};
+    if (name == "path") kind = KernelKind::Path;
+    else if (name == "tangent-initial") kind = KernelKind::TangentInitial;
+    else if (name == "tangent-final") kind = KernelKind::TangentFinal;
+    else if (name == "rbf") kind = KernelKind::Rbf;
+    else throw InputError("--kernel: unknown kernel '" + name + "' (allowed: path, tangent-initial, tangent-final, rbf)");
+    bool seen = false;
+    for (auto k : kinds) seen = seen || k == kind;
+    if (!seen) kinds.push_back(kind);
+  }
+  PK_REQUIRE(!kinds.empty(), "--kernel: give at least one kernel (path, tangent-initial, tangent-final, rbf)");
+  return kinds;
+}
+
+std::vector<double> parseRidgeList(const std::string& text) {
+  std::vector<double> lambdas;
+  for (const auto& item : splitList(text)) {
+    std::size_t used = 0;
+    double value = NAN;
+    try {
+      value = std::stod(item, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    PK_REQUIRE(used == item.size() && used > 0, "--ridge: '" + item + "' is not a number");
+    PK_REQUIRE(std::isfinite(value) && value >= 0.0, "--ridge: lambda must be finite and >= 0, got " + item);
+    lambdas.push_back(value);
+  }
+  PK_REQUIRE(!lambdas.empty(), "--ridge: give at least one lambda >= 0");
+  return lambdas;
+}
+
+std::vector<std::string> validate(const KrrSettings& s) {
+  std::vector<std::string> problems;
+  if (s.run.empty()) problems.push_back("--run: the run file is required");
+  try {
+    parseKernelList(s.kernels);
+  } catch (const InputError& e) {
+    problems.push_back(e.what());
+  }
+  try {
+    parseRidgeList(s.ridge);
+  } catch (const InputError& e) {
+    problems.push_back(e.what());
+  }
+  if (!(std::isfinite(s.bandwidth) && s.bandwidth >= 0.0))
+    problems.push_back("--bandwidth: must be > 0, or 0 for the median heuristic");
+  if (!(s.rtol > 0.0 && s.rtol < 1.0)) problems.push_back("--rtol: must be in (0, 1)");
+  if (!s.run.empty() && krrOutputPath(s) == s.run)
+    problems.push_back("--out: must differ from the run file (the run file is never modified)");
+  return problems;
+}
+
+std::string krrOutputPath(const KrrSettings& s) {
+  if (!s.out.empty()) return s.out;
+  const std::string suffix = ".h5";
+  const bool h5 = s.run.size() > suffix.size() && s.run.compare(s.run.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return (h5 ? s.run.substr(0, s.run.size() - suffix.size()) : s.run) + ".krr.h5";
+}
+
+}  // namespace pk

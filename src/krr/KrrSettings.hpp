@@ -1,0 +1,43 @@
+#pragma once
+// Every setting of `pathkernel krr` in one plain struct, described to
+// Boost.Program_options in one place and validated in one place. Options
+// this command does not know and that look like PETSc options (one dash:
+// -ksp_type gmres, -pc_type none, -log_view) are collected for PETSc.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace pk {
+
+struct KrrSettings {
+  std::string run;                 // the run file (read only)
+  std::string kernels = "path";    // comma-separated: path, tangent-initial, tangent-final, rbf
+  std::string ridge = "1e-3";      // comma-separated lambdas, each >= 0
+  double bandwidth = 0.0;          // rbf: 0 = median heuristic
+  std::string data;                // rbf and targets: data file instead of the run's own data
+  std::string out;                 // empty: RUN.h5 -> RUN.krr.h5
+  double rtol = 1e-10;             // KSP relative tolerance (before -ksp_rtol)
+  std::string petscOptions;        // the PETSc tokens, joined by spaces
+};
+
+enum class KernelKind { Path, TangentInitial, TangentFinal, Rbf };
+
+std::string toString(KernelKind kind);
+
+/// Parses the command line. Returns false if --help was asked (help printed
+/// when printHelp). Throws InputError on malformed values and on unknown
+/// options that are not PETSc options (PETSc options have one leading dash).
+bool parseKrrSettings(int argc, const char* const* argv, KrrSettings& settings, bool printHelp);
+
+/// Every problem with the settings at once, each with the allowed range; empty if valid.
+std::vector<std::string> validate(const KrrSettings& settings);
+
+/// "path,rbf" -> kinds in the order given, duplicates dropped. Throws InputError.
+std::vector<KernelKind> parseKernelList(const std::string& text);
+/// "1e-6,1e-3,1" -> lambdas. Throws InputError if malformed or negative.
+std::vector<double> parseRidgeList(const std::string& text);
+
+/// The output file: settings.out, or the run file with ".h5" replaced by ".krr.h5".
+std::string krrOutputPath(const KrrSettings& settings);
+
+}  // namespace pk
