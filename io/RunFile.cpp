@@ -1,10 +1,9 @@
 #include "io/RunFile.hpp"
 
-#include <unistd.h>
-
 #include <cstdio>
 
 #include "core/Error.hpp"
+#include "io/DistributedIO.hpp"
 #include "pk/Version.hpp"
 
 namespace pk {
@@ -16,6 +15,8 @@ std::vector<hsize_t> predictionShape(const Dataset& data, const Mlp& model, std:
   if (matrix) return {static_cast<hsize_t>(rows), static_cast<hsize_t>(model.outputs())};
   return {static_cast<hsize_t>(rows)};
 }
+
+}  // namespace
 
 void writeConfig(hid_t file, const RunRecord& run) {
   const TrainSettings& s = *run.settings;
@@ -50,6 +51,8 @@ void writeConfig(hid_t file, const RunRecord& run) {
   if (!run.dataSha256.empty()) h5::setAttribute(config, "data_sha256", run.dataSha256);
 }
 
+namespace {
+
 void writeData(hid_t file, const Dataset& data) {
   for (const auto* split : {&data.train, &data.test}) {
     if (split->globalRows == 0) continue;
@@ -77,30 +80,6 @@ void writeParameters(hid_t file, const std::string& group, const Mlp& model, con
   }
 }
 
-void writeKernel(hid_t file, const std::string& path, const DenseRows& m) {
-  std::vector<double> rows(static_cast<std::size_t>(m.localRows() * m.cols()));
-  m.copyLocalRowMajor(rows.data());
-  h5::writeRows(file, path, {static_cast<hsize_t>(m.rows()), static_cast<hsize_t>(m.cols())}, m.firstRow(),
-                m.localRows(), rows.data());
-}
-
-// [n, N] for one output, [n, N, C] interleaving the outputs' matrices otherwise.
-void writeContributions(hid_t file, const std::string& path, const std::vector<DenseRows>& perOutput) {
-  if (perOutput.size() == 1) return writeKernel(file, path, perOutput[0]);
-  const DenseRows& first = perOutput[0];
-  const auto outputs = static_cast<std::int64_t>(perOutput.size());
-  const std::int64_t n = first.localRows(), cols = first.cols();
-  std::vector<double> rows(static_cast<std::size_t>(n * cols * outputs));
-  for (std::int64_t c = 0; c < outputs; ++c) {
-    const auto a = perOutput[static_cast<std::size_t>(c)].local();
-    for (std::int64_t r = 0; r < n; ++r)
-      for (std::int64_t j = 0; j < cols; ++j) rows[(r * cols + j) * outputs + c] = a.data()[r + j * a.ld()];
-  }
-  h5::writeRows(file, path,
-                {static_cast<hsize_t>(first.rows()), static_cast<hsize_t>(cols), static_cast<hsize_t>(outputs)},
-                first.firstRow(), n, rows.data());
-}
-
 // a_i(x) = C(x, i) / K^p(x, x_i), NaN where K^p = 0.
 void writeCoefficients(hid_t file, const std::string& path, const DenseRows& contrib, const DenseRows& kernel) {
   std::vector<double> c(static_cast<std::size_t>(contrib.localRows() * contrib.cols()));
@@ -122,11 +101,11 @@ void writeQuerySet(hid_t file, const RunRecord& run, const QueryState& q) {
   h5::writeRows(file, predict + "/bias", shape, q.firstRow, n, bias(q).data());
   h5::writeRows(file, predict + "/kernel_machine", shape, q.firstRow, n, kernelMachine(q).data());
   if (!q.keepKernels) return;
-  writeKernel(file, "/kernel/path/" + q.name, q.path);
-  writeContributions(file, "/kernel/contrib/" + q.name, q.contrib);
+  writeDenseRows(file, "/kernel/path/" + q.name, q.path);
+  writePerOutput(file, "/kernel/contrib/" + q.name, q.contrib);
   if (!q.tangentInitial.empty()) {
-    writeKernel(file, "/kernel/tangent/initial/" + q.name, q.tangentInitial);
-    writeKernel(file, "/kernel/tangent/final/" + q.name, q.tangentFinal);
+    writeDenseRows(file, "/kernel/tangent/initial/" + q.name, q.tangentInitial);
+    writeDenseRows(file, "/kernel/tangent/final/" + q.name, q.tangentFinal);
   }
   if (run.settings->kernelCoef && q.contrib.size() == 1)
     writeCoefficients(file, "/kernel/coef/" + q.name, q.contrib[0], q.path);
@@ -161,9 +140,14 @@ void requireWritableOutput(const std::string& path, MPI_Comm comm) {
   PK_MPI(MPI_Comm_rank(comm, &rank));
   int ok = 1;
   if (rank == 0) {
-    const auto slash = path.rfind('/');
-    const std::string folder = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
-    ok = access(folder.c_str(), W_OK | X_OK) == 0 ? 1 : 0;
+    // Creating a probe file is the only test that also holds for root and read-only mounts.
+    const std::string probe = path + ".probe";
+    std::FILE* f = std::fopen(probe.c_str(), "wb");
+    ok = f != nullptr ? 1 : 0;
+    if (f) {
+      std::fclose(f);
+      std::remove(probe.c_str());
+    }
   }
   PK_MPI(MPI_Bcast(&ok, 1, MPI_INT, 0, comm));
   PK_REQUIRE(ok == 1, "cannot write '" + path + "': its folder does not exist or is not writable");

@@ -28,6 +28,9 @@ struct RunRecord {
   double wallSeconds = 0.0;
 };
 
+/// Collective. Writes every setting as an attribute of /config (SPEC section 4).
+void writeConfig(hid_t file, const RunRecord& run);
+
 /// Collective. Writes `path` (through `path`.partial, renamed at the end).
 void writeRunFile(const std::string& path, const RunRecord& run, MPI_Comm comm);
 

@@ -1,6 +1,7 @@
 #include "train/Run.hpp"
 
 #include <chrono>
+#include <csignal>
 #include <cmath>
 #include <iomanip>
 #include <sstream>
@@ -8,6 +9,8 @@
 #include "core/Error.hpp"
 #include "data/Builtin.hpp"
 #include "data/Validate.hpp"
+#include "core/StopRequest.hpp"
+#include "io/Checkpoint.hpp"
 #include "io/DataFile.hpp"
 #include "io/RunFile.hpp"
 #include "train/Trainer.hpp"
@@ -62,6 +65,7 @@ Dataset loadData(const TrainSettings& s, MPI_Comm comm) {
 
 RunReport runTraining(const TrainSettings& s, MPI_Comm comm, std::ostream* log) {
   const auto start = Clock::now();
+  installStopHandlers();
   int ranks = 1;
   PK_MPI(MPI_Comm_size(comm, &ranks));
   requireWritableOutput(s.out, comm);
@@ -91,15 +95,43 @@ RunReport runTraining(const TrainSettings& s, MPI_Comm comm, std::ostream* log) 
   engineOptions.gaussPoints = gaussPoints(s.pathRule);
   PathKernelEngine engine(model, data, engineOptions, comm);
 
-  engine.begin(trainer.state().w.data());
+  RunRecord record;
+  record.settings = &s;
+  record.data = &data;
+  record.model = &model;
+  record.trainer = &trainer;
+  record.engine = &engine;
+  record.dataSha256 = sha;
+  if (!s.restart.empty()) {
+    readCheckpoint(s.restart, record, trainer, engine, comm);
+    if (log) *log << "  resuming from " << s.restart << " at step " << trainer.state().step << "\n";
+  } else {
+    engine.begin(trainer.state().w.data());
+  }
+  const std::string checkpoint = checkpointPath(s);
+  const std::int64_t firstStep = trainer.state().step;
+  RunReport report;
   const std::int64_t every = s.progressEvery > 0 ? s.progressEvery : std::max<std::int64_t>(1, s.steps / 20);
   const auto trainStart = Clock::now();
   while (trainer.state().step < s.steps) {
     trainer.step(&engine);
     const std::int64_t done = trainer.state().step;
+    const int signal = agreedStopSignal(comm);
+    if (signal != 0 || (s.checkpointEvery > 0 && done % s.checkpointEvery == 0 && done < s.steps))
+      writeCheckpoint(checkpoint, record, comm);
+    if (signal != 0) {
+      if (log)
+        *log << "pathkernel: stopped by " << (signal == SIGTERM ? "SIGTERM" : "SIGUSR1") << " after step " << done
+             << "; checkpoint written to " << checkpoint << "; continue with --restart " << checkpoint
+             << std::endl;
+      report.stopSignal = signal;
+      report.steps = done;
+      report.seconds = secondsSince(start);
+      return report;
+    }
     if (log && (done % every == 0 || done == s.steps)) {
       const double elapsed = secondsSince(trainStart);
-      const double rate = done / std::max(elapsed, 1e-9);
+      const double rate = (done - firstStep) / std::max(elapsed, 1e-9);
       *log << "  step " << std::setw(7) << done << "/" << s.steps << "  loss " << std::scientific
            << std::setprecision(4) << trainer.state().lossHistory.back() << std::defaultfloat << "  "
            << std::setprecision(4) << rate << " steps/s  left " << formatDuration((s.steps - done) / rate)
@@ -109,20 +141,12 @@ RunReport runTraining(const TrainSettings& s, MPI_Comm comm, std::ostream* log) 
   trainer.finish();
   engine.finish(trainer.state().w.data());
 
-  RunReport report;
   report.train = engine.summarize(engine.train());
   report.hasTest = data.test.globalRows > 0;
   if (report.hasTest) report.test = engine.summarize(engine.test());
   report.steps = trainer.state().step;
   report.finalLoss = trainer.state().lossHistory.back();
 
-  RunRecord record;
-  record.settings = &s;
-  record.data = &data;
-  record.model = &model;
-  record.trainer = &trainer;
-  record.engine = &engine;
-  record.dataSha256 = sha;
   record.wallSeconds = secondsSince(start);
   writeRunFile(s.out, record, comm);
   report.seconds = secondsSince(start);

@@ -16,6 +16,7 @@ struct RunReport {
   std::int64_t steps = 0;
   double finalLoss = 0.0;
   double seconds = 0.0;
+  int stopSignal = 0;  // SIGTERM/SIGUSR1 stopped the run (checkpoint written, no run file)
 };
 
 /// Collective. `log` receives progress and the summary (pass null on ranks

@@ -41,10 +41,10 @@ po::options_description describeTrainOptions(TrainSettings& s) {
       ("n-test", po::value(&s.nTest)->default_value(s.nTest), "built-in data: test examples")
       ("inputs", po::value(&s.inputs)->default_value(s.inputs), "built-in data: input dimension D")
       ("data-seed", po::value(&s.dataSeed)->default_value(s.dataSeed), "built-in data: generator seed")
-      ("checkpoint", po::value(&s.checkpoint), "checkpoint file (not yet available)")
+      ("checkpoint", po::value(&s.checkpoint), "checkpoint file (default: OUT.ckpt); also written on SIGTERM/SIGUSR1")
       ("checkpoint-every", po::value(&s.checkpointEvery)->default_value(s.checkpointEvery),
-       "steps between checkpoints (not yet available)")
-      ("restart", po::value(&s.restart), "restart from a checkpoint (not yet available)")
+       "steps between checkpoints; 0 = only when stopped by a signal")
+      ("restart", po::value(&s.restart), "continue from this checkpoint")
       ("progress-every", po::value(&s.progressEvery)->default_value(s.progressEvery),
        "steps between progress lines; 0 = about 20 per run");
   return d;
@@ -95,6 +95,10 @@ std::vector<std::int64_t> parseHidden(const std::string& text) {
   return widths;
 }
 
+std::string checkpointPath(const TrainSettings& s) {
+  return s.checkpoint.empty() ? s.out + ".ckpt" : s.checkpoint;
+}
+
 int gaussPoints(const std::string& rule) {
   if (rule == "left") return 0;
   const std::string prefix = "gauss:";
@@ -132,8 +136,11 @@ std::vector<std::string> validate(const TrainSettings& s) {
   if (s.inputs < 1 || s.inputs > 100000) problems.push_back("--inputs must be in 1..100000");
   if (s.progressEvery < 0) problems.push_back("--progress-every must be >= 0");
   if (s.out.empty()) problems.push_back("--out must name a file");
-  if (!s.checkpoint.empty() || s.checkpointEvery != 0 || !s.restart.empty())
-    problems.push_back("--checkpoint, --checkpoint-every and --restart are not yet available in this version");
+  if (s.checkpointEvery < 0) problems.push_back("--checkpoint-every must be >= 0 (0 = only when stopped by a signal)");
+  if (checkpointPath(s) == s.out || checkpointPath(s) == s.data)
+    problems.push_back("--checkpoint must differ from --out and --data");
+  if (!s.restart.empty() && (s.restart == s.out || s.restart == s.data))
+    problems.push_back("--restart must differ from --out and --data");
   if (s.out == s.data) problems.push_back("--out must not be the input data file");
   return problems;
 }

@@ -53,6 +53,9 @@ std::vector<std::string> validate(const TrainSettings& settings);
 /// Parsed "--hidden": widths, empty for "none". Throws InputError if malformed.
 std::vector<std::int64_t> parseHidden(const std::string& text);
 
+/// The checkpoint file: --checkpoint, or OUT.ckpt when not given.
+std::string checkpointPath(const TrainSettings& settings);
+
 /// Gauss-Legendre points of the path rule: 0 for "left", q for "gauss:q".
 int gaussPoints(const std::string& pathRule);
 
