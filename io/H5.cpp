@@ -61,24 +61,21 @@ void writeBlock(hid_t loc, const std::string& path, const std::vector<hsize_t>& 
   if (slash != std::string::npos && slash > 0) ensureGroup(loc, path.substr(0, slash));
   Id fileSpace(PK_H5(H5Screate_simple(static_cast<int>(globalShape.size()), globalShape.data(), nullptr)));
   Id dataset(PK_H5(H5Dcreate2(loc, path.c_str(), fileType<T>(), fileSpace, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)));
+  // A dataset with no elements has no storage: HDF5 must not be asked to write to it.
+  if (std::any_of(globalShape.begin(), globalShape.end(), [](hsize_t d) { return d == 0; })) return;
   std::vector<hsize_t> start(globalShape.size(), 0), count = globalShape;
   start[0] = static_cast<hsize_t>(firstRow);
   count[0] = static_cast<hsize_t>(localRows);
-  std::vector<hsize_t> memShape = count;
-  if (memShape.empty()) memShape.push_back(1);
-  Id memSpace(PK_H5(H5Screate_simple(static_cast<int>(memShape.size()), memShape.data(), nullptr)));
-  const bool empty = localRows == 0 || std::any_of(count.begin(), count.end(), [](hsize_t c) { return c == 0; });
-  if (empty || globalShape.empty()) {
+  Id memSpace(PK_H5(H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr)));
+  if (localRows == 0) {
     // A rank with nothing to write still takes part in the collective write.
-    if (empty) {
-      PK_H5(H5Sselect_none(fileSpace));
-      PK_H5(H5Sselect_none(memSpace));
-    }
+    PK_H5(H5Sselect_none(fileSpace));
+    PK_H5(H5Sselect_none(memSpace));
   } else {
     PK_H5(H5Sselect_hyperslab(fileSpace, H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr));
   }
   Id dxpl = collectiveTransfer();
-  PK_H5(H5Dwrite(dataset, memType<T>(), memSpace, fileSpace, dxpl, empty ? nullptr : data));
+  PK_H5(H5Dwrite(dataset, memType<T>(), memSpace, fileSpace, dxpl, localRows == 0 ? nullptr : data));
 }
 
 template <typename T>
@@ -97,6 +94,7 @@ std::vector<T> readBlock(hid_t loc, const std::string& path, std::int64_t firstR
   std::size_t total = 1;
   for (auto c : count) total *= c;
   std::vector<T> out(total);
+  if (std::any_of(dims.begin(), dims.end(), [](hsize_t d) { return d == 0; })) return out;
   Id memSpace(PK_H5(H5Screate_simple(rank, count.data(), nullptr)));
   if (total == 0) {
     PK_H5(H5Sselect_none(fileSpace));

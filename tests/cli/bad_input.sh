@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# One bad input per call: the program must exit non-zero with one clear
+# "pathkernel: error:" message naming the problem, without hanging and
+# without leaving a file that looks complete.
+#
+#   bad_input.sh PROGRAM CASE
+set -euo pipefail
+program="$1"
+case_name="$2"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+
+# A valid small data file, then variants of it made with h5py.
+make_data() {  # make_data FILE PYTHON-STATEMENTS (f is the open file, X/y arrays)
+  /usr/bin/python3 - "$1" "$2" <<'PY'
+import sys, h5py, numpy as np
+path, edit = sys.argv[1], sys.argv[2]
+rng = np.random.default_rng(0)
+X = rng.normal(size=(20, 3)); y = (X[:, 0] > 0).astype(float)
+Xt = rng.normal(size=(6, 3)); yt = (Xt[:, 0] > 0).astype(float)
+with h5py.File(path, "w") as f:
+    f["train/X"] = X; f["train/y"] = y; f["test/X"] = Xt; f["test/y"] = yt
+    exec(edit)
+PY
+}
+
+expect="" args=()
+case "$case_name" in
+  missing_file)        expect="no such file";              args=(--data nothere.h5) ;;
+  not_hdf5)            echo "just text" > d.h5; expect="not an HDF5 file"; args=(--data d.h5) ;;
+  missing_train_X)     make_data d.h5 'del f["train/X"]'; expect="no dataset /train/X"; args=(--data d.h5) ;;
+  missing_train_y)     make_data d.h5 'del f["train/y"]'; expect="no dataset /train/y"; args=(--data d.h5) ;;
+  wrong_rank)          make_data d.h5 'del f["train/X"]; f["train/X"] = X.ravel()'; expect="must have rank 2"; args=(--data d.h5) ;;
+  y_length)            make_data d.h5 'del f["train/y"]; f["train/y"] = y[:7]'; expect="has 7 rows but /train/X has 20"; args=(--data d.h5) ;;
+  test_dimension)      make_data d.h5 'del f["test/X"]; f["test/X"] = np.ones((6, 4))'; expect="/test/X .* has D = 4 but /train/X has D = 3"; args=(--data d.h5) ;;
+  nan_in_data)         make_data d.h5 'f["train/X"][4, 1] = np.nan'; expect="/train/X row 4 .*NaN or Inf"; args=(--data d.h5) ;;
+  inf_in_data)         make_data d.h5 'f["test/y"][2] = np.inf'; expect="/test/y row 2 .*NaN or Inf"; args=(--data d.h5) ;;
+  logistic_labels)     make_data d.h5 'f["train/y"][3] = 2.0'; expect="logistic labels must be 0 or 1"; args=(--data d.h5 --loss logistic) ;;
+  softmax_negative)    make_data d.h5 'del f["train/y"]; f["train/y"] = np.array([-1] + [0] * 19, dtype=np.int64); del f["test/y"]; f["test/y"] = np.zeros(6, dtype=np.int64)'; expect="non-negative integers"; args=(--data d.h5 --loss softmax) ;;
+  softmax_noninteger)  make_data d.h5 'f["train/y"][0] = 0.5'; expect="non-negative integers"; args=(--data d.h5 --loss softmax) ;;
+  softmax_too_large)   make_data d.h5 'del f["train/y"]; f["train/y"] = np.array([0, 1, 2] * 6 + [0, 1], dtype=np.int64); del f["test/y"]; f["test/y"] = np.zeros(6, dtype=np.int64)'; expect="label 2 .* not below --classes 2"; args=(--data d.h5 --loss softmax --classes 2) ;;
+  no_examples)         make_data d.h5 'del f["train/X"]; del f["train/y"]; f["train/X"] = np.ones((0, 3)); f["train/y"] = np.ones(0)'; expect="no rows \(N = 0\)"; args=(--data d.h5) ;;
+  lr_negative)         expect="--lr must be a finite number > 0"; args=(--lr -0.1) ;;
+  lr_zero)             expect="--lr must be a finite number > 0"; args=(--lr 0) ;;
+  steps_negative)      expect="--steps must be >= 0"; args=(--steps -3) ;;
+  unknown_activation)  expect="unknown activation 'sigmoid'"; args=(--activation sigmoid) ;;
+  unknown_loss)        expect="unknown loss 'hinge'"; args=(--loss hinge) ;;
+  unknown_path_rule)   expect="unknown path rule 'right'"; args=(--path-rule right) ;;
+  unknown_param)       expect="unknown parameterization 'mup'"; args=(--param mup) ;;
+  malformed_hidden)    expect="malformed --hidden '64,,x'"; args=(--hidden 64,,x) ;;
+  unknown_option)      expect="unrecognised option '--learning-rate'|unrecognized option '--learning-rate'"; args=(--learning-rate 0.1) ;;
+  unreadable_ini)      expect="cannot read the config file"; args=(--config missing.ini) ;;
+  malformed_ini)       printf 'lr = fast\n' > bad.ini; expect="bad option: .*lr"; args=(--config bad.ini) ;;
+  output_folder_missing) expect="cannot write 'nofolder/run.h5'"; args=(--out nofolder/run.h5) ;;
+  output_not_writable) expect="cannot write '/proc/run.h5'"; args=(--out /proc/run.h5) ;;
+  output_is_input)     make_data d.h5 ''; expect="--out must not be the input data file"; args=(--data d.h5 --out d.h5) ;;
+  checkpoint_other_config)
+    mpiexec -n 2 --oversubscribe "$program" train --hidden 4 --steps 6 --checkpoint-every 3 --checkpoint ck.h5 --out first.h5 > /dev/null
+    expect="written by a run with other settings or data:.*hidden: checkpoint has '4', this run has '5'"
+    args=(--hidden 5 --restart ck.h5) ;;
+  diverging)
+    expect="training diverged at step [0-9]+"
+    args=(--lr 1e6 --steps 50 --checkpoint-every 1 --checkpoint ck.h5) ;;
+  *) echo "unknown case $case_name"; exit 2 ;;
+esac
+
+# Small defaults for whatever the case does not set itself.
+base=()
+for pair in "--hidden 4" "--steps 5" "--out run.h5"; do
+  option="${pair%% *}"
+  [[ " ${args[*]} " == *" $option "* ]] || base+=($pair)
+done
+
+set +e
+timeout 120 mpiexec -n 2 --oversubscribe "$program" train "${base[@]}" "${args[@]}" > out.log 2> err.log
+status=$?
+set -e
+cat out.log err.log
+[[ $status -ne 0 && $status -ne 124 ]] || { echo "FAIL: exit status $status (want a non-zero status, no time-out)"; exit 1; }
+count=$(grep -c "pathkernel: error:" err.log || true)
+[[ $count -eq 1 ]] || { echo "FAIL: $count error messages (want exactly one)"; exit 1; }
+tr '\n' ' ' < err.log | grep -Eq -- "$expect" || { echo "FAIL: message does not match: $expect"; exit 1; }
+grep -q "pathkernel: .*rank [0-9]* (" err.log && { echo "FAIL: an input error reported as an internal error"; exit 1; }
+for f in run.h5 d.h5.partial run.h5.partial; do
+  [[ ! -e "$f" ]] || { echo "FAIL: $f was left behind"; exit 1; }
+done
+if [[ "$case_name" == diverging ]]; then
+  # The last good checkpoint is kept, and it is complete.
+  h5dump -a /complete ck.h5 | grep -q "(0): 1" || { echo "FAIL: no complete checkpoint kept"; exit 1; }
+fi
+echo "PASS: $case_name"
