@@ -124,6 +124,20 @@ TEST_P(GradientTest, StructuredKernelEqualsExplicitJacobianKernel) {
     const double alpha = 0.7;
     const FeatureView features = viewOf(fwd, delta, &u);
     accumulateTiles(c.model, viewOf(fwd, delta, nullptr), features, alpha, {&kernel, &contrib, &sums});
+    // The gathered (interleaved) training-side layout gives the same numbers.
+    DenseRows kernelGathered(MPI_COMM_SELF, n, n);
+    std::vector<DenseRows> contribGathered;
+    for (std::int64_t o = 0; o < outputs; ++o) contribGathered.emplace_back(MPI_COMM_SELF, n, n);
+    Matrix sumsGathered(n, outputs);
+    const GatheredFeatures gathered(c.model, Partition(MPI_COMM_SELF, n), fwd, delta, &u);
+    accumulateTiles(c.model, viewOf(fwd, delta, nullptr), gathered.view(), alpha,
+                    {&kernelGathered, &contribGathered, &sumsGathered});
+    std::vector<double> k1(static_cast<std::size_t>(n * n)), k2(k1.size());
+    for (std::int64_t o = 0; o <= outputs; ++o) {
+      (o == outputs ? kernel : contrib[o]).copyLocalRowMajor(k1.data());
+      (o == outputs ? kernelGathered : contribGathered[o]).copyLocalRowMajor(k2.data());
+      for (std::size_t e = 0; e < k1.size(); ++e) EXPECT_NEAR(k1[e], k2[e], 1e-13 * std::max(1.0, std::abs(k1[e])));
+    }
 
     std::vector<Matrix> jac;
     for (std::int64_t r = 0; r < n; ++r) jac.push_back(c.model.jacobian(fwd, delta, r));

@@ -25,6 +25,10 @@ struct Block {
 struct FeatureView {
   std::int64_t rows = 0;
   std::vector<Block> h, delta, u;  // u empty on the query side
+  // True when, for every k < L-1, delta[k] and u[k] of one example are adjacent
+  // in one contiguous [N, (C+1) H] array: for C = 1 it is then a [2N, H] matrix
+  // whose rows alternate delta and u, and one GEMM gives both Gram products.
+  bool deltaThenU = false;
 };
 
 /// Query-side features of n examples at one parameter vector (owns its storage).
@@ -44,7 +48,8 @@ private:
 FeatureView viewOf(const Forward& fwd, const std::vector<Matrix>& delta, const std::vector<Matrix>* u);
 
 /// All N training examples' features, gathered from every rank's block in one
-/// MPI_Allgatherv: per rank N * (sum_k widths(k) + (C+1) sum_k widths(k+1)) doubles.
+/// MPI_Allgatherv: per rank N * (sum_k widths(k) + (C+1) sum_k widths(k+1)) doubles,
+/// then stored per layer: h_k [N, widths(k)], [delta_k | u_k] [N, (C+1) widths(k+1)].
 class GatheredFeatures {
 public:
   /// Collective. `u` may be null (then u is zero: tangent kernels only).
@@ -53,7 +58,7 @@ public:
   const FeatureView& view() const { return view_; }
 
 private:
-  std::vector<double> all_;
+  std::vector<std::vector<double>> arrays_;  // one contiguous array per layer and kind
   FeatureView view_;
 };
 

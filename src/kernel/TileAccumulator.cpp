@@ -26,7 +26,9 @@ double accumulateTiles(const Mlp& model, const FeatureView& query, const Feature
   if (nq == 0 || nt == 0 || (!wantKernel && !wantContrib)) return 0.0;
 
   const std::size_t tileSize = static_cast<std::size_t>(kRowTile * kColTile);
-  std::vector<double> factor(tileSize), product(tileSize), kernelAcc(tileSize);
+  // `product` holds two interleaved tiles (kernel and contribution) or one per output.
+  std::vector<double> factor(tileSize), kernelAcc(tileSize);
+  std::vector<double> product(tileSize * static_cast<std::size_t>(std::max<std::int64_t>(2, outputs)));
   std::vector<std::vector<double>> contribAcc(wantContrib ? static_cast<std::size_t>(outputs) : 0,
                                               std::vector<double>(tileSize));
 
@@ -69,18 +71,45 @@ double accumulateTiles(const Mlp& model, const FeatureView& query, const Feature
           }
           continue;
         }
+        if (outputs == 1 && wantKernel && wantContrib && train.deltaThenU) {
+          // One GEMM for both Gram products: the training rows alternate delta_j, u_j,
+          // so row 2j of the result is the kernel product and row 2j+1 the contribution's.
+          blas::gemmNT(2 * nj, nr, out, 1.0, train.delta[k].data + 2 * j0 * out, out, query.delta[k].row(r0),
+                       query.delta[k].ld, 0.0, product.data(), nr);
+          flops += 4.0 * static_cast<double>(cells * out);
+          auto& acc = contribAcc[0];
+          for (std::int64_t j = 0; j < nj; ++j) {
+            const double* p = &product[static_cast<std::size_t>(2 * j * nr)];
+            const double* q = p + nr;
+            const std::int64_t col = j * nr;
+            for (std::int64_t r = 0; r < nr; ++r) {
+              const double f = factor[col + r] + 1.0;
+              kernelAcc[col + r] += p[r] * f;
+              acc[col + r] += q[r] * f;
+            }
+          }
+          continue;
+        }
         if (wantKernel) {
           blas::gemmNT(nj, nr, outputs * out, 1.0, train.delta[k].row(j0), train.delta[k].ld,
                        query.delta[k].row(r0), query.delta[k].ld, 0.0, product.data(), nr);
           flops += 2.0 * static_cast<double>(cells * outputs * out);
           for (std::int64_t e = 0; e < cells; ++e) kernelAcc[e] += product[e] * (factor[e] + 1.0);
         }
-        for (std::int64_t o = 0; wantContrib && o < outputs; ++o) {
-          blas::gemmNT(nj, nr, out, 1.0, train.u[k].row(j0), train.u[k].ld, query.delta[k].row(r0) + o * out,
-                       query.delta[k].ld, 0.0, product.data(), nr);
-          flops += 2.0 * static_cast<double>(cells * out);
-          auto& acc = contribAcc[static_cast<std::size_t>(o)];
-          for (std::int64_t e = 0; e < cells; ++e) acc[e] += product[e] * (factor[e] + 1.0);
+        if (wantContrib) {
+          // All outputs in one GEMM: the query rows' C signals are C consecutive rows of width `out`.
+          PK_ASSERT(query.delta[k].ld == outputs * out, "accumulateTiles: query signals must be contiguous");
+          blas::gemmNT(nj, nr * outputs, out, 1.0, train.u[k].row(j0), train.u[k].ld, query.delta[k].row(r0), out,
+                       0.0, product.data(), nr * outputs);
+          flops += 2.0 * static_cast<double>(cells * outputs * out);
+          for (std::int64_t o = 0; o < outputs; ++o) {
+            auto& acc = contribAcc[static_cast<std::size_t>(o)];
+            for (std::int64_t j = 0; j < nj; ++j) {
+              const double* q = &product[static_cast<std::size_t>(j * nr * outputs)];
+              const std::int64_t col = j * nr;
+              for (std::int64_t r = 0; r < nr; ++r) acc[col + r] += q[r * outputs + o] * (factor[col + r] + 1.0);
+            }
+          }
         }
       }
 
