@@ -20,7 +20,7 @@ po::options_description describeTrainOptions(TrainSettings& s) {
       ("help,h", "print this help and exit")
       ("config", po::value(&s.config), "INI file with any of these options (key = value); the command line wins")
       ("data", po::value(&s.data)->default_value(s.data),
-       "training data: an HDF5 file (SPEC section 3) or builtin:regression|moons|blobs|regression2")
+       "training data: an HDF5 file with /train/X, /train/y (README: Input data) or builtin:regression|regression2|moons|blobs")
       ("out", po::value(&s.out)->default_value(s.out), "output HDF5 run file")
       ("hidden", po::value(&s.hidden)->default_value(s.hidden), "hidden widths, comma-separated, or none (linear model)")
       ("activation", po::value(&s.activation)->default_value(s.activation), "tanh|relu|softplus|gelu|identity")
