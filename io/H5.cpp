@@ -54,59 +54,6 @@ hid_t fileType<double>() { return H5T_IEEE_F64LE; }
 template <>
 hid_t fileType<std::int64_t>() { return H5T_STD_I64LE; }
 
-template <typename T>
-void writeBlock(hid_t loc, const std::string& path, const std::vector<hsize_t>& globalShape,
-                std::int64_t firstRow, std::int64_t localRows, const T* data) {
-  const auto slash = path.rfind('/');
-  if (slash != std::string::npos && slash > 0) ensureGroup(loc, path.substr(0, slash));
-  Id fileSpace(PK_H5(H5Screate_simple(static_cast<int>(globalShape.size()), globalShape.data(), nullptr)));
-  Id dataset(PK_H5(H5Dcreate2(loc, path.c_str(), fileType<T>(), fileSpace, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)));
-  // A dataset with no elements has no storage: HDF5 must not be asked to write to it.
-  if (std::any_of(globalShape.begin(), globalShape.end(), [](hsize_t d) { return d == 0; })) return;
-  std::vector<hsize_t> start(globalShape.size(), 0), count = globalShape;
-  start[0] = static_cast<hsize_t>(firstRow);
-  count[0] = static_cast<hsize_t>(localRows);
-  Id memSpace(PK_H5(H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr)));
-  if (localRows == 0) {
-    // A rank with nothing to write still takes part in the collective write.
-    PK_H5(H5Sselect_none(fileSpace));
-    PK_H5(H5Sselect_none(memSpace));
-  } else {
-    PK_H5(H5Sselect_hyperslab(fileSpace, H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr));
-  }
-  Id dxpl = collectiveTransfer();
-  PK_H5(H5Dwrite(dataset, memType<T>(), memSpace, fileSpace, dxpl, localRows == 0 ? nullptr : data));
-}
-
-template <typename T>
-std::vector<T> readBlock(hid_t loc, const std::string& path, std::int64_t firstRow, std::int64_t rows) {
-  Id dataset(PK_H5(H5Dopen2(loc, path.c_str(), H5P_DEFAULT)));
-  Id fileSpace(PK_H5(H5Dget_space(dataset)));
-  const int rank = PK_H5(H5Sget_simple_extent_ndims(fileSpace));
-  PK_ASSERT(rank >= 1, "readRows: scalar dataset " + path);
-  std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
-  PK_H5(H5Sget_simple_extent_dims(fileSpace, dims.data(), nullptr));
-  PK_ASSERT(firstRow >= 0 && firstRow + rows <= static_cast<std::int64_t>(dims[0]),
-            "readRows: rows out of range in " + path);
-  std::vector<hsize_t> start(dims.size(), 0), count = dims;
-  start[0] = static_cast<hsize_t>(firstRow);
-  count[0] = static_cast<hsize_t>(rows);
-  std::size_t total = 1;
-  for (auto c : count) total *= c;
-  std::vector<T> out(total);
-  if (std::any_of(dims.begin(), dims.end(), [](hsize_t d) { return d == 0; })) return out;
-  Id memSpace(PK_H5(H5Screate_simple(rank, count.data(), nullptr)));
-  if (total == 0) {
-    PK_H5(H5Sselect_none(fileSpace));
-    PK_H5(H5Sselect_none(memSpace));
-  } else {
-    PK_H5(H5Sselect_hyperslab(fileSpace, H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr));
-  }
-  Id dxpl = collectiveTransfer();
-  PK_H5(H5Dread(dataset, memType<T>(), memSpace, fileSpace, dxpl, total == 0 ? nullptr : out.data()));
-  return out;
-}
-
 int rankOf(MPI_Comm comm) {
   int rank = 0;
   PK_MPI(MPI_Comm_rank(comm, &rank));
@@ -121,6 +68,76 @@ MPI_Comm commOf(hid_t loc) {
   PK_H5(H5Pget_fapl_mpio(fapl, &comm, &info));
   if (info != MPI_INFO_NULL) MPI_Info_free(&info);
   return comm;  // a duplicate owned by the caller
+}
+
+// Transfers go in pieces of at most this many bytes per rank: MPI-IO counts are
+// ints, and one piece keeps every single transfer well below 2 GB.
+constexpr std::size_t kPieceBytes = std::size_t{256} << 20;
+
+// Writes (or reads) this rank's rows [firstRow, firstRow + localRows) of a
+// dataset of globalShape, piece by piece; every rank makes the same number of
+// collective calls. `data` is row-major.
+template <typename T>
+void transferRows(hid_t loc, hid_t dataset, const std::vector<hsize_t>& globalShape, std::int64_t firstRow,
+                  std::int64_t localRows, T* data, bool write) {
+  std::size_t rowElements = 1;
+  for (std::size_t d = 1; d < globalShape.size(); ++d) rowElements *= globalShape[d];
+  const auto rowsPerPiece = static_cast<std::int64_t>(std::max<std::size_t>(1, kPieceBytes / (rowElements * sizeof(T))));
+  std::int64_t pieces = (localRows + rowsPerPiece - 1) / rowsPerPiece;
+  MPI_Comm comm = commOf(loc);
+  PK_MPI(MPI_Allreduce(MPI_IN_PLACE, &pieces, 1, MPI_INT64_T, MPI_MAX, comm));
+  MPI_Comm_free(&comm);
+  pieces = std::max<std::int64_t>(pieces, 1);  // a rank with no rows still joins the collective call
+  Id fileSpace(PK_H5(H5Dget_space(dataset)));
+  Id dxpl = collectiveTransfer();
+  for (std::int64_t p = 0; p < pieces; ++p) {
+    const std::int64_t begin = p * rowsPerPiece;
+    const std::int64_t count = std::clamp<std::int64_t>(localRows - begin, 0, rowsPerPiece);
+    std::vector<hsize_t> start(globalShape.size(), 0), shape = globalShape;
+    start[0] = static_cast<hsize_t>(firstRow + begin);
+    shape[0] = static_cast<hsize_t>(std::max<std::int64_t>(count, 1));
+    Id memSpace(PK_H5(H5Screate_simple(static_cast<int>(shape.size()), shape.data(), nullptr)));
+    T* piece = count > 0 ? data + static_cast<std::size_t>(begin) * rowElements : nullptr;
+    if (count == 0) {
+      PK_H5(H5Sselect_none(fileSpace));
+      PK_H5(H5Sselect_none(memSpace));
+    } else {
+      shape[0] = static_cast<hsize_t>(count);
+      PK_H5(H5Sselect_hyperslab(fileSpace, H5S_SELECT_SET, start.data(), nullptr, shape.data(), nullptr));
+    }
+    if (write) PK_H5(H5Dwrite(dataset, memType<T>(), memSpace, fileSpace, dxpl, piece));
+    else PK_H5(H5Dread(dataset, memType<T>(), memSpace, fileSpace, dxpl, piece));
+  }
+}
+
+template <typename T>
+void writeBlock(hid_t loc, const std::string& path, const std::vector<hsize_t>& globalShape,
+                std::int64_t firstRow, std::int64_t localRows, const T* data) {
+  const auto slash = path.rfind('/');
+  if (slash != std::string::npos && slash > 0) ensureGroup(loc, path.substr(0, slash));
+  Id fileSpace(PK_H5(H5Screate_simple(static_cast<int>(globalShape.size()), globalShape.data(), nullptr)));
+  Id dataset(PK_H5(H5Dcreate2(loc, path.c_str(), fileType<T>(), fileSpace, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)));
+  // A dataset with no elements has no storage: HDF5 must not be asked to write to it.
+  if (std::any_of(globalShape.begin(), globalShape.end(), [](hsize_t d) { return d == 0; })) return;
+  transferRows(loc, dataset, globalShape, firstRow, localRows, const_cast<T*>(data), true);
+}
+
+template <typename T>
+std::vector<T> readBlock(hid_t loc, const std::string& path, std::int64_t firstRow, std::int64_t rows) {
+  Id dataset(PK_H5(H5Dopen2(loc, path.c_str(), H5P_DEFAULT)));
+  Id fileSpace(PK_H5(H5Dget_space(dataset)));
+  const int rank = PK_H5(H5Sget_simple_extent_ndims(fileSpace));
+  PK_ASSERT(rank >= 1, "readRows: scalar dataset " + path);
+  std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
+  PK_H5(H5Sget_simple_extent_dims(fileSpace, dims.data(), nullptr));
+  PK_ASSERT(firstRow >= 0 && firstRow + rows <= static_cast<std::int64_t>(dims[0]),
+            "readRows: rows out of range in " + path);
+  std::size_t total = static_cast<std::size_t>(rows);
+  for (std::size_t d = 1; d < dims.size(); ++d) total *= dims[d];
+  std::vector<T> out(total);
+  if (std::any_of(dims.begin(), dims.end(), [](hsize_t d) { return d == 0; })) return out;
+  transferRows(loc, dataset.get(), dims, firstRow, rows, out.data(), false);
+  return out;
 }
 
 template <typename T>

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <mpi.h>
 
+#include "TestSupport.hpp"
 #include "core/Environment.hpp"
 
 namespace {
@@ -43,6 +44,7 @@ int main(int argc, char** argv) {
   }
   listeners.Append(new RankAgreement);
   const int local = RUN_ALL_TESTS();
+  pk::test::removeTempFolders();
   int global = 0;
   MPI_Allreduce(&local, &global, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
   return global;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 
 #include "io/H5.hpp"
 #include "train/Run.hpp"
@@ -23,11 +24,21 @@ int size() {
   return s;
 }
 
+namespace {
+std::vector<std::string>& madeFolders() {
+  static std::vector<std::string> folders;
+  return folders;
+}
+}  // namespace
+
 std::string tempPath(const std::string& fileName) {
   char folder[256] = {};
   if (rank() == 0) {
-    std::string pattern = "/tmp/pathkernel-test-XXXXXX";
+    const std::string base = (std::filesystem::temp_directory_path() / "pathkernel-test-XXXXXX").string();
+    std::vector<char> pattern(base.begin(), base.end());
+    pattern.push_back('\0');
     const char* made = mkdtemp(pattern.data());
+    if (made) madeFolders().push_back(made);
     std::snprintf(folder, sizeof folder, "%s", made ? made : "/tmp");
   }
   MPI_Bcast(folder, sizeof folder, MPI_CHAR, 0, MPI_COMM_WORLD);
@@ -77,6 +88,11 @@ int shellOnRoot(const std::string& command) {
   if (rank() == 0) status = std::system(command.c_str());
   MPI_Bcast(&status, 1, MPI_INT, 0, MPI_COMM_WORLD);
   return status;
+}
+
+void removeTempFolders() {
+  for (const auto& folder : madeFolders()) std::filesystem::remove_all(folder);
+  madeFolders().clear();
 }
 
 std::string sourceDir() { return PK_SOURCE_DIR; }

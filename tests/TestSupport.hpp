@@ -16,6 +16,9 @@ int size();
 /// A path in a fresh folder made by rank 0 and shared with every rank. Collective.
 std::string tempPath(const std::string& fileName);
 
+/// Removes the folders tempPath made on this rank (rank 0). Not collective.
+void removeTempFolders();
+
 /// Small default settings for runs inside tests (quiet, written to `out`).
 TrainSettings smallSettings(const std::string& out);
 
