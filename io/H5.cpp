@@ -184,6 +184,14 @@ Id openFile(const std::string& path, MPI_Comm comm) {
   return Id(file);
 }
 
+void moveIntoPlace(const std::string& partial, const std::string& path, MPI_Comm comm) {
+  PK_MPI(MPI_Barrier(comm));
+  int renamed = 1;
+  if (rankOf(comm) == 0) renamed = std::rename(partial.c_str(), path.c_str()) == 0 ? 1 : 0;
+  PK_MPI(MPI_Bcast(&renamed, 1, MPI_INT, 0, comm));
+  PK_REQUIRE(renamed == 1, "could not rename '" + partial + "' to '" + path + "'");
+}
+
 bool exists(hid_t loc, const std::string& path) {
   // Check each prefix: H5Lexists fails when an intermediate group is missing.
   std::size_t pos = 0;

@@ -42,6 +42,10 @@ Id createFile(const std::string& path, MPI_Comm comm);
 /// Opens an existing file read-only for parallel reading on comm.
 Id openFile(const std::string& path, MPI_Comm comm);
 
+/// Collective, after every rank has closed `partial`: renames it to `path` (on
+/// rank 0; atomic, so `path` is either the previous file or the complete new one).
+void moveIntoPlace(const std::string& partial, const std::string& path, MPI_Comm comm);
+
 bool exists(hid_t loc, const std::string& path);
 /// Creates every missing group of a slash-separated path.
 Id ensureGroup(hid_t loc, const std::string& path);

@@ -178,13 +178,7 @@ void writeRunFile(const std::string& path, const RunRecord& run, MPI_Comm comm) 
     writeSummary(file, run);
     h5::setAttribute(file, "complete", std::int64_t{1});
   }
-  PK_MPI(MPI_Barrier(comm));
-  int rank = 0;
-  PK_MPI(MPI_Comm_rank(comm, &rank));
-  int renamed = 1;
-  if (rank == 0) renamed = std::rename(partial.c_str(), path.c_str()) == 0 ? 1 : 0;
-  PK_MPI(MPI_Bcast(&renamed, 1, MPI_INT, 0, comm));
-  PK_REQUIRE(renamed == 1, "could not rename '" + partial + "' to '" + path + "'");
+  h5::moveIntoPlace(partial, path, comm);
 }
 
 h5::Id openRunFile(const std::string& path, MPI_Comm comm) {
