@@ -87,7 +87,8 @@ BenchResult runBenchmark(const BenchSettings& s, MPI_Comm comm) {
 
 void printBenchmark(std::ostream& out, const BenchSettings& s, const BenchResult& r, int ranks) {
   out << "|     N |    M |   D | hidden    | rule    | ranks | accumulate ms/step | train ms/step |"
-         " kernel GFLOP/s/rank | DGEMM GFLOP/s/rank | ratio |\n";
+         " kernel GFLOP/s/rank | DGEMM GFLOP/s/rank | ratio |\n"
+         "|---:|---:|---:|---|---|---:|---:|---:|---:|---:|---:|\n";
   out << std::fixed << std::setprecision(1) << "| " << std::setw(5) << s.nTrain << " | " << std::setw(4) << s.nTest
       << " | " << std::setw(3) << s.inputs << " | " << std::left << std::setw(9) << s.hidden << " | "
       << std::setw(7) << s.pathRule << std::right << " | " << std::setw(5) << ranks << " | " << std::setw(18)
