@@ -180,6 +180,10 @@ class Run:
         # A run file kept in a sub-folder of the folder the run was started in.
         parent = os.path.dirname(os.path.dirname(os.path.abspath(self.path)))
         cands.append(os.path.join(parent, name))
+        # The absolute path the writer recorded, for runs opened from another folder.
+        absolute = self.config("data_file", "")
+        if absolute:
+            cands.append(absolute)
         return cands
 
     def data(self):

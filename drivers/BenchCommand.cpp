@@ -6,6 +6,7 @@
 #include "Commands.hpp"
 #include "core/Error.hpp"
 #include "train/Benchmark.hpp"
+#include "train/Settings.hpp"
 
 namespace po = boost::program_options;
 
@@ -22,12 +23,7 @@ int bench(int argc, char** argv, int rank) {
       ("path-rule", po::value(&s.pathRule)->default_value(s.pathRule), "left | gauss:q")
       ("steps", po::value(&s.steps)->default_value(s.steps), "timed steps");
   po::variables_map vm;
-  try {
-    po::store(po::parse_command_line(argc, argv, d), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    throw InputError(std::string("bad option: ") + e.what() + " (see pathkernel bench --help)");
-  }
+  parseOptions(argc, argv, d, vm, "bench");
   if (vm.count("help")) {
     if (rank == 0) std::cout << d << "\n";
     return 0;

@@ -49,20 +49,10 @@ bool parse(int argc, char** argv, ConvergeSettings& s, bool printHelp) {
       ("keep-runs", po::value(&s.keepRuns), "keep the run files in this existing folder (default: a removed temporary one)");
   description.add(own);
   po::variables_map vm;
-  try {
-    po::store(po::parse_command_line(argc, argv, description), vm);
-    if (vm.count("help")) {
-      if (printHelp) std::cout << "usage: pathkernel converge [options]\n\n" << description << "\n";
-      return false;
-    }
-    if (vm.count("config")) {
-      std::ifstream ini(vm["config"].as<std::string>());
-      PK_REQUIRE(ini.good(), "cannot read the config file '" + vm["config"].as<std::string>() + "'");
-      po::store(po::parse_config_file(ini, description), vm);
-    }
-    po::notify(vm);
-  } catch (const po::error& e) {
-    throw InputError(std::string("bad option: ") + e.what() + " (see pathkernel converge --help)");
+  parseOptions(argc, argv, description, vm, "converge");
+  if (vm.count("help")) {
+    if (printHelp) std::cout << "usage: pathkernel converge [options]\n\n" << description << "\n";
+    return false;
   }
   return true;
 }

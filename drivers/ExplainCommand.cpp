@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "Commands.hpp"
+#include "train/Settings.hpp"
 #include "core/Error.hpp"
 #include "explain/Aggregate.hpp"
 #include "explain/Explanation.hpp"
@@ -53,12 +54,7 @@ int explain(int argc, char** argv, int rank) {
   ExplainSettings s;
   const auto description = describe(s);
   po::variables_map vm;
-  try {
-    po::store(po::parse_command_line(argc, argv, description), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    throw InputError(std::string("bad option: ") + e.what() + " (see pathkernel explain --help)");
-  }
+  parseOptions(argc, argv, description, vm, "explain");
   if (vm.count("help")) {
     if (rank == 0) std::cout << "usage: pathkernel explain --run RUN.h5 --query test:17 [options]\n\n" << description;
     return 0;

@@ -8,6 +8,7 @@
 
 #include <cstring>
 #include <iostream>
+#include <new>
 #include <string>
 
 #include "Commands.hpp"
@@ -50,6 +51,10 @@ int main(int argc, char** argv) {
     // Input errors are detected by every rank alike: report once, exit cleanly.
     if (env.rank() == 0) std::cerr << "pathkernel: error: " << e.what() << std::endl;
     return 1;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "pathkernel: error on rank " << env.rank()
+              << ": out of memory (use more ranks, smaller data, or --skip-train-kernels)" << std::endl;
+    MPI_Abort(MPI_COMM_WORLD, 2);
   } catch (const std::exception& e) {
     std::cerr << "pathkernel: " << e.what() << std::endl;
     MPI_Abort(MPI_COMM_WORLD, 2);

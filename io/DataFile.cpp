@@ -22,8 +22,8 @@ struct SplitShape {
 SplitShape inspectSplit(hid_t file, const std::string& path, const std::string& split) {
   const std::string xName = "/" + split + "/X";
   const std::string yName = "/" + split + "/y";
-  PK_REQUIRE(h5::exists(file, xName), "'" + path + "' has no dataset " + xName);
-  PK_REQUIRE(h5::exists(file, yName), "'" + path + "' has no dataset " + yName);
+  PK_REQUIRE(h5::isDataset(file, xName), "'" + path + "' has no dataset " + xName);
+  PK_REQUIRE(h5::isDataset(file, yName), "'" + path + "' has no dataset " + yName);
   const auto xShape = h5::shape(file, xName);
   const auto yShape = h5::shape(file, yName);
   PK_REQUIRE(xShape.size() == 2, xName + " in '" + path + "' must have rank 2 [N, D], but has rank " +
@@ -76,8 +76,8 @@ Dataset readDataFile(const std::string& path, MPI_Comm comm) {
   data.targetIsMatrix = train.targetIsMatrix;
   data.integerLabels = train.integerLabels;
   data.train = readSplit(file, "train", train, comm);
-  const bool hasTestX = h5::exists(file, "/test/X");
-  const bool hasTestY = h5::exists(file, "/test/y");
+  const bool hasTestX = h5::isDataset(file, "/test/X");
+  const bool hasTestY = h5::isDataset(file, "/test/y");
   PK_REQUIRE(hasTestX == hasTestY, "'" + path + "' has only one of /test/X and /test/y (need both or neither)");
   if (hasTestX) {
     const SplitShape test = inspectSplit(file, path, "test");

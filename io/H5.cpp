@@ -203,6 +203,17 @@ bool exists(hid_t loc, const std::string& path) {
   }
 }
 
+bool isDataset(hid_t loc, const std::string& path) {
+  if (!exists(loc, path)) return false;
+  const hid_t dataset = H5Dopen2(loc, path.c_str(), H5P_DEFAULT);
+  if (dataset < 0) {
+    H5Eclear2(H5E_DEFAULT);
+    return false;
+  }
+  H5Dclose(dataset);
+  return true;
+}
+
 Id ensureGroup(hid_t loc, const std::string& path) {
   std::size_t pos = 0;
   while (pos != std::string::npos) {

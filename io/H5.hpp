@@ -47,6 +47,8 @@ Id openFile(const std::string& path, MPI_Comm comm);
 void moveIntoPlace(const std::string& partial, const std::string& path, MPI_Comm comm);
 
 bool exists(hid_t loc, const std::string& path);
+/// True if `path` exists and is a dataset (not a group). Not collective.
+bool isDataset(hid_t loc, const std::string& path);
 /// Creates every missing group of a slash-separated path.
 Id ensureGroup(hid_t loc, const std::string& path);
 

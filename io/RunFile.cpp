@@ -1,6 +1,7 @@
 #include "io/RunFile.hpp"
 
 #include <cstdio>
+#include <filesystem>
 
 #include "core/Error.hpp"
 #include "io/DistributedIO.hpp"
@@ -43,12 +44,18 @@ void writeConfig(hid_t file, const RunRecord& run) {
   h5::setAttribute(config, "n_test", run.data->test.globalRows);
   h5::setAttribute(config, "inputs", run.data->inputs);
   h5::setAttribute(config, "data_seed", s.dataSeed);
-  h5::setAttribute(config, "checkpoint", s.checkpoint);
+  h5::setAttribute(config, "checkpoint", checkpointPath(s));
   h5::setAttribute(config, "checkpoint_every", s.checkpointEvery);
   h5::setAttribute(config, "restart", s.restart);
   h5::setAttribute(config, "config", s.config);
   h5::setAttribute(config, "progress_every", s.progressEvery);
-  if (!run.dataSha256.empty()) h5::setAttribute(config, "data_sha256", run.dataSha256);
+  if (!run.dataSha256.empty()) {
+    h5::setAttribute(config, "data_sha256", run.dataSha256);
+    // `data` is the path as given; `data_file` the absolute path, for readers started elsewhere.
+    std::error_code error;
+    const auto absolute = std::filesystem::weakly_canonical(s.data, error);
+    h5::setAttribute(config, "data_file", error ? s.data : absolute.string());
+  }
 }
 
 namespace {
@@ -179,6 +186,13 @@ void writeRunFile(const std::string& path, const RunRecord& run, MPI_Comm comm) 
     h5::setAttribute(file, "complete", std::int64_t{1});
   }
   h5::moveIntoPlace(partial, path, comm);
+}
+
+std::string recordedDataFile(hid_t config) {
+  const std::string given = h5::stringAttribute(config, "data");
+  std::error_code error;
+  if (std::filesystem::exists(given, error) || !h5::hasAttribute(config, "data_file")) return given;
+  return h5::stringAttribute(config, "data_file");
 }
 
 h5::Id openRunFile(const std::string& path, MPI_Comm comm) {

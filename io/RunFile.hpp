@@ -34,6 +34,10 @@ void writeConfig(hid_t file, const RunRecord& run);
 /// Collective. Writes `path` (through `path`.partial, renamed at the end).
 void writeRunFile(const std::string& path, const RunRecord& run, MPI_Comm comm);
 
+/// The data file a run was trained on, as a reader should open it: /config
+/// `data` if that path exists from here, else the absolute `data_file`. Not collective.
+std::string recordedDataFile(hid_t config);
+
 /// Collective. Opens a run file for reading; throws InputError unless it is a
 /// complete pathkernel run file of a format version this build reads.
 h5::Id openRunFile(const std::string& path, MPI_Comm comm);

@@ -153,8 +153,15 @@ def main():
         figs2 = os.path.join(tmp, "digits_cwd")
         pkplot([digits, "--outdir", figs2, "--only", "explain"], SRC)
         check_png(os.path.join(figs2, "explain.png"))
-        # ... and elsewhere it fails clearly, naming --data.
-        p = pkplot([digits, "--outdir", os.path.join(tmp, "nodata"), "--only", "explain"], tmp, expect=1)
+        # ... and from elsewhere through the recorded absolute path /config data_file ...
+        pkplot([digits, "--outdir", os.path.join(tmp, "elsewhere"), "--only", "explain"], tmp)
+        check_png(os.path.join(tmp, "elsewhere", "explain.png"))
+        # ... and without that, elsewhere it fails clearly, naming --data.
+        orphan = os.path.join(tmp, "orphan.h5")
+        shutil.copy(digits, orphan)
+        with h5py.File(orphan, "r+") as f:
+            del f["config"].attrs["data_file"]
+        p = pkplot([orphan, "--outdir", os.path.join(tmp, "nodata"), "--only", "explain"], tmp, expect=1)
         check("--data" in p.stderr and "digits2.h5" in p.stderr, "missing data file message names --data")
         p = pkplot([digits, "--outdir", os.path.join(tmp, "nodata"), "--query", "test:999",
                     "--data", os.path.join(SRC, "data", "digits2.h5"), "--only", "explain"], tmp, expect=1)

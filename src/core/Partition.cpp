@@ -29,19 +29,24 @@ int Partition::owner(std::int64_t row) const {
 }
 
 std::vector<double> allgatherRows(const Partition& rows, const double* local, std::int64_t cols) {
+  // Counts are in rows of `cols` doubles, so the total may exceed 2^31 doubles.
   const auto& off = rows.offsets();
   const std::size_t ranks = off.size() - 1;
+  PK_REQUIRE(rows.globalRows() < (std::int64_t{1} << 31), "more than 2^31 rows cannot be exchanged");
   std::vector<int> counts(ranks), displs(ranks);
   for (std::size_t r = 0; r < ranks; ++r) {
-    const std::int64_t count = (off[r + 1] - off[r]) * cols;
-    const std::int64_t displ = off[r] * cols;
-    PK_ASSERT(displ + count < (std::int64_t{1} << 31), "allgatherRows: block exceeds 2^31 doubles");
-    counts[r] = static_cast<int>(count);
-    displs[r] = static_cast<int>(displ);
+    counts[r] = static_cast<int>(off[r + 1] - off[r]);
+    displs[r] = static_cast<int>(off[r]);
   }
   std::vector<double> all(static_cast<std::size_t>(rows.globalRows() * cols));
-  PK_MPI(MPI_Allgatherv(local, static_cast<int>(rows.localRows() * cols), MPI_DOUBLE, all.data(),
-                        counts.data(), displs.data(), MPI_DOUBLE, rows.comm()));
+  if (cols == 0) return all;
+  MPI_Datatype row = MPI_DATATYPE_NULL;
+  PK_MPI(MPI_Type_contiguous(static_cast<int>(cols), MPI_DOUBLE, &row));
+  PK_MPI(MPI_Type_commit(&row));
+  const int status = MPI_Allgatherv(local, static_cast<int>(rows.localRows()), row, all.data(), counts.data(),
+                                    displs.data(), row, rows.comm());
+  MPI_Type_free(&row);
+  PK_MPI(status);
   return all;
 }
 

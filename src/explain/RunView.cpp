@@ -19,7 +19,7 @@ RunView::RunView(const std::string& path, MPI_Comm comm) : path_(path), comm_(co
   for (const char* name : {"loss", "data", "outputs", "n_train", "n_test"})
     PK_REQUIRE(h5::hasAttribute(config, name), "'" + path + "' has no /config attribute '" + name + "'");
   loss_ = h5::stringAttribute(config, "loss");
-  data_ = h5::stringAttribute(config, "data");
+  data_ = recordedDataFile(config);
   outputs_ = h5::intAttribute(config, "outputs");
   nTrain_ = h5::intAttribute(config, "n_train");
   nTest_ = h5::intAttribute(config, "n_test");

@@ -1,6 +1,8 @@
 #include "kernel/DenseRows.hpp"
 
 #include <cstdio>
+#include <limits>
+#include <string>
 #include <utility>
 
 #include "core/Error.hpp"
@@ -8,6 +10,13 @@
 namespace pk {
 
 DenseRows::DenseRows(MPI_Comm comm, std::int64_t rows, std::int64_t cols) : rows_(rows), cols_(cols) {
+  // PETSc indexes a rank's local block with PetscInt: its entries must stay below the type's range.
+  int ranks = 1;
+  PK_MPI(MPI_Comm_size(comm, &ranks));
+  const std::int64_t largestBlock = (rows + ranks - 1) / ranks * cols;
+  PK_REQUIRE(largestBlock < static_cast<std::int64_t>(std::numeric_limits<PetscInt>::max()),
+             "a kernel block of " + std::to_string((rows + ranks - 1) / ranks) + " x " + std::to_string(cols) +
+                 " entries per rank exceeds PETSc's index range; use more ranks or --skip-train-kernels");
   PK_PETSC(MatCreateDense(comm, PETSC_DECIDE, PETSC_DECIDE, static_cast<PetscInt>(rows),
                           static_cast<PetscInt>(cols), nullptr, &mat_));
   PetscInt begin = 0, end = 0;

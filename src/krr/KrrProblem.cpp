@@ -26,7 +26,7 @@ void locateData(const KrrSettings& s, hid_t run, KrrProblem& p) {
     p.dataPrefix = "/data";
     return;
   }
-  p.dataFile = s.data.empty() ? h5::stringAttribute(config, "data") : s.data;
+  p.dataFile = s.data.empty() ? recordedDataFile(config) : s.data;
   p.dataPrefix.clear();
   PK_REQUIRE(p.dataFile.rfind("builtin:", 0) != 0,
              "'" + s.run + "' was trained on " + p.dataFile + " but has no /data group; give the data with --data FILE");

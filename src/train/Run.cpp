@@ -33,6 +33,12 @@ std::string formatDuration(double seconds) {
   return os.str();
 }
 
+std::string formatBytes(double bytes) {
+  std::ostringstream os;
+  os << std::setprecision(3) << (bytes >= 1e9 ? bytes / 1e9 : bytes / 1e6) << (bytes >= 1e9 ? " GB" : " MB");
+  return os.str();
+}
+
 void printSettings(std::ostream& log, const TrainSettings& s, const Dataset& data, const Mlp& model, int ranks) {
   log << "pathkernel train: " << data.origin << "  N = " << data.train.globalRows
       << ", M = " << data.test.globalRows << ", D = " << data.inputs << ", C = " << model.outputs() << ", "
@@ -45,6 +51,22 @@ void printSettings(std::ostream& log, const TrainSettings& s, const Dataset& dat
   log << "  kernel  path rule " << s.pathRule << (s.tangentKernels ? ", tangent kernels" : "")
       << (s.skipTrainKernels ? ", no train x train blocks" : "") << "\n";
   log << "  output  " << s.out << "\n";
+  // What each rank will hold: its kernel rows, and the gathered training-side features (plus one
+  // packed copy while they are exchanged).
+  const int layers = model.layers();
+  std::int64_t featureWidth = model.outputs();
+  for (int k = 0; k < layers; ++k) featureWidth += model.width(k);
+  for (int k = 0; k + 1 < layers; ++k) featureWidth += (model.outputs() + 1) * model.width(k + 1);
+  const double n = static_cast<double>(data.train.globalRows);
+  const double matrices = 1.0 + static_cast<double>(model.outputs()) + (s.tangentKernels ? 2.0 : 0.0);
+  const double keptRows = (s.skipTrainKernels ? 0.0 : n) + static_cast<double>(data.test.globalRows);
+  const double kernelBytes = 8.0 * std::ceil(keptRows / ranks) * n * matrices;
+  const double featureBytes = 2.0 * 8.0 * n * static_cast<double>(featureWidth);
+  log << "  memory  about " << formatBytes(kernelBytes + featureBytes) << " per rank (kernel rows "
+      << formatBytes(kernelBytes) << ", gathered features " << formatBytes(featureBytes) << ")\n";
+  if (s.kernelCoef && model.outputs() > 1)
+    log << "  note    --kernel-coef applies to one output only (C = 1): no /kernel/coef is written\n";
+  log << std::flush;
 }
 
 }  // namespace
@@ -117,8 +139,10 @@ RunReport runTraining(const TrainSettings& s, MPI_Comm comm, std::ostream* log) 
     trainer.step(&engine);
     const std::int64_t done = trainer.state().step;
     const int signal = agreedStopSignal(comm);
-    if (signal != 0 || (s.checkpointEvery > 0 && done % s.checkpointEvery == 0 && done < s.steps))
+    if (signal != 0 || (s.checkpointEvery > 0 && done % s.checkpointEvery == 0 && done < s.steps)) {
+      trainer.requireFiniteLoss();  // never replace a good checkpoint by a diverged state
       writeCheckpoint(checkpoint, record, comm);
+    }
     if (signal != 0) {
       if (log)
         *log << "pathkernel: stopped by " << (signal == SIGTERM ? "SIGTERM" : "SIGUSR1") << " after step " << done
@@ -132,7 +156,7 @@ RunReport runTraining(const TrainSettings& s, MPI_Comm comm, std::ostream* log) 
     if (log && (done % every == 0 || done == s.steps)) {
       const double elapsed = secondsSince(trainStart);
       const double rate = (done - firstStep) / std::max(elapsed, 1e-9);
-      *log << "  step " << std::setw(7) << done << "/" << s.steps << "  loss " << std::scientific
+      *log << "  step " << std::setw(7) << done << "/" << s.steps << "  loss(w_" << done - 1 << ") " << std::scientific
            << std::setprecision(4) << trainer.state().lossHistory.back() << std::defaultfloat << "  "
            << std::setprecision(4) << rate << " steps/s  left " << formatDuration((s.steps - done) / rate)
            << std::endl;

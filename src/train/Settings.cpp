@@ -1,6 +1,7 @@
 #include "train/Settings.hpp"
 
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -15,7 +16,12 @@ namespace po = boost::program_options;
 namespace pk {
 
 po::options_description describeTrainOptions(TrainSettings& s) {
-  po::options_description d("pathkernel train options");
+  po::options_description d("training options");
+  auto shortText = [](double v) {
+    std::ostringstream os;
+    os << v;
+    return os.str();
+  };
   d.add_options()
       ("help,h", "print this help and exit")
       ("config", po::value(&s.config), "INI file with any of these options (key = value); the command line wins")
@@ -26,10 +32,10 @@ po::options_description describeTrainOptions(TrainSettings& s) {
       ("activation", po::value(&s.activation)->default_value(s.activation), "tanh|relu|softplus|gelu|identity")
       ("param", po::value(&s.param)->default_value(s.param), "parameterization: standard|ntk")
       ("loss", po::value(&s.loss)->default_value(s.loss), "mse|logistic|softmax")
-      ("lr", po::value(&s.lr)->default_value(s.lr), "learning rate (constant), > 0")
+      ("lr", po::value(&s.lr)->default_value(s.lr, shortText(s.lr)), "learning rate (constant), > 0")
       ("steps", po::value(&s.steps)->default_value(s.steps), "gradient steps, >= 0")
       ("batch-size", po::value(&s.batchSize)->default_value(s.batchSize), "minibatch size; 0 or >= N = full batch")
-      ("weight-decay", po::value(&s.weightDecay)->default_value(s.weightDecay), "lambda of (lambda/2)|w|^2, >= 0")
+      ("weight-decay", po::value(&s.weightDecay)->default_value(s.weightDecay, shortText(s.weightDecay)), "lambda of (lambda/2)|w|^2, >= 0")
       ("seed", po::value(&s.seed)->default_value(s.seed), "seed of initialisation and batch order")
       ("path-rule", po::value(&s.pathRule)->default_value(s.pathRule), "left | gauss:q (q = 1..8)")
       ("tangent-kernels", po::bool_switch(&s.tangentKernels), "also write the tangent kernels at the first and last step")
@@ -50,25 +56,36 @@ po::options_description describeTrainOptions(TrainSettings& s) {
   return d;
 }
 
+void parseOptions(int argc, const char* const* argv, const po::options_description& d, po::variables_map& vm,
+                  const std::string& command) {
+  try {
+    // No positional options: a stray word ("--hidden 16 16") is an error, not silently dropped.
+    po::store(po::command_line_parser(argc, argv).options(d).positional(po::positional_options_description()).run(),
+              vm);
+    if (!vm.count("help") && d.find_nothrow("config", false) && vm.count("config")) {
+      const std::string path = vm["config"].as<std::string>();
+      std::error_code ignored;
+      std::ifstream ini(path);
+      PK_REQUIRE(std::filesystem::is_regular_file(path, ignored) && ini.good(),
+                 "cannot read the config file '" + path + "'");
+      // Values already given on the command line are kept: store() never overwrites.
+      po::store(po::parse_config_file(ini, d), vm);
+    }
+    po::notify(vm);
+  } catch (const po::too_many_positional_options_error&) {
+    throw InputError("unexpected argument: every option is --name value (see pathkernel " + command + " --help)");
+  } catch (const po::error& e) {
+    throw InputError(std::string("bad option: ") + e.what() + " (see pathkernel " + command + " --help)");
+  }
+}
+
 bool parseTrainSettings(int argc, const char* const* argv, TrainSettings& s, bool printHelp) {
   auto description = describeTrainOptions(s);
   po::variables_map vm;
-  try {
-    po::store(po::parse_command_line(argc, argv, description), vm);
-    if (vm.count("help")) {
-      if (printHelp) std::cout << "usage: pathkernel train [options]\n\n" << description << "\n";
-      return false;
-    }
-    if (vm.count("config")) {
-      const std::string path = vm["config"].as<std::string>();
-      std::ifstream ini(path);
-      PK_REQUIRE(ini.good(), "cannot read the config file '" + path + "'");
-      // Values already given on the command line are kept: store() never overwrites.
-      po::store(po::parse_config_file(ini, description), vm);
-    }
-    po::notify(vm);
-  } catch (const po::error& e) {
-    throw InputError(std::string("bad option: ") + e.what() + " (see pathkernel train --help)");
+  parseOptions(argc, argv, description, vm, "train");
+  if (vm.count("help")) {
+    if (printHelp) std::cout << "usage: pathkernel train [options]\n\n" << description << "\n";
+    return false;
   }
   return true;
 }
@@ -86,8 +103,9 @@ std::vector<std::int64_t> parseHidden(const std::string& text) {
     } catch (const std::exception&) {
       used = 0;
     }
-    PK_REQUIRE(used == item.size() && !item.empty() && value >= 1 && value <= 1000000,
+    PK_REQUIRE(used == item.size() && !item.empty(),
                "malformed --hidden '" + text + "': expected comma-separated widths >= 1 (e.g. 64,64) or none");
+    PK_REQUIRE(value >= 1 && value <= 1000000, "--hidden '" + text + "': each width must be in 1..1000000");
     widths.push_back(value);
   }
   PK_REQUIRE(!widths.empty() && text.back() != ',',
@@ -108,6 +126,17 @@ int gaussPoints(const std::string& rule) {
   }
   throw InputError("unknown path rule '" + rule + "' (allowed: left, gauss:1 .. gauss:8)");
 }
+
+namespace {
+// Two spellings of one file ("run.h5", "./run.h5", a link) are the same path.
+bool samePath(const std::string& a, const std::string& b) {
+  if (a.empty() || b.empty()) return false;
+  std::error_code error;
+  const auto canonicalA = std::filesystem::weakly_canonical(a, error);
+  const auto canonicalB = std::filesystem::weakly_canonical(b, error);
+  return a == b || (!error && canonicalA == canonicalB);
+}
+}  // namespace
 
 std::vector<std::string> validate(const TrainSettings& s) {
   std::vector<std::string> problems;
@@ -131,17 +160,18 @@ std::vector<std::string> validate(const TrainSettings& s) {
   if (s.seed < 0) problems.push_back("--seed must be >= 0");
   if (s.classes < 0) problems.push_back("--classes must be >= 0 (0 = from the labels)");
   if (s.classes == 1) problems.push_back("--classes must be >= 2 for softmax (or 0 = from the labels)");
-  if (s.nTrain < 1) problems.push_back("--n-train must be >= 1");
-  if (s.nTest < 0) problems.push_back("--n-test must be >= 0");
+  if (s.nTrain < 1 || s.nTrain > 100000000) problems.push_back("--n-train must be in 1..100000000");
+  if (s.nTest < 0 || s.nTest > 100000000) problems.push_back("--n-test must be in 0..100000000");
+  if (s.steps > 1000000000) problems.push_back("--steps must be <= 1000000000");
   if (s.inputs < 1 || s.inputs > 100000) problems.push_back("--inputs must be in 1..100000");
   if (s.progressEvery < 0) problems.push_back("--progress-every must be >= 0");
   if (s.out.empty()) problems.push_back("--out must name a file");
   if (s.checkpointEvery < 0) problems.push_back("--checkpoint-every must be >= 0 (0 = only when stopped by a signal)");
-  if (checkpointPath(s) == s.out || checkpointPath(s) == s.data)
+  if (samePath(checkpointPath(s), s.out) || samePath(checkpointPath(s), s.data))
     problems.push_back("--checkpoint must differ from --out and --data");
-  if (!s.restart.empty() && (s.restart == s.out || s.restart == s.data))
+  if (!s.restart.empty() && (samePath(s.restart, s.out) || samePath(s.restart, s.data)))
     problems.push_back("--restart must differ from --out and --data");
-  if (s.out == s.data) problems.push_back("--out must not be the input data file");
+  if (samePath(s.out, s.data)) problems.push_back("--out must not be the input data file");
   return problems;
 }
 

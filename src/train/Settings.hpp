@@ -42,6 +42,13 @@ struct TrainSettings {
 /// Describes every option with its default to Boost.Program_options.
 boost::program_options::options_description describeTrainOptions(TrainSettings& settings);
 
+/// Parses the command line of `pathkernel COMMAND` into vm: every token must be
+/// an option (a stray word is an error), then, if the description has --config
+/// and it was given, the INI file it names (the command line wins). Throws
+/// InputError with one clear line.
+void parseOptions(int argc, const char* const* argv, const boost::program_options::options_description& d,
+                  boost::program_options::variables_map& vm, const std::string& command);
+
 /// Parses the command line (and the INI file given by --config; the command
 /// line wins). Returns false if --help was asked (help is printed on rank 0).
 /// Throws InputError on unknown options or malformed values.

@@ -8,6 +8,14 @@
 
 namespace pk {
 
+namespace {
+void requireFinite(double loss, std::int64_t step) {
+  // Every rank sees the same reduced value, so every rank stops here together.
+  PK_REQUIRE(std::isfinite(loss), "training diverged at step " + std::to_string(step) + ": the training loss is " +
+                                      std::to_string(loss) + " (try a smaller --lr)");
+}
+}  // namespace
+
 Trainer::Trainer(const Mlp& model, Loss loss, const Dataset& data, TrainOptions options, MPI_Comm comm)
     : model_(model), loss_(loss), data_(data), options_(options), comm_(comm) {
   state_.rng = Rng(options_.seed);
@@ -52,10 +60,7 @@ void Trainer::step(PathKernelEngine* engine) {
   double totalLoss = 0.0;
   PK_MPI(MPI_Allreduce(&localLoss, &totalLoss, 1, MPI_DOUBLE, MPI_SUM, comm_));
   state_.lossHistory.push_back(totalLoss / static_cast<double>(data_.train.globalRows));
-  // Every rank sees the same reduced value, so every rank stops here together.
-  PK_REQUIRE(std::isfinite(totalLoss), "training diverged at step " + std::to_string(state_.step) +
-                                           ": the training loss is " + std::to_string(totalLoss) +
-                                           " (try a smaller --lr)");
+  requireFinite(totalLoss, state_.step);
   Matrix seed = lossDerivative(loss_, fwd.output(), data_.train.y);
 
   // Weight 1/|B| for this rank's examples in the batch, 0 for the others.
@@ -99,10 +104,11 @@ void Trainer::step(PathKernelEngine* engine) {
   ++state_.step;
 }
 
+void Trainer::requireFiniteLoss() const { requireFinite(dataLoss(state_.w.data()), state_.step); }
+
 void Trainer::finish() {
   const double loss = dataLoss(state_.w.data());
-  PK_REQUIRE(std::isfinite(loss), "training diverged at step " + std::to_string(state_.step) +
-                                      ": the training loss is " + std::to_string(loss) + " (try a smaller --lr)");
+  requireFinite(loss, state_.step);
   state_.lossHistory.push_back(loss);
 }
 

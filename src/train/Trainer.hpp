@@ -53,6 +53,8 @@ public:
   void finish();
   /// Collective: data loss (no weight decay) on the full training set at w.
   double dataLoss(const double* w) const;
+  /// Collective: throws InputError (divergence, with the step) unless the loss at the current w is finite.
+  void requireFiniteLoss() const;
 
   const TrainState& state() const { return state_; }
   TrainState& state() { return state_; }

@@ -61,7 +61,11 @@ case "$case_name" in
     args=(--hidden 5 --restart ck.h5) ;;
   diverging)
     expect="training diverged at step [0-9]+"
-    args=(--lr 1e6 --steps 50 --checkpoint-every 1 --checkpoint ck.h5) ;;
+    args=(--hidden 8 --n-train 20 --activation relu --lr 50 --steps 200 --checkpoint-every 1 --checkpoint ck.h5) ;;
+  output_same_file)    make_data d.h5 ''; expect="--out must not be the input data file"; args=(--data d.h5 --out ./d.h5) ;;
+  stray_argument)      expect="unexpected argument"; args=(--hidden 16 16) ;;
+  config_is_folder)    mkdir cfg; expect="cannot read the config file 'cfg'"; args=(--config cfg) ;;
+  group_not_dataset)   make_data d.h5 'del f["train/X"]; f.create_group("train/X")'; expect="has no dataset /train/X"; args=(--data d.h5) ;;
   *) echo "unknown case $case_name"; exit 2 ;;
 esac
 
@@ -86,7 +90,10 @@ for f in run.h5 d.h5.partial run.h5.partial; do
   [[ ! -e "$f" ]] || { echo "FAIL: $f was left behind"; exit 1; }
 done
 if [[ "$case_name" == diverging ]]; then
-  # The last good checkpoint is kept, and it is complete.
+  # The last good checkpoint is kept: complete, and from before the step that diverged.
   h5dump -a /complete ck.h5 | grep -q "(0): 1" || { echo "FAIL: no complete checkpoint kept"; exit 1; }
+  diverged=$(grep -oE "diverged at step [0-9]+" err.log | grep -oE "[0-9]+$")
+  kept=$(h5dump -a /step ck.h5 | awk '/\(0\)/ {print $2}')
+  (( kept < diverged )) || { echo "FAIL: the checkpoint (step $kept) holds the diverged state (step $diverged)"; exit 1; }
 fi
 echo "PASS: $case_name"
