@@ -15,6 +15,7 @@ namespace pk::cli {
 int bench(int argc, char** argv, int rank) {
   BenchSettings s;
   po::options_description d("pathkernel bench options (built-in regression data)");
+  // clang-format off
   d.add_options()("help,h", "print this help and exit")
       ("n-train", po::value(&s.nTrain)->default_value(s.nTrain), "training examples N")
       ("n-test", po::value(&s.nTest)->default_value(s.nTest), "test examples M")
@@ -22,6 +23,7 @@ int bench(int argc, char** argv, int rank) {
       ("hidden", po::value(&s.hidden)->default_value(s.hidden), "hidden widths")
       ("path-rule", po::value(&s.pathRule)->default_value(s.pathRule), "left | gauss:q")
       ("steps", po::value(&s.steps)->default_value(s.steps), "timed steps");
+  // clang-format on
   po::variables_map vm;
   parseOptions(argc, argv, d, vm, "bench");
   if (vm.count("help")) {

@@ -43,10 +43,12 @@ ConvergeSettings cheapDefaults() {
 bool parse(int argc, char** argv, ConvergeSettings& s, bool printHelp) {
   auto description = describeTrainOptions(s.train);
   po::options_description own("pathkernel converge options (--out names the table file; --path-rule is ignored)");
+  // clang-format off
   own.add_options()
       ("halvings", po::value(&s.halvings)->default_value(s.halvings), "learning rates eps, eps/2, ..., eps/2^K; K in 1..12")
       ("gauss-max", po::value(&s.gaussMax)->default_value(s.gaussMax), "also run gauss:q for q = 1..Q at eps; Q in 0..8")
       ("keep-runs", po::value(&s.keepRuns), "keep the run files in this existing folder (default: a removed temporary one)");
+  // clang-format on
   description.add(own);
   po::variables_map vm;
   parseOptions(argc, argv, description, vm, "converge");
@@ -85,8 +87,8 @@ int converge(int argc, char** argv, int rank) {
          << ", lr " << s.train.lr << " x steps " << s.train.steps << " fixed, " << s.halvings << " halvings\n";
 
   // 4. run
-  const auto table = explain::measureConvergence(s.train, static_cast<int>(s.halvings),
-                                                 static_cast<int>(s.gaussMax), folder.path(), MPI_COMM_WORLD, log);
+  const auto table = explain::measureConvergence(s.train, static_cast<int>(s.halvings), static_cast<int>(s.gaussMax),
+                                                 folder.path(), MPI_COMM_WORLD, log);
 
   // 5. report
   explain::writeConvergenceFile(s.train.out, table, s.train, MPI_COMM_WORLD);

@@ -8,13 +8,13 @@
 #include <iostream>
 
 #include "Commands.hpp"
-#include "train/Settings.hpp"
 #include "core/Error.hpp"
 #include "explain/Aggregate.hpp"
 #include "explain/Explanation.hpp"
 #include "explain/QuerySpec.hpp"
 #include "explain/Report.hpp"
 #include "explain/RunView.hpp"
+#include "train/Settings.hpp"
 
 namespace po = boost::program_options;
 
@@ -33,6 +33,7 @@ struct ExplainSettings {
 
 po::options_description describe(ExplainSettings& s) {
   po::options_description d("pathkernel explain options");
+  // clang-format off
   d.add_options()
       ("help,h", "print this help and exit")
       ("run", po::value(&s.run), "run file written by pathkernel train")
@@ -44,6 +45,7 @@ po::options_description describe(ExplainSettings& s) {
        "output (class) explained when C > 1; -1 = the network's predicted class (softmax) or output 0")
       ("aggregate", po::bool_switch(&s.aggregate),
        "over all test points: largest total contributions sum_x C(x,i), and largest self-influence C(x_i,i)");
+  // clang-format on
   return d;
 }
 

@@ -24,24 +24,23 @@ std::map<std::string, std::string> identityOf(const RunRecord& run) {
     os << v;
     return os.str();
   };
-  std::map<std::string, std::string> id = {
-      {"data", run.data->origin},
-      {"data_sha256", run.dataSha256},
-      {"n_train", std::to_string(run.data->train.globalRows)},
-      {"n_test", std::to_string(run.data->test.globalRows)},
-      {"inputs", std::to_string(run.data->inputs)},
-      {"hidden", s.hidden},
-      {"activation", s.activation},
-      {"param", s.param},
-      {"loss", s.loss},
-      {"outputs", std::to_string(run.model->outputs())},
-      {"lr", exact(s.lr)},
-      {"batch_size", std::to_string(s.batchSize)},
-      {"weight_decay", exact(s.weightDecay)},
-      {"seed", std::to_string(s.seed)},
-      {"path_rule", s.pathRule},
-      {"tangent_kernels", s.tangentKernels ? "1" : "0"},
-      {"skip_train_kernels", s.skipTrainKernels ? "1" : "0"}};
+  std::map<std::string, std::string> id = {{"data", run.data->origin},
+                                           {"data_sha256", run.dataSha256},
+                                           {"n_train", std::to_string(run.data->train.globalRows)},
+                                           {"n_test", std::to_string(run.data->test.globalRows)},
+                                           {"inputs", std::to_string(run.data->inputs)},
+                                           {"hidden", s.hidden},
+                                           {"activation", s.activation},
+                                           {"param", s.param},
+                                           {"loss", s.loss},
+                                           {"outputs", std::to_string(run.model->outputs())},
+                                           {"lr", exact(s.lr)},
+                                           {"batch_size", std::to_string(s.batchSize)},
+                                           {"weight_decay", exact(s.weightDecay)},
+                                           {"seed", std::to_string(s.seed)},
+                                           {"path_rule", s.pathRule},
+                                           {"tangent_kernels", s.tangentKernels ? "1" : "0"},
+                                           {"skip_train_kernels", s.skipTrainKernels ? "1" : "0"}};
   if (run.data->origin.rfind("builtin:", 0) == 0) id["data_seed"] = std::to_string(s.dataSeed);
   return id;
 }
@@ -57,7 +56,9 @@ std::uint64_t asBits(std::int64_t v) {
   return bits;
 }
 
-std::vector<hsize_t> dims(std::size_t n) { return {static_cast<hsize_t>(n)}; }
+std::vector<hsize_t> dims(std::size_t n) {
+  return {static_cast<hsize_t>(n)};
+}
 
 void writeQueryState(hid_t file, const std::string& group, const QueryState& q) {
   if (q.globalRows == 0) return;
@@ -86,8 +87,10 @@ std::vector<T> readWhole(hid_t file, const std::string& path) {
   PK_REQUIRE(h5::exists(file, path), "the checkpoint has no dataset " + path);
   const auto shape = h5::shape(file, path);
   const auto rows = static_cast<std::int64_t>(shape.empty() ? 0 : shape[0]);
-  if constexpr (std::is_same_v<T, double>) return h5::readRows(file, path, 0, rows);
-  else return h5::readRowsInt(file, path, 0, rows);
+  if constexpr (std::is_same_v<T, double>)
+    return h5::readRows(file, path, 0, rows);
+  else
+    return h5::readRowsInt(file, path, 0, rows);
 }
 
 }  // namespace
@@ -144,7 +147,8 @@ void readCheckpoint(const std::string& path, const RunRecord& run, Trainer& trai
     std::string differences;
     for (const auto& [key, value] : identityOf(run)) {
       const std::string stored = h5::hasAttribute(identity, key) ? h5::stringAttribute(identity, key) : "(absent)";
-      if (stored != value) differences += "\n  " + key + ": checkpoint has '" + stored + "', this run has '" + value + "'";
+      if (stored != value)
+        differences += "\n  " + key + ": checkpoint has '" + stored + "', this run has '" + value + "'";
     }
     PK_REQUIRE(differences.empty(),
                "checkpoint '" + path + "' was written by a run with other settings or data:" + differences);

@@ -26,20 +26,20 @@ SplitShape inspectSplit(hid_t file, const std::string& path, const std::string& 
   PK_REQUIRE(h5::isDataset(file, yName), "'" + path + "' has no dataset " + yName);
   const auto xShape = h5::shape(file, xName);
   const auto yShape = h5::shape(file, yName);
-  PK_REQUIRE(xShape.size() == 2, xName + " in '" + path + "' must have rank 2 [N, D], but has rank " +
-                                     std::to_string(xShape.size()));
+  PK_REQUIRE(xShape.size() == 2,
+             xName + " in '" + path + "' must have rank 2 [N, D], but has rank " + std::to_string(xShape.size()));
   PK_REQUIRE(h5::elementKind(file, xName) == h5::Kind::Float, xName + " in '" + path + "' must be float64");
   SplitShape s;
   s.rows = static_cast<std::int64_t>(xShape[0]);
   s.inputs = static_cast<std::int64_t>(xShape[1]);
   PK_REQUIRE(s.rows > 0, xName + " in '" + path + "' has no rows (N = 0)");
   PK_REQUIRE(s.inputs > 0, xName + " in '" + path + "' has no columns (D = 0)");
-  PK_REQUIRE(yShape.size() == 1 || yShape.size() == 2,
-             yName + " in '" + path + "' must have rank 1 [N] or 2 [N, C], but has rank " +
-                 std::to_string(yShape.size()));
-  PK_REQUIRE(static_cast<std::int64_t>(yShape[0]) == s.rows,
-             yName + " in '" + path + "' has " + std::to_string(yShape[0]) + " rows but " + xName + " has " +
-                 std::to_string(s.rows));
+  PK_REQUIRE(
+      yShape.size() == 1 || yShape.size() == 2,
+      yName + " in '" + path + "' must have rank 1 [N] or 2 [N, C], but has rank " + std::to_string(yShape.size()));
+  PK_REQUIRE(static_cast<std::int64_t>(yShape[0]) == s.rows, yName + " in '" + path + "' has " +
+                                                                 std::to_string(yShape[0]) + " rows but " + xName +
+                                                                 " has " + std::to_string(s.rows));
   const auto kind = h5::elementKind(file, yName);
   PK_REQUIRE(kind != h5::Kind::Other, yName + " in '" + path + "' must be float64 or int64");
   s.integerLabels = kind == h5::Kind::Integer;
@@ -118,8 +118,7 @@ std::string hashDataFile(const std::string& path, MPI_Comm comm) {
         PK_H5(H5Sselect_hyperslab(space, H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr));
         h5::Id memSpace(PK_H5(H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr)));
         buffer.resize(count[0] * cols * 8);
-        PK_H5(H5Dread(dataset, integer ? H5T_STD_I64LE : H5T_IEEE_F64LE, memSpace, space, H5P_DEFAULT,
-                      buffer.data()));
+        PK_H5(H5Dread(dataset, integer ? H5T_STD_I64LE : H5T_IEEE_F64LE, memSpace, space, H5P_DEFAULT, buffer.data()));
         sha.update(buffer.data(), buffer.size());
       }
     }

@@ -11,14 +11,30 @@ void Id::reset() {
   if (id_ < 0) return;
   herr_t status = 0;
   switch (H5Iget_type(id_)) {
-    case H5I_FILE: status = H5Fclose(id_); break;
-    case H5I_GROUP: status = H5Gclose(id_); break;
-    case H5I_DATASET: status = H5Dclose(id_); break;
-    case H5I_DATASPACE: status = H5Sclose(id_); break;
-    case H5I_DATATYPE: status = H5Tclose(id_); break;
-    case H5I_ATTR: status = H5Aclose(id_); break;
-    case H5I_GENPROP_LST: status = H5Pclose(id_); break;
-    default: status = H5Idec_ref(id_); break;
+    case H5I_FILE:
+      status = H5Fclose(id_);
+      break;
+    case H5I_GROUP:
+      status = H5Gclose(id_);
+      break;
+    case H5I_DATASET:
+      status = H5Dclose(id_);
+      break;
+    case H5I_DATASPACE:
+      status = H5Sclose(id_);
+      break;
+    case H5I_DATATYPE:
+      status = H5Tclose(id_);
+      break;
+    case H5I_ATTR:
+      status = H5Aclose(id_);
+      break;
+    case H5I_GENPROP_LST:
+      status = H5Pclose(id_);
+      break;
+    default:
+      status = H5Idec_ref(id_);
+      break;
   }
   if (status < 0) std::fprintf(stderr, "warning: closing an HDF5 handle failed\n");
   id_ = H5I_INVALID_HID;
@@ -44,15 +60,23 @@ Id collectiveTransfer() {
 template <typename T>
 hid_t memType();
 template <>
-hid_t memType<double>() { return H5T_NATIVE_DOUBLE; }
+hid_t memType<double>() {
+  return H5T_NATIVE_DOUBLE;
+}
 template <>
-hid_t memType<std::int64_t>() { return H5T_NATIVE_INT64; }
+hid_t memType<std::int64_t>() {
+  return H5T_NATIVE_INT64;
+}
 template <typename T>
 hid_t fileType();
 template <>
-hid_t fileType<double>() { return H5T_IEEE_F64LE; }
+hid_t fileType<double>() {
+  return H5T_IEEE_F64LE;
+}
 template <>
-hid_t fileType<std::int64_t>() { return H5T_STD_I64LE; }
+hid_t fileType<std::int64_t>() {
+  return H5T_STD_I64LE;
+}
 
 int rankOf(MPI_Comm comm) {
   int rank = 0;
@@ -82,7 +106,8 @@ void transferRows(hid_t loc, hid_t dataset, const std::vector<hsize_t>& globalSh
                   std::int64_t localRows, T* data, bool write) {
   std::size_t rowElements = 1;
   for (std::size_t d = 1; d < globalShape.size(); ++d) rowElements *= globalShape[d];
-  const auto rowsPerPiece = static_cast<std::int64_t>(std::max<std::size_t>(1, kPieceBytes / (rowElements * sizeof(T))));
+  const auto rowsPerPiece =
+      static_cast<std::int64_t>(std::max<std::size_t>(1, kPieceBytes / (rowElements * sizeof(T))));
   std::int64_t pieces = (localRows + rowsPerPiece - 1) / rowsPerPiece;
   MPI_Comm comm = commOf(loc);
   PK_MPI(MPI_Allreduce(MPI_IN_PLACE, &pieces, 1, MPI_INT64_T, MPI_MAX, comm));
@@ -105,14 +130,16 @@ void transferRows(hid_t loc, hid_t dataset, const std::vector<hsize_t>& globalSh
       shape[0] = static_cast<hsize_t>(count);
       PK_H5(H5Sselect_hyperslab(fileSpace, H5S_SELECT_SET, start.data(), nullptr, shape.data(), nullptr));
     }
-    if (write) PK_H5(H5Dwrite(dataset, memType<T>(), memSpace, fileSpace, dxpl, piece));
-    else PK_H5(H5Dread(dataset, memType<T>(), memSpace, fileSpace, dxpl, piece));
+    if (write)
+      PK_H5(H5Dwrite(dataset, memType<T>(), memSpace, fileSpace, dxpl, piece));
+    else
+      PK_H5(H5Dread(dataset, memType<T>(), memSpace, fileSpace, dxpl, piece));
   }
 }
 
 template <typename T>
-void writeBlock(hid_t loc, const std::string& path, const std::vector<hsize_t>& globalShape,
-                std::int64_t firstRow, std::int64_t localRows, const T* data) {
+void writeBlock(hid_t loc, const std::string& path, const std::vector<hsize_t>& globalShape, std::int64_t firstRow,
+                std::int64_t localRows, const T* data) {
   const auto slash = path.rfind('/');
   if (slash != std::string::npos && slash > 0) ensureGroup(loc, path.substr(0, slash));
   Id fileSpace(PK_H5(H5Screate_simple(static_cast<int>(globalShape.size()), globalShape.data(), nullptr)));
@@ -239,9 +266,12 @@ Kind elementKind(hid_t loc, const std::string& path) {
   Id dataset(PK_H5(H5Dopen2(loc, path.c_str(), H5P_DEFAULT)));
   Id type(PK_H5(H5Dget_type(dataset)));
   switch (H5Tget_class(type)) {
-    case H5T_FLOAT: return Kind::Float;
-    case H5T_INTEGER: return Kind::Integer;
-    default: return Kind::Other;
+    case H5T_FLOAT:
+      return Kind::Float;
+    case H5T_INTEGER:
+      return Kind::Integer;
+    default:
+      return Kind::Other;
   }
 }
 
@@ -256,16 +286,14 @@ void writeRows(hid_t loc, const std::string& path, const std::vector<hsize_t>& g
 void writeReplicated(hid_t loc, const std::string& path, const std::vector<hsize_t>& shape, const double* data) {
   writeAllFromRoot(loc, path, shape, data);
 }
-void writeReplicated(hid_t loc, const std::string& path, const std::vector<hsize_t>& shape,
-                     const std::int64_t* data) {
+void writeReplicated(hid_t loc, const std::string& path, const std::vector<hsize_t>& shape, const std::int64_t* data) {
   writeAllFromRoot(loc, path, shape, data);
 }
 
 std::vector<double> readRows(hid_t loc, const std::string& path, std::int64_t firstRow, std::int64_t rows) {
   return readBlock<double>(loc, path, firstRow, rows);
 }
-std::vector<std::int64_t> readRowsInt(hid_t loc, const std::string& path, std::int64_t firstRow,
-                                      std::int64_t rows) {
+std::vector<std::int64_t> readRowsInt(hid_t loc, const std::string& path, std::int64_t firstRow, std::int64_t rows) {
   return readBlock<std::int64_t>(loc, path, firstRow, rows);
 }
 
@@ -292,7 +320,9 @@ void setAttribute(hid_t obj, const std::string& name, const std::vector<std::int
   if (n > 0) PK_H5(H5Awrite(attr, H5T_NATIVE_INT64, value.data()));
 }
 
-bool hasAttribute(hid_t obj, const std::string& name) { return H5Aexists(obj, name.c_str()) > 0; }
+bool hasAttribute(hid_t obj, const std::string& name) {
+  return H5Aexists(obj, name.c_str()) > 0;
+}
 
 std::int64_t intAttribute(hid_t obj, const std::string& name) {
   Id attr(PK_H5(H5Aopen(obj, name.c_str(), H5P_DEFAULT)));

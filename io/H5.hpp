@@ -14,7 +14,7 @@ namespace pk::h5 {
 
 /// Move-only owner of an hid_t; closes it with the matching H5*close.
 class Id {
-public:
+ public:
   Id() = default;
   explicit Id(hid_t id) : id_(id) {}
   ~Id() { reset(); }
@@ -33,7 +33,7 @@ public:
   operator hid_t() const { return id_; }  // NOLINT: handles are passed straight to the C API
   void reset();
 
-private:
+ private:
   hid_t id_ = H5I_INVALID_HID;
 };
 
@@ -59,21 +59,19 @@ Kind elementKind(hid_t loc, const std::string& path);
 
 /// Writes a dataset whose first dimension is distributed: this rank writes
 /// rows [firstRow, firstRow + localRows) from row-major `data`. Collective.
-void writeRows(hid_t loc, const std::string& path, const std::vector<hsize_t>& globalShape,
-               std::int64_t firstRow, std::int64_t localRows, const double* data);
-void writeRows(hid_t loc, const std::string& path, const std::vector<hsize_t>& globalShape,
-               std::int64_t firstRow, std::int64_t localRows, const std::int64_t* data);
+void writeRows(hid_t loc, const std::string& path, const std::vector<hsize_t>& globalShape, std::int64_t firstRow,
+               std::int64_t localRows, const double* data);
+void writeRows(hid_t loc, const std::string& path, const std::vector<hsize_t>& globalShape, std::int64_t firstRow,
+               std::int64_t localRows, const std::int64_t* data);
 
 /// Writes a dataset held identically on every rank (rank 0 writes). Collective.
 void writeReplicated(hid_t loc, const std::string& path, const std::vector<hsize_t>& shape, const double* data);
-void writeReplicated(hid_t loc, const std::string& path, const std::vector<hsize_t>& shape,
-                     const std::int64_t* data);
+void writeReplicated(hid_t loc, const std::string& path, const std::vector<hsize_t>& shape, const std::int64_t* data);
 
 /// Reads rows [firstRow, firstRow + rows) of a dataset as float64 (int64 data converts). Collective.
 std::vector<double> readRows(hid_t loc, const std::string& path, std::int64_t firstRow, std::int64_t rows);
 /// Reads rows of an int64 dataset. Collective.
-std::vector<std::int64_t> readRowsInt(hid_t loc, const std::string& path, std::int64_t firstRow,
-                                      std::int64_t rows);
+std::vector<std::int64_t> readRowsInt(hid_t loc, const std::string& path, std::int64_t firstRow, std::int64_t rows);
 
 /// Attributes (collective on parallel files: every rank with the same value).
 void setAttribute(hid_t obj, const std::string& name, std::int64_t value);

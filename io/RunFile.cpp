@@ -81,9 +81,11 @@ void writeData(hid_t file, const Dataset& data) {
 void writeParameters(hid_t file, const std::string& group, const Mlp& model, const std::vector<double>& w) {
   for (int k = 0; k < model.layers(); ++k) {
     const std::string prefix = group + "/layer_" + std::to_string(k);
-    h5::writeReplicated(file, prefix + "/W", {static_cast<hsize_t>(model.width(k + 1)), static_cast<hsize_t>(model.width(k))},
+    h5::writeReplicated(file, prefix + "/W",
+                        {static_cast<hsize_t>(model.width(k + 1)), static_cast<hsize_t>(model.width(k))},
                         w.data() + model.weightOffset(k));
-    h5::writeReplicated(file, prefix + "/b", {static_cast<hsize_t>(model.width(k + 1))}, w.data() + model.biasOffset(k));
+    h5::writeReplicated(file, prefix + "/b", {static_cast<hsize_t>(model.width(k + 1))},
+                        w.data() + model.biasOffset(k));
   }
 }
 
@@ -201,8 +203,7 @@ h5::Id openRunFile(const std::string& path, MPI_Comm comm) {
              "'" + path + "' is not a pathkernel run file (no format = \"pathkernel-run\" attribute)");
   const std::int64_t version = h5::intAttribute(file, "format_version");
   PK_REQUIRE(version == kRunFormatVersion, "'" + path + "' has format_version " + std::to_string(version) +
-                                               "; this pathkernel reads version " +
-                                               std::to_string(kRunFormatVersion));
+                                               "; this pathkernel reads version " + std::to_string(kRunFormatVersion));
   PK_REQUIRE(h5::intAttribute(file, "complete") == 1, "'" + path + "' is not complete (the run did not finish)");
   return file;
 }

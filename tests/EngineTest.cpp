@@ -125,7 +125,8 @@ TEST(Engine, SuperpositionIdentityHolds) {
       const Matrix& gamma = engine.gamma();
       for (std::int64_t i = 0; i < gamma.rows(); ++i)
         for (std::int64_t j = 0; j < 7; ++j)
-          for (std::int64_t d = 0; d < 3; ++d) superposed[static_cast<std::size_t>(j * 3 + d)] += gamma(i, j) * data.train.x(i, d);
+          for (std::int64_t d = 0; d < 3; ++d)
+            superposed[static_cast<std::size_t>(j * 3 + d)] += gamma(i, j) * data.train.x(i, d);
       MPI_Allreduce(MPI_IN_PLACE, superposed.data(), static_cast<int>(w1), MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
       for (std::size_t p = 0; p < w1; ++p) {
         const double change = trainer.state().w[p] - trainer.state().initialW[p];

@@ -34,7 +34,8 @@ void checkQuery(const std::string& file, const RunView& run, const QueryPoint& q
     const auto full = explain::explainQuery(run, q, c, n, labels);
     double sum = 0.0;
     std::vector<double> column;
-    for (std::int64_t i = 0; i < n; ++i) column.push_back(contrib[static_cast<std::size_t>((q.row * n + i) * outputs + c)]);
+    for (std::int64_t i = 0; i < n; ++i)
+      column.push_back(contrib[static_cast<std::size_t>((q.row * n + i) * outputs + c)]);
     sum = std::accumulate(column.begin(), column.end(), 0.0);
     const double f = network[static_cast<std::size_t>(q.row * outputs + c)];
     const double scale = std::max(1.0, std::abs(f));
@@ -132,7 +133,8 @@ TEST(Explain, AggregateSumsOverTestRowsAndReadsTheDiagonal) {
   const auto contrib = readAll(file, "/kernel/contrib/test");
   std::vector<double> total(static_cast<std::size_t>(n), 0.0);
   for (std::int64_t x = 0; x < m; ++x)
-    for (std::int64_t i = 0; i < n; ++i) total[static_cast<std::size_t>(i)] += contrib[static_cast<std::size_t>(x * n + i)];
+    for (std::int64_t i = 0; i < n; ++i)
+      total[static_cast<std::size_t>(i)] += contrib[static_cast<std::size_t>(x * n + i)];
   ASSERT_EQ(a.mostPositive.size() + a.mostNegative.size(),
             static_cast<std::size_t>(std::count_if(total.begin(), total.end(), [](double t) { return t != 0.0; })));
   for (const auto& in : a.mostPositive) EXPECT_NEAR(in.contribution, total[static_cast<std::size_t>(in.index)], 1e-12);

@@ -18,8 +18,8 @@
 #include "krr/KrrRun.hpp"
 #include "krr/KrrSettings.hpp"
 
-extern "C" void dgesv_(const int* n, const int* nrhs, double* a, const int* lda, int* ipiv, double* b,
-                       const int* ldb, int* info);
+extern "C" void dgesv_(const int* n, const int* nrhs, double* a, const int* lda, int* ipiv, double* b, const int* ldb,
+                       int* info);
 
 namespace pk::test {
 namespace {
@@ -43,7 +43,8 @@ std::vector<double> denseRidge(std::vector<double> k, int n, double lambda, cons
 Matrix inputs(std::int64_t rows, std::int64_t d, double phase) {
   Matrix x(rows, d);
   for (std::int64_t i = 0; i < rows; ++i)
-    for (std::int64_t c = 0; c < d; ++c) x(i, c) = std::sin(0.7 * static_cast<double>(i) + 1.3 * static_cast<double>(c) + phase);
+    for (std::int64_t c = 0; c < d; ++c)
+      x(i, c) = std::sin(0.7 * static_cast<double>(i) + 1.3 * static_cast<double>(c) + phase);
   return x;
 }
 
@@ -102,7 +103,8 @@ TEST(KrrTest, KspSolutionEqualsDenseSolveAtAnyRankCount) {
   // The kernel's diagonal is restored exactly after the ridge solve.
   std::vector<double> rows(static_cast<std::size_t>(k.localRows() * n));
   k.copyLocalRowMajor(rows.data());
-  for (std::int64_t r = 0; r < k.localRows(); ++r) EXPECT_EQ(rows[static_cast<std::size_t>(r * n + k.firstRow() + r)], 1.0);
+  for (std::int64_t r = 0; r < k.localRows(); ++r)
+    EXPECT_EQ(rows[static_cast<std::size_t>(r * n + k.firstRow() + r)], 1.0);
 }
 
 TEST(KrrTest, RunFileKernelsMatchDenseSolveAndFileIsWritten) {

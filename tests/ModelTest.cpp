@@ -40,14 +40,17 @@ Case makeCase(Activation a, Parameterization p, Loss loss, std::vector<std::int6
   for (auto& v : c.w) v += 0.1 * rng.normal();
   for (auto& v : c.x.values()) v = rng.normal();
   for (std::int64_t r = 0; r < n; ++r) {
-    if (loss == Loss::Mse) for (std::int64_t k = 0; k < 3; ++k) c.y(r, k) = rng.normal();
+    if (loss == Loss::Mse)
+      for (std::int64_t k = 0; k < 3; ++k) c.y(r, k) = rng.normal();
     if (loss == Loss::Logistic) c.y(r, 0) = static_cast<double>(r % 2);
     if (loss == Loss::Softmax) c.y(r, 0) = static_cast<double>(r % 3);
   }
   return c;
 }
 
-double relError(double a, double b) { return std::abs(a - b) / std::max(1.0, std::abs(b)); }
+double relError(double a, double b) {
+  return std::abs(a - b) / std::max(1.0, std::abs(b));
+}
 
 // relu' jumps at 0: the finite-difference step must not cross a kink. Pre-activations
 // here are O(1) and the step is 1e-6, so a crossing is (and is checked to be) absent.

@@ -10,7 +10,7 @@
 namespace {
 
 class RankAgreement : public ::testing::EmptyTestEventListener {
-public:
+ public:
   void OnTestEnd(const ::testing::TestInfo& info) override {
     int failed = info.result()->Failed() ? 1 : 0;
     int anyFailed = 0;

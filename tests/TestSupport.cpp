@@ -58,7 +58,9 @@ TrainSettings smallSettings(const std::string& out) {
   return s;
 }
 
-void train(const TrainSettings& settings) { runTraining(settings, MPI_COMM_WORLD, nullptr); }
+void train(const TrainSettings& settings) {
+  runTraining(settings, MPI_COMM_WORLD, nullptr);
+}
 
 std::vector<double> readAll(const std::string& file, const std::string& dataset) {
   h5::Id f = h5::openFile(file, MPI_COMM_WORLD);
@@ -95,8 +97,12 @@ void removeTempFolders() {
   madeFolders().clear();
 }
 
-std::string sourceDir() { return PK_SOURCE_DIR; }
-std::string programPath() { return PK_BINARY; }
+std::string sourceDir() {
+  return PK_SOURCE_DIR;
+}
+std::string programPath() {
+  return PK_BINARY;
+}
 
 }  // namespace pk::test
 
@@ -108,9 +114,9 @@ void trainOnRankZeroAlone(const TrainSettings& settings) {
 }
 
 std::vector<std::string> kernelAndPredictionDatasets(bool withTest) {
-  std::vector<std::string> names = {"/kernel/path/train", "/kernel/contrib/train", "/predict/train/network",
-                                    "/predict/train/initial", "/predict/train/bias", "/predict/train/kernel_machine",
-                                    "/superposition/Gamma", "/history/loss", "/params/final/layer_0/W",
+  std::vector<std::string> names = {"/kernel/path/train",     "/kernel/contrib/train", "/predict/train/network",
+                                    "/predict/train/initial", "/predict/train/bias",   "/predict/train/kernel_machine",
+                                    "/superposition/Gamma",   "/history/loss",         "/params/final/layer_0/W",
                                     "/params/final/layer_0/b"};
   if (withTest)
     for (const char* name : {"/kernel/path/test", "/kernel/contrib/test", "/predict/test/network",

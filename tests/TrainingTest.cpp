@@ -32,7 +32,7 @@ TrainSettings lossCase(const std::string& data, const std::string& loss, const s
 TEST(Training, LowersTheLossOnEveryBuiltinAndShippedSet) {
   const std::string dir = test::sourceDir() + "/data/";
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {"builtin:regression", "mse"}, {"builtin:regression2", "mse"}, {"builtin:moons", "logistic"},
+      {"builtin:regression", "mse"}, {"builtin:regression2", "mse"},   {"builtin:moons", "logistic"},
       {"builtin:blobs", "softmax"},  {dir + "digits2.h5", "logistic"}, {dir + "digits10.h5", "softmax"},
       {dir + "diabetes.h5", "mse"}};
   for (const auto& [data, loss] : cases) {
@@ -86,8 +86,10 @@ TEST(Training, SgdBatchesCoverEveryExampleOncePerEpoch) {
     for (int step = 4 * epoch; step < 4 * epoch + 4; ++step)
       for (int k = 0; k < 10; ++k) {
         const double v = batches[static_cast<std::size_t>(step * 10 + k)];
-        if (v >= 0) seen.insert(static_cast<long long>(v));
-        else EXPECT_EQ(step % 4, 3) << "padding only in the last, short batch";
+        if (v >= 0)
+          seen.insert(static_cast<long long>(v));
+        else
+          EXPECT_EQ(step % 4, 3) << "padding only in the last, short batch";
       }
     ASSERT_EQ(seen.size(), 37u);
     for (long long i = 0; i < 37; ++i) EXPECT_EQ(seen.count(i), 1u) << "epoch " << epoch << " example " << i;
@@ -103,15 +105,25 @@ TEST(Training, OutputFileHasEveryDatasetWithItsShapeAndReadsBack) {
   test::train(s);
   using Shape = std::vector<unsigned long long>;
   const unsigned long long n = 37, m = 11, c = 3;
-  const std::vector<std::pair<std::string, Shape>> expected = {
-      {"/data/train/X", {n, 3}}, {"/data/train/y", {n}}, {"/data/test/X", {m, 3}},
-      {"/params/initial/layer_0/W", {8, 3}}, {"/params/initial/layer_0/b", {8}},
-      {"/params/final/layer_2/W", {c, 6}}, {"/history/loss", {21}}, {"/history/lr", {20}},
-      {"/kernel/path/train", {n, n}}, {"/kernel/path/test", {m, n}}, {"/kernel/contrib/train", {n, n, c}},
-      {"/kernel/contrib/test", {m, n, c}}, {"/kernel/tangent/initial/train", {n, n}},
-      {"/kernel/tangent/final/test", {m, n}}, {"/predict/train/network", {n, c}},
-      {"/predict/test/initial", {m, c}}, {"/predict/test/bias", {m, c}}, {"/predict/test/kernel_machine", {m, c}},
-      {"/superposition/Gamma", {n, 8}}};
+  const std::vector<std::pair<std::string, Shape>> expected = {{"/data/train/X", {n, 3}},
+                                                               {"/data/train/y", {n}},
+                                                               {"/data/test/X", {m, 3}},
+                                                               {"/params/initial/layer_0/W", {8, 3}},
+                                                               {"/params/initial/layer_0/b", {8}},
+                                                               {"/params/final/layer_2/W", {c, 6}},
+                                                               {"/history/loss", {21}},
+                                                               {"/history/lr", {20}},
+                                                               {"/kernel/path/train", {n, n}},
+                                                               {"/kernel/path/test", {m, n}},
+                                                               {"/kernel/contrib/train", {n, n, c}},
+                                                               {"/kernel/contrib/test", {m, n, c}},
+                                                               {"/kernel/tangent/initial/train", {n, n}},
+                                                               {"/kernel/tangent/final/test", {m, n}},
+                                                               {"/predict/train/network", {n, c}},
+                                                               {"/predict/test/initial", {m, c}},
+                                                               {"/predict/test/bias", {m, c}},
+                                                               {"/predict/test/kernel_machine", {m, c}},
+                                                               {"/superposition/Gamma", {n, 8}}};
   for (const auto& [name, shape] : expected) EXPECT_EQ(test::shapeOf(s.out, name), shape) << name;
   {
     h5::Id file = openRunFile(s.out, MPI_COMM_WORLD);

@@ -6,18 +6,15 @@
 namespace pk::blas {
 
 /// C[m x n] = alpha * A[m x k] * B[n x k]^T + beta * C (row-major, leading dims given).
-void gemmNT(std::int64_t m, std::int64_t n, std::int64_t k, double alpha, const double* a,
-            std::int64_t lda, const double* b, std::int64_t ldb, double beta, double* c,
-            std::int64_t ldc);
+void gemmNT(std::int64_t m, std::int64_t n, std::int64_t k, double alpha, const double* a, std::int64_t lda,
+            const double* b, std::int64_t ldb, double beta, double* c, std::int64_t ldc);
 
 /// C[m x n] = alpha * A[m x k] * B[k x n] + beta * C (row-major).
-void gemmNN(std::int64_t m, std::int64_t n, std::int64_t k, double alpha, const double* a,
-            std::int64_t lda, const double* b, std::int64_t ldb, double beta, double* c,
-            std::int64_t ldc);
+void gemmNN(std::int64_t m, std::int64_t n, std::int64_t k, double alpha, const double* a, std::int64_t lda,
+            const double* b, std::int64_t ldb, double beta, double* c, std::int64_t ldc);
 
 /// C[m x n] = alpha * A[k x m]^T * B[k x n] + beta * C (row-major).
-void gemmTN(std::int64_t m, std::int64_t n, std::int64_t k, double alpha, const double* a,
-            std::int64_t lda, const double* b, std::int64_t ldb, double beta, double* c,
-            std::int64_t ldc);
+void gemmTN(std::int64_t m, std::int64_t n, std::int64_t k, double alpha, const double* a, std::int64_t lda,
+            const double* b, std::int64_t ldb, double beta, double* c, std::int64_t ldc);
 
 }  // namespace pk::blas

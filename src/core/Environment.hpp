@@ -7,7 +7,7 @@
 namespace pk {
 
 class Environment {
-public:
+ public:
   Environment(int* argc, char*** argv);
   ~Environment();
   Environment(const Environment&) = delete;
@@ -16,7 +16,7 @@ public:
   int rank() const { return rank_; }
   int size() const { return size_; }
 
-private:
+ private:
   int rank_ = 0;
   int size_ = 1;
 };

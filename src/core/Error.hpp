@@ -9,14 +9,14 @@
 namespace pk {
 
 class Error : public std::runtime_error {
-public:
+ public:
   explicit Error(const std::string& message) : std::runtime_error(message) {}
 };
 
 /// Error caused by the user's input (options, data file): reported without the
 /// call site, as one clear line.
 class InputError : public Error {
-public:
+ public:
   explicit InputError(const std::string& message) : Error(message) {}
 };
 
@@ -30,32 +30,32 @@ int worldRank();
 
 }  // namespace pk
 
-#define PK_MPI(call)                                                         \
-  do {                                                                       \
-    const int pk_mpi_code_ = (call);                                         \
+#define PK_MPI(call)                                                                             \
+  do {                                                                                           \
+    const int pk_mpi_code_ = (call);                                                             \
     if (pk_mpi_code_ != 0) ::pk::detail::throwMpiError(pk_mpi_code_, #call, __FILE__, __LINE__); \
   } while (0)
 
-#define PK_PETSC(call)                                                       \
-  do {                                                                       \
-    const int pk_petsc_code_ = static_cast<int>(call);                       \
+#define PK_PETSC(call)                                                                                 \
+  do {                                                                                                 \
+    const int pk_petsc_code_ = static_cast<int>(call);                                                 \
     if (pk_petsc_code_ != 0) ::pk::detail::throwPetscError(pk_petsc_code_, #call, __FILE__, __LINE__); \
   } while (0)
 
 // HDF5 calls return a negative value (herr_t or hid_t) on failure.
-#define PK_H5(call)                                                          \
-  ([&]() {                                                                   \
-    const auto pk_h5_result_ = (call);                                       \
+#define PK_H5(call)                                                               \
+  ([&]() {                                                                        \
+    const auto pk_h5_result_ = (call);                                            \
     if (pk_h5_result_ < 0) ::pk::detail::throwH5Error(#call, __FILE__, __LINE__); \
-    return pk_h5_result_;                                                    \
+    return pk_h5_result_;                                                         \
   }())
 
-#define PK_ASSERT(cond, what)                                                \
-  do {                                                                       \
-    if (!(cond)) ::pk::detail::throwInternal(what, __FILE__, __LINE__);      \
+#define PK_ASSERT(cond, what)                                           \
+  do {                                                                  \
+    if (!(cond)) ::pk::detail::throwInternal(what, __FILE__, __LINE__); \
   } while (0)
 
-#define PK_REQUIRE(cond, message)                                            \
-  do {                                                                       \
-    if (!(cond)) throw ::pk::InputError(message);                            \
+#define PK_REQUIRE(cond, message)                 \
+  do {                                            \
+    if (!(cond)) throw ::pk::InputError(message); \
   } while (0)

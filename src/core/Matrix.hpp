@@ -9,7 +9,7 @@
 namespace pk {
 
 class Matrix {
-public:
+ public:
   Matrix() = default;
   Matrix(std::int64_t rows, std::int64_t cols, double value = 0.0)
       : rows_(rows), cols_(cols), data_(static_cast<std::size_t>(rows * cols), value) {}
@@ -26,7 +26,7 @@ public:
   std::vector<double>& values() { return data_; }
   const std::vector<double>& values() const { return data_; }
 
-private:
+ private:
   std::int64_t rows_ = 0;
   std::int64_t cols_ = 0;
   std::vector<double> data_;

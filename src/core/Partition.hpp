@@ -9,7 +9,7 @@
 namespace pk {
 
 class Partition {
-public:
+ public:
   /// Collective on comm.
   Partition(MPI_Comm comm, std::int64_t globalRows);
 
@@ -23,7 +23,7 @@ public:
   int owner(std::int64_t row) const;
   MPI_Comm comm() const { return comm_; }
 
-private:
+ private:
   MPI_Comm comm_;
   int rank_ = 0;
   std::vector<std::int64_t> offsets_;

@@ -10,7 +10,7 @@
 namespace pk {
 
 class Rng {
-public:
+ public:
   explicit Rng(std::uint64_t seed = 1);
 
   std::uint64_t next();
@@ -27,7 +27,7 @@ public:
   std::array<std::uint64_t, 6> state() const;
   void setState(const std::array<std::uint64_t, 6>& state);
 
-private:
+ private:
   std::array<std::uint64_t, 4> s_{};
   bool hasCachedNormal_ = false;
   double cachedNormal_ = 0.0;

@@ -8,13 +8,13 @@
 namespace pk {
 
 class Sha256 {
-public:
+ public:
   Sha256();
   void update(const void* data, std::size_t bytes);
   /// Finishes the hash and returns it as 64 lower-case hex digits.
   std::string hexDigest();
 
-private:
+ private:
   void compress(const std::uint8_t* block);
   std::array<std::uint32_t, 8> h_;
   std::array<std::uint8_t, 64> buffer_{};

@@ -8,7 +8,9 @@ namespace pk {
 
 namespace {
 volatile std::sig_atomic_t stopSignal = 0;
-extern "C" void onStopSignal(int signal) { stopSignal = signal; }
+extern "C" void onStopSignal(int signal) {
+  stopSignal = signal;
+}
 }  // namespace
 
 void installStopHandlers() {
@@ -20,7 +22,9 @@ void installStopHandlers() {
   sigaction(SIGUSR1, &action, nullptr);
 }
 
-int receivedStopSignal() { return stopSignal; }
+int receivedStopSignal() {
+  return stopSignal;
+}
 
 int agreedStopSignal(MPI_Comm comm) {
   int local = stopSignal;
@@ -29,6 +33,8 @@ int agreedStopSignal(MPI_Comm comm) {
   return agreed;
 }
 
-void clearStopRequest() { stopSignal = 0; }
+void clearStopRequest() {
+  stopSignal = 0;
+}
 
 }  // namespace pk

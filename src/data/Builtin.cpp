@@ -7,7 +7,9 @@
 
 namespace pk {
 
-const char* builtinNames() { return "regression, regression2, moons, blobs"; }
+const char* builtinNames() {
+  return "regression, regression2, moons, blobs";
+}
 
 namespace {
 
@@ -44,10 +46,14 @@ void blobsExample(Rng& rng, std::int64_t d, double* x, double* y) {
 DataBlock makeSplit(const BuiltinSpec& spec, Rng& rng, std::int64_t rows, std::int64_t cols, MPI_Comm comm) {
   Matrix x(rows, spec.inputs), y(rows, cols);
   for (std::int64_t r = 0; r < rows; ++r) {
-    if (spec.name == "regression") regressionExample(rng, spec.inputs, x.row(r), y.row(r), 1);
-    else if (spec.name == "regression2") regressionExample(rng, spec.inputs, x.row(r), y.row(r), 2);
-    else if (spec.name == "moons") moonsExample(rng, spec.inputs, x.row(r), y.row(r));
-    else blobsExample(rng, spec.inputs, x.row(r), y.row(r));
+    if (spec.name == "regression")
+      regressionExample(rng, spec.inputs, x.row(r), y.row(r), 1);
+    else if (spec.name == "regression2")
+      regressionExample(rng, spec.inputs, x.row(r), y.row(r), 2);
+    else if (spec.name == "moons")
+      moonsExample(rng, spec.inputs, x.row(r), y.row(r));
+    else
+      blobsExample(rng, spec.inputs, x.row(r), y.row(r));
   }
   const Partition part(comm, rows);
   DataBlock block;
@@ -63,8 +69,8 @@ DataBlock makeSplit(const BuiltinSpec& spec, Rng& rng, std::int64_t rows, std::i
 }  // namespace
 
 Dataset makeBuiltin(const BuiltinSpec& spec, MPI_Comm comm) {
-  const bool known = spec.name == "regression" || spec.name == "regression2" || spec.name == "moons" ||
-                     spec.name == "blobs";
+  const bool known =
+      spec.name == "regression" || spec.name == "regression2" || spec.name == "moons" || spec.name == "blobs";
   PK_REQUIRE(known, "unknown built-in data set '" + spec.name + "' (allowed: " + builtinNames() + ")");
   Dataset data;
   data.inputs = spec.inputs;

@@ -17,12 +17,12 @@ struct DataBlock {
 
 struct Dataset {
   DataBlock train;
-  DataBlock test;  // globalRows = 0 when the data has no test split
-  std::int64_t inputs = 0;       // D
-  std::int64_t targetCols = 1;   // columns of y: 1, or C for mse with y [N, C]
-  bool targetIsMatrix = false;   // y stored as [N, C] (predictions then [n, C])
-  bool integerLabels = false;    // y stored as int64 (softmax)
-  std::string origin;            // "builtin:NAME" or the file path
+  DataBlock test;               // globalRows = 0 when the data has no test split
+  std::int64_t inputs = 0;      // D
+  std::int64_t targetCols = 1;  // columns of y: 1, or C for mse with y [N, C]
+  bool targetIsMatrix = false;  // y stored as [N, C] (predictions then [n, C])
+  bool integerLabels = false;   // y stored as int64 (softmax)
+  std::string origin;           // "builtin:NAME" or the file path
 };
 
 }  // namespace pk

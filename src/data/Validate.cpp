@@ -25,8 +25,8 @@ std::int64_t firstBadRow(const DataBlock& block, const Matrix& m, const std::fun
   return global == std::numeric_limits<std::int64_t>::max() ? -1 : global;
 }
 
-void requireAll(const Dataset& data, const std::function<bool(double)>& ok, bool onLabels,
-                const std::string& what, MPI_Comm comm) {
+void requireAll(const Dataset& data, const std::function<bool(double)>& ok, bool onLabels, const std::string& what,
+                MPI_Comm comm) {
   for (const auto* split : {&data.train, &data.test}) {
     const std::string name = split == &data.train ? "train" : "test";
     const Matrix& m = onLabels ? split->y : split->x;
@@ -48,15 +48,15 @@ std::int64_t checkDataAndCountOutputs(const Dataset& data, Loss loss, std::int64
     case Loss::Logistic:
       PK_REQUIRE(!data.targetIsMatrix, "the logistic loss needs y of shape [N], but '" + data.origin +
                                            "' has y of shape [N, " + std::to_string(data.targetCols) + "]");
-      requireAll(data, [](double v) { return v == 0.0 || v == 1.0; }, true,
-                 "logistic labels must be 0 or 1", comm);
+      requireAll(
+          data, [](double v) { return v == 0.0 || v == 1.0; }, true, "logistic labels must be 0 or 1", comm);
       return 1;
     case Loss::Softmax: {
-      PK_REQUIRE(!data.targetIsMatrix, "the softmax loss needs integer labels y of shape [N], but '" +
-                                           data.origin + "' has y of shape [N, " +
-                                           std::to_string(data.targetCols) + "]");
-      requireAll(data, [](double v) { return v >= 0 && v == std::floor(v) && v < 1e9; }, true,
-                 "softmax labels must be non-negative integers", comm);
+      PK_REQUIRE(!data.targetIsMatrix, "the softmax loss needs integer labels y of shape [N], but '" + data.origin +
+                                           "' has y of shape [N, " + std::to_string(data.targetCols) + "]");
+      requireAll(
+          data, [](double v) { return v >= 0 && v == std::floor(v) && v < 1e9; }, true,
+          "softmax labels must be non-negative integers", comm);
       double localMax = -1.0;
       for (const auto* split : {&data.train, &data.test})
         for (double v : split->y.values()) localMax = std::max(localMax, v);

@@ -45,8 +45,9 @@ std::vector<double> totalContributions(const RunView& run, std::int64_t output, 
 void selfInfluence(const RunView& run, std::int64_t output, std::int64_t top, const Labels& labels,
                    AggregateInfluence& result) {
   if (!run.hasKernels("train")) {
-    result.selfNote = "self-influence C(x_i, i) unavailable: the run has no /kernel/contrib/train "
-                      "(it was made with --skip-train-kernels)";
+    result.selfNote =
+        "self-influence C(x_i, i) unavailable: the run has no /kernel/contrib/train "
+        "(it was made with --skip-train-kernels)";
     return;
   }
   const std::int64_t n = run.trainRows(), outputs = run.outputs();
@@ -76,14 +77,15 @@ void selfInfluence(const RunView& run, std::int64_t output, std::int64_t top, co
 
 }  // namespace
 
-AggregateInfluence aggregateInfluence(const RunView& run, std::int64_t output, std::int64_t top,
-                                      const Labels& labels, std::int64_t blockRows) {
+AggregateInfluence aggregateInfluence(const RunView& run, std::int64_t output, std::int64_t top, const Labels& labels,
+                                      std::int64_t blockRows) {
   AggregateInfluence result;
   result.testRows = run.rows("test");
   result.output = output >= 0 ? "output " + std::to_string(output)
                               : (run.loss() == "softmax" ? "each point's predicted class" : "output 0");
   PK_REQUIRE(run.hasKernels("test"), "--aggregate needs test points with /kernel/contrib/test; '" + run.path() +
-                                         "' has " + std::to_string(result.testRows) + " test points and no such dataset");
+                                         "' has " + std::to_string(result.testRows) +
+                                         " test points and no such dataset");
   const auto total = totalContributions(run, output, blockRows);
   auto describe = [&](std::int64_t i) {
     Influence in;

@@ -79,13 +79,14 @@ void printConvergence(std::ostream& out, const ConvergenceTable& t) {
     if (t.hasTest) out << std::setw(14) << level.maxAbsTest << std::setw(14) << level.relTest;
     out << "\n";
   }
-  out << std::defaultfloat << std::setprecision(4) << "fitted order of convergence (max|r| ~ lr^p): p = "
-      << t.orderTrain << " (train)";
+  out << std::defaultfloat << std::setprecision(4)
+      << "fitted order of convergence (max|r| ~ lr^p): p = " << t.orderTrain << " (train)";
   if (t.hasTest) out << ", " << t.orderTest << " (test)";
   out << "; expected 1\n";
   if (t.gaussQ.empty()) return;
   out << "gauss:q rule at lr " << (t.levels.empty() ? 0.0 : t.levels.front().lr) << ":\n"
-      << std::setw(12) << "q" << std::setw(14) << "max|r|" << "\n"
+      << std::setw(12) << "q" << std::setw(14) << "max|r|"
+      << "\n"
       << std::scientific << std::setprecision(3);
   for (std::size_t k = 0; k < t.gaussQ.size(); ++k)
     out << std::setw(12) << t.gaussQ[k] << std::setw(14) << t.gaussMaxAbs[k] << "\n";

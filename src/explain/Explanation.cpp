@@ -28,8 +28,8 @@ std::int64_t argmax(const double* values, std::int64_t n) {
   return static_cast<std::int64_t>(std::max_element(values, values + n) - values);
 }
 
-QueryExplanation explainRows(const QueryPoint& query, const QueryRows& rows, std::int64_t outputs,
-                             std::int64_t output, std::int64_t top, const Labels& labels, bool softmax) {
+QueryExplanation explainRows(const QueryPoint& query, const QueryRows& rows, std::int64_t outputs, std::int64_t output,
+                             std::int64_t top, const Labels& labels, bool softmax) {
   QueryExplanation e;
   e.query = query;
   e.outputs = outputs;

@@ -26,25 +26,25 @@ struct QueryExplanation {
   std::int64_t output = 0;   // the output (class) explained
   std::int64_t outputs = 1;  // C
   double network = 0.0, kernelMachine = 0.0, residual = 0.0, bias = 0.0, initial = 0.0;
-  double change = 0.0;            // f_S - f_0
-  double contributionSum = 0.0;   // sum over all N training examples
+  double change = 0.0;                           // f_S - f_0
+  double contributionSum = 0.0;                  // sum over all N training examples
   std::vector<Influence> proponents, opponents;  // up to `top` each, strongest first
   double proponentSum = 0.0, opponentSum = 0.0;  // their contributions
-  double topShare = 0.0;  // (proponentSum + opponentSum) / change, NaN if change = 0
-  double allShare = 0.0;  // contributionSum / change
+  double topShare = 0.0;                         // (proponentSum + opponentSum) / change, NaN if change = 0
+  double allShare = 0.0;                         // contributionSum / change
 };
 
 /// The rows a query needs, as read from the run file.
 struct QueryRows {
   std::vector<double> network, initial, bias, kernelMachine;  // [C]
-  std::vector<double> contrib;                                 // [N, C]
-  std::vector<double> path;                                    // [N]
+  std::vector<double> contrib;                                // [N, C]
+  std::vector<double> path;                                   // [N]
 };
 
 /// Not collective. The explanation of one query for output `output` (-1: the
 /// network's predicted class for softmax, output 0 otherwise).
-QueryExplanation explainRows(const QueryPoint& query, const QueryRows& rows, std::int64_t outputs,
-                             std::int64_t output, std::int64_t top, const Labels& labels, bool softmax);
+QueryExplanation explainRows(const QueryPoint& query, const QueryRows& rows, std::int64_t outputs, std::int64_t output,
+                             std::int64_t top, const Labels& labels, bool softmax);
 
 /// Collective. Checks and reads the query's rows, then explains it. Throws
 /// InputError for a row out of range or kernels the run did not keep.

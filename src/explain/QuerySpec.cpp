@@ -16,8 +16,7 @@ constexpr std::int64_t kMaxQueries = 100000;
 }
 
 std::int64_t parseIndex(const std::string& text, const std::string& item) {
-  if (text.empty() || text.size() > 15 || text.find_first_not_of("0123456789") != std::string::npos)
-    malformed(item);
+  if (text.empty() || text.size() > 15 || text.find_first_not_of("0123456789") != std::string::npos) malformed(item);
   return std::stoll(text);
 }
 

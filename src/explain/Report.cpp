@@ -23,7 +23,9 @@ std::string labelText(double label, bool integer, const char* unknown) {
   return number(label);
 }
 
-std::string json(double v) { return std::isfinite(v) ? number(v, 17) : "null"; }
+std::string json(double v) {
+  return std::isfinite(v) ? number(v, 17) : "null";
+}
 
 std::string quoted(const std::string& text) {
   std::string q = "\"";
@@ -34,7 +36,9 @@ std::string quoted(const std::string& text) {
   return q + "\"";
 }
 
-std::string percent(double share) { return std::isnan(share) ? "n/a" : number(100.0 * share, 4) + " %"; }
+std::string percent(double share) {
+  return std::isnan(share) ? "n/a" : number(100.0 * share, 4) + " %";
+}
 
 // --- table ---------------------------------------------------------------
 
@@ -68,8 +72,8 @@ void table(std::ostream& out, const QueryExplanation& e, bool integer) {
   tableRows(out, "top proponents (largest C(x,i) > 0)", e.proponents, integer, true, "C(x,i)");
   tableRows(out, "top opponents (most negative C(x,i))", e.opponents, integer, true, "C(x,i)");
   out << "  share of f_S - f_0: top proponents " << number(e.proponentSum) << " + top opponents "
-      << number(e.opponentSum) << " = " << percent(e.topShare) << "; all training examples "
-      << percent(e.allShare) << "\n";
+      << number(e.opponentSum) << " = " << percent(e.topShare) << "; all training examples " << percent(e.allShare)
+      << "\n";
 }
 
 // --- csv -----------------------------------------------------------------
@@ -84,8 +88,8 @@ void csvRows(std::ostream& out, const QueryExplanation& e, const char* role, con
     const Influence& in = list[k];
     out << e.query.label() << "," << e.output << "," << number(e.network, 17) << "," << number(e.kernelMachine, 17)
         << "," << number(e.residual, 17) << "," << number(e.bias, 17) << "," << number(e.initial, 17) << ","
-        << number(e.topShare, 17) << "," << number(e.allShare, 17) << "," << role << "," << k + 1 << ","
-        << in.index << "," << labelText(in.label, integer, "") << "," << number(in.contribution, 17) << ","
+        << number(e.topShare, 17) << "," << number(e.allShare, 17) << "," << role << "," << k + 1 << "," << in.index
+        << "," << labelText(in.label, integer, "") << "," << number(in.contribution, 17) << ","
         << number(in.pathKernel, 17) << "," << number(in.coefficient, 17) << "\n";
   }
 }

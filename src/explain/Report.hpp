@@ -19,7 +19,7 @@ Format parseFormat(const std::string& text);
 void printExplanations(std::ostream& out, const std::vector<QueryExplanation>& explanations, Format format,
                        const std::string& labelNote, bool integerLabels);
 
-void printAggregate(std::ostream& out, const AggregateInfluence& aggregate, Format format,
-                    const std::string& labelNote, bool integerLabels);
+void printAggregate(std::ostream& out, const AggregateInfluence& aggregate, Format format, const std::string& labelNote,
+                    bool integerLabels);
 
 }  // namespace pk::explain

@@ -27,9 +27,13 @@ RunView::RunView(const std::string& path, MPI_Comm comm) : path_(path), comm_(co
   testKernels_ = nTest_ > 0 && h5::exists(file_, "/kernel/contrib/test") && h5::exists(file_, "/kernel/path/test");
 }
 
-std::int64_t RunView::rows(const std::string& set) const { return set == "train" ? nTrain_ : nTest_; }
+std::int64_t RunView::rows(const std::string& set) const {
+  return set == "train" ? nTrain_ : nTest_;
+}
 
-bool RunView::hasKernels(const std::string& set) const { return set == "train" ? trainKernels_ : testKernels_; }
+bool RunView::hasKernels(const std::string& set) const {
+  return set == "train" ? trainKernels_ : testKernels_;
+}
 
 std::vector<double> RunView::predictions(const std::string& set, const std::string& what, std::int64_t first,
                                          std::int64_t count) const {

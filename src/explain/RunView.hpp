@@ -26,7 +26,7 @@ struct Labels {
 };
 
 class RunView {
-public:
+ public:
   /// Collective. Opens and checks the run file (format, format_version, complete).
   RunView(const std::string& path, MPI_Comm comm);
 
@@ -55,7 +55,7 @@ public:
   /// the labels are then marked unavailable with the reason).
   Labels labels() const;
 
-private:
+ private:
   std::string path_;
   MPI_Comm comm_;
   h5::Id file_;

@@ -8,7 +8,7 @@
 namespace pk::explain {
 
 class ScratchFolder {
-public:
+ public:
   /// Collective. `keep` empty: rank 0 makes a fresh folder under $TMPDIR (or
   /// /tmp) and every rank learns its name; otherwise `keep` is used and kept.
   ScratchFolder(const std::string& keep, MPI_Comm comm);
@@ -19,7 +19,7 @@ public:
 
   const std::string& path() const { return path_; }
 
-private:
+ private:
   std::string path_;
   bool temporary_ = false;
   int rank_ = 0;

@@ -17,8 +17,8 @@ DenseRows::DenseRows(MPI_Comm comm, std::int64_t rows, std::int64_t cols) : rows
   PK_REQUIRE(largestBlock < static_cast<std::int64_t>(std::numeric_limits<PetscInt>::max()),
              "a kernel block of " + std::to_string((rows + ranks - 1) / ranks) + " x " + std::to_string(cols) +
                  " entries per rank exceeds PETSc's index range; use more ranks or --skip-train-kernels");
-  PK_PETSC(MatCreateDense(comm, PETSC_DECIDE, PETSC_DECIDE, static_cast<PetscInt>(rows),
-                          static_cast<PetscInt>(cols), nullptr, &mat_));
+  PK_PETSC(MatCreateDense(comm, PETSC_DECIDE, PETSC_DECIDE, static_cast<PetscInt>(rows), static_cast<PetscInt>(cols),
+                          nullptr, &mat_));
   PetscInt begin = 0, end = 0;
   PK_PETSC(MatGetOwnershipRange(mat_, &begin, &end));
   firstRow_ = begin;

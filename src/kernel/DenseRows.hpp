@@ -8,7 +8,7 @@
 namespace pk {
 
 class DenseRows {
-public:
+ public:
   DenseRows() = default;
   /// Collective: a zeroed matrix.
   DenseRows(MPI_Comm comm, std::int64_t rows, std::int64_t cols);
@@ -27,7 +27,7 @@ public:
 
   /// Scoped access to the local rows: column-major, element (r, j) at a[r + j * ld].
   class Local {
-  public:
+   public:
     explicit Local(Mat mat);
     ~Local();
     Local(const Local&) = delete;
@@ -35,7 +35,7 @@ public:
     double* data() const { return data_; }
     std::int64_t ld() const { return ld_; }
 
-  private:
+   private:
     Mat mat_;
     double* data_ = nullptr;
     std::int64_t ld_ = 0;
@@ -47,7 +47,7 @@ public:
   /// Overwrites the local rows from row-major [localRows, cols].
   void setLocalRowMajor(const double* in);
 
-private:
+ private:
   Mat mat_ = nullptr;
   std::int64_t rows_ = 0, cols_ = 0, firstRow_ = 0, localRows_ = 0;
 };

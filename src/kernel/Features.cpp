@@ -9,7 +9,9 @@ namespace pk {
 QueryFeatures::QueryFeatures(const Mlp& model, const double* w, const Matrix& x)
     : fwd_(model.forward(w, x)), delta_(model.outputSignals(w, fwd_)) {}
 
-FeatureView QueryFeatures::view() const { return viewOf(fwd_, delta_, nullptr); }
+FeatureView QueryFeatures::view() const {
+  return viewOf(fwd_, delta_, nullptr);
+}
 
 FeatureView viewOf(const Forward& fwd, const std::vector<Matrix>& delta, const std::vector<Matrix>* u) {
   FeatureView v;

@@ -33,13 +33,13 @@ struct FeatureView {
 
 /// Query-side features of n examples at one parameter vector (owns its storage).
 class QueryFeatures {
-public:
+ public:
   QueryFeatures(const Mlp& model, const double* w, const Matrix& x);
   const Forward& forward() const { return fwd_; }
   const std::vector<Matrix>& delta() const { return delta_; }
   FeatureView view() const;
 
-private:
+ private:
   Forward fwd_;
   std::vector<Matrix> delta_;
 };
@@ -51,13 +51,13 @@ FeatureView viewOf(const Forward& fwd, const std::vector<Matrix>& delta, const s
 /// MPI_Allgatherv: per rank N * (sum_k widths(k) + (C+1) sum_k widths(k+1)) doubles,
 /// then stored per layer: h_k [N, widths(k)], [delta_k | u_k] [N, (C+1) widths(k+1)].
 class GatheredFeatures {
-public:
+ public:
   /// Collective. `u` may be null (then u is zero: tangent kernels only).
   GatheredFeatures(const Mlp& model, const Partition& rows, const Forward& fwd, const std::vector<Matrix>& delta,
                    const std::vector<Matrix>* u);
   const FeatureView& view() const { return view_; }
 
-private:
+ private:
   std::vector<std::vector<double>> arrays_;  // one contiguous array per layer and kind
   FeatureView view_;
 };

@@ -10,8 +10,8 @@ namespace pk {
 
 namespace {
 
-QueryState makeQueryState(const std::string& name, const DataBlock& block, std::int64_t trainRows,
-                          std::int64_t outputs, bool keepKernels, bool tangent, MPI_Comm comm) {
+QueryState makeQueryState(const std::string& name, const DataBlock& block, std::int64_t trainRows, std::int64_t outputs,
+                          bool keepKernels, bool tangent, MPI_Comm comm) {
   QueryState q;
   q.name = name;
   q.globalRows = block.globalRows;
@@ -38,23 +38,18 @@ QueryState makeQueryState(const std::string& name, const DataBlock& block, std::
 }  // namespace
 
 PathKernelEngine::PathKernelEngine(const Mlp& model, const Dataset& data, EngineOptions options, MPI_Comm comm)
-    : model_(model),
-      data_(data),
-      options_(options),
-      comm_(comm),
-      trainRows_(comm, data.train.globalRows) {
+    : model_(model), data_(data), options_(options), comm_(comm), trainRows_(comm, data.train.globalRows) {
   PK_ASSERT(trainRows_.begin() == data.train.firstRow, "training rows are split differently from the data");
   if (options_.gaussPoints > 0) rule_ = gaussLegendre(options_.gaussPoints);
   const std::int64_t n = data.train.globalRows;
-  train_ = makeQueryState("train", data.train, n, model.outputs(), options_.trainKernels, options_.tangentKernels,
-                          comm);
+  train_ =
+      makeQueryState("train", data.train, n, model.outputs(), options_.trainKernels, options_.tangentKernels, comm);
   test_ = makeQueryState("test", data.test, n, model.outputs(), true, options_.tangentKernels, comm);
   gamma_ = Matrix(data.train.x.rows(), model.width(1));
 }
 
-void PathKernelEngine::tangentKernel(QueryState& q, DenseRows& target, const double* w,
-                                     const GatheredFeatures& train, const Forward* trainForward,
-                                     const std::vector<Matrix>* trainDelta) {
+void PathKernelEngine::tangentKernel(QueryState& q, DenseRows& target, const double* w, const GatheredFeatures& train,
+                                     const Forward* trainForward, const std::vector<Matrix>* trainDelta) {
   if (target.empty()) return;
   TileTargets targets;
   targets.kernel = &target;
@@ -91,8 +86,7 @@ void PathKernelEngine::finish(const double* wS) {
 }
 
 void PathKernelEngine::accumulate(QueryState& q, const Forward& fwd, const std::vector<Matrix>& delta,
-                                  const GatheredFeatures& train, const double* w, double alpha,
-                                  double weightDecay) {
+                                  const GatheredFeatures& train, const double* w, double alpha, double weightDecay) {
   TileTargets targets;
   targets.kernel = q.keepKernels ? &q.path : nullptr;
   targets.contrib = q.keepKernels ? &q.contrib : nullptr;

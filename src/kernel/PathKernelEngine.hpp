@@ -31,10 +31,10 @@ struct EngineOptions {
 
 /// One gradient step as the engine sees it.
 struct StepInput {
-  const double* w = nullptr;   // w_s
-  const double* dw = nullptr;  // w_{s+1} - w_s
-  double lr = 0.0;             // eps_s
-  double weightDecay = 0.0;    // lambda
+  const double* w = nullptr;                        // w_s
+  const double* dw = nullptr;                       // w_{s+1} - w_s
+  double lr = 0.0;                                  // eps_s
+  double weightDecay = 0.0;                         // lambda
   const Forward* trainForward = nullptr;            // this rank's training rows at w_s
   const std::vector<Matrix>* trainDelta = nullptr;  // their output signals
   const std::vector<Matrix>* trainU = nullptr;      // loss signals seeded with l'_i / |B_s| (0 outside B_s)
@@ -49,10 +49,10 @@ struct QueryState {
   DenseRows path;                  // K^p [n, N]
   std::vector<DenseRows> contrib;  // C(x, i) per output: C x [n, N]
   DenseRows tangentInitial, tangentFinal;
-  Matrix initial;     // f_0 [n_local, C]
-  Matrix network;     // f_S [n_local, C]
-  Matrix regulariser; // R [n_local, C]
-  Matrix contribSum;  // sum_i C(x, i) [n_local, C]
+  Matrix initial;      // f_0 [n_local, C]
+  Matrix network;      // f_S [n_local, C]
+  Matrix regulariser;  // R [n_local, C]
+  Matrix contribSum;   // sum_i C(x, i) [n_local, C]
 };
 
 struct ResidualSummary {
@@ -62,7 +62,7 @@ struct ResidualSummary {
 };
 
 class PathKernelEngine {
-public:
+ public:
   /// Collective: allocates the distributed kernel matrices.
   PathKernelEngine(const Mlp& model, const Dataset& data, EngineOptions options, MPI_Comm comm);
 
@@ -86,7 +86,7 @@ public:
   /// Collective: residual of the kernel machine on one query set.
   ResidualSummary summarize(const QueryState& q) const;
 
-private:
+ private:
   void accumulate(QueryState& q, const Forward& fwd, const std::vector<Matrix>& delta,
                   const class GatheredFeatures& train, const double* w, double alpha, double weightDecay);
   void tangentKernel(QueryState& q, DenseRows& target, const double* w, const GatheredFeatures& train,

@@ -91,16 +91,16 @@ double accumulateTiles(const Mlp& model, const FeatureView& query, const Feature
           continue;
         }
         if (wantKernel) {
-          blas::gemmNT(nj, nr, outputs * out, 1.0, train.delta[k].row(j0), train.delta[k].ld,
-                       query.delta[k].row(r0), query.delta[k].ld, 0.0, product.data(), nr);
+          blas::gemmNT(nj, nr, outputs * out, 1.0, train.delta[k].row(j0), train.delta[k].ld, query.delta[k].row(r0),
+                       query.delta[k].ld, 0.0, product.data(), nr);
           flops += 2.0 * static_cast<double>(cells * outputs * out);
           for (std::int64_t e = 0; e < cells; ++e) kernelAcc[e] += product[e] * (factor[e] + 1.0);
         }
         if (wantContrib) {
           // All outputs in one GEMM: the query rows' C signals are C consecutive rows of width `out`.
           PK_ASSERT(query.delta[k].ld == outputs * out, "accumulateTiles: query signals must be contiguous");
-          blas::gemmNT(nj, nr * outputs, out, 1.0, train.u[k].row(j0), train.u[k].ld, query.delta[k].row(r0), out,
-                       0.0, product.data(), nr * outputs);
+          blas::gemmNT(nj, nr * outputs, out, 1.0, train.u[k].row(j0), train.u[k].ld, query.delta[k].row(r0), out, 0.0,
+                       product.data(), nr * outputs);
           flops += 2.0 * static_cast<double>(cells * outputs * out);
           for (std::int64_t o = 0; o < outputs; ++o) {
             auto& acc = contribAcc[static_cast<std::size_t>(o)];

@@ -18,9 +18,9 @@
 namespace pk {
 
 struct TileTargets {
-  DenseRows* kernel = nullptr;               // [n, N], or null
+  DenseRows* kernel = nullptr;                // [n, N], or null
   std::vector<DenseRows>* contrib = nullptr;  // C matrices [n, N], or null
-  Matrix* contribSum = nullptr;              // [n, C], or null (requires the u features)
+  Matrix* contribSum = nullptr;               // [n, C], or null (requires the u features)
 };
 
 /// Not collective: works on this rank's query rows. Returns the flops of the

@@ -17,15 +17,15 @@ struct SolverOptions {
 
 struct RidgeSolution {
   double lambda = 0.0;
-  bool ok = false;             // every right-hand side converged with a small true residual
-  std::string status;          // "converged", or why not (PETSc's reason name)
-  std::int64_t iterations = 0; // the most over the right-hand sides
-  double relResidual = 0.0;    // max_c |y_c - (K + lambda I) alpha_c| / |y_c|, computed explicitly
-  double rtol = 0.0;           // the tolerance the KSP used
-  std::string kspType, pcType; // what the KSP used after the options
-  Matrix alpha;                // this rank's rows [localRows, C]
-  Matrix trainPrediction;      // K alpha, this rank's training rows [localRows, C]
-  Matrix testPrediction;       // K_test alpha, this rank's test rows [localRows of kTest, C]
+  bool ok = false;              // every right-hand side converged with a small true residual
+  std::string status;           // "converged", or why not (PETSc's reason name)
+  std::int64_t iterations = 0;  // the most over the right-hand sides
+  double relResidual = 0.0;     // max_c |y_c - (K + lambda I) alpha_c| / |y_c|, computed explicitly
+  double rtol = 0.0;            // the tolerance the KSP used
+  std::string kspType, pcType;  // what the KSP used after the options
+  Matrix alpha;                 // this rank's rows [localRows, C]
+  Matrix trainPrediction;       // K alpha, this rank's training rows [localRows, C]
+  Matrix testPrediction;        // K_test alpha, this rank's test rows [localRows of kTest, C]
 };
 
 /// Collective on the communicator of kTrain. `rhs` holds this rank's rows of

@@ -26,7 +26,7 @@ KernelMatrices storedKernel(KernelKind kind, const KrrProblem& p, MPI_Comm comm)
   k.train = readKernelRows(run, group + "/train", comm);
   if (p.nTest > 0 && h5::exists(run, group + "/test")) k.test = readKernelRows(run, group + "/test", comm);
   const double asymmetry = symmetrise(k.train);
-  const std::string what = kind == KernelKind::Path ? "K^p (path rule " + p.pathRule + ")"
+  const std::string what = kind == KernelKind::Path             ? "K^p (path rule " + p.pathRule + ")"
                            : kind == KernelKind::TangentInitial ? "K^g at w_0"
                                                                 : "K^g at w_S";
   k.description = what + ", symmetrised (K + K^T)/2; |K - K^T|_F/|K|_F was " + format("%.2e", asymmetry);

@@ -28,8 +28,8 @@ void locateData(const KrrSettings& s, hid_t run, KrrProblem& p) {
   }
   p.dataFile = s.data.empty() ? recordedDataFile(config) : s.data;
   p.dataPrefix.clear();
-  PK_REQUIRE(p.dataFile.rfind("builtin:", 0) != 0,
-             "'" + s.run + "' was trained on " + p.dataFile + " but has no /data group; give the data with --data FILE");
+  PK_REQUIRE(p.dataFile.rfind("builtin:", 0) != 0, "'" + s.run + "' was trained on " + p.dataFile +
+                                                       " but has no /data group; give the data with --data FILE");
 }
 
 void checkDataFile(const KrrSettings& s, hid_t run, const KrrProblem& p, MPI_Comm comm) {
@@ -39,10 +39,10 @@ void checkDataFile(const KrrSettings& s, hid_t run, const KrrProblem& p, MPI_Com
   for (const char* name : {"/train/X", "/train/y"})
     PK_REQUIRE(h5::exists(file, name), "'" + p.dataFile + "' has no dataset " + name + hint);
   const auto x = h5::shape(file, "/train/X");
-  PK_REQUIRE(x.size() == 2 && static_cast<std::int64_t>(x[0]) == p.nTrain &&
-                 static_cast<std::int64_t>(x[1]) == p.inputs,
-             "'" + p.dataFile + "' /train/X is not [" + std::to_string(p.nTrain) + ", " + std::to_string(p.inputs) +
-                 "] as in the run" + hint);
+  PK_REQUIRE(
+      x.size() == 2 && static_cast<std::int64_t>(x[0]) == p.nTrain && static_cast<std::int64_t>(x[1]) == p.inputs,
+      "'" + p.dataFile + "' /train/X is not [" + std::to_string(p.nTrain) + ", " + std::to_string(p.inputs) +
+          "] as in the run" + hint);
   if (p.nTest > 0) {
     PK_REQUIRE(h5::exists(file, "/test/X") && h5::exists(file, "/test/y") &&
                    static_cast<std::int64_t>(h5::shape(file, "/test/X")[0]) == p.nTest,
@@ -50,8 +50,9 @@ void checkDataFile(const KrrSettings& s, hid_t run, const KrrProblem& p, MPI_Com
   }
   h5::Id config(PK_H5(H5Gopen2(run, "/config", H5P_DEFAULT)));
   if (h5::hasAttribute(config, "data_sha256")) {
-    PK_REQUIRE(hashDataFile(p.dataFile, comm) == h5::stringAttribute(config, "data_sha256"),
-               "'" + p.dataFile + "' is not the data the run was trained on (SHA-256 differs from /config data_sha256)");
+    PK_REQUIRE(
+        hashDataFile(p.dataFile, comm) == h5::stringAttribute(config, "data_sha256"),
+        "'" + p.dataFile + "' is not the data the run was trained on (SHA-256 differs from /config data_sha256)");
   }
 }
 
@@ -69,10 +70,14 @@ void requireKernel(hid_t run, const KrrProblem& p, KernelKind kind) {
 
 std::string storedKernelGroup(KernelKind kind) {
   switch (kind) {
-    case KernelKind::Path: return "/kernel/path";
-    case KernelKind::TangentInitial: return "/kernel/tangent/initial";
-    case KernelKind::TangentFinal: return "/kernel/tangent/final";
-    case KernelKind::Rbf: return "";
+    case KernelKind::Path:
+      return "/kernel/path";
+    case KernelKind::TangentInitial:
+      return "/kernel/tangent/initial";
+    case KernelKind::TangentFinal:
+      return "/kernel/tangent/final";
+    case KernelKind::Rbf:
+      return "";
   }
   return "";
 }
@@ -110,8 +115,7 @@ KrrProblem loadKrrProblem(const KrrSettings& s, const std::vector<KernelKind>& k
   return p;
 }
 
-Matrix readInputs(const KrrProblem& p, const std::string& split, std::int64_t first, std::int64_t rows,
-                  MPI_Comm comm) {
+Matrix readInputs(const KrrProblem& p, const std::string& split, std::int64_t first, std::int64_t rows, MPI_Comm comm) {
   h5::Id file = h5::openFile(p.dataFile, comm);
   return readBlock(file, p.dataPrefix + "/" + split + "/X", first, rows);
 }

@@ -22,9 +22,9 @@ struct KrrProblem {
   std::int64_t outputs = 1;  // C
   std::int64_t nTrain = 0, nTest = 0, inputs = 0;
   std::string pathRule;
-  std::string dataFile;      // where targets and inputs are read
-  std::string dataPrefix;    // "/data" inside a run file, "" in a data file
-  Matrix trainY, testY;      // this rank's rows of the targets as stored [local, columns of y]
+  std::string dataFile;    // where targets and inputs are read
+  std::string dataPrefix;  // "/data" inside a run file, "" in a data file
+  Matrix trainY, testY;    // this rank's rows of the targets as stored [local, columns of y]
   Matrix trainNetwork, testNetwork, trainMachine, testMachine;  // this rank's rows [local, C]
 };
 

@@ -24,7 +24,9 @@ std::string pad(const std::string& text, std::size_t width, bool right = false) 
   return right ? space + text : text + space;
 }
 
-bool classification(const KrrProblem& p) { return p.loss != Loss::Mse; }
+bool classification(const KrrProblem& p) {
+  return p.loss != Loss::Mse;
+}
 
 // The main metric of a split ("-" when the split is empty or the solve failed).
 std::string mainMetric(const KrrProblem& p, const Scores& s, bool valid = true) {
@@ -39,7 +41,8 @@ std::string logloss(const KrrProblem& p, const Scores& s, bool valid = true) {
 
 std::string targetsNote(const KrrProblem& p) {
   switch (p.loss) {
-    case Loss::Mse: return "targets y as stored; error = mean squared error";
+    case Loss::Mse:
+      return "targets y as stored; error = mean squared error";
     case Loss::Logistic:
       return "targets 2y-1 in {-1,+1}; class = sign of the fit; log-loss with p = clip((1+f)/2, 1e-3, 1-1e-3)";
     case Loss::Softmax:
@@ -79,8 +82,7 @@ KrrReference scoreReference(const KrrProblem& p, MPI_Comm comm) {
   return r;
 }
 
-void printKrrReport(std::ostream& os, const KrrProblem& p, const std::vector<KrrRow>& rows,
-                    const KrrReference& ref) {
+void printKrrReport(std::ostream& os, const KrrProblem& p, const std::vector<KrrRow>& rows, const KrrReference& ref) {
   const std::string metric = classification(p) ? "acc" : "mse";
   os << "kernel ridge regression (K + lambda I) alpha = y on " << p.runPath << ": N = " << p.nTrain
      << " train, M = " << p.nTest << " test, C = " << p.outputs << ", loss " << toString(p.loss) << "\n"
@@ -105,9 +107,8 @@ void printKrrReport(std::ostream& os, const KrrProblem& p, const std::vector<Krr
        << pad(mainMetric(p, row.test, s.ok), 12, true) << pad(logloss(p, row.test, s.ok), 14, true) << "  |"
        << pad(netTest, 18, true) << pad(kmTest, 16, true) << "\n";
   }
-  for (const auto& [name, train, test] :
-       {std::make_tuple("network", ref.networkTrain, ref.networkTest),
-        std::make_tuple("y_KM (run)", ref.machineTrain, ref.machineTest)}) {
+  for (const auto& [name, train, test] : {std::make_tuple("network", ref.networkTrain, ref.networkTest),
+                                          std::make_tuple("y_KM (run)", ref.machineTrain, ref.machineTest)}) {
     os << pad(name, 16) << pad("", 9 + 7 + 10 + 2 + 8) << pad(mainMetric(p, train), 12, true)
        << pad(mainMetric(p, test), 12, true) << pad(logloss(p, test), 14, true) << "\n";
   }
@@ -115,8 +116,9 @@ void printKrrReport(std::ostream& os, const KrrProblem& p, const std::vector<Krr
     if (row.solution.ok) continue;
     const auto& sol = row.solution;
     const bool itsOut = sol.status == "DIVERGED_ITS";
-    os << "\n" << toString(row.kernel) << ", lambda " << fmt("%.3g", sol.lambda) << ": FAILED, " << sol.status
-       << " after " << sol.iterations << " iterations (residual " << fmt("%.1e", sol.relResidual) << "). "
+    os << "\n"
+       << toString(row.kernel) << ", lambda " << fmt("%.3g", sol.lambda) << ": FAILED, " << sol.status << " after "
+       << sol.iterations << " iterations (residual " << fmt("%.1e", sol.relResidual) << "). "
        << (itsOut ? "K + lambda I is too ill-conditioned for this many iterations: try a larger --ridge or -ksp_max_it."
                   : "K + lambda I is not positive definite enough for " + sol.kspType +
                         ": try a larger --ridge, or -ksp_type gmres.");
@@ -124,8 +126,8 @@ void printKrrReport(std::ostream& os, const KrrProblem& p, const std::vector<Krr
   os << std::endl;
 }
 
-void writeKrrFile(const std::string& path, const KrrSettings& s, const KrrProblem& p,
-                  const std::vector<KrrRow>& rows, const KrrReference& ref, MPI_Comm comm) {
+void writeKrrFile(const std::string& path, const KrrSettings& s, const KrrProblem& p, const std::vector<KrrRow>& rows,
+                  const KrrReference& ref, MPI_Comm comm) {
   const std::string partial = path + ".partial";
   {
     h5::Id file = h5::createFile(partial, comm);
@@ -159,7 +161,8 @@ void writeKrrFile(const std::string& path, const KrrSettings& s, const KrrProble
     std::vector<std::int64_t> counter(4, 0);
     for (const auto& row : rows) {
       const std::string kernel = toString(row.kernel);
-      const std::string group = "/solve/" + kernel + "/" + std::to_string(counter[static_cast<std::size_t>(row.kernel)]++);
+      const std::string group =
+          "/solve/" + kernel + "/" + std::to_string(counter[static_cast<std::size_t>(row.kernel)]++);
       const auto& sol = row.solution;
       writeColumns(file, group + "/alpha", sol.alpha, p.nTrain, p.outputs, comm);
       writeColumns(file, group + "/predict_train", sol.trainPrediction, p.nTrain, p.outputs, comm);

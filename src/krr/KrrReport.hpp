@@ -34,7 +34,8 @@ struct KrrReference {
 KrrReference scoreReference(const KrrProblem& problem, MPI_Comm comm);
 
 /// Not collective (call on one rank). Header lines, kernel notes, the table, and a suggestion per failed solve.
-void printKrrReport(std::ostream& os, const KrrProblem& problem, const std::vector<KrrRow>& rows, const KrrReference& reference);
+void printKrrReport(std::ostream& os, const KrrProblem& problem, const std::vector<KrrRow>& rows,
+                    const KrrReference& reference);
 
 /// Collective. Writes the table and every alpha to `path` (through `path`.partial).
 void writeKrrFile(const std::string& path, const KrrSettings& settings, const KrrProblem& problem,

@@ -10,8 +10,8 @@
 namespace pk {
 
 std::vector<KrrRow> runKernelRidge(const KrrProblem& p, const std::vector<KernelKind>& kernels,
-                                   const std::vector<double>& lambdas, double bandwidth,
-                                   const SolverOptions& options, MPI_Comm comm) {
+                                   const std::vector<double>& lambdas, double bandwidth, const SolverOptions& options,
+                                   MPI_Comm comm) {
   const Matrix rhs = ridgeTargets(p.loss, p.trainY, p.outputs);
   std::vector<KrrRow> rows;
   for (const auto kind : kernels) {

@@ -15,8 +15,8 @@ namespace pk {
 /// order given, building one kernel at a time (at most one [N, N] and one
 /// [M, N] kernel are held at once). Failed solves are rows with ok = false.
 std::vector<KrrRow> runKernelRidge(const KrrProblem& problem, const std::vector<KernelKind>& kernels,
-                                   const std::vector<double>& lambdas, double bandwidth,
-                                   const SolverOptions& options, MPI_Comm comm);
+                                   const std::vector<double>& lambdas, double bandwidth, const SolverOptions& options,
+                                   MPI_Comm comm);
 
 /// Collective on MPI_COMM_WORLD. Hands options such as "-ksp_type gmres
 /// -log_view" to PETSc's database and starts PETSc's logging if -log_view is

@@ -16,6 +16,7 @@ namespace {
 
 po::options_description describeKrrOptions(KrrSettings& s) {
   po::options_description d("pathkernel krr options");
+  // clang-format off
   d.add_options()
       ("help", "print this help and exit")
       ("run", po::value(&s.run), "run file written by pathkernel train (never modified)")
@@ -28,6 +29,7 @@ po::options_description describeKrrOptions(KrrSettings& s) {
        "data file (SPEC layout) for targets and rbf inputs; default: the run's /data or its /config data file")
       ("out", po::value(&s.out), "output HDF5 file; default: RUN.h5 -> RUN.krr.h5")
       ("rtol", po::value(&s.rtol)->default_value(s.rtol), "KSP relative tolerance (-ksp_rtol overrides)");
+  // clang-format on
   return d;
 }
 
@@ -38,8 +40,7 @@ std::string petscTokens(const std::vector<std::string>& tokens) {
   for (std::size_t k = 0; k < tokens.size(); ++k) {
     const std::string& t = tokens[k];
     PK_REQUIRE(t.rfind("--", 0) != 0, "unknown option '" + t + "' (see pathkernel krr --help)");
-    PK_REQUIRE(k > 0 || (t.size() > 1 && t[0] == '-'),
-               "unexpected argument '" + t + "' (see pathkernel krr --help)");
+    PK_REQUIRE(k > 0 || (t.size() > 1 && t[0] == '-'), "unexpected argument '" + t + "' (see pathkernel krr --help)");
     joined += (joined.empty() ? "" : " ") + t;
   }
   return joined;
@@ -57,10 +58,14 @@ std::vector<std::string> splitList(const std::string& text) {
 
 std::string toString(KernelKind kind) {
   switch (kind) {
-    case KernelKind::Path: return "path";
-    case KernelKind::TangentInitial: return "tangent-initial";
-    case KernelKind::TangentFinal: return "tangent-final";
-    case KernelKind::Rbf: return "rbf";
+    case KernelKind::Path:
+      return "path";
+    case KernelKind::TangentInitial:
+      return "tangent-initial";
+    case KernelKind::TangentFinal:
+      return "tangent-final";
+    case KernelKind::Rbf:
+      return "rbf";
   }
   return "?";
 }
@@ -77,8 +82,9 @@ bool parseKrrSettings(int argc, const char* const* argv, KrrSettings& s, bool pr
     po::store(parsed, vm);
     if (vm.count("help")) {
       if (printHelp)
-        std::cout << "usage: pathkernel krr --run RUN.h5 [options] [PETSc options: -ksp_type cg -pc_type jacobi ...]\n\n"
-                  << description << "\n";
+        std::cout
+            << "usage: pathkernel krr --run RUN.h5 [options] [PETSc options: -ksp_type cg -pc_type jacobi ...]\n\n"
+            << description << "\n";
       return false;
     }
     po::notify(vm);
@@ -93,11 +99,16 @@ std::vector<KernelKind> parseKernelList(const std::string& text) {
   std::vector<KernelKind> kinds;
   for (const auto& name : splitList(text)) {
     KernelKind kind{};
-    if (name == "path") kind = KernelKind::Path;
-    else if (name == "tangent-initial") kind = KernelKind::TangentInitial;
-    else if (name == "tangent-final") kind = KernelKind::TangentFinal;
-    else if (name == "rbf") kind = KernelKind::Rbf;
-    else throw InputError("--kernel: unknown kernel '" + name + "' (allowed: path, tangent-initial, tangent-final, rbf)");
+    if (name == "path")
+      kind = KernelKind::Path;
+    else if (name == "tangent-initial")
+      kind = KernelKind::TangentInitial;
+    else if (name == "tangent-final")
+      kind = KernelKind::TangentFinal;
+    else if (name == "rbf")
+      kind = KernelKind::Rbf;
+    else
+      throw InputError("--kernel: unknown kernel '" + name + "' (allowed: path, tangent-initial, tangent-final, rbf)");
     bool seen = false;
     for (auto k : kinds) seen = seen || k == kind;
     if (!seen) kinds.push_back(kind);
@@ -148,7 +159,8 @@ std::vector<std::string> validate(const KrrSettings& s) {
 std::string krrOutputPath(const KrrSettings& s) {
   if (!s.out.empty()) return s.out;
   const std::string suffix = ".h5";
-  const bool h5 = s.run.size() > suffix.size() && s.run.compare(s.run.size() - suffix.size(), suffix.size(), suffix) == 0;
+  const bool h5 =
+      s.run.size() > suffix.size() && s.run.compare(s.run.size() - suffix.size(), suffix.size(), suffix) == 0;
   return (h5 ? s.run.substr(0, s.run.size() - suffix.size()) : s.run) + ".krr.h5";
 }
 

@@ -10,14 +10,14 @@
 namespace pk {
 
 struct KrrSettings {
-  std::string run;                 // the run file (read only)
-  std::string kernels = "path";    // comma-separated: path, tangent-initial, tangent-final, rbf
-  std::string ridge = "1e-3";      // comma-separated lambdas, each >= 0
-  double bandwidth = 0.0;          // rbf: 0 = median heuristic
-  std::string data;                // rbf and targets: data file instead of the run's own data
-  std::string out;                 // empty: RUN.h5 -> RUN.krr.h5
-  double rtol = 1e-10;             // KSP relative tolerance (before -ksp_rtol)
-  std::string petscOptions;        // the PETSc tokens, joined by spaces
+  std::string run;               // the run file (read only)
+  std::string kernels = "path";  // comma-separated: path, tangent-initial, tangent-final, rbf
+  std::string ridge = "1e-3";    // comma-separated lambdas, each >= 0
+  double bandwidth = 0.0;        // rbf: 0 = median heuristic
+  std::string data;              // rbf and targets: data file instead of the run's own data
+  std::string out;               // empty: RUN.h5 -> RUN.krr.h5
+  double rtol = 1e-10;           // KSP relative tolerance (before -ksp_rtol)
+  std::string petscOptions;      // the PETSc tokens, joined by spaces
 };
 
 enum class KernelKind { Path, TangentInitial, TangentFinal, Rbf };

@@ -44,7 +44,9 @@ Vector::Local::~Local() {
   if (VecRestoreArray(vec_, &array) != 0) std::fprintf(stderr, "warning: VecRestoreArray failed\n");
 }
 
-Solver::Solver(MPI_Comm comm) { PK_PETSC(KSPCreate(comm, &ksp_)); }
+Solver::Solver(MPI_Comm comm) {
+  PK_PETSC(KSPCreate(comm, &ksp_));
+}
 
 Solver::~Solver() {
   if (ksp_ && KSPDestroy(&ksp_) != 0) std::fprintf(stderr, "warning: KSPDestroy failed\n");

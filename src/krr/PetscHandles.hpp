@@ -7,7 +7,7 @@
 namespace pk {
 
 class Vector {
-public:
+ public:
   Vector() = default;
   explicit Vector(Vec vec) : vec_(vec) {}
   ~Vector();
@@ -24,25 +24,25 @@ public:
 
   /// Scoped access to the local entries.
   class Local {
-  public:
+   public:
     explicit Local(Vec vec);
     ~Local();
     Local(const Local&) = delete;
     Local& operator=(const Local&) = delete;
     double* data() const { return data_; }
 
-  private:
+   private:
     Vec vec_;
     double* data_ = nullptr;
   };
   Local local() const { return Local(vec_); }
 
-private:
+ private:
   Vec vec_ = nullptr;
 };
 
 class Solver {
-public:
+ public:
   /// Collective on comm.
   explicit Solver(MPI_Comm comm);
   ~Solver();
@@ -52,7 +52,7 @@ public:
   Solver& operator=(const Solver&) = delete;
   KSP get() const { return ksp_; }
 
-private:
+ private:
   KSP ksp_ = nullptr;
 };
 

@@ -10,7 +10,9 @@ namespace pk {
 
 namespace {
 
-double clip(double p) { return std::min(std::max(p, kProbabilityFloor), 1.0 - kProbabilityFloor); }
+double clip(double p) {
+  return std::min(std::max(p, kProbabilityFloor), 1.0 - kProbabilityFloor);
+}
 
 // Probability of class `label` and the predicted class for one row.
 void classify(Loss loss, const double* f, std::int64_t outputs, std::int64_t label, OutputMeaning meaning,
@@ -41,8 +43,10 @@ Matrix ridgeTargets(Loss loss, const Matrix& y, std::int64_t outputs) {
   Matrix t(y.rows(), outputs, loss == Loss::Softmax ? 0.0 : -1.0);
   for (std::int64_t r = 0; r < y.rows(); ++r) {
     const auto label = static_cast<std::int64_t>(y(r, 0));
-    if (loss == Loss::Logistic) t(r, 0) = label == 1 ? 1.0 : -1.0;
-    else if (label >= 0 && label < outputs) t(r, label) = 1.0;
+    if (loss == Loss::Logistic)
+      t(r, 0) = label == 1 ? 1.0 : -1.0;
+    else if (label >= 0 && label < outputs)
+      t(r, label) = 1.0;
   }
   return t;
 }

@@ -25,11 +25,16 @@ Activation parseActivation(const std::string& name) {
 
 std::string toString(Activation a) {
   switch (a) {
-    case Activation::Tanh: return "tanh";
-    case Activation::Relu: return "relu";
-    case Activation::Softplus: return "softplus";
-    case Activation::Gelu: return "gelu";
-    case Activation::Identity: return "identity";
+    case Activation::Tanh:
+      return "tanh";
+    case Activation::Relu:
+      return "relu";
+    case Activation::Softplus:
+      return "softplus";
+    case Activation::Gelu:
+      return "gelu";
+    case Activation::Identity:
+      return "identity";
   }
   return "?";
 }

@@ -26,9 +26,12 @@ Loss parseLoss(const std::string& name) {
 
 std::string toString(Loss loss) {
   switch (loss) {
-    case Loss::Mse: return "mse";
-    case Loss::Logistic: return "logistic";
-    case Loss::Softmax: return "softmax";
+    case Loss::Mse:
+      return "mse";
+    case Loss::Logistic:
+      return "logistic";
+    case Loss::Softmax:
+      return "softmax";
   }
   return "?";
 }

@@ -64,8 +64,7 @@ Forward Mlp::forward(const double* w, const Matrix& x) const {
   return fwd;
 }
 
-std::vector<Matrix> Mlp::backpropagate(const double* w, const Forward& fwd, Matrix top,
-                                       std::int64_t perExample) const {
+std::vector<Matrix> Mlp::backpropagate(const double* w, const Forward& fwd, Matrix top, std::int64_t perExample) const {
   const std::int64_t n = fwd.h[0].rows();
   std::vector<Matrix> signals(static_cast<std::size_t>(layers()));
   signals.back() = std::move(top);

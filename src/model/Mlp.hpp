@@ -23,22 +23,22 @@ Parameterization parseParameterization(const std::string& name);
 std::string toString(Parameterization p);
 
 struct Architecture {
-  std::int64_t inputs = 1;            // D
-  std::vector<std::int64_t> hidden;   // H_1..H_{L-1}; empty = linear model
-  std::int64_t outputs = 1;           // C
+  std::int64_t inputs = 1;           // D
+  std::vector<std::int64_t> hidden;  // H_1..H_{L-1}; empty = linear model
+  std::int64_t outputs = 1;          // C
   Activation activation = Activation::Tanh;
   Parameterization parameterization = Parameterization::Standard;
 };
 
 /// Activations of one forward pass over n examples.
 struct Forward {
-  std::vector<Matrix> h;  // h[k]: input of layer k, [n, widths(k)]; h[0] = X
-  std::vector<Matrix> z;  // z[k]: pre-activation of layer k, [n, widths(k+1)]
+  std::vector<Matrix> h;                             // h[k]: input of layer k, [n, widths(k)]; h[0] = X
+  std::vector<Matrix> z;                             // z[k]: pre-activation of layer k, [n, widths(k+1)]
   const Matrix& output() const { return z.back(); }  // f = z_L, [n, C]
 };
 
 class Mlp {
-public:
+ public:
   explicit Mlp(Architecture arch);
 
   const Architecture& architecture() const { return arch_; }
@@ -73,10 +73,9 @@ public:
   /// Explicit Jacobian of example r, [C, P] (verification only: O(C P) memory).
   Matrix jacobian(const Forward& fwd, const std::vector<Matrix>& delta, std::int64_t r) const;
 
-private:
+ private:
   // seed [n*C', width(L)] propagated from the output back through all layers.
-  std::vector<Matrix> backpropagate(const double* w, const Forward& fwd, Matrix top,
-                                    std::int64_t perExample) const;
+  std::vector<Matrix> backpropagate(const double* w, const Forward& fwd, Matrix top, std::int64_t perExample) const;
 
   Architecture arch_;
   std::vector<std::int64_t> widths_;

@@ -90,8 +90,8 @@ void printBenchmark(std::ostream& out, const BenchSettings& s, const BenchResult
          " kernel GFLOP/s/rank | DGEMM GFLOP/s/rank | ratio |\n"
          "|---:|---:|---:|---|---|---:|---:|---:|---:|---:|---:|\n";
   out << std::fixed << std::setprecision(1) << "| " << std::setw(5) << s.nTrain << " | " << std::setw(4) << s.nTest
-      << " | " << std::setw(3) << s.inputs << " | " << std::left << std::setw(9) << s.hidden << " | "
-      << std::setw(7) << s.pathRule << std::right << " | " << std::setw(5) << ranks << " | " << std::setw(18)
+      << " | " << std::setw(3) << s.inputs << " | " << std::left << std::setw(9) << s.hidden << " | " << std::setw(7)
+      << s.pathRule << std::right << " | " << std::setw(5) << ranks << " | " << std::setw(18)
       << 1e3 * r.accumulateSecondsPerStep << " | " << std::setw(13) << 1e3 * r.trainSecondsPerStep << " | "
       << std::setw(19) << r.kernelGflopsPerRank << " | " << std::setw(18) << r.dgemmGflopsPerRank << " | "
       << std::setprecision(2) << std::setw(5) << r.kernelGflopsPerRank / r.dgemmGflopsPerRank << " |\n";

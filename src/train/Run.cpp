@@ -1,15 +1,15 @@
 #include "train/Run.hpp"
 
 #include <chrono>
-#include <csignal>
 #include <cmath>
+#include <csignal>
 #include <iomanip>
 #include <sstream>
 
 #include "core/Error.hpp"
+#include "core/StopRequest.hpp"
 #include "data/Builtin.hpp"
 #include "data/Validate.hpp"
-#include "core/StopRequest.hpp"
 #include "io/Checkpoint.hpp"
 #include "io/DataFile.hpp"
 #include "io/RunFile.hpp"
@@ -40,14 +40,14 @@ std::string formatBytes(double bytes) {
 }
 
 void printSettings(std::ostream& log, const TrainSettings& s, const Dataset& data, const Mlp& model, int ranks) {
-  log << "pathkernel train: " << data.origin << "  N = " << data.train.globalRows
-      << ", M = " << data.test.globalRows << ", D = " << data.inputs << ", C = " << model.outputs() << ", "
-      << ranks << (ranks == 1 ? " rank\n" : " ranks\n");
-  log << "  model   hidden " << s.hidden << ", " << s.activation << ", " << s.param << ", "
-      << model.parameterCount() << " parameters\n";
+  log << "pathkernel train: " << data.origin << "  N = " << data.train.globalRows << ", M = " << data.test.globalRows
+      << ", D = " << data.inputs << ", C = " << model.outputs() << ", " << ranks
+      << (ranks == 1 ? " rank\n" : " ranks\n");
+  log << "  model   hidden " << s.hidden << ", " << s.activation << ", " << s.param << ", " << model.parameterCount()
+      << " parameters\n";
   log << "  train   loss " << s.loss << ", lr " << s.lr << ", steps " << s.steps << ", batch "
-      << (s.batchSize == 0 ? std::string("full") : std::to_string(s.batchSize)) << ", weight decay "
-      << s.weightDecay << ", seed " << s.seed << "\n";
+      << (s.batchSize == 0 ? std::string("full") : std::to_string(s.batchSize)) << ", weight decay " << s.weightDecay
+      << ", seed " << s.seed << "\n";
   log << "  kernel  path rule " << s.pathRule << (s.tangentKernels ? ", tangent kernels" : "")
       << (s.skipTrainKernels ? ", no train x train blocks" : "") << "\n";
   log << "  output  " << s.out << "\n";
@@ -146,8 +146,7 @@ RunReport runTraining(const TrainSettings& s, MPI_Comm comm, std::ostream* log) 
     if (signal != 0) {
       if (log)
         *log << "pathkernel: stopped by " << (signal == SIGTERM ? "SIGTERM" : "SIGUSR1") << " after step " << done
-             << "; checkpoint written to " << checkpoint << "; continue with --restart " << checkpoint
-             << std::endl;
+             << "; checkpoint written to " << checkpoint << "; continue with --restart " << checkpoint << std::endl;
       report.stopSignal = signal;
       report.steps = done;
       report.seconds = secondsSince(start);
@@ -158,8 +157,7 @@ RunReport runTraining(const TrainSettings& s, MPI_Comm comm, std::ostream* log) 
       const double rate = (done - firstStep) / std::max(elapsed, 1e-9);
       *log << "  step " << std::setw(7) << done << "/" << s.steps << "  loss(w_" << done - 1 << ") " << std::scientific
            << std::setprecision(4) << trainer.state().lossHistory.back() << std::defaultfloat << "  "
-           << std::setprecision(4) << rate << " steps/s  left " << formatDuration((s.steps - done) / rate)
-           << std::endl;
+           << std::setprecision(4) << rate << " steps/s  left " << formatDuration((s.steps - done) / rate) << std::endl;
     }
   }
   trainer.finish();
@@ -182,8 +180,8 @@ RunReport runTraining(const TrainSettings& s, MPI_Comm comm, std::ostream* log) 
          << report.train.relative() << ")";
     if (report.hasTest)
       *log << ", test " << report.test.maxAbsResidual << " (relative " << report.test.relative() << ")";
-    *log << "\n" << std::defaultfloat << std::setprecision(3) << "  wrote " << s.out << " in " << report.seconds
-         << " s\n";
+    *log << "\n"
+         << std::defaultfloat << std::setprecision(3) << "  wrote " << s.out << " in " << report.seconds << " s\n";
   }
   return report;
 }

@@ -22,6 +22,7 @@ po::options_description describeTrainOptions(TrainSettings& s) {
     os << v;
     return os.str();
   };
+  // clang-format off
   d.add_options()
       ("help,h", "print this help and exit")
       ("config", po::value(&s.config), "INI file with any of these options (key = value); the command line wins")
@@ -53,6 +54,7 @@ po::options_description describeTrainOptions(TrainSettings& s) {
       ("restart", po::value(&s.restart), "continue from this checkpoint")
       ("progress-every", po::value(&s.progressEvery)->default_value(s.progressEvery),
        "steps between progress lines; 0 = about 20 per run");
+  // clang-format on
   return d;
 }
 

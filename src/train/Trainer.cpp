@@ -27,7 +27,9 @@ bool Trainer::fullBatch() const {
   return options_.batchSize == 0 || options_.batchSize >= data_.train.globalRows;
 }
 
-std::int64_t Trainer::batchWidth() const { return fullBatch() ? 0 : options_.batchSize; }
+std::int64_t Trainer::batchWidth() const {
+  return fullBatch() ? 0 : options_.batchSize;
+}
 
 std::vector<std::int64_t> Trainer::nextBatch() {
   const std::int64_t n = data_.train.globalRows;
@@ -73,7 +75,8 @@ void Trainer::step(PathKernelEngine* engine) {
       if (i >= first && i < first + nLocal) weight[static_cast<std::size_t>(i - first)] = 1.0 / batch.size();
     const std::int64_t width = batchWidth();
     for (std::int64_t k = 0; k < width; ++k)
-      state_.batchHistory.push_back(k < static_cast<std::int64_t>(batch.size()) ? batch[static_cast<std::size_t>(k)] : -1);
+      state_.batchHistory.push_back(k < static_cast<std::int64_t>(batch.size()) ? batch[static_cast<std::size_t>(k)]
+                                                                                : -1);
   }
   for (std::int64_t r = 0; r < nLocal; ++r)
     for (std::int64_t c = 0; c < seed.cols(); ++c) seed(r, c) *= weight[static_cast<std::size_t>(r)];
@@ -84,8 +87,7 @@ void Trainer::step(PathKernelEngine* engine) {
   model_.accumulateGradient(fwd, u, grad.data());
   PK_MPI(MPI_Allreduce(MPI_IN_PLACE, grad.data(), static_cast<int>(grad.size()), MPI_DOUBLE, MPI_SUM, comm_));
   std::vector<double> dw(grad.size());
-  for (std::size_t p = 0; p < dw.size(); ++p)
-    dw[p] = -options_.lr * (grad[p] + options_.weightDecay * state_.w[p]);
+  for (std::size_t p = 0; p < dw.size(); ++p) dw[p] = -options_.lr * (grad[p] + options_.weightDecay * state_.w[p]);
 
   if (engine) {
     const auto delta = model_.outputSignals(state_.w.data(), fwd);
@@ -104,7 +106,9 @@ void Trainer::step(PathKernelEngine* engine) {
   ++state_.step;
 }
 
-void Trainer::requireFiniteLoss() const { requireFinite(dataLoss(state_.w.data()), state_.step); }
+void Trainer::requireFiniteLoss() const {
+  requireFinite(dataLoss(state_.w.data()), state_.step);
+}
 
 void Trainer::finish() {
   const double loss = dataLoss(state_.w.data());

@@ -39,7 +39,7 @@ struct TrainState {
 };
 
 class Trainer {
-public:
+ public:
   /// Collective. Draws w_0 from the seed (identical on every rank).
   Trainer(const Mlp& model, Loss loss, const Dataset& data, TrainOptions options, MPI_Comm comm);
 
@@ -60,7 +60,7 @@ public:
   TrainState& state() { return state_; }
   const Mlp& model() const { return model_; }
 
-private:
+ private:
   std::vector<std::int64_t> nextBatch();
 
   const Mlp& model_;
