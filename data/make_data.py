@@ -30,8 +30,9 @@ def split(X, y):
     return X[:n], y[:n], X[n:], y[n:]
 
 
-def write(name, Xtr, ytr, Xte, yte):
+def write(name, loss, Xtr, ytr, Xte, yte):
     with h5py.File(os.path.join(OUT, name), "w") as f:
+        f.attrs["loss"] = loss  # the task: what `pathkernel train --loss auto` uses
         for grp, X, y in (("train", Xtr, ytr), ("test", Xte, yte)):
             g = f.create_group(grp)
             g.create_dataset("X", data=np.ascontiguousarray(X, dtype=np.float64),
@@ -48,10 +49,10 @@ def main(src):
     X = d[:, :64] / 16.0
     lab = d[:, 64].astype(np.int64)
 
-    write("digits10.h5", *split(X, lab))
+    write("digits10.h5", "softmax", *split(X, lab))
 
     keep = (lab == 3) | (lab == 8)
-    write("digits2.h5", *split(X[keep], (lab[keep] == 8).astype(np.float64)))
+    write("digits2.h5", "logistic", *split(X[keep], (lab[keep] == 8).astype(np.float64)))
 
     # diabetes: 442 x 10 raw (unscaled) features, whitespace separated; target
     with gzip.open(os.path.join(src, "diabetes_data_raw.csv.gz"), "rt") as fh:
@@ -61,7 +62,7 @@ def main(src):
     Xtr, ytr, Xte, yte = split(X, y)
     mu, sd = Xtr.mean(axis=0), Xtr.std(axis=0)      # population std (ddof=0)
     ymu, ysd = ytr.mean(), ytr.std()
-    write("diabetes.h5", (Xtr - mu) / sd, (ytr - ymu) / ysd,
+    write("diabetes.h5", "mse", (Xtr - mu) / sd, (ytr - ymu) / ysd,
           (Xte - mu) / sd, (yte - ymu) / ysd)
 
 

@@ -75,6 +75,13 @@ Dataset readDataFile(const std::string& path, MPI_Comm comm) {
   data.targetCols = train.targetCols;
   data.targetIsMatrix = train.targetIsMatrix;
   data.integerLabels = train.integerLabels;
+  if (h5::hasAttribute(file, "loss")) {
+    // A data file may name its task (root attribute `loss`), used when --loss is auto.
+    data.suggestedLoss = h5::stringAttribute(file, "loss");
+    PK_REQUIRE(
+        data.suggestedLoss == "mse" || data.suggestedLoss == "logistic" || data.suggestedLoss == "softmax",
+        "'" + path + "' has a root attribute loss = '" + data.suggestedLoss + "' (allowed: mse, logistic, softmax)");
+  }
   data.train = readSplit(file, "train", train, comm);
   const bool hasTestX = h5::isDataset(file, "/test/X");
   const bool hasTestY = h5::isDataset(file, "/test/y");

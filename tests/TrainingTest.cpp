@@ -139,6 +139,24 @@ TEST(Training, OutputFileHasEveryDatasetWithItsShapeAndReadsBack) {
   EXPECT_FALSE(h5::exists(h5::openFile(s.out, MPI_COMM_WORLD), "/kernel/coef/train")) << "C > 1: no coefficients";
 }
 
+TEST(Training, AutoLossIsTheOneTheDataNames) {
+  const std::vector<std::pair<std::string, std::string>> cases = {{"builtin:regression", "mse"},
+                                                                  {"builtin:moons", "logistic"},
+                                                                  {"builtin:blobs", "softmax"},
+                                                                  {test::sourceDir() + "/data/digits2.h5", "logistic"},
+                                                                  {test::sourceDir() + "/data/diabetes.h5", "mse"}};
+  for (const auto& [data, loss] : cases) {
+    TrainSettings s = test::smallSettings(test::tempPath("auto.h5"));
+    s.data = data;
+    s.steps = 2;
+    ASSERT_EQ(s.loss, "auto");
+    test::train(s);
+    h5::Id file = openRunFile(s.out, MPI_COMM_WORLD);
+    h5::Id config(H5Gopen2(file, "/config", H5P_DEFAULT));
+    EXPECT_EQ(h5::stringAttribute(config, "loss"), loss) << data;
+  }
+}
+
 TEST(Training, FewerExamplesThanRanksWork) {
   TrainSettings s = test::smallSettings(test::tempPath("tiny.h5"));
   s.nTrain = 2;

@@ -23,6 +23,7 @@ struct Dataset {
   bool targetIsMatrix = false;  // y stored as [N, C] (predictions then [n, C])
   bool integerLabels = false;   // y stored as int64 (softmax)
   std::string origin;           // "builtin:NAME" or the file path
+  std::string suggestedLoss;    // the task the data names ("mse", "logistic", "softmax"), or empty
 };
 
 }  // namespace pk

@@ -85,14 +85,17 @@ Dataset loadData(const TrainSettings& s, MPI_Comm comm) {
   return readDataFile(s.data, comm);
 }
 
-RunReport runTraining(const TrainSettings& s, MPI_Comm comm, std::ostream* log) {
+RunReport runTraining(const TrainSettings& given, MPI_Comm comm, std::ostream* log) {
   const auto start = Clock::now();
   installStopHandlers();
   int ranks = 1;
   PK_MPI(MPI_Comm_size(comm, &ranks));
-  requireWritableOutput(s.out, comm);
+  requireWritableOutput(given.out, comm);
 
-  const Dataset data = loadData(s, comm);
+  const Dataset data = loadData(given, comm);
+  // From here on the settings are the resolved ones: they are what the files record.
+  TrainSettings s = given;
+  if (s.loss == "auto") s.loss = data.suggestedLoss.empty() ? "mse" : data.suggestedLoss;
   const Loss loss = parseLoss(s.loss);
   Architecture arch;
   arch.inputs = data.inputs;

@@ -32,7 +32,9 @@ po::options_description describeTrainOptions(TrainSettings& s) {
       ("hidden", po::value(&s.hidden)->default_value(s.hidden), "hidden widths, comma-separated, or none (linear model)")
       ("activation", po::value(&s.activation)->default_value(s.activation), "tanh|relu|softplus|gelu|identity")
       ("param", po::value(&s.param)->default_value(s.param), "parameterization: standard|ntk")
-      ("loss", po::value(&s.loss)->default_value(s.loss), "mse|logistic|softmax")
+      ("loss", po::value(&s.loss)->default_value(s.loss),
+       "mse|logistic|softmax, or auto: the loss the data names (a data file's root attribute loss; "
+       "regression: mse, moons: logistic, blobs: softmax), mse if it names none")
       ("lr", po::value(&s.lr)->default_value(s.lr, shortText(s.lr)), "learning rate (constant), > 0")
       ("steps", po::value(&s.steps)->default_value(s.steps), "gradient steps, >= 0")
       ("batch-size", po::value(&s.batchSize)->default_value(s.batchSize), "minibatch size; 0 or >= N = full batch")
@@ -152,7 +154,7 @@ std::vector<std::string> validate(const TrainSettings& s) {
   check([&] { parseHidden(s.hidden); });
   check([&] { parseActivation(s.activation); });
   check([&] { parseParameterization(s.param); });
-  check([&] { parseLoss(s.loss); });
+  if (s.loss != "auto") check([&] { parseLoss(s.loss); });
   check([&] { gaussPoints(s.pathRule); });
   if (!(s.lr > 0) || !std::isfinite(s.lr)) problems.push_back("--lr must be a finite number > 0");
   if (s.steps < 0) problems.push_back("--steps must be >= 0");

@@ -15,7 +15,7 @@ struct TrainSettings {
   std::string hidden = "64,64";  // comma-separated widths, or "none"
   std::string activation = "tanh";
   std::string param = "standard";
-  std::string loss = "mse";
+  std::string loss = "auto";  // auto: the loss the data names (see README), else mse
   double lr = 0.01;
   std::int64_t steps = 1000;
   std::int64_t batchSize = 0;

@@ -65,6 +65,7 @@ case "$case_name" in
   output_same_file)    make_data d.h5 ''; expect="--out must not be the input data file"; args=(--data d.h5 --out ./d.h5) ;;
   stray_argument)      expect="unexpected argument"; args=(--hidden 16 16) ;;
   config_is_folder)    mkdir cfg; expect="cannot read the config file 'cfg'"; args=(--config cfg) ;;
+  bad_loss_attribute)  make_data d.h5 'f.attrs["loss"] = "hinge"'; expect="root attribute loss = 'hinge'"; args=(--data d.h5) ;;
   group_not_dataset)   make_data d.h5 'del f["train/X"]; f.create_group("train/X")'; expect="has no dataset /train/X"; args=(--data d.h5) ;;
   *) echo "unknown case $case_name"; exit 2 ;;
 esac
