@@ -61,7 +61,7 @@ void tableRows(std::ostream& out, const std::string& title, const std::vector<In
 
 void table(std::ostream& out, const QueryExplanation& e, bool integer) {
   out << "query " << e.query.label();
-  if (e.outputs > 1) out << "  (output " << e.output << " of " << e.outputs << ")";
+  if (e.outputs > 1) out << "  (output " << e.output << " of 0.." << e.outputs - 1 << ")";
   out << "\n"
       << "  network f_S(x)          " << number(e.network, 10) << "\n"
       << "  kernel machine y_KM(x)  " << number(e.kernelMachine, 10) << "\n"
@@ -141,7 +141,7 @@ void printExplanations(std::ostream& out, const std::vector<QueryExplanation>& e
     return;
   }
   if (format == Format::Json) {
-    out << "{\"labels\": " << quoted(labelNote) << ", \"queries\": [\n  ";
+    out << "{\"labels_source\": " << quoted(labelNote) << ", \"queries\": [\n  ";
     for (std::size_t k = 0; k < explanations.size(); ++k) {
       if (k) out << ",\n  ";
       jsonQuery(out, explanations[k], integer);
@@ -172,7 +172,7 @@ void printAggregate(std::ostream& out, const AggregateInfluence& a, Format forma
     return;
   }
   if (format == Format::Json) {
-    out << "{\"labels\": " << quoted(labelNote) << ", \"test_rows\": " << a.testRows
+    out << "{\"labels_source\": " << quoted(labelNote) << ", \"test_rows\": " << a.testRows
         << ", \"output\": " << quoted(a.output) << ",\n \"most_positive\": ";
     jsonList(out, a.mostPositive, integer);
     out << ",\n \"most_negative\": ";
