@@ -61,28 +61,24 @@ void PathKernelEngine::tangentKernel(QueryState& q, DenseRows& target, const dou
   }
 }
 
-void PathKernelEngine::begin(const double* w0) {
-  const Forward trainForward = model_.forward(w0, data_.train.x);
-  train_.initial = trainForward.output();
-  test_.initial = model_.forward(w0, data_.test.x).output();
+void PathKernelEngine::snapshot(const double* w, Matrix QueryState::*prediction, DenseRows QueryState::*tangent) {
+  const Forward trainForward = model_.forward(w, data_.train.x);
+  train_.*prediction = trainForward.output();
+  test_.*prediction = model_.forward(w, data_.test.x).output();
   if (options_.tangentKernels) {
-    const auto delta = model_.outputSignals(w0, trainForward);
+    const auto delta = model_.outputSignals(w, trainForward);
     const GatheredFeatures gathered(model_, trainRows_, trainForward, delta, nullptr);
-    tangentKernel(train_, train_.tangentInitial, w0, gathered, &trainForward, &delta);
-    tangentKernel(test_, test_.tangentInitial, w0, gathered, nullptr, nullptr);
+    tangentKernel(train_, train_.*tangent, w, gathered, &trainForward, &delta);
+    tangentKernel(test_, test_.*tangent, w, gathered, nullptr, nullptr);
   }
 }
 
+void PathKernelEngine::begin(const double* w0) {
+  snapshot(w0, &QueryState::initial, &QueryState::tangentInitial);
+}
+
 void PathKernelEngine::finish(const double* wS) {
-  const Forward trainForward = model_.forward(wS, data_.train.x);
-  train_.network = trainForward.output();
-  test_.network = model_.forward(wS, data_.test.x).output();
-  if (options_.tangentKernels) {
-    const auto delta = model_.outputSignals(wS, trainForward);
-    const GatheredFeatures gathered(model_, trainRows_, trainForward, delta, nullptr);
-    tangentKernel(train_, train_.tangentFinal, wS, gathered, &trainForward, &delta);
-    tangentKernel(test_, test_.tangentFinal, wS, gathered, nullptr, nullptr);
-  }
+  snapshot(wS, &QueryState::network, &QueryState::tangentFinal);
 }
 
 void PathKernelEngine::accumulate(QueryState& q, const Forward& fwd, const std::vector<Matrix>& delta,

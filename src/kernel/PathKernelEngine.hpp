@@ -87,6 +87,8 @@ class PathKernelEngine {
   ResidualSummary summarize(const QueryState& q) const;
 
  private:
+  // Predictions (and the tangent kernel, if asked) at w, into the given members of both query sets.
+  void snapshot(const double* w, Matrix QueryState::*prediction, DenseRows QueryState::*tangent);
   void accumulate(QueryState& q, const Forward& fwd, const std::vector<Matrix>& delta,
                   const class GatheredFeatures& train, const double* w, double alpha, double weightDecay);
   void tangentKernel(QueryState& q, DenseRows& target, const double* w, const GatheredFeatures& train,
