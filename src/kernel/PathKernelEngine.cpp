@@ -54,10 +54,10 @@ void PathKernelEngine::tangentKernel(QueryState& q, DenseRows& target, const dou
   TileTargets targets;
   targets.kernel = &target;
   if (trainForward) {
-    accumulateTiles(model_, viewOf(*trainForward, *trainDelta, nullptr), train.view(), 1.0, targets);
+    accumulateTiles(model_, viewOf(*trainForward, *trainDelta, nullptr), train.view(), 1.0, targets, workspace_);
   } else {
     const QueryFeatures features(model_, w, q.name == "train" ? data_.train.x : data_.test.x);
-    accumulateTiles(model_, features.view(), train.view(), 1.0, targets);
+    accumulateTiles(model_, features.view(), train.view(), 1.0, targets, workspace_);
   }
 }
 
@@ -87,7 +87,7 @@ void PathKernelEngine::accumulate(QueryState& q, const Forward& fwd, const std::
   targets.kernel = q.keepKernels ? &q.path : nullptr;
   targets.contrib = q.keepKernels ? &q.contrib : nullptr;
   targets.contribSum = &q.contribSum;
-  flops_ += accumulateTiles(model_, viewOf(fwd, delta, nullptr), train.view(), alpha, targets);
+  flops_ += accumulateTiles(model_, viewOf(fwd, delta, nullptr), train.view(), alpha, targets, workspace_);
   if (weightDecay > 0) {
     // R(x) -= eps lambda g_s(x) . w_s
     const Matrix along = model_.directional(w, fwd, delta);

@@ -19,6 +19,7 @@
 #include "data/Dataset.hpp"
 #include "kernel/DenseRows.hpp"
 #include "kernel/GaussLegendre.hpp"
+#include "kernel/TileAccumulator.hpp"
 #include "model/Mlp.hpp"
 
 namespace pk {
@@ -102,6 +103,7 @@ class PathKernelEngine {
   Quadrature rule_;
   QueryState train_, test_;
   Matrix gamma_;
+  TileWorkspace workspace_;  // scratch tiles reused by every accumulation
   double flops_ = 0.0;
 };
 

@@ -15,7 +15,7 @@ constexpr std::int64_t kColTile = 256;
 }  // namespace
 
 double accumulateTiles(const Mlp& model, const FeatureView& query, const FeatureView& train, double alpha,
-                       const TileTargets& targets) {
+                       const TileTargets& targets, TileWorkspace& workspace) {
   const std::int64_t nq = query.rows;
   const std::int64_t nt = train.rows;
   const std::int64_t outputs = model.outputs();
@@ -27,10 +27,16 @@ double accumulateTiles(const Mlp& model, const FeatureView& query, const Feature
 
   const std::size_t tileSize = static_cast<std::size_t>(kRowTile * kColTile);
   // `product` holds two interleaved tiles (kernel and contribution) or one per output.
-  std::vector<double> factor(tileSize), kernelAcc(tileSize);
-  std::vector<double> product(tileSize * static_cast<std::size_t>(std::max<std::int64_t>(2, outputs)));
-  std::vector<std::vector<double>> contribAcc(wantContrib ? static_cast<std::size_t>(outputs) : 0,
-                                              std::vector<double>(tileSize));
+  // Every buffer is overwritten (GEMM with beta = 0) or cleared per tile before it is read.
+  auto& factor = workspace.factor;
+  auto& kernelAcc = workspace.kernelAcc;
+  auto& product = workspace.product;
+  auto& contribAcc = workspace.contribAcc;
+  factor.resize(tileSize);
+  kernelAcc.resize(tileSize);
+  product.resize(tileSize * static_cast<std::size_t>(std::max<std::int64_t>(2, outputs)));
+  contribAcc.resize(wantContrib ? static_cast<std::size_t>(outputs) : 0);
+  for (auto& acc : contribAcc) acc.resize(tileSize);
 
   std::unique_ptr<DenseRows::Local> kernelLocal;
   if (wantKernel) kernelLocal = std::make_unique<DenseRows::Local>(targets.kernel->mat());

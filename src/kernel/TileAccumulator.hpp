@@ -23,9 +23,23 @@ struct TileTargets {
   Matrix* contribSum = nullptr;               // [n, C], or null (requires the u features)
 };
 
+/// Scratch tiles, kept by the caller so that the hot loop allocates nothing
+/// (each buffer is 256 KB: a fresh allocation would be mapped and zeroed every call).
+struct TileWorkspace {
+  std::vector<double> factor, kernelAcc, product;
+  std::vector<std::vector<double>> contribAcc;
+};
+
 /// Not collective: works on this rank's query rows. Returns the flops of the
 /// structured method (GEMMs only) for benchmarks.
 double accumulateTiles(const Mlp& model, const FeatureView& query, const FeatureView& train, double alpha,
-                       const TileTargets& targets);
+                       const TileTargets& targets, TileWorkspace& workspace);
+
+/// The same with a workspace of its own, for one-off use.
+inline double accumulateTiles(const Mlp& model, const FeatureView& query, const FeatureView& train, double alpha,
+                              const TileTargets& targets) {
+  TileWorkspace workspace;
+  return accumulateTiles(model, query, train, alpha, targets, workspace);
+}
 
 }  // namespace pk
