@@ -29,42 +29,35 @@ GatheredFeatures::GatheredFeatures(const Mlp& model, const Partition& rows, cons
                                    const std::vector<Matrix>& delta, const std::vector<Matrix>* u) {
   const int layers = model.layers();
   const std::int64_t outputs = model.outputs();
-  // Column layout of one packed row: h_0..h_{L-1}, then [delta_k | u_k] for k < L-1, then u_{L-1}.
-  std::vector<std::int64_t> widths;
-  for (int k = 0; k < layers; ++k) widths.push_back(model.width(k));
-  for (int k = 0; k + 1 < layers; ++k) widths.push_back((outputs + 1) * model.width(k + 1));
-  widths.push_back(outputs);
-  std::int64_t total = 0;
-  for (auto w : widths) total += w;
-
   const std::int64_t n = rows.localRows();
   PK_ASSERT(fwd.h[0].rows() == n, "GatheredFeatures: block rows differ from the partition");
-  std::vector<double> packed(static_cast<std::size_t>(n * total), 0.0);
-  std::int64_t column = 0;
-  auto pack = [&](const Matrix* m, std::int64_t width) {
-    if (m)
-      for (std::int64_t r = 0; r < n; ++r) std::copy(m->row(r), m->row(r) + width, &packed[r * total + column]);
-    column += width;  // without m (no u: tangent kernels only) the columns stay zero
-  };
-  for (int k = 0; k < layers; ++k) pack(&fwd.h[static_cast<std::size_t>(k)], model.width(k));
+  // One allgather per array, straight into its final place: h_k are already contiguous;
+  // [delta_k | u_k] is packed row by row first (u is zero without loss signals).
+  std::vector<std::int64_t> widths;
+  for (int k = 0; k < layers; ++k) {
+    widths.push_back(model.width(k));
+    arrays_.push_back(allgatherRows(rows, fwd.h[static_cast<std::size_t>(k)].data(), widths.back()));
+  }
   for (int k = 0; k + 1 < layers; ++k) {
-    pack(&delta[static_cast<std::size_t>(k)], outputs * model.width(k + 1));
-    pack(u ? &(*u)[static_cast<std::size_t>(k)] : nullptr, model.width(k + 1));
+    const std::int64_t signal = outputs * model.width(k + 1);
+    const std::int64_t width = signal + model.width(k + 1);
+    std::vector<double> packed(static_cast<std::size_t>(n * width), 0.0);
+    for (std::int64_t r = 0; r < n; ++r) {
+      const double* d = delta[static_cast<std::size_t>(k)].row(r);
+      std::copy(d, d + signal, &packed[static_cast<std::size_t>(r * width)]);
+      if (u) {
+        const double* ur = (*u)[static_cast<std::size_t>(k)].row(r);
+        std::copy(ur, ur + model.width(k + 1), &packed[static_cast<std::size_t>(r * width + signal)]);
+      }
+    }
+    widths.push_back(width);
+    arrays_.push_back(allgatherRows(rows, packed.data(), width));
   }
-  pack(u ? &(*u)[static_cast<std::size_t>(layers) - 1] : nullptr, outputs);
-  const std::vector<double> all = allgatherRows(rows, packed.data(), total);
+  const Matrix noSignal(n, outputs);
+  widths.push_back(outputs);
+  arrays_.push_back(allgatherRows(rows, (u ? (*u)[static_cast<std::size_t>(layers) - 1] : noSignal).data(), outputs));
 
-  // Unpack into one contiguous array per column block, so that GEMMs see small leading dimensions.
-  const std::int64_t nAll = rows.globalRows();
-  column = 0;
-  for (auto width : widths) {
-    std::vector<double> block(static_cast<std::size_t>(nAll * width));
-    for (std::int64_t r = 0; r < nAll; ++r)
-      std::copy(&all[r * total + column], &all[r * total + column] + width, &block[r * width]);
-    arrays_.push_back(std::move(block));
-    column += width;
-  }
-  view_.rows = nAll;
+  view_.rows = rows.globalRows();
   view_.deltaThenU = true;
   std::size_t next = 0;
   for (int k = 0; k < layers; ++k, ++next) view_.h.push_back({arrays_[next].data(), widths[next]});

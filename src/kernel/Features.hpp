@@ -47,9 +47,9 @@ class QueryFeatures {
 /// Builds a view over already computed forward/backward results.
 FeatureView viewOf(const Forward& fwd, const std::vector<Matrix>& delta, const std::vector<Matrix>* u);
 
-/// All N training examples' features, gathered from every rank's block in one
-/// MPI_Allgatherv: per rank N * (sum_k widths(k) + (C+1) sum_k widths(k+1)) doubles,
-/// then stored per layer: h_k [N, widths(k)], [delta_k | u_k] [N, (C+1) widths(k+1)].
+/// All N training examples' features, gathered from every rank's block with one
+/// MPI_Allgatherv per array, straight into per-layer storage: h_k [N, widths(k)],
+/// [delta_k | u_k] [N, (C+1) widths(k+1)] for k < L-1, and u_{L-1} [N, C].
 class GatheredFeatures {
  public:
   /// Collective. `u` may be null (then u is zero: tangent kernels only).
