@@ -51,8 +51,7 @@ void printSettings(std::ostream& log, const TrainSettings& s, const Dataset& dat
   log << "  kernel  path rule " << s.pathRule << (s.tangentKernels ? ", tangent kernels" : "")
       << (s.skipTrainKernels ? ", no train x train blocks" : "") << "\n";
   log << "  output  " << s.out << "\n";
-  // What each rank will hold: its kernel rows, and the gathered training-side features (plus one
-  // packed copy while they are exchanged).
+  // What each rank will hold: its kernel rows, and the gathered training-side features.
   const int layers = model.layers();
   std::int64_t featureWidth = model.outputs();
   for (int k = 0; k < layers; ++k) featureWidth += model.width(k);
@@ -61,7 +60,7 @@ void printSettings(std::ostream& log, const TrainSettings& s, const Dataset& dat
   const double matrices = 1.0 + static_cast<double>(model.outputs()) + (s.tangentKernels ? 2.0 : 0.0);
   const double keptRows = (s.skipTrainKernels ? 0.0 : n) + static_cast<double>(data.test.globalRows);
   const double kernelBytes = 8.0 * std::ceil(keptRows / ranks) * n * matrices;
-  const double featureBytes = 2.0 * 8.0 * n * static_cast<double>(featureWidth);
+  const double featureBytes = 8.0 * n * static_cast<double>(featureWidth);
   log << "  memory  about " << formatBytes(kernelBytes + featureBytes) << " per rank (kernel rows "
       << formatBytes(kernelBytes) << ", gathered features " << formatBytes(featureBytes) << ")\n";
   if (s.kernelCoef && model.outputs() > 1)
