@@ -134,7 +134,7 @@ void writeSummary(hid_t file, const RunRecord& run) {
   h5::Id summary = h5::ensureGroup(file, "/summary");
   for (const QueryState* q : {&run.engine->train(), &run.engine->test()}) {
     if (q->globalRows == 0) continue;
-    const ResidualSummary r = run.engine->summarize(*q);
+    const ResidualSummary& r = q == &run.engine->train() ? run.trainResidual : run.testResidual;
     h5::setAttribute(summary, "max_abs_residual_" + q->name, r.maxAbsResidual);
     h5::setAttribute(summary, "rel_residual_" + q->name, r.relative());
   }

@@ -26,6 +26,7 @@ struct RunRecord {
   const PathKernelEngine* engine = nullptr;
   std::string dataSha256;  // empty for built-in data
   double wallSeconds = 0.0;
+  ResidualSummary trainResidual, testResidual;  // engine->summarize() of each query set
 };
 
 /// Collective. Writes every setting as an attribute of /config (SPEC section 4).

@@ -171,6 +171,8 @@ RunReport runTraining(const TrainSettings& given, MPI_Comm comm, std::ostream* l
   report.steps = trainer.state().step;
   report.finalLoss = trainer.state().lossHistory.back();
 
+  record.trainResidual = report.train;
+  record.testResidual = report.test;
   record.wallSeconds = secondsSince(start);
   writeRunFile(s.out, record, comm);
   report.seconds = secondsSince(start);
