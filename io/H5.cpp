@@ -176,7 +176,8 @@ void writeAllFromRoot(hid_t loc, const std::string& path, const std::vector<hsiz
   writeBlock<T>(loc, path, dims, 0, rank == 0 ? static_cast<std::int64_t>(dims[0]) : 0, data);
 }
 
-Id openAttributeType(const std::string&) {
+// Variable-length UTF-8 strings: h5py reads them as str.
+Id stringType() {
   Id type(PK_H5(H5Tcopy(H5T_C_S1)));
   PK_H5(H5Tset_size(type, H5T_VARIABLE));
   PK_H5(H5Tset_cset(type, H5T_CSET_UTF8));
@@ -308,7 +309,7 @@ void setFlagAttribute(hid_t obj, const std::string& name, bool value) {
   scalarAttribute(obj, name, H5T_NATIVE_INT8, flag);
 }
 void setAttribute(hid_t obj, const std::string& name, const std::string& value) {
-  Id type = openAttributeType(name);
+  Id type = stringType();
   const char* text = value.c_str();
   scalarAttribute(obj, name, type, text);
 }
@@ -342,7 +343,7 @@ std::string stringAttribute(hid_t obj, const std::string& name) {
   Id attr(PK_H5(H5Aopen(obj, name.c_str(), H5P_DEFAULT)));
   Id stored(PK_H5(H5Aget_type(attr)));
   if (H5Tis_variable_str(stored) > 0) {
-    Id type = openAttributeType(name);
+    Id type = stringType();
     char* text = nullptr;
     PK_H5(H5Aread(attr, type, &text));
     std::string value = text ? text : "";

@@ -6,18 +6,13 @@
 #include <vector>
 
 #include "core/Error.hpp"
+#include "core/Text.hpp"
 #include "io/H5.hpp"
 #include "io/RunFile.hpp"
 
 namespace pk {
 
 namespace {
-
-std::string format(const char* pattern, double value) {
-  char text[64];
-  std::snprintf(text, sizeof text, pattern, value);
-  return text;
-}
 
 KernelMatrices storedKernel(KernelKind kind, const KrrProblem& p, MPI_Comm comm) {
   h5::Id run = openRunFile(p.runPath, comm);
@@ -29,7 +24,7 @@ KernelMatrices storedKernel(KernelKind kind, const KrrProblem& p, MPI_Comm comm)
   const std::string what = kind == KernelKind::Path             ? "K^p (path rule " + p.pathRule + ")"
                            : kind == KernelKind::TangentInitial ? "K^g at w_0"
                                                                 : "K^g at w_S";
-  k.description = what + ", symmetrised (K + K^T)/2; |K - K^T|_F/|K|_F was " + format("%.2e", asymmetry);
+  k.description = what + ", symmetrised (K + K^T)/2; |K - K^T|_F/|K|_F was " + formatNumber("%.2e", asymmetry);
   return k;
 }
 
@@ -51,7 +46,7 @@ KernelMatrices rbfKernel(const KrrProblem& p, double bandwidth, MPI_Comm comm) {
     k.test = DenseRows(comm, p.nTest, p.nTrain);
     fillRbf(k.test, readInputs(p, "test", k.test.firstRow(), k.test.localRows(), comm), trainX, bandwidth);
   }
-  k.description = "exp(-|x - x'|^2/(2 h^2)), h = " + format("%.4g", bandwidth) + " (" + origin + ")";
+  k.description = "exp(-|x - x'|^2/(2 h^2)), h = " + formatNumber("%.4g", bandwidth) + " (" + origin + ")";
   return k;
 }
 

@@ -5,18 +5,13 @@
 
 #include "core/Error.hpp"
 #include "core/Partition.hpp"
+#include "core/Text.hpp"
 #include "io/H5.hpp"
 #include "pk/Version.hpp"
 
 namespace pk {
 
 namespace {
-
-std::string fmt(const char* pattern, double value) {
-  char text[64];
-  std::snprintf(text, sizeof text, pattern, value);
-  return text;
-}
 
 std::string pad(const std::string& text, std::size_t width, bool right = false) {
   if (text.size() >= width) return text;
@@ -31,12 +26,12 @@ bool classification(const KrrProblem& p) {
 // The main metric of a split ("-" when the split is empty or the solve failed).
 std::string mainMetric(const KrrProblem& p, const Scores& s, bool valid = true) {
   if (!valid || s.count == 0) return "-";
-  return classification(p) ? fmt("%.4f", s.accuracy) : fmt("%.4e", s.mse);
+  return classification(p) ? formatNumber("%.4f", s.accuracy) : formatNumber("%.4e", s.mse);
 }
 
 std::string logloss(const KrrProblem& p, const Scores& s, bool valid = true) {
   if (!classification(p) || !valid || s.count == 0) return "-";
-  return fmt("%.4f", s.logloss);
+  return formatNumber("%.4f", s.logloss);
 }
 
 std::string targetsNote(const KrrProblem& p) {
@@ -92,7 +87,8 @@ void printKrrReport(std::ostream& os, const KrrProblem& p, const std::vector<Krr
       os << "  " << pad(toString(rows[k].kernel) + ":", 17) << rows[k].description << "\n";
   if (!rows.empty())
     os << "  solver: KSP " << rows[0].solution.kspType << ", PC " << rows[0].solution.pcType << ", rtol "
-       << fmt("%.1e", rows[0].solution.rtol) << "; residual = |y - (K + lambda I) alpha| / |y| (max over outputs)\n";
+       << formatNumber("%.1e", rows[0].solution.rtol)
+       << "; residual = |y - (K + lambda I) alpha| / |y| (max over outputs)\n";
   os << "\n"
      << pad("kernel", 16) << pad("lambda", 9, true) << pad("iters", 7, true) << pad("residual", 10, true) << "  "
      << pad("status", 8) << pad("train " + metric, 12, true) << pad("test " + metric, 12, true)
@@ -101,8 +97,8 @@ void printKrrReport(std::ostream& os, const KrrProblem& p, const std::vector<Krr
   const std::string netTest = mainMetric(p, ref.networkTest), kmTest = mainMetric(p, ref.machineTest);
   for (const auto& row : rows) {
     const auto& s = row.solution;
-    os << pad(toString(row.kernel), 16) << pad(fmt("%.3g", s.lambda), 9, true)
-       << pad(std::to_string(s.iterations), 7, true) << pad(fmt("%.1e", s.relResidual), 10, true) << "  "
+    os << pad(toString(row.kernel), 16) << pad(formatNumber("%.3g", s.lambda), 9, true)
+       << pad(std::to_string(s.iterations), 7, true) << pad(formatNumber("%.1e", s.relResidual), 10, true) << "  "
        << pad(s.ok ? "ok" : "FAILED", 8) << pad(mainMetric(p, row.train, s.ok), 12, true)
        << pad(mainMetric(p, row.test, s.ok), 12, true) << pad(logloss(p, row.test, s.ok), 14, true) << "  |"
        << pad(netTest, 18, true) << pad(kmTest, 16, true) << "\n";
@@ -117,8 +113,8 @@ void printKrrReport(std::ostream& os, const KrrProblem& p, const std::vector<Krr
     const auto& sol = row.solution;
     const bool itsOut = sol.status == "DIVERGED_ITS";
     os << "\n"
-       << toString(row.kernel) << ", lambda " << fmt("%.3g", sol.lambda) << ": FAILED, " << sol.status << " after "
-       << sol.iterations << " iterations (residual " << fmt("%.1e", sol.relResidual) << "). "
+       << toString(row.kernel) << ", lambda " << formatNumber("%.3g", sol.lambda) << ": FAILED, " << sol.status
+       << " after " << sol.iterations << " iterations (residual " << formatNumber("%.1e", sol.relResidual) << "). "
        << (itsOut ? "K + lambda I is too ill-conditioned for this many iterations: try a larger --ridge or -ksp_max_it."
                   : "K + lambda I is not positive definite enough for " + sol.kspType +
                         ": try a larger --ridge, or -ksp_type gmres.");
