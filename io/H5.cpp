@@ -172,8 +172,8 @@ void writeAllFromRoot(hid_t loc, const std::string& path, const std::vector<hsiz
   MPI_Comm comm = commOf(loc);
   const int rank = rankOf(comm);
   MPI_Comm_free(&comm);
-  std::vector<hsize_t> dims = shape.empty() ? std::vector<hsize_t>{1} : shape;
-  writeBlock<T>(loc, path, dims, 0, rank == 0 ? static_cast<std::int64_t>(dims[0]) : 0, data);
+  PK_ASSERT(!shape.empty(), "writeReplicated: a dataset needs at least one dimension");
+  writeBlock<T>(loc, path, shape, 0, rank == 0 ? static_cast<std::int64_t>(shape[0]) : 0, data);
 }
 
 // Variable-length UTF-8 strings: h5py reads them as str.
