@@ -14,14 +14,16 @@ cd "$work"
 
 run() { local n="$1"; shift; mpiexec -n "$n" --oversubscribe "$program" train "$@"; }
 settings=(--data builtin:moons --loss logistic --hidden 24,24 --n-train 200 --n-test 50 --batch-size 32
-          --lr 0.05 --steps 500 --path-rule gauss:2 --tangent-kernels --weight-decay 1e-3)
+          --lr 0.05 --steps 2000 --path-rule gauss:2 --tangent-kernels --weight-decay 1e-3)
 child_ranks() { pgrep -P "$1" -f "pathkernel train" || true; }
 wait_for() { for _ in $(seq 1 600); do [[ -e "$1" ]] && return 0; sleep 0.05; done; echo "timed out waiting for $1"; return 1; }
 
 run "$ranks" "${settings[@]}" --out full.h5 > full.log
 
 # 1. kill -9 one rank (chosen at random) after the first checkpoint exists.
-run "$ranks" "${settings[@]}" --out killed.h5 --checkpoint ck.h5 --checkpoint-every 40 > killed.log 2>&1 &
+# The first checkpoint comes at step 100 of 2000, so the kill (at most 0.4 s
+# later) lands long before the run could finish, even on a fast machine.
+run "$ranks" "${settings[@]}" --out killed.h5 --checkpoint ck.h5 --checkpoint-every 100 > killed.log 2>&1 &
 launcher=$!
 wait_for ck.h5
 sleep "0.$((RANDOM % 5))"
@@ -29,7 +31,9 @@ victims=($(child_ranks "$launcher"))
 victim="${victims[$((RANDOM % ${#victims[@]}))]}"
 kill -9 "$victim" 2>/dev/null || true
 if wait "$launcher"; then echo "the run finished before it could be killed: make it longer"; exit 1; fi
-[[ ! -e killed.h5 ]] || { echo "a killed run left a run file"; exit 1; }
+# A complete run file would mean the kill came after the final rename: the run
+# outran the kill, and nothing was tested.  A partial one must never be visible.
+[[ ! -e killed.h5 ]] || { echo "killed.h5 exists: the run outran the kill, or a killed run left a run file"; exit 1; }
 step=$(h5dump -a /step ck.h5 | awk '/\(0\)/ {print $2}')
 echo "killed rank pid $victim; newest checkpoint at step $step"
 run "$ranks" "${settings[@]}" --out restarted.h5 --restart ck.h5 > restarted.log
