@@ -3,12 +3,13 @@
 #include <cstdio>
 #include <cstring>
 #include <map>
-#include <sstream>
 
 #include "core/Error.hpp"
+#include "core/Text.hpp"
+#include "data/Builtin.hpp"
 #include "io/DistributedIO.hpp"
 #include "io/H5.hpp"
-#include "pk/Version.hpp"
+#include "io/OutputFile.hpp"
 
 namespace pk {
 
@@ -18,12 +19,7 @@ namespace {
 // of these changed would silently mix two runs, so they must all agree.
 std::map<std::string, std::string> identityOf(const RunRecord& run) {
   const TrainSettings& s = *run.settings;
-  auto exact = [](double v) {
-    std::ostringstream os;
-    os.precision(17);
-    os << v;
-    return os.str();
-  };
+  auto exact = [](double v) { return formatNumber("%.17g", v); };
   std::map<std::string, std::string> id = {{"data", run.data->origin},
                                            {"data_sha256", run.dataSha256},
                                            {"n_train", std::to_string(run.data->train.globalRows)},
@@ -41,7 +37,7 @@ std::map<std::string, std::string> identityOf(const RunRecord& run) {
                                            {"path_rule", s.pathRule},
                                            {"tangent_kernels", s.tangentKernels ? "1" : "0"},
                                            {"skip_train_kernels", s.skipTrainKernels ? "1" : "0"}};
-  if (run.data->origin.rfind("builtin:", 0) == 0) id["data_seed"] = std::to_string(s.dataSeed);
+  if (isBuiltin(run.data->origin)) id["data_seed"] = std::to_string(s.dataSeed);
   return id;
 }
 
@@ -54,10 +50,6 @@ std::uint64_t asBits(std::int64_t v) {
   std::uint64_t bits = 0;
   std::memcpy(&bits, &v, sizeof bits);
   return bits;
-}
-
-std::vector<hsize_t> dims(std::size_t n) {
-  return {static_cast<hsize_t>(n)};
 }
 
 void writeQueryState(hid_t file, const std::string& group, const QueryState& q) {
@@ -96,40 +88,29 @@ std::vector<T> readWhole(hid_t file, const std::string& path) {
 }  // namespace
 
 void writeCheckpoint(const std::string& path, const RunRecord& run, MPI_Comm comm) {
-  const std::string partial = path + ".partial";
   const TrainState& st = run.trainer->state();
+  OutputFile file(path, kCheckpointFormat, kCheckpointFormatVersion, comm);
+  h5::setAttribute(file, "step", st.step);
+  writeConfig(file, run);
   {
-    h5::Id file = h5::createFile(partial, comm);
-    int ranks = 1;
-    PK_MPI(MPI_Comm_size(comm, &ranks));
-    h5::setAttribute(file, "format", std::string(kCheckpointFormat));
-    h5::setAttribute(file, "format_version", kCheckpointFormatVersion);
-    h5::setAttribute(file, "version", std::string(kVersion));
-    h5::setAttribute(file, "ranks", static_cast<std::int64_t>(ranks));
-    h5::setAttribute(file, "step", st.step);
-    h5::setAttribute(file, "complete", std::int64_t{0});
-    writeConfig(file, run);
-    {
-      h5::Id identity = h5::ensureGroup(file, "/identity");
-      for (const auto& [key, value] : identityOf(run)) h5::setAttribute(identity, key, value);
-    }
-    h5::writeReplicated(file, "/state/w", dims(st.w.size()), st.w.data());
-    h5::writeReplicated(file, "/state/initial_w", dims(st.initialW.size()), st.initialW.data());
-    std::vector<std::int64_t> rng;
-    for (auto word : st.rng.state()) rng.push_back(asInt(word));
-    h5::writeReplicated(file, "/state/rng", dims(rng.size()), rng.data());
-    h5::writeReplicated(file, "/state/epoch_order", dims(st.epochOrder.size()), st.epochOrder.data());
-    const std::int64_t position = st.epochPosition;
-    h5::writeReplicated(file, "/state/epoch_position", dims(1), &position);
-    h5::writeReplicated(file, "/state/loss_history", dims(st.lossHistory.size()), st.lossHistory.data());
-    h5::writeReplicated(file, "/state/lr_history", dims(st.lrHistory.size()), st.lrHistory.data());
-    h5::writeReplicated(file, "/state/batch_history", dims(st.batchHistory.size()), st.batchHistory.data());
-    writeQueryState(file, "/engine/train", run.engine->train());
-    writeQueryState(file, "/engine/test", run.engine->test());
-    writeRowBlock(file, "/engine/gamma", run.engine->gamma(), run.data->train.globalRows, run.data->train.firstRow);
-    h5::setAttribute(file, "complete", std::int64_t{1});
+    h5::Id identity = h5::ensureGroup(file, "/identity");
+    for (const auto& [key, value] : identityOf(run)) h5::setAttribute(identity, key, value);
   }
-  h5::moveIntoPlace(partial, path, comm);
+  h5::writeReplicated(file, "/state/w", {st.w.size()}, st.w.data());
+  h5::writeReplicated(file, "/state/initial_w", {st.initialW.size()}, st.initialW.data());
+  std::vector<std::int64_t> rng;
+  for (auto word : st.rng.state()) rng.push_back(asInt(word));
+  h5::writeReplicated(file, "/state/rng", {rng.size()}, rng.data());
+  h5::writeReplicated(file, "/state/epoch_order", {st.epochOrder.size()}, st.epochOrder.data());
+  const std::int64_t position = st.epochPosition;
+  h5::writeReplicated(file, "/state/epoch_position", {1}, &position);
+  h5::writeReplicated(file, "/state/loss_history", {st.lossHistory.size()}, st.lossHistory.data());
+  h5::writeReplicated(file, "/state/lr_history", {st.lrHistory.size()}, st.lrHistory.data());
+  h5::writeReplicated(file, "/state/batch_history", {st.batchHistory.size()}, st.batchHistory.data());
+  writeQueryState(file, "/engine/train", run.engine->train());
+  writeQueryState(file, "/engine/test", run.engine->test());
+  writeRowBlock(file, "/engine/gamma", run.engine->gamma(), run.data->train.globalRows, run.data->train.firstRow);
+  file.finish();
 }
 
 void readCheckpoint(const std::string& path, const RunRecord& run, Trainer& trainer, PathKernelEngine& engine,

@@ -4,8 +4,9 @@
 #include <filesystem>
 
 #include "core/Error.hpp"
+#include "data/Builtin.hpp"
 #include "io/DistributedIO.hpp"
-#include "pk/Version.hpp"
+#include "io/OutputFile.hpp"
 
 namespace pk {
 
@@ -19,11 +20,9 @@ std::vector<hsize_t> predictionShape(const Dataset& data, const Mlp& model, std:
 
 }  // namespace
 
-void writeConfig(hid_t file, const RunRecord& run) {
-  const TrainSettings& s = *run.settings;
-  h5::Id config = h5::ensureGroup(file, "/config");
+void writeModelAndTraining(hid_t config, const TrainSettings& s) {
   h5::setAttribute(config, "data", s.data);
-  h5::setAttribute(config, "out", s.out);
+  h5::setAttribute(config, "data_seed", s.dataSeed);
   h5::setAttribute(config, "hidden", parseHidden(s.hidden));
   h5::setAttribute(config, "activation", s.activation);
   h5::setAttribute(config, "param", s.param);
@@ -33,6 +32,13 @@ void writeConfig(hid_t file, const RunRecord& run) {
   h5::setAttribute(config, "batch_size", s.batchSize);
   h5::setAttribute(config, "weight_decay", s.weightDecay);
   h5::setAttribute(config, "seed", s.seed);
+}
+
+void writeConfig(hid_t file, const RunRecord& run) {
+  const TrainSettings& s = *run.settings;
+  h5::Id config = h5::ensureGroup(file, "/config");
+  writeModelAndTraining(config, s);
+  h5::setAttribute(config, "out", s.out);
   h5::setAttribute(config, "path_rule", s.pathRule);
   h5::setFlagAttribute(config, "tangent_kernels", s.tangentKernels);
   h5::setFlagAttribute(config, "kernel_coef", s.kernelCoef);
@@ -43,7 +49,6 @@ void writeConfig(hid_t file, const RunRecord& run) {
   h5::setAttribute(config, "n_train", run.data->train.globalRows);
   h5::setAttribute(config, "n_test", run.data->test.globalRows);
   h5::setAttribute(config, "inputs", run.data->inputs);
-  h5::setAttribute(config, "data_seed", s.dataSeed);
   h5::setAttribute(config, "checkpoint", checkpointPath(s));
   h5::setAttribute(config, "checkpoint_every", s.checkpointEvery);
   h5::setAttribute(config, "restart", s.restart);
@@ -163,31 +168,18 @@ void requireWritableOutput(const std::string& path, MPI_Comm comm) {
 }
 
 void writeRunFile(const std::string& path, const RunRecord& run, MPI_Comm comm) {
-  const std::string partial = path + ".partial";
-  {
-    h5::Id file = h5::createFile(partial, comm);
-    int ranks = 1;
-    PK_MPI(MPI_Comm_size(comm, &ranks));
-    h5::setAttribute(file, "format", std::string(kRunFormat));
-    h5::setAttribute(file, "format_version", kRunFormatVersion);
-    h5::setAttribute(file, "version", std::string(kVersion));
-    h5::setAttribute(file, "ranks", static_cast<std::int64_t>(ranks));
-    h5::setAttribute(file, "complete", std::int64_t{0});
-    writeConfig(file, run);
-    if (run.data->origin.rfind("builtin:", 0) == 0) writeData(file, *run.data);
-    writeParameters(file, "/params/initial", *run.model, run.trainer->state().initialW);
-    writeParameters(file, "/params/final", *run.model, run.trainer->state().w);
-    writeHistory(file, run);
-    writeQuerySet(file, run, run.engine->train());
-    writeQuerySet(file, run, run.engine->test());
-    const Matrix& gamma = run.engine->gamma();
-    h5::writeRows(file, "/superposition/Gamma",
-                  {static_cast<hsize_t>(run.data->train.globalRows), static_cast<hsize_t>(gamma.cols())},
-                  run.data->train.firstRow, gamma.rows(), gamma.data());
-    writeSummary(file, run);
-    h5::setAttribute(file, "complete", std::int64_t{1});
-  }
-  h5::moveIntoPlace(partial, path, comm);
+  OutputFile file(path, kRunFormat, kRunFormatVersion, comm);
+  writeConfig(file, run);
+  if (isBuiltin(run.data->origin)) writeData(file, *run.data);
+  writeParameters(file, "/params/initial", *run.model, run.trainer->state().initialW);
+  writeParameters(file, "/params/final", *run.model, run.trainer->state().w);
+  writeHistory(file, run);
+  writeQuerySet(file, run, run.engine->train());
+  writeQuerySet(file, run, run.engine->test());
+  writeRowBlock(file, "/superposition/Gamma", run.engine->gamma(), run.data->train.globalRows,
+                run.data->train.firstRow);
+  writeSummary(file, run);
+  file.finish();
 }
 
 std::string recordedDataFile(hid_t config) {

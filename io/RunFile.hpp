@@ -29,6 +29,10 @@ struct RunRecord {
   ResidualSummary trainResidual, testResidual;  // engine->summarize() of each query set
 };
 
+/// Collective. The settings that fix the data, the model and its training, as
+/// attributes of the group `config` (shared by the run and converge files).
+void writeModelAndTraining(hid_t config, const TrainSettings& s);
+
 /// Collective. Writes every setting as an attribute of /config (SPEC section 4).
 void writeConfig(hid_t file, const RunRecord& run);
 

@@ -77,7 +77,7 @@ Dataset makeBuiltin(const BuiltinSpec& spec, MPI_Comm comm) {
   data.targetCols = spec.name == "regression2" ? 2 : 1;
   data.targetIsMatrix = spec.name == "regression2";
   data.integerLabels = spec.name == "blobs";
-  data.origin = "builtin:" + spec.name;
+  data.origin = kBuiltinPrefix + spec.name;
   data.suggestedLoss = spec.name == "moons" ? "logistic" : spec.name == "blobs" ? "softmax" : "mse";
   Rng rng(spec.seed);
   data.train = makeSplit(spec, rng, spec.nTrain, data.targetCols, comm);

@@ -16,6 +16,12 @@ struct BuiltinSpec {
   std::uint64_t seed = 1;
 };
 
+/// Data named "builtin:<name>" is generated, not read from a file.
+inline constexpr const char* kBuiltinPrefix = "builtin:";
+inline bool isBuiltin(const std::string& data) {
+  return data.rfind(kBuiltinPrefix, 0) == 0;
+}
+
 /// Names of the built-in sets, for messages.
 const char* builtinNames();
 

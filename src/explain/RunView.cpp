@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "core/Error.hpp"
+#include "data/Builtin.hpp"
 #include "io/RunFile.hpp"
 
 namespace pk::explain {
@@ -105,7 +106,7 @@ Labels readLabels(hid_t file, const std::string& dataset, std::int64_t rows, con
 }  // namespace
 
 Labels RunView::labels() const {
-  if (data_.rfind("builtin:", 0) == 0) return readLabels(file_, "/data/train/y", nTrain_, "the run file");
+  if (isBuiltin(data_)) return readLabels(file_, "/data/train/y", nTrain_, "the run file");
   if (!readable(data_)) {
     Labels missing;
     missing.note = "labels unavailable: cannot read the data file '" + data_ + "' named in /config";

@@ -2,6 +2,7 @@
 
 #include "core/Error.hpp"
 #include "core/Partition.hpp"
+#include "data/Builtin.hpp"
 #include "io/DataFile.hpp"
 #include "io/H5.hpp"
 #include "io/RunFile.hpp"
@@ -28,7 +29,7 @@ void locateData(const KrrSettings& s, hid_t run, KrrProblem& p) {
   }
   p.dataFile = s.data.empty() ? recordedDataFile(config) : s.data;
   p.dataPrefix.clear();
-  PK_REQUIRE(p.dataFile.rfind("builtin:", 0) != 0, "'" + s.run + "' was trained on " + p.dataFile +
+  PK_REQUIRE(!isBuiltin(p.dataFile), "'" + s.run + "' was trained on " + p.dataFile +
                                                        " but has no /data group; give the data with --data FILE");
 }
 

@@ -7,7 +7,7 @@
 #include "core/Partition.hpp"
 #include "core/Text.hpp"
 #include "io/H5.hpp"
-#include "pk/Version.hpp"
+#include "io/OutputFile.hpp"
 
 namespace pk {
 
@@ -124,62 +124,52 @@ void printKrrReport(std::ostream& os, const KrrProblem& p, const std::vector<Krr
 
 void writeKrrFile(const std::string& path, const KrrSettings& s, const KrrProblem& p, const std::vector<KrrRow>& rows,
                   const KrrReference& ref, MPI_Comm comm) {
-  const std::string partial = path + ".partial";
+  OutputFile file(path, kKrrFormat, kKrrFormatVersion, comm);
   {
-    h5::Id file = h5::createFile(partial, comm);
-    h5::setAttribute(file, "format", std::string(kKrrFormat));
-    h5::setAttribute(file, "format_version", kKrrFormatVersion);
-    h5::setAttribute(file, "version", std::string(kVersion));
-    int ranks = 1;
-    PK_MPI(MPI_Comm_size(comm, &ranks));
-    h5::setAttribute(file, "ranks", std::int64_t{ranks});
-    {
-      h5::Id config = h5::ensureGroup(file, "/config");
-      h5::setAttribute(config, "run", s.run);
-      h5::setAttribute(config, "kernel", s.kernels);
-      h5::setAttribute(config, "ridge", s.ridge);
-      h5::setAttribute(config, "bandwidth", s.bandwidth);
-      h5::setAttribute(config, "data", p.dataFile);
-      h5::setAttribute(config, "rtol", s.rtol);
-      h5::setAttribute(config, "petsc_options", s.petscOptions);
-      h5::setAttribute(config, "loss", toString(p.loss));
-      h5::setAttribute(config, "outputs", p.outputs);
-      h5::setAttribute(config, "targets", targetsNote(p));
-    }
-    {
-      h5::Id network = h5::ensureGroup(file, "/reference/network");
-      writeScores(network, "train", p, ref.networkTrain);
-      writeScores(network, "test", p, ref.networkTest);
-      h5::Id machine = h5::ensureGroup(file, "/reference/kernel_machine");
-      writeScores(machine, "train", p, ref.machineTrain);
-      writeScores(machine, "test", p, ref.machineTest);
-    }
-    std::vector<std::int64_t> counter(4, 0);
-    for (const auto& row : rows) {
-      const std::string kernel = toString(row.kernel);
-      const std::string group =
-          "/solve/" + kernel + "/" + std::to_string(counter[static_cast<std::size_t>(row.kernel)]++);
-      const auto& sol = row.solution;
-      writeColumns(file, group + "/alpha", sol.alpha, p.nTrain, p.outputs, comm);
-      writeColumns(file, group + "/predict_train", sol.trainPrediction, p.nTrain, p.outputs, comm);
-      if (p.nTest > 0) writeColumns(file, group + "/predict_test", sol.testPrediction, p.nTest, p.outputs, comm);
-      h5::Id g = h5::ensureGroup(file, group);
-      h5::setAttribute(g, "kernel", kernel);
-      h5::setAttribute(g, "description", row.description);
-      h5::setAttribute(g, "lambda", sol.lambda);
-      h5::setFlagAttribute(g, "ok", sol.ok);
-      h5::setAttribute(g, "status", sol.status);
-      h5::setAttribute(g, "iterations", sol.iterations);
-      h5::setAttribute(g, "rel_residual", sol.relResidual);
-      h5::setAttribute(g, "ksp_type", sol.kspType);
-      h5::setAttribute(g, "pc_type", sol.pcType);
-      h5::setAttribute(g, "rtol", sol.rtol);
-      writeScores(g, "train", p, row.train);
-      writeScores(g, "test", p, row.test);
-    }
-    h5::setAttribute(file, "complete", std::int64_t{1});
+    h5::Id config = h5::ensureGroup(file, "/config");
+    h5::setAttribute(config, "run", s.run);
+    h5::setAttribute(config, "kernel", s.kernels);
+    h5::setAttribute(config, "ridge", s.ridge);
+    h5::setAttribute(config, "bandwidth", s.bandwidth);
+    h5::setAttribute(config, "data", p.dataFile);
+    h5::setAttribute(config, "rtol", s.rtol);
+    h5::setAttribute(config, "petsc_options", s.petscOptions);
+    h5::setAttribute(config, "loss", toString(p.loss));
+    h5::setAttribute(config, "outputs", p.outputs);
+    h5::setAttribute(config, "targets", targetsNote(p));
   }
-  h5::moveIntoPlace(partial, path, comm);
+  {
+    h5::Id network = h5::ensureGroup(file, "/reference/network");
+    writeScores(network, "train", p, ref.networkTrain);
+    writeScores(network, "test", p, ref.networkTest);
+    h5::Id machine = h5::ensureGroup(file, "/reference/kernel_machine");
+    writeScores(machine, "train", p, ref.machineTrain);
+    writeScores(machine, "test", p, ref.machineTest);
+  }
+  std::vector<std::int64_t> counter(4, 0);
+  for (const auto& row : rows) {
+    const std::string kernel = toString(row.kernel);
+    const std::string group =
+        "/solve/" + kernel + "/" + std::to_string(counter[static_cast<std::size_t>(row.kernel)]++);
+    const auto& sol = row.solution;
+    writeColumns(file, group + "/alpha", sol.alpha, p.nTrain, p.outputs, comm);
+    writeColumns(file, group + "/predict_train", sol.trainPrediction, p.nTrain, p.outputs, comm);
+    if (p.nTest > 0) writeColumns(file, group + "/predict_test", sol.testPrediction, p.nTest, p.outputs, comm);
+    h5::Id g = h5::ensureGroup(file, group);
+    h5::setAttribute(g, "kernel", kernel);
+    h5::setAttribute(g, "description", row.description);
+    h5::setAttribute(g, "lambda", sol.lambda);
+    h5::setFlagAttribute(g, "ok", sol.ok);
+    h5::setAttribute(g, "status", sol.status);
+    h5::setAttribute(g, "iterations", sol.iterations);
+    h5::setAttribute(g, "rel_residual", sol.relResidual);
+    h5::setAttribute(g, "ksp_type", sol.kspType);
+    h5::setAttribute(g, "pc_type", sol.pcType);
+    h5::setAttribute(g, "rtol", sol.rtol);
+    writeScores(g, "train", p, row.train);
+    writeScores(g, "test", p, row.test);
+  }
+  file.finish();
 }
 
 }  // namespace pk

@@ -71,10 +71,9 @@ void printSettings(std::ostream& log, const TrainSettings& s, const Dataset& dat
 }  // namespace
 
 Dataset loadData(const TrainSettings& s, MPI_Comm comm) {
-  const std::string prefix = "builtin:";
-  if (s.data.rfind(prefix, 0) == 0) {
+  if (isBuiltin(s.data)) {
     BuiltinSpec spec;
-    spec.name = s.data.substr(prefix.size());
+    spec.name = s.data.substr(std::string(kBuiltinPrefix).size());
     spec.nTrain = s.nTrain;
     spec.nTest = s.nTest;
     spec.inputs = s.inputs;
@@ -103,7 +102,7 @@ RunReport runTraining(const TrainSettings& given, MPI_Comm comm, std::ostream* l
   arch.activation = parseActivation(s.activation);
   arch.parameterization = parseParameterization(s.param);
   const Mlp model(arch);
-  const std::string sha = data.origin.rfind("builtin:", 0) == 0 ? "" : hashDataFile(s.data, comm);
+  const std::string sha = isBuiltin(data.origin) ? "" : hashDataFile(s.data, comm);
   if (log) printSettings(*log, s, data, model, ranks);
 
   TrainOptions options;

@@ -1,0 +1,34 @@
+#pragma once
+// The one way pathkernel writes a result file: created as PATH.partial with the
+// common root attributes (format, format_version, version, ranks) and
+// complete = 0; finish() sets complete = 1, closes the file and renames it to
+// PATH. A writer that throws before finish() leaves only PATH.partial, so no
+// file at PATH ever looks complete when it is not (docs/FORMAT.md, 2.1).
+#include <mpi.h>
+
+#include <cstdint>
+#include <string>
+
+#include "io/H5.hpp"
+
+namespace pk {
+
+class OutputFile {
+ public:
+  /// Collective on comm.
+  OutputFile(const std::string& path, const std::string& format, std::int64_t formatVersion, MPI_Comm comm);
+  OutputFile(const OutputFile&) = delete;
+  OutputFile& operator=(const OutputFile&) = delete;
+
+  operator hid_t() const { return file_; }  // NOLINT: passed straight to the h5:: writers
+
+  /// Collective: the last write; afterwards the object holds no file.
+  void finish();
+
+ private:
+  std::string path_;
+  MPI_Comm comm_;
+  h5::Id file_;
+};
+
+}  // namespace pk
