@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <numeric>
 
 #include "TestSupport.hpp"
@@ -15,6 +16,7 @@
 #include "explain/QuerySpec.hpp"
 #include "explain/Report.hpp"
 #include "explain/RunView.hpp"
+#include "io/H5.hpp"
 
 namespace pk::test {
 namespace {
@@ -197,6 +199,11 @@ TEST(Converge, LeftRuleResidualIsFirstOrderInTheLearningRate) {
   explain::writeConvergenceFile(out, table, s, MPI_COMM_WORLD);
   EXPECT_EQ(readAll(out, "/lr").size(), 3u);
   EXPECT_EQ(readAll(out, "/gauss_max_abs_residual"), table.gaussMaxAbs);
+  {
+    h5::Id file = h5::openFile(out, MPI_COMM_WORLD);
+    EXPECT_EQ(h5::intAttribute(file, "complete"), 1);
+  }
+  EXPECT_FALSE(std::filesystem::exists(out + ".partial"));
   EXPECT_NEAR(explain::fittedOrder({1, 2, 4}, {3, 6, 12}), 1.0, 1e-14);
   shellOnRoot("rm -f '" + folder + "'/*.h5 && rmdir '" + folder + "'");
 }

@@ -5,19 +5,14 @@
 #include "core/Error.hpp"
 #include "explain/Convergence.hpp"
 #include "io/H5.hpp"
-#include "pk/Version.hpp"
+#include "io/OutputFile.hpp"
+#include "io/RunFile.hpp"
 
 namespace pk::explain {
 
 void writeConvergenceFile(const std::string& path, const ConvergenceTable& t, const TrainSettings& base,
                           MPI_Comm comm) {
-  int ranks = 1;
-  PK_MPI(MPI_Comm_size(comm, &ranks));
-  h5::Id file = h5::createFile(path, comm);
-  h5::setAttribute(file, "format", std::string(kConvergeFormat));
-  h5::setAttribute(file, "format_version", kConvergeFormatVersion);
-  h5::setAttribute(file, "version", std::string(kVersion));
-  h5::setAttribute(file, "ranks", static_cast<std::int64_t>(ranks));
+  OutputFile file(path, kConvergeFormat, kConvergeFormatVersion, comm);
   h5::setAttribute(file, "order", t.orderTrain);
   h5::setAttribute(file, "order_train", t.orderTrain);
   if (t.hasTest) h5::setAttribute(file, "order_test", t.orderTest);
@@ -48,23 +43,16 @@ void writeConvergenceFile(const std::string& path, const ConvergenceTable& t, co
     h5::writeReplicated(file, "/gauss_max_abs_residual", {q}, t.gaussMaxAbs.data());
   }
 
-  h5::Id config = h5::ensureGroup(file, "/config");
-  h5::setAttribute(config, "data", base.data);
-  h5::setAttribute(config, "hidden", parseHidden(base.hidden));
-  h5::setAttribute(config, "activation", base.activation);
-  h5::setAttribute(config, "param", base.param);
-  h5::setAttribute(config, "loss", base.loss);
-  h5::setAttribute(config, "lr", base.lr);
-  h5::setAttribute(config, "steps", base.steps);
-  h5::setAttribute(config, "batch_size", base.batchSize);
-  h5::setAttribute(config, "weight_decay", base.weightDecay);
-  h5::setAttribute(config, "seed", base.seed);
-  h5::setAttribute(config, "classes", base.classes);
-  h5::setAttribute(config, "n_train", base.nTrain);
-  h5::setAttribute(config, "n_test", base.nTest);
-  h5::setAttribute(config, "inputs", base.inputs);
-  h5::setAttribute(config, "data_seed", base.dataSeed);
-  h5::setAttribute(config, "halvings", static_cast<std::int64_t>(levels) - 1);
+  {
+    h5::Id config = h5::ensureGroup(file, "/config");
+    writeModelAndTraining(config, base);
+    h5::setAttribute(config, "classes", base.classes);
+    h5::setAttribute(config, "n_train", base.nTrain);
+    h5::setAttribute(config, "n_test", base.nTest);
+    h5::setAttribute(config, "inputs", base.inputs);
+    h5::setAttribute(config, "halvings", static_cast<std::int64_t>(levels) - 1);
+  }
+  file.finish();
 }
 
 void printConvergence(std::ostream& out, const ConvergenceTable& t) {
