@@ -71,11 +71,7 @@ int converge(int argc, char** argv, int rank) {
   if (s.halvings < 1 || s.halvings > 12) problems.push_back("--halvings must be in 1..12");
   if (s.gaussMax < 0 || s.gaussMax > 8) problems.push_back("--gauss-max must be in 0..8");
   if (s.train.steps < 1) problems.push_back("--steps must be >= 1 for converge");
-  if (!problems.empty()) {
-    std::string message = "invalid settings:";
-    for (const auto& p : problems) message += "\n  " + p;
-    throw InputError(message);
-  }
+  requireValidSettings(problems);
   requireWritableOutput(s.train.out, MPI_COMM_WORLD);
   if (!s.keepRuns.empty()) requireWritableOutput(s.keepRuns + "/left_0.h5", MPI_COMM_WORLD);
 

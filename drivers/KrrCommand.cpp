@@ -24,11 +24,7 @@ int krr(int argc, char** argv, int rank) {
 
   // 2. Validate every setting at once.
   const auto problems = validate(settings);
-  if (!problems.empty()) {
-    std::string message = "invalid settings:";
-    for (const auto& p : problems) message += "\n  " + p;
-    throw InputError(message);
-  }
+  requireValidSettings(problems);
   const auto kernels = parseKernelList(settings.kernels);
   const auto lambdas = parseRidgeList(settings.ridge);
   const std::string out = krrOutputPath(settings);

@@ -12,11 +12,7 @@ int train(int argc, char** argv, int rank) {
   TrainSettings settings;
   if (!parseTrainSettings(argc, argv, settings, rank == 0)) return 0;
   const auto problems = validate(settings);
-  if (!problems.empty()) {
-    std::string message = "invalid settings:";
-    for (const auto& p : problems) message += "\n  " + p;
-    throw InputError(message);
-  }
+  requireValidSettings(problems);
   runTraining(settings, MPI_COMM_WORLD, rank == 0 ? &std::cout : nullptr);
   return 0;
 }

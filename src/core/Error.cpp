@@ -59,3 +59,14 @@ void throwInternal(const std::string& what, const char* file, int line) {
 }
 
 }  // namespace pk::detail
+
+namespace pk {
+
+void requireValidSettings(const std::vector<std::string>& problems) {
+  if (problems.empty()) return;
+  std::string message = "invalid settings:";
+  for (const auto& problem : problems) message += "\n  " + problem;
+  throw InputError(message);
+}
+
+}  // namespace pk

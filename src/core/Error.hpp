@@ -5,6 +5,7 @@
 // PK_REQUIRE is the always-on check for anything a user can cause.
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace pk {
 
@@ -19,6 +20,9 @@ class InputError : public Error {
  public:
   explicit InputError(const std::string& message) : Error(message) {}
 };
+
+/// Throws one InputError listing every problem that validating the settings found.
+void requireValidSettings(const std::vector<std::string>& problems);
 
 namespace detail {
 [[noreturn]] void throwMpiError(int code, const char* expr, const char* file, int line);

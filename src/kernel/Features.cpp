@@ -1,6 +1,7 @@
 #include "kernel/Features.hpp"
 
 #include <algorithm>
+#include <numeric>
 
 #include "core/Error.hpp"
 
@@ -25,6 +26,19 @@ FeatureView viewOf(const Forward& fwd, const std::vector<Matrix>& delta, const s
   return v;
 }
 
+std::vector<std::int64_t> GatheredFeatures::arrayWidths(const Mlp& model) {
+  std::vector<std::int64_t> widths;
+  for (int k = 0; k < model.layers(); ++k) widths.push_back(model.width(k));
+  for (int k = 0; k + 1 < model.layers(); ++k) widths.push_back((model.outputs() + 1) * model.width(k + 1));
+  widths.push_back(model.outputs());
+  return widths;
+}
+
+std::int64_t GatheredFeatures::valuesPerExample(const Mlp& model) {
+  const auto widths = arrayWidths(model);
+  return std::accumulate(widths.begin(), widths.end(), std::int64_t{0});
+}
+
 GatheredFeatures::GatheredFeatures(const Mlp& model, const Partition& rows, const Forward& fwd,
                                    const std::vector<Matrix>& delta, const std::vector<Matrix>* u) {
   const int layers = model.layers();
@@ -33,14 +47,12 @@ GatheredFeatures::GatheredFeatures(const Mlp& model, const Partition& rows, cons
   PK_ASSERT(fwd.h[0].rows() == n, "GatheredFeatures: block rows differ from the partition");
   // One allgather per array, straight into its final place: h_k are already contiguous;
   // [delta_k | u_k] is packed row by row first (u is zero without loss signals).
-  std::vector<std::int64_t> widths;
-  for (int k = 0; k < layers; ++k) {
-    widths.push_back(model.width(k));
-    arrays_.push_back(allgatherRows(rows, fwd.h[static_cast<std::size_t>(k)].data(), widths.back()));
-  }
+  const std::vector<std::int64_t> widths = arrayWidths(model);
+  for (int k = 0; k < layers; ++k)
+    arrays_.push_back(allgatherRows(rows, fwd.h[static_cast<std::size_t>(k)].data(), model.width(k)));
   for (int k = 0; k + 1 < layers; ++k) {
     const std::int64_t signal = outputs * model.width(k + 1);
-    const std::int64_t width = signal + model.width(k + 1);
+    const std::int64_t width = widths[static_cast<std::size_t>(layers + k)];
     std::vector<double> packed(static_cast<std::size_t>(n * width), 0.0);
     for (std::int64_t r = 0; r < n; ++r) {
       const double* d = delta[static_cast<std::size_t>(k)].row(r);
@@ -50,11 +62,9 @@ GatheredFeatures::GatheredFeatures(const Mlp& model, const Partition& rows, cons
         std::copy(ur, ur + model.width(k + 1), &packed[static_cast<std::size_t>(r * width + signal)]);
       }
     }
-    widths.push_back(width);
     arrays_.push_back(allgatherRows(rows, packed.data(), width));
   }
   const Matrix noSignal(n, outputs);
-  widths.push_back(outputs);
   arrays_.push_back(allgatherRows(rows, (u ? (*u)[static_cast<std::size_t>(layers) - 1] : noSignal).data(), outputs));
 
   view_.rows = rows.globalRows();

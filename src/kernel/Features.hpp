@@ -57,6 +57,11 @@ class GatheredFeatures {
                    const std::vector<Matrix>* u);
   const FeatureView& view() const { return view_; }
 
+  /// Width of each gathered array, in order: h_k (k < L), [delta_k | u_k] (k < L-1), u_{L-1}.
+  static std::vector<std::int64_t> arrayWidths(const Mlp& model);
+  /// Doubles held per training example (every rank holds them for all N).
+  static std::int64_t valuesPerExample(const Mlp& model);
+
  private:
   std::vector<std::vector<double>> arrays_;  // one contiguous array per layer and kind
   FeatureView view_;

@@ -18,9 +18,9 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 // Slowest rank's time: what the user waits for.
-double maxOverRanks(double seconds, MPI_Comm comm) {
+double maxOverRanks(double value, MPI_Comm comm) {
   double worst = 0.0;
-  PK_MPI(MPI_Allreduce(&seconds, &worst, 1, MPI_DOUBLE, MPI_MAX, comm));
+  PK_MPI(MPI_Allreduce(&value, &worst, 1, MPI_DOUBLE, MPI_MAX, comm));
   return worst;
 }
 
@@ -79,8 +79,7 @@ BenchResult runBenchmark(const BenchSettings& s, MPI_Comm comm) {
   });
   result.trainSecondsPerStep = trainSeconds / s.steps;
   result.accumulateSecondsPerStep = std::max(withEngine - trainSeconds, 1e-12) / s.steps;
-  double flops = engine.flops() - flopsBefore;
-  PK_MPI(MPI_Allreduce(MPI_IN_PLACE, &flops, 1, MPI_DOUBLE, MPI_MAX, comm));
+  const double flops = maxOverRanks(engine.flops() - flopsBefore, comm);
   result.kernelGflopsPerRank = flops / s.steps / result.accumulateSecondsPerStep / 1e9;
   return result;
 }

@@ -8,11 +8,13 @@
 
 #include "core/Error.hpp"
 #include "core/StopRequest.hpp"
+#include "core/Text.hpp"
 #include "data/Builtin.hpp"
 #include "data/Validate.hpp"
 #include "io/Checkpoint.hpp"
 #include "io/DataFile.hpp"
 #include "io/RunFile.hpp"
+#include "kernel/Features.hpp"
 #include "train/Trainer.hpp"
 
 namespace pk {
@@ -34,9 +36,7 @@ std::string formatDuration(double seconds) {
 }
 
 std::string formatBytes(double bytes) {
-  std::ostringstream os;
-  os << std::setprecision(3) << (bytes >= 1e9 ? bytes / 1e9 : bytes / 1e6) << (bytes >= 1e9 ? " GB" : " MB");
-  return os.str();
+  return bytes >= 1e9 ? formatNumber("%.3g", bytes / 1e9) + " GB" : formatNumber("%.3g", bytes / 1e6) + " MB";
 }
 
 void printSettings(std::ostream& log, const TrainSettings& s, const Dataset& data, const Mlp& model, int ranks) {
@@ -52,10 +52,7 @@ void printSettings(std::ostream& log, const TrainSettings& s, const Dataset& dat
       << (s.skipTrainKernels ? ", no train x train blocks" : "") << "\n";
   log << "  output  " << s.out << "\n";
   // What each rank will hold: its kernel rows, and the gathered training-side features.
-  const int layers = model.layers();
-  std::int64_t featureWidth = model.outputs();
-  for (int k = 0; k < layers; ++k) featureWidth += model.width(k);
-  for (int k = 0; k + 1 < layers; ++k) featureWidth += (model.outputs() + 1) * model.width(k + 1);
+  const std::int64_t featureWidth = GatheredFeatures::valuesPerExample(model);
   const double n = static_cast<double>(data.train.globalRows);
   const double matrices = 1.0 + static_cast<double>(model.outputs()) + (s.tangentKernels ? 2.0 : 0.0);
   const double keptRows = (s.skipTrainKernels ? 0.0 : n) + static_cast<double>(data.test.globalRows);

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "core/Error.hpp"
+#include "core/Text.hpp"
 #include "model/Activation.hpp"
 #include "model/Loss.hpp"
 #include "model/Mlp.hpp"
@@ -17,11 +18,7 @@ namespace pk {
 
 po::options_description describeTrainOptions(TrainSettings& s) {
   po::options_description d("training options");
-  auto shortText = [](double v) {
-    std::ostringstream os;
-    os << v;
-    return os.str();
-  };
+  auto shortText = [](double v) { return formatNumber("%g", v); };
   // clang-format off
   d.add_options()
       ("help,h", "print this help and exit")
