@@ -48,29 +48,27 @@ PathKernelEngine::PathKernelEngine(const Mlp& model, const Dataset& data, Engine
   gamma_ = Matrix(data.train.x.rows(), model.width(1));
 }
 
-void PathKernelEngine::tangentKernel(QueryState& q, DenseRows& target, const double* w, const GatheredFeatures& train,
-                                     const Forward* trainForward, const std::vector<Matrix>* trainDelta) {
+void PathKernelEngine::tangentKernel(DenseRows& target, const FeatureView& query, const GatheredFeatures& train) {
   if (target.empty()) return;
   TileTargets targets;
   targets.kernel = &target;
-  if (trainForward) {
-    accumulateTiles(model_, viewOf(*trainForward, *trainDelta, nullptr), train.view(), 1.0, targets, workspace_);
-  } else {
-    const QueryFeatures features(model_, w, q.name == "train" ? data_.train.x : data_.test.x);
-    accumulateTiles(model_, features.view(), train.view(), 1.0, targets, workspace_);
-  }
+  accumulateTiles(model_, query, train.view(), 1.0, targets, workspace_);
 }
 
 void PathKernelEngine::snapshot(const double* w, Matrix QueryState::*prediction, DenseRows QueryState::*tangent) {
   const Forward trainForward = model_.forward(w, data_.train.x);
   train_.*prediction = trainForward.output();
-  test_.*prediction = model_.forward(w, data_.test.x).output();
-  if (options_.tangentKernels) {
-    const auto delta = model_.outputSignals(w, trainForward);
-    const GatheredFeatures gathered(model_, trainRows_, trainForward, delta, nullptr);
-    tangentKernel(train_, train_.*tangent, w, gathered, &trainForward, &delta);
-    tangentKernel(test_, test_.*tangent, w, gathered, nullptr, nullptr);
+  if (!options_.tangentKernels) {
+    test_.*prediction = model_.forward(w, data_.test.x).output();
+    return;
   }
+  // One forward pass per query set serves both the prediction and the tangent kernel.
+  const auto trainDelta = model_.outputSignals(w, trainForward);
+  const GatheredFeatures gathered(model_, trainRows_, trainForward, trainDelta, nullptr);
+  const QueryFeatures test(model_, w, data_.test.x);
+  test_.*prediction = test.forward().output();
+  tangentKernel(train_.*tangent, viewOf(trainForward, trainDelta, nullptr), gathered);
+  tangentKernel(test_.*tangent, test.view(), gathered);
 }
 
 void PathKernelEngine::begin(const double* w0) {

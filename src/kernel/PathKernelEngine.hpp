@@ -90,10 +90,9 @@ class PathKernelEngine {
  private:
   // Predictions (and the tangent kernel, if asked) at w, into the given members of both query sets.
   void snapshot(const double* w, Matrix QueryState::*prediction, DenseRows QueryState::*tangent);
-  void accumulate(QueryState& q, const Forward& fwd, const std::vector<Matrix>& delta,
-                  const class GatheredFeatures& train, const double* w, double alpha, double weightDecay);
-  void tangentKernel(QueryState& q, DenseRows& target, const double* w, const GatheredFeatures& train,
-                     const Forward* trainForward, const std::vector<Matrix>* trainDelta);
+  void accumulate(QueryState& q, const Forward& fwd, const std::vector<Matrix>& delta, const GatheredFeatures& train,
+                  const double* w, double alpha, double weightDecay);
+  void tangentKernel(DenseRows& target, const FeatureView& query, const GatheredFeatures& train);
 
   const Mlp& model_;
   const Dataset& data_;
