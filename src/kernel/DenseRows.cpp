@@ -24,8 +24,7 @@ DenseRows::DenseRows(MPI_Comm comm, std::int64_t rows, std::int64_t cols) : rows
   firstRow_ = begin;
   localRows_ = end - begin;
   PK_PETSC(MatZeroEntries(mat_));
-  PK_PETSC(MatAssemblyBegin(mat_, MAT_FINAL_ASSEMBLY));
-  PK_PETSC(MatAssemblyEnd(mat_, MAT_FINAL_ASSEMBLY));
+  assemble();
 }
 
 DenseRows::~DenseRows() {
@@ -49,6 +48,23 @@ DenseRows& DenseRows::operator=(DenseRows&& other) noexcept {
     localRows_ = other.localRows_;
   }
   return *this;
+}
+
+void DenseRows::assemble() {
+  PK_PETSC(MatAssemblyBegin(mat_, MAT_FINAL_ASSEMBLY));
+  PK_PETSC(MatAssemblyEnd(mat_, MAT_FINAL_ASSEMBLY));
+}
+
+DenseRows DenseRows::transpose() const {
+  DenseRows t;
+  PK_PETSC(MatTranspose(mat_, MAT_INITIAL_MATRIX, &t.mat_));
+  t.rows_ = cols_;
+  t.cols_ = rows_;
+  PetscInt begin = 0, end = 0;
+  PK_PETSC(MatGetOwnershipRange(t.mat_, &begin, &end));
+  t.firstRow_ = begin;
+  t.localRows_ = end - begin;
+  return t;
 }
 
 DenseRows::Local::Local(Mat mat) : mat_(mat) {
@@ -77,8 +93,7 @@ void DenseRows::setLocalRowMajor(const double* in) {
     for (std::int64_t r = 0; r < localRows_; ++r)
       for (std::int64_t j = 0; j < cols_; ++j) a.data()[r + j * a.ld()] = in[r * cols_ + j];
   }
-  PK_PETSC(MatAssemblyBegin(mat_, MAT_FINAL_ASSEMBLY));
-  PK_PETSC(MatAssemblyEnd(mat_, MAT_FINAL_ASSEMBLY));
+  assemble();
 }
 
 }  // namespace pk

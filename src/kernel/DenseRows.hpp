@@ -42,6 +42,11 @@ class DenseRows {
   };
   Local local() const { return Local(mat_); }
 
+  /// Collective: makes writes through local() visible to PETSc operations.
+  void assemble();
+  /// Collective: the transpose [cols, rows], a new matrix.
+  DenseRows transpose() const;
+
   /// Copies the local rows into row-major form [localRows, cols].
   void copyLocalRowMajor(double* out) const;
   /// Overwrites the local rows from row-major [localRows, cols].

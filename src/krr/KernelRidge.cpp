@@ -24,8 +24,7 @@ std::vector<double> shiftDiagonal(DenseRows& k, double lambda) {
       d += lambda;
     }
   }
-  PK_PETSC(MatAssemblyBegin(k.mat(), MAT_FINAL_ASSEMBLY));
-  PK_PETSC(MatAssemblyEnd(k.mat(), MAT_FINAL_ASSEMBLY));
+  k.assemble();
   return saved;
 }
 
@@ -35,8 +34,7 @@ void restoreDiagonal(DenseRows& k, const std::vector<double>& saved) {
     for (std::int64_t r = 0; r < k.localRows(); ++r)
       a.data()[r + (k.firstRow() + r) * a.ld()] = saved[static_cast<std::size_t>(r)];
   }
-  PK_PETSC(MatAssemblyBegin(k.mat(), MAT_FINAL_ASSEMBLY));
-  PK_PETSC(MatAssemblyEnd(k.mat(), MAT_FINAL_ASSEMBLY));
+  k.assemble();
 }
 
 void setColumn(const Vector& v, const Matrix& m, std::int64_t c) {

@@ -7,6 +7,7 @@
 
 #include "core/Error.hpp"
 #include "core/Text.hpp"
+#include "io/DistributedIO.hpp"
 #include "io/H5.hpp"
 #include "io/RunFile.hpp"
 
@@ -41,7 +42,10 @@ KernelMatrices rbfKernel(const KrrProblem& p, double bandwidth, MPI_Comm comm) {
   }
   KernelMatrices k;
   k.train = DenseRows(comm, p.nTrain, p.nTrain);
-  fillRbf(k.train, readInputs(p, "train", k.train.firstRow(), k.train.localRows(), comm), trainX, bandwidth);
+  // This rank's rows of the training inputs, from the copy every rank already holds.
+  Matrix localX(k.train.localRows(), trainX.cols());
+  std::copy(trainX.row(k.train.firstRow()), trainX.row(k.train.firstRow() + k.train.localRows()), localX.data());
+  fillRbf(k.train, localX, trainX, bandwidth);
   if (p.nTest > 0) {
     k.test = DenseRows(comm, p.nTest, p.nTrain);
     fillRbf(k.test, readInputs(p, "test", k.test.firstRow(), k.test.localRows(), comm), trainX, bandwidth);
@@ -60,35 +64,27 @@ DenseRows readKernelRows(hid_t file, const std::string& path, MPI_Comm comm) {
   const auto dims = h5::shape(file, path);
   PK_REQUIRE(dims.size() == 2, path + " is not a matrix");
   DenseRows k(comm, static_cast<std::int64_t>(dims[0]), static_cast<std::int64_t>(dims[1]));
-  const auto rows = h5::readRows(file, path, k.firstRow(), k.localRows());
-  k.setLocalRowMajor(rows.data());
+  readDenseRows(file, path, k);
   return k;
 }
 
 double symmetrise(DenseRows& k) {
   PK_ASSERT(k.rows() == k.cols(), "symmetrise: the kernel is not square");
-  Mat transposed = nullptr;
-  PK_PETSC(MatTranspose(k.mat(), MAT_INITIAL_MATRIX, &transposed));
+  const DenseRows transposed = k.transpose();
   double local[2] = {0.0, 0.0};  // |K - K^T|_F^2, |K|_F^2 over this rank's rows
   {
     const auto a = k.local();
-    PetscScalar* t = nullptr;
-    PetscInt ldt = 0;
-    PK_PETSC(MatDenseGetArray(transposed, &t));
-    PK_PETSC(MatDenseGetLDA(transposed, &ldt));
+    const auto t = transposed.local();
     for (std::int64_t j = 0; j < k.cols(); ++j)
       for (std::int64_t r = 0; r < k.localRows(); ++r) {
         double& kij = a.data()[r + j * a.ld()];
-        const double tij = t[r + j * ldt];
+        const double tij = t.data()[r + j * t.ld()];
         local[0] += (kij - tij) * (kij - tij);
         local[1] += kij * kij;
         kij = 0.5 * (kij + tij);  // the same sum on both sides: exactly symmetric
       }
-    PK_PETSC(MatDenseRestoreArray(transposed, &t));
   }
-  PK_PETSC(MatDestroy(&transposed));
-  PK_PETSC(MatAssemblyBegin(k.mat(), MAT_FINAL_ASSEMBLY));
-  PK_PETSC(MatAssemblyEnd(k.mat(), MAT_FINAL_ASSEMBLY));
+  k.assemble();
   double global[2] = {0.0, 0.0};
   MPI_Comm comm = MPI_COMM_NULL;
   PK_PETSC(PetscObjectGetComm(reinterpret_cast<PetscObject>(k.mat()), &comm));
@@ -112,8 +108,7 @@ void fillRbf(DenseRows& k, const Matrix& localX, const Matrix& trainX, double ba
         a.data()[r + j * a.ld()] = std::exp(scale * d2);
       }
   }
-  PK_PETSC(MatAssemblyBegin(k.mat(), MAT_FINAL_ASSEMBLY));
-  PK_PETSC(MatAssemblyEnd(k.mat(), MAT_FINAL_ASSEMBLY));
+  k.assemble();
 }
 
 double medianPairwiseDistance(const Matrix& x, std::int64_t maxRows) {

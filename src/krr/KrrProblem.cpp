@@ -30,7 +30,7 @@ void locateData(const KrrSettings& s, hid_t run, KrrProblem& p) {
   p.dataFile = s.data.empty() ? recordedDataFile(config) : s.data;
   p.dataPrefix.clear();
   PK_REQUIRE(!isBuiltin(p.dataFile), "'" + s.run + "' was trained on " + p.dataFile +
-                                                       " but has no /data group; give the data with --data FILE");
+                                         " but has no /data group; give the data with --data FILE");
 }
 
 void checkDataFile(const KrrSettings& s, hid_t run, const KrrProblem& p, MPI_Comm comm) {

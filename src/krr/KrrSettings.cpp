@@ -2,9 +2,12 @@
 
 #include <boost/program_options.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <iostream>
+#include <iterator>
 #include <sstream>
+#include <utility>
 
 #include "core/Error.hpp"
 
@@ -14,6 +17,18 @@ namespace pk {
 
 namespace {
 
+// The one list of kernel names, in the order the messages give them.
+constexpr std::pair<KernelKind, const char*> kKernelNames[] = {{KernelKind::Path, "path"},
+                                                               {KernelKind::TangentInitial, "tangent-initial"},
+                                                               {KernelKind::TangentFinal, "tangent-final"},
+                                                               {KernelKind::Rbf, "rbf"}};
+
+std::string kernelNameList() {
+  std::string list;
+  for (const auto& [kind, name] : kKernelNames) list += (list.empty() ? "" : ", ") + std::string(name);
+  return list;
+}
+
 po::options_description describeKrrOptions(KrrSettings& s) {
   po::options_description d("pathkernel krr options");
   // clang-format off
@@ -21,7 +36,7 @@ po::options_description describeKrrOptions(KrrSettings& s) {
       ("help", "print this help and exit")
       ("run", po::value(&s.run), "run file written by pathkernel train (never modified)")
       ("kernel", po::value(&s.kernels)->default_value(s.kernels),
-       "kernels, comma-separated: path, tangent-initial, tangent-final, rbf")
+       ("kernels, comma-separated: " + kernelNameList()).c_str())
       ("ridge", po::value(&s.ridge)->default_value(s.ridge), "ridge lambdas, comma-separated, each >= 0")
       ("bandwidth", po::value(&s.bandwidth)->default_value(s.bandwidth),
        "rbf bandwidth h of exp(-|x-x'|^2/(2h^2)); 0 = median pairwise distance of training inputs")
@@ -57,16 +72,8 @@ std::vector<std::string> splitList(const std::string& text) {
 }  // namespace
 
 std::string toString(KernelKind kind) {
-  switch (kind) {
-    case KernelKind::Path:
-      return "path";
-    case KernelKind::TangentInitial:
-      return "tangent-initial";
-    case KernelKind::TangentFinal:
-      return "tangent-final";
-    case KernelKind::Rbf:
-      return "rbf";
-  }
+  for (const auto& [known, name] : kKernelNames)
+    if (known == kind) return name;
   return "?";
 }
 
@@ -98,22 +105,13 @@ bool parseKrrSettings(int argc, const char* const* argv, KrrSettings& s, bool pr
 std::vector<KernelKind> parseKernelList(const std::string& text) {
   std::vector<KernelKind> kinds;
   for (const auto& name : splitList(text)) {
-    KernelKind kind{};
-    if (name == "path")
-      kind = KernelKind::Path;
-    else if (name == "tangent-initial")
-      kind = KernelKind::TangentInitial;
-    else if (name == "tangent-final")
-      kind = KernelKind::TangentFinal;
-    else if (name == "rbf")
-      kind = KernelKind::Rbf;
-    else
-      throw InputError("--kernel: unknown kernel '" + name + "' (allowed: path, tangent-initial, tangent-final, rbf)");
-    bool seen = false;
-    for (auto k : kinds) seen = seen || k == kind;
-    if (!seen) kinds.push_back(kind);
+    const auto* entry = std::find_if(std::begin(kKernelNames), std::end(kKernelNames),
+                                     [&](const auto& known) { return name == known.second; });
+    if (entry == std::end(kKernelNames))
+      throw InputError("--kernel: unknown kernel '" + name + "' (allowed: " + kernelNameList() + ")");
+    if (std::find(kinds.begin(), kinds.end(), entry->first) == kinds.end()) kinds.push_back(entry->first);
   }
-  PK_REQUIRE(!kinds.empty(), "--kernel: give at least one kernel (path, tangent-initial, tangent-final, rbf)");
+  PK_REQUIRE(!kinds.empty(), "--kernel: give at least one kernel (" + kernelNameList() + ")");
   return kinds;
 }
 
