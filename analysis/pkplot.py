@@ -678,18 +678,14 @@ def _short(y):
 
 # --------------------------------------------------------------------------- converge
 
-def _get_any(f, names, required=False):
-    """A value stored as a dataset or as a root attribute, under any of names."""
-    for name in names:
-        if name in f and isinstance(f[name], h5py.Dataset):
-            return np.asarray(f[name][()])
-        if name in f.attrs:
-            return np.asarray(f.attrs[name])
-        for grp in ("summary", "fit"):
-            if grp in f and name in f[grp].attrs:
-                return np.asarray(f[grp].attrs[name])
+def _value(f, name, required=False):
+    """A value of the convergence file stored as a dataset or as a root attribute."""
+    if name in f and isinstance(f[name], h5py.Dataset):
+        return np.asarray(f[name][()])
+    if name in f.attrs:
+        return np.asarray(f.attrs[name])
     if required:
-        raise PkError("'%s' has no dataset or attribute %s" % (f.filename, " / ".join(names)), 1)
+        raise PkError("'%s' has no dataset or attribute %s" % (f.filename, name), 1)
     return None
 
 
@@ -704,7 +700,7 @@ def fit_order(lr, r):
 def fig_converge(path, outdir):
     f = open_checked(path, CONVERGE_FORMAT)
     with f:
-        lr = np.asarray(_get_any(f, ["lr", "learning_rate"], True), dtype=float).reshape(-1)
+        lr = np.asarray(_value(f, "lr", True), dtype=float).reshape(-1)
         series = []
         for key, label, style in (("max_abs_residual_train", "max |r| train", dict(color="C0", marker="o")),
                                   ("max_abs_residual_test", "max |r| test", dict(color="C1", marker="s")),
@@ -712,7 +708,7 @@ def fig_converge(path, outdir):
                                                                                 ls=":", mfc="none")),
                                   ("rel_residual_test", "relative test", dict(color="C1", marker="s",
                                                                               ls=":", mfc="none"))):
-            v = _get_any(f, [key])
+            v = _value(f, key)
             if v is not None:
                 v = np.asarray(v, dtype=float).reshape(-1)
                 if v.size != lr.size:
@@ -720,10 +716,10 @@ def fig_converge(path, outdir):
                 series.append((key, label, v, style))
         if not any(k.startswith("max_abs") for k, _, _, _ in series):
             raise PkError("'%s' has no max_abs_residual_train or max_abs_residual_test" % path, 1)
-        steps = _get_any(f, ["steps"])
-        order = _get_any(f, ["order", "fitted_order", "slope"])
-        gq = _get_any(f, ["gauss_q"])
-        gr = _get_any(f, ["gauss_max_abs_residual"])
+        steps = _value(f, "steps")
+        order = _value(f, "order")
+        gq = _value(f, "gauss_q")
+        gr = _value(f, "gauss_max_abs_residual")
     order = None if order is None or np.asarray(order).size == 0 else float(np.asarray(order).reshape(-1)[0])
     gauss = gq is not None and gr is not None and np.asarray(gq).size > 0
     fig, axes = plt.subplots(1, 2 if gauss else 1, figsize=(9.0 if gauss else 5.2, 4.0), squeeze=False)
