@@ -84,15 +84,27 @@ int rankOf(MPI_Comm comm) {
   return rank;
 }
 
-MPI_Comm commOf(hid_t loc) {
-  Id file(PK_H5(H5Iget_file_id(loc)));
-  Id fapl(PK_H5(H5Fget_access_plist(file)));
-  MPI_Comm comm = MPI_COMM_NULL;
-  MPI_Info info = MPI_INFO_NULL;
-  PK_H5(H5Pget_fapl_mpio(fapl, &comm, &info));
-  if (info != MPI_INFO_NULL) MPI_Info_free(&info);
-  return comm;  // a duplicate owned by the caller
-}
+// The communicator the file holding `loc` was opened on. HDF5 hands out a
+// duplicate (a collective call), so one is made per read or write and freed here.
+class FileComm {
+ public:
+  explicit FileComm(hid_t loc) {
+    Id file(PK_H5(H5Iget_file_id(loc)));
+    Id fapl(PK_H5(H5Fget_access_plist(file)));
+    MPI_Info info = MPI_INFO_NULL;
+    PK_H5(H5Pget_fapl_mpio(fapl, &comm_, &info));
+    if (info != MPI_INFO_NULL) MPI_Info_free(&info);
+  }
+  ~FileComm() {
+    if (comm_ != MPI_COMM_NULL) MPI_Comm_free(&comm_);
+  }
+  FileComm(const FileComm&) = delete;
+  FileComm& operator=(const FileComm&) = delete;
+  operator MPI_Comm() const { return comm_; }  // NOLINT: passed straight to MPI
+
+ private:
+  MPI_Comm comm_ = MPI_COMM_NULL;
+};
 
 // Transfers go in pieces of at most this many bytes per rank: MPI-IO counts are
 // ints, and one piece keeps every single transfer well below 2 GB.
@@ -102,16 +114,14 @@ constexpr std::size_t kPieceBytes = std::size_t{256} << 20;
 // dataset of globalShape, piece by piece; every rank makes the same number of
 // collective calls. `data` is row-major.
 template <typename T>
-void transferRows(hid_t loc, hid_t dataset, const std::vector<hsize_t>& globalShape, std::int64_t firstRow,
+void transferRows(MPI_Comm comm, hid_t dataset, const std::vector<hsize_t>& globalShape, std::int64_t firstRow,
                   std::int64_t localRows, T* data, bool write) {
   std::size_t rowElements = 1;
   for (std::size_t d = 1; d < globalShape.size(); ++d) rowElements *= globalShape[d];
   const auto rowsPerPiece =
       static_cast<std::int64_t>(std::max<std::size_t>(1, kPieceBytes / (rowElements * sizeof(T))));
   std::int64_t pieces = (localRows + rowsPerPiece - 1) / rowsPerPiece;
-  MPI_Comm comm = commOf(loc);
   PK_MPI(MPI_Allreduce(MPI_IN_PLACE, &pieces, 1, MPI_INT64_T, MPI_MAX, comm));
-  MPI_Comm_free(&comm);
   pieces = std::max<std::int64_t>(pieces, 1);  // a rank with no rows still joins the collective call
   Id fileSpace(PK_H5(H5Dget_space(dataset)));
   Id dxpl = collectiveTransfer();
@@ -138,15 +148,15 @@ void transferRows(hid_t loc, hid_t dataset, const std::vector<hsize_t>& globalSh
 }
 
 template <typename T>
-void writeBlock(hid_t loc, const std::string& path, const std::vector<hsize_t>& globalShape, std::int64_t firstRow,
-                std::int64_t localRows, const T* data) {
+void writeBlock(MPI_Comm comm, hid_t loc, const std::string& path, const std::vector<hsize_t>& globalShape,
+                std::int64_t firstRow, std::int64_t localRows, const T* data) {
   const auto slash = path.rfind('/');
   if (slash != std::string::npos && slash > 0) ensureGroup(loc, path.substr(0, slash));
   Id fileSpace(PK_H5(H5Screate_simple(static_cast<int>(globalShape.size()), globalShape.data(), nullptr)));
   Id dataset(PK_H5(H5Dcreate2(loc, path.c_str(), fileType<T>(), fileSpace, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)));
   // A dataset with no elements has no storage: HDF5 must not be asked to write to it.
   if (std::any_of(globalShape.begin(), globalShape.end(), [](hsize_t d) { return d == 0; })) return;
-  transferRows(loc, dataset, globalShape, firstRow, localRows, const_cast<T*>(data), true);
+  transferRows(comm, dataset, globalShape, firstRow, localRows, const_cast<T*>(data), true);
 }
 
 template <typename T>
@@ -163,17 +173,15 @@ std::vector<T> readBlock(hid_t loc, const std::string& path, std::int64_t firstR
   for (std::size_t d = 1; d < dims.size(); ++d) total *= dims[d];
   std::vector<T> out(total);
   if (std::any_of(dims.begin(), dims.end(), [](hsize_t d) { return d == 0; })) return out;
-  transferRows(loc, dataset.get(), dims, firstRow, rows, out.data(), false);
+  transferRows(FileComm(loc), dataset.get(), dims, firstRow, rows, out.data(), false);
   return out;
 }
 
 template <typename T>
 void writeAllFromRoot(hid_t loc, const std::string& path, const std::vector<hsize_t>& shape, const T* data) {
-  MPI_Comm comm = commOf(loc);
-  const int rank = rankOf(comm);
-  MPI_Comm_free(&comm);
   PK_ASSERT(!shape.empty(), "writeReplicated: a dataset needs at least one dimension");
-  writeBlock<T>(loc, path, shape, 0, rank == 0 ? static_cast<std::int64_t>(shape[0]) : 0, data);
+  const FileComm comm(loc);
+  writeBlock<T>(comm, loc, path, shape, 0, rankOf(comm) == 0 ? static_cast<std::int64_t>(shape[0]) : 0, data);
 }
 
 // Variable-length UTF-8 strings: h5py reads them as str.
@@ -278,11 +286,11 @@ Kind elementKind(hid_t loc, const std::string& path) {
 
 void writeRows(hid_t loc, const std::string& path, const std::vector<hsize_t>& globalShape, std::int64_t firstRow,
                std::int64_t localRows, const double* data) {
-  writeBlock(loc, path, globalShape, firstRow, localRows, data);
+  writeBlock(FileComm(loc), loc, path, globalShape, firstRow, localRows, data);
 }
 void writeRows(hid_t loc, const std::string& path, const std::vector<hsize_t>& globalShape, std::int64_t firstRow,
                std::int64_t localRows, const std::int64_t* data) {
-  writeBlock(loc, path, globalShape, firstRow, localRows, data);
+  writeBlock(FileComm(loc), loc, path, globalShape, firstRow, localRows, data);
 }
 void writeReplicated(hid_t loc, const std::string& path, const std::vector<hsize_t>& shape, const double* data) {
   writeAllFromRoot(loc, path, shape, data);
