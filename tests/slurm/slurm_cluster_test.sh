@@ -4,6 +4,8 @@
 # time-limit warning would), requeues itself and resumes; then it is requeued
 # from outside (scontrol requeue: SIGTERM) and resumes again. The final run
 # file must be bit-identical to an uninterrupted run at the same rank count.
+# Then two array tasks each of jobs/sweep_lr.sbatch and jobs/sweep_rules.sbatch
+# must write run files with the lr, steps and path rule they announce.
 #
 #   slurm_cluster_test.sh PROGRAM SOURCE_DIR
 #
@@ -262,5 +264,47 @@ expected=$((2 + requeued_outside))
   fail "the requeued run differs from the uninterrupted run"
 echo "---- job log ----"
 grep -E "^job |stopped by|resuming from|wrote " "$job_log"
+
+# ---- 7. the sweeps: two array tasks of each, run with the settings they announce
+sweep_config="$scratch/small.ini"
+cat > "$sweep_config" << 'EOF'
+data = builtin:moons
+loss = logistic
+hidden = 8
+lr = 0.1
+steps = 40
+n-train = 64
+n-test = 16
+EOF
+sweep_dir="$scratch/sweeps"
+# submit_sweep SCRIPT ARRAY: one rank per task, so the two tasks of an array run at once.
+submit_sweep() {
+  PK_PROGRAM="$program" PK_WORK_DIR="$sweep_dir" sbatch --parsable --ntasks=1 --array="$2" \
+    --output="$scratch/$1-%a.out" --chdir="$scratch" "$source_dir/jobs/$1.sbatch" "$sweep_config" small
+}
+job_ids+=("$(submit_sweep sweep_lr 0-1)" "$(submit_sweep sweep_rules 2-3)")
+log "submitted jobs/sweep_lr.sbatch (tasks 0-1) and jobs/sweep_rules.sbatch (tasks 2-3)"
+sweep_files=(small_lr-0.h5 small_lr-1.h5 small_rule-gauss2.h5 small_rule-gauss3.h5)
+sweeps_done() {
+  local f
+  for f in "${sweep_files[@]}"; do [[ -e "$sweep_dir/$f" ]] || return 1; done
+}
+wait_until 180 "the four sweep run files" sweeps_done
+/usr/bin/python3 - "$sweep_dir" << 'EOF' || { cat "$scratch"/sweep_*.out; fail "a sweep task ran other settings"; }
+import sys
+import h5py
+expected = {"small_lr-0.h5": (0.1, 40, "left"), "small_lr-1.h5": (0.05, 80, "left"),
+            "small_rule-gauss2.h5": (0.1, 40, "gauss:2"), "small_rule-gauss3.h5": (0.1, 40, "gauss:3")}
+bad = []
+for name, want in expected.items():
+    with h5py.File(sys.argv[1] + "/" + name, "r") as f:
+        c = f["config"].attrs
+        got = (float(c["lr"]), int(c["steps"]), str(c["path_rule"]))
+        if got != want or int(f.attrs["complete"]) != 1:
+            bad.append("%s: (lr, steps, path rule) = %s, expected %s" % (name, got, want))
+print("\n".join(bad) if bad else "sweep run files: lr, steps and path rule as each task announced")
+sys.exit(1 if bad else 0)
+EOF
+log "PASS: sweep_lr.sbatch and sweep_rules.sbatch array tasks wrote the runs they should"
 log "PASS: train.sbatch stopped (USR1$( ((requeued_outside)) && echo ", then SIGTERM by scontrol requeue"))," \
   "resumed $((starts - 1)) times, and its run file is bit-identical to an uninterrupted run at $ranks ranks"
