@@ -18,50 +18,27 @@ DenseRows::DenseRows(MPI_Comm comm, std::int64_t rows, std::int64_t cols) : rows
              "a kernel block of " + std::to_string((rows + ranks - 1) / ranks) + " x " + std::to_string(cols) +
                  " entries per rank exceeds PETSc's index range; use more ranks or --skip-train-kernels");
   PK_PETSC(MatCreateDense(comm, PETSC_DECIDE, PETSC_DECIDE, static_cast<PetscInt>(rows), static_cast<PetscInt>(cols),
-                          nullptr, &mat_));
+                          nullptr, mat_.receive()));
   PetscInt begin = 0, end = 0;
-  PK_PETSC(MatGetOwnershipRange(mat_, &begin, &end));
+  PK_PETSC(MatGetOwnershipRange(mat_.get(), &begin, &end));
   firstRow_ = begin;
   localRows_ = end - begin;
-  PK_PETSC(MatZeroEntries(mat_));
+  PK_PETSC(MatZeroEntries(mat_.get()));
   assemble();
 }
 
-DenseRows::~DenseRows() {
-  if (mat_ && MatDestroy(&mat_) != 0) std::fprintf(stderr, "warning: MatDestroy failed\n");
-}
-
-DenseRows::DenseRows(DenseRows&& other) noexcept
-    : mat_(std::exchange(other.mat_, nullptr)),
-      rows_(other.rows_),
-      cols_(other.cols_),
-      firstRow_(other.firstRow_),
-      localRows_(other.localRows_) {}
-
-DenseRows& DenseRows::operator=(DenseRows&& other) noexcept {
-  if (this != &other) {
-    if (mat_) MatDestroy(&mat_);
-    mat_ = std::exchange(other.mat_, nullptr);
-    rows_ = other.rows_;
-    cols_ = other.cols_;
-    firstRow_ = other.firstRow_;
-    localRows_ = other.localRows_;
-  }
-  return *this;
-}
-
 void DenseRows::assemble() {
-  PK_PETSC(MatAssemblyBegin(mat_, MAT_FINAL_ASSEMBLY));
-  PK_PETSC(MatAssemblyEnd(mat_, MAT_FINAL_ASSEMBLY));
+  PK_PETSC(MatAssemblyBegin(mat_.get(), MAT_FINAL_ASSEMBLY));
+  PK_PETSC(MatAssemblyEnd(mat_.get(), MAT_FINAL_ASSEMBLY));
 }
 
 DenseRows DenseRows::transpose() const {
   DenseRows t;
-  PK_PETSC(MatTranspose(mat_, MAT_INITIAL_MATRIX, &t.mat_));
+  PK_PETSC(MatTranspose(mat_.get(), MAT_INITIAL_MATRIX, t.mat_.receive()));
   t.rows_ = cols_;
   t.cols_ = rows_;
   PetscInt begin = 0, end = 0;
-  PK_PETSC(MatGetOwnershipRange(t.mat_, &begin, &end));
+  PK_PETSC(MatGetOwnershipRange(t.mat_.get(), &begin, &end));
   t.firstRow_ = begin;
   t.localRows_ = end - begin;
   return t;

@@ -5,6 +5,8 @@
 
 #include <cstdint>
 
+#include "core/PetscOwner.hpp"
+
 namespace pk {
 
 class DenseRows {
@@ -12,14 +14,9 @@ class DenseRows {
   DenseRows() = default;
   /// Collective: a zeroed matrix.
   DenseRows(MPI_Comm comm, std::int64_t rows, std::int64_t cols);
-  ~DenseRows();
-  DenseRows(DenseRows&& other) noexcept;
-  DenseRows& operator=(DenseRows&& other) noexcept;
-  DenseRows(const DenseRows&) = delete;
-  DenseRows& operator=(const DenseRows&) = delete;
 
-  bool empty() const { return mat_ == nullptr; }
-  Mat mat() const { return mat_; }
+  bool empty() const { return mat_.get() == nullptr; }
+  Mat mat() const { return mat_.get(); }
   std::int64_t rows() const { return rows_; }
   std::int64_t cols() const { return cols_; }
   std::int64_t firstRow() const { return firstRow_; }
@@ -40,7 +37,7 @@ class DenseRows {
     double* data_ = nullptr;
     std::int64_t ld_ = 0;
   };
-  Local local() const { return Local(mat_); }
+  Local local() const { return Local(mat_.get()); }
 
   /// Collective: makes writes through local() visible to PETSc operations.
   void assemble();
@@ -53,7 +50,7 @@ class DenseRows {
   void setLocalRowMajor(const double* in);
 
  private:
-  Mat mat_ = nullptr;
+  OwnedMat mat_;
   std::int64_t rows_ = 0, cols_ = 0, firstRow_ = 0, localRows_ = 0;
 };
 

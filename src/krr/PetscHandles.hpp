@@ -1,21 +1,16 @@
 #pragma once
-// Move-only owners of the PETSc handles the kernel ridge solver uses (Vec,
-// KSP): the constructor takes ownership, the destructor releases, moving
-// nulls the source. Destructors never throw.
+// The PETSc vectors and solver the kernel ridge solver uses, owned through
+// PetscOwner (move-only; released in the destructor).
 #include <petscksp.h>
+
+#include "core/PetscOwner.hpp"
 
 namespace pk {
 
 class Vector {
  public:
   Vector() = default;
-  explicit Vector(Vec vec) : vec_(vec) {}
-  ~Vector();
-  Vector(Vector&& other) noexcept;
-  Vector& operator=(Vector&& other) noexcept;
-  Vector(const Vector&) = delete;
-  Vector& operator=(const Vector&) = delete;
-  Vec get() const { return vec_; }
+  Vec get() const { return vec_.get(); }
 
   /// Collective: a vector with the row layout of `mat` (its left vector).
   static Vector rowsOf(Mat mat);
@@ -35,25 +30,20 @@ class Vector {
     Vec vec_;
     double* data_ = nullptr;
   };
-  Local local() const { return Local(vec_); }
+  Local local() const { return Local(vec_.get()); }
 
  private:
-  Vec vec_ = nullptr;
+  OwnedVec vec_;
 };
 
 class Solver {
  public:
   /// Collective on comm.
   explicit Solver(MPI_Comm comm);
-  ~Solver();
-  Solver(Solver&& other) noexcept;
-  Solver& operator=(Solver&& other) noexcept;
-  Solver(const Solver&) = delete;
-  Solver& operator=(const Solver&) = delete;
-  KSP get() const { return ksp_; }
+  KSP get() const { return ksp_.get(); }
 
  private:
-  KSP ksp_ = nullptr;
+  OwnedKsp ksp_;
 };
 
 }  // namespace pk
