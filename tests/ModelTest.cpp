@@ -175,6 +175,57 @@ TEST_P(GradientTest, StructuredKernelEqualsExplicitJacobianKernel) {
   }
 }
 
+// 1100 rows split into row tiles of 512, 512, 76 and column tiles of 128 x 8 + 76:
+// every kind of tile edge, for one output (the fused GEMM) and three.
+TEST(TileAccumulator, EveryCellIsRightAcrossTileEdges) {
+  for (const Loss loss : {Loss::Logistic, Loss::Mse}) {
+    Case c = makeCase(Activation::Tanh, Parameterization::Standard, loss, {3}, 1100);
+    const Forward fwd = c.model.forward(c.w.data(), c.x);
+    const auto delta = c.model.outputSignals(c.w.data(), fwd);
+    const Matrix seed = lossDerivative(loss, fwd.output(), c.y);
+    const auto u = c.model.lossSignals(c.w.data(), fwd, seed);
+    const std::int64_t n = c.x.rows(), outputs = c.model.outputs(), params = c.model.parameterCount();
+
+    DenseRows kernel(MPI_COMM_SELF, n, n);
+    std::vector<DenseRows> contrib;
+    for (std::int64_t o = 0; o < outputs; ++o) contrib.emplace_back(MPI_COMM_SELF, n, n);
+    Matrix sums(n, outputs);
+    const GatheredFeatures gathered(c.model, Partition(MPI_COMM_SELF, n), fwd, delta, &u);
+    accumulateTiles(c.model, viewOf(fwd, delta, nullptr), gathered.view(), 1.0, {&kernel, &contrib, &sums});
+
+    std::vector<Matrix> jac;
+    for (std::int64_t r = 0; r < n; ++r) jac.push_back(c.model.jacobian(fwd, delta, r));
+    std::vector<double> k(static_cast<std::size_t>(n * n));
+    kernel.copyLocalRowMajor(k.data());
+    std::vector<std::vector<double>> cm(static_cast<std::size_t>(outputs), k);
+    for (std::int64_t o = 0; o < outputs; ++o) contrib[o].copyLocalRowMajor(cm[o].data());
+    double worst = 0.0;
+    for (std::int64_t x = 0; x < n; ++x) {
+      std::vector<double> rowSum(static_cast<std::size_t>(outputs), 0.0);
+      for (std::int64_t i = 0; i < n; ++i) {
+        std::vector<double> block(static_cast<std::size_t>(outputs * outputs), 0.0);
+        double trace = 0.0;
+        for (std::int64_t o = 0; o < outputs; ++o)
+          for (std::int64_t o2 = 0; o2 < outputs; ++o2) {
+            double dot = 0.0;
+            for (std::int64_t q = 0; q < params; ++q) dot += jac[x](o, q) * jac[i](o2, q);
+            block[o * outputs + o2] = dot;
+            if (o == o2) trace += dot;
+          }
+        worst = std::max(worst, relError(k[x * n + i], trace));
+        for (std::int64_t o = 0; o < outputs; ++o) {
+          double expected = 0.0;
+          for (std::int64_t o2 = 0; o2 < outputs; ++o2) expected -= block[o * outputs + o2] * seed(i, o2);
+          worst = std::max(worst, relError(cm[o][x * n + i], expected));
+          rowSum[o] += expected;
+        }
+      }
+      for (std::int64_t o = 0; o < outputs; ++o) worst = std::max(worst, relError(sums(x, o), rowSum[o]));
+    }
+    EXPECT_LT(worst, 1e-12) << "outputs " << outputs;
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(AllModels, GradientTest,
                          ::testing::Combine(::testing::ValuesIn(kActivations), ::testing::ValuesIn(kParams),
                                             ::testing::ValuesIn(kLosses)));

@@ -24,9 +24,9 @@ struct TileTargets {
 };
 
 /// Scratch tiles, kept by the caller so that the hot loop allocates nothing
-/// (each buffer is 256 KB: a fresh allocation would be mapped and zeroed every call).
+/// (each buffer is 512 KB: a fresh allocation would be mapped and zeroed every call).
 struct TileWorkspace {
-  std::vector<double> factor, kernelAcc, product;
+  std::vector<double> factor, kernelAcc, product, rowSum;
   std::vector<std::vector<double>> contribAcc;
 };
 
