@@ -26,10 +26,18 @@ FeatureView viewOf(const Forward& fwd, const std::vector<Matrix>& delta, const s
   return v;
 }
 
+namespace {
+// [delta_k | u_k] per example; with one output u_k is l'/|B| times delta_k and is not sent.
+std::int64_t signalWidth(const Mlp& model, int k) {
+  const std::int64_t outputs = model.outputs();
+  return (outputs == 1 ? 1 : outputs + 1) * model.width(k + 1);
+}
+}  // namespace
+
 std::vector<std::int64_t> GatheredFeatures::arrayWidths(const Mlp& model) {
   std::vector<std::int64_t> widths;
   for (int k = 0; k < model.layers(); ++k) widths.push_back(model.width(k));
-  for (int k = 0; k + 1 < model.layers(); ++k) widths.push_back((model.outputs() + 1) * model.width(k + 1));
+  for (int k = 0; k + 1 < model.layers(); ++k) widths.push_back(signalWidth(model, k));
   widths.push_back(model.outputs());
   return widths;
 }
@@ -46,7 +54,9 @@ GatheredFeatures::GatheredFeatures(const Mlp& model, const Partition& rows, cons
   const std::int64_t n = rows.localRows();
   PK_ASSERT(fwd.h[0].rows() == n, "GatheredFeatures: block rows differ from the partition");
   // One allgather per array, straight into its final place: h_k are already contiguous;
-  // [delta_k | u_k] is packed row by row first (u is zero without loss signals).
+  // [delta_k | u_k] is packed row by row first (u is zero without loss signals, and
+  // left out for one output, where the kernel tile scaled by l'_i / |B| replaces it).
+  const bool withHiddenU = outputs > 1;
   const std::vector<std::int64_t> widths = arrayWidths(model);
   for (int k = 0; k < layers; ++k)
     arrays_.push_back(allgatherRows(rows, fwd.h[static_cast<std::size_t>(k)].data(), model.width(k)));
@@ -57,7 +67,7 @@ GatheredFeatures::GatheredFeatures(const Mlp& model, const Partition& rows, cons
     for (std::int64_t r = 0; r < n; ++r) {
       const double* d = delta[static_cast<std::size_t>(k)].row(r);
       std::copy(d, d + signal, &packed[static_cast<std::size_t>(r * width)]);
-      if (u) {
+      if (u && withHiddenU) {
         const double* ur = (*u)[static_cast<std::size_t>(k)].row(r);
         std::copy(ur, ur + model.width(k + 1), &packed[static_cast<std::size_t>(r * width + signal)]);
       }
@@ -68,12 +78,11 @@ GatheredFeatures::GatheredFeatures(const Mlp& model, const Partition& rows, cons
   arrays_.push_back(allgatherRows(rows, (u ? (*u)[static_cast<std::size_t>(layers) - 1] : noSignal).data(), outputs));
 
   view_.rows = rows.globalRows();
-  view_.deltaThenU = true;
   std::size_t next = 0;
   for (int k = 0; k < layers; ++k, ++next) view_.h.push_back({arrays_[next].data(), widths[next]});
   for (int k = 0; k + 1 < layers; ++k, ++next) {
     view_.delta.push_back({arrays_[next].data(), widths[next]});
-    view_.u.push_back({arrays_[next].data() + outputs * model.width(k + 1), widths[next]});
+    view_.u.push_back(withHiddenU ? Block{arrays_[next].data() + outputs * model.width(k + 1), widths[next]} : Block{});
   }
   view_.u.push_back({arrays_[next].data(), outputs});
 }

@@ -24,11 +24,9 @@ struct Block {
 
 struct FeatureView {
   std::int64_t rows = 0;
-  std::vector<Block> h, delta, u;  // u empty on the query side
-  // True when, for every k < L-1, delta[k] and u[k] of one example are adjacent
-  // in one contiguous [N, (C+1) H] array: for C = 1 it is then a [2N, H] matrix
-  // whose rows alternate delta and u, and one GEMM gives both Gram products.
-  bool deltaThenU = false;
+  // u empty on the query side. On the gathered training side with one output, u[k] for
+  // k < L-1 is an empty Block: only u[L-1] = l'_i / |B| is needed (see accumulateTiles).
+  std::vector<Block> h, delta, u;
 };
 
 /// Query-side features of n examples at one parameter vector (owns its storage).
@@ -49,7 +47,8 @@ FeatureView viewOf(const Forward& fwd, const std::vector<Matrix>& delta, const s
 
 /// All N training examples' features, gathered from every rank's block with one
 /// MPI_Allgatherv per array, straight into per-layer storage: h_k [N, widths(k)],
-/// [delta_k | u_k] [N, (C+1) widths(k+1)] for k < L-1, and u_{L-1} [N, C].
+/// [delta_k | u_k] [N, (C+1) widths(k+1)] for k < L-1 (delta_k alone, [N, widths(k+1)],
+/// for one output), and u_{L-1} [N, C].
 class GatheredFeatures {
  public:
   /// Collective. `u` may be null (then u is zero: tangent kernels only).

@@ -28,10 +28,16 @@ double accumulateTiles(const Mlp& model, const FeatureView& query, const Feature
   const bool wantContrib = targets.contrib != nullptr || targets.contribSum != nullptr;
   PK_ASSERT(!wantContrib || !train.u.empty(), "accumulateTiles: contributions need the u features");
   if (nq == 0 || nt == 0 || (!wantKernel && !wantContrib)) return 0.0;
+  // With one output the loss signal is a multiple of the output's own, u_k(x_i) = (l'_i / |B|) dz_k(x_i),
+  // so the contribution of x_i is -(l'_i / |B|) times its kernel increment: the kernel's Gram products
+  // serve both, and only C > 1 needs Gram products with u.
+  const bool scaledKernel = outputs == 1;
+  const bool needKernelTile = wantKernel || (wantContrib && scaledKernel);
+  const bool needContribTiles = wantContrib && !scaledKernel;
 
   const std::size_t tileSize = static_cast<std::size_t>(kRowTile * kColTile);
-  // `product` holds two interleaved tiles (kernel and contribution) or one per output.
-  // Every buffer is overwritten (GEMM with beta = 0) or cleared per tile before it is read.
+  // `product` holds one tile per output. Every buffer is overwritten (GEMM with beta = 0)
+  // or cleared per tile before it is read.
   auto& factor = workspace.factor;
   auto& kernelAcc = workspace.kernelAcc;
   auto& product = workspace.product;
@@ -39,9 +45,9 @@ double accumulateTiles(const Mlp& model, const FeatureView& query, const Feature
   auto& rowSum = workspace.rowSum;
   factor.resize(tileSize);
   kernelAcc.resize(tileSize);
-  product.resize(tileSize * static_cast<std::size_t>(std::max<std::int64_t>(2, outputs)));
+  product.resize(tileSize * static_cast<std::size_t>(outputs));
   rowSum.resize(static_cast<std::size_t>(kRowTile));
-  contribAcc.resize(wantContrib ? static_cast<std::size_t>(outputs) : 0);
+  contribAcc.resize(needContribTiles ? static_cast<std::size_t>(outputs) : 0);
   for (auto& acc : contribAcc) acc.resize(tileSize);
 
   std::unique_ptr<DenseRows::Local> kernelLocal;
@@ -49,6 +55,7 @@ double accumulateTiles(const Mlp& model, const FeatureView& query, const Feature
   std::vector<std::unique_ptr<DenseRows::Local>> contribLocal;
   if (targets.contrib)
     for (auto& m : *targets.contrib) contribLocal.push_back(std::make_unique<DenseRows::Local>(m.mat()));
+  const Block lossSignal = train.u.empty() ? Block{} : train.u.back();  // l'_i / |B| per output
 
   double flops = 0.0;
   for (std::int64_t r0 = 0; r0 < nq; r0 += kRowTile) {
@@ -56,7 +63,7 @@ double accumulateTiles(const Mlp& model, const FeatureView& query, const Feature
     for (std::int64_t j0 = 0; j0 < nt; j0 += kColTile) {
       const std::int64_t nj = std::min(kColTile, nt - j0);
       const std::int64_t cells = nr * nj;  // tiles are column-major [nr, nj], ld = nr
-      std::fill_n(kernelAcc.begin(), cells, 0.0);
+      if (needKernelTile) std::fill_n(kernelAcc.begin(), cells, 0.0);
       for (auto& acc : contribAcc) std::fill_n(acc.begin(), cells, 0.0);
 
       for (int k = 0; k < layers; ++k) {
@@ -67,48 +74,28 @@ double accumulateTiles(const Mlp& model, const FeatureView& query, const Feature
         blas::gemmNT(nj, nr, in, s2, train.h[k].row(j0), train.h[k].ld, query.h[k].row(r0), query.h[k].ld, 0.0,
                      factor.data(), nr);
         flops += 2.0 * static_cast<double>(cells * in);
-        const bool lastLayer = k + 1 == layers;
-        if (lastLayer) {
+        if (k + 1 == layers) {
           // df_c/dz_{L-1} is the identity: the output trace is C, the contribution is u_L(x_i)_c.
-          if (wantKernel) {
+          if (needKernelTile) {
             const double c = static_cast<double>(outputs);
             for (std::int64_t e = 0; e < cells; ++e) kernelAcc[e] += c * (factor[e] + 1.0);
           }
-          for (std::int64_t o = 0; wantContrib && o < outputs; ++o) {
+          for (std::int64_t o = 0; needContribTiles && o < outputs; ++o) {
             auto& acc = contribAcc[static_cast<std::size_t>(o)];
             for (std::int64_t j = 0; j < nj; ++j) {
-              const double u = train.u[k].row(j0 + j)[o];
+              const double u = lossSignal.row(j0 + j)[o];
               for (std::int64_t r = 0; r < nr; ++r) acc[j * nr + r] += u * (factor[j * nr + r] + 1.0);
             }
           }
           continue;
         }
-        if (outputs == 1 && wantKernel && wantContrib && train.deltaThenU) {
-          // One GEMM for both Gram products: the training rows alternate delta_j, u_j,
-          // so row 2j of the result is the kernel product and row 2j+1 the contribution's.
-          blas::gemmNT(2 * nj, nr, out, 1.0, train.delta[k].data + 2 * j0 * out, out, query.delta[k].row(r0),
-                       query.delta[k].ld, 0.0, product.data(), nr);
-          flops += 4.0 * static_cast<double>(cells * out);
-          auto& acc = contribAcc[0];
-          for (std::int64_t j = 0; j < nj; ++j) {
-            const double* p = &product[static_cast<std::size_t>(2 * j * nr)];
-            const double* q = p + nr;
-            const std::int64_t col = j * nr;
-            for (std::int64_t r = 0; r < nr; ++r) {
-              const double f = factor[col + r] + 1.0;
-              kernelAcc[col + r] += p[r] * f;
-              acc[col + r] += q[r] * f;
-            }
-          }
-          continue;
-        }
-        if (wantKernel) {
+        if (needKernelTile) {
           blas::gemmNT(nj, nr, outputs * out, 1.0, train.delta[k].row(j0), train.delta[k].ld, query.delta[k].row(r0),
                        query.delta[k].ld, 0.0, product.data(), nr);
           flops += 2.0 * static_cast<double>(cells * outputs * out);
           for (std::int64_t e = 0; e < cells; ++e) kernelAcc[e] += product[e] * (factor[e] + 1.0);
         }
-        if (wantContrib) {
+        if (needContribTiles) {
           // All outputs in one GEMM: the query rows' C signals are C consecutive rows of width `out`.
           PK_ASSERT(query.delta[k].ld == outputs * out, "accumulateTiles: query signals must be contiguous");
           blas::gemmNT(nj, nr * outputs, out, 1.0, train.u[k].row(j0), train.u[k].ld, query.delta[k].row(r0), out, 0.0,
@@ -132,19 +119,26 @@ double accumulateTiles(const Mlp& model, const FeatureView& query, const Feature
           for (std::int64_t r = 0; r < nr; ++r) a[(r0 + r) + (j0 + j) * ld] += alpha * kernelAcc[j * nr + r];
       }
       for (std::int64_t o = 0; wantContrib && o < outputs; ++o) {
-        const auto& acc = contribAcc[static_cast<std::size_t>(o)];
+        // Column j of the increment is acc[j] times scale(j): the kernel tile times l'_j / |B|
+        // for one output, the output's own contribution tile otherwise.
+        const double* acc = scaledKernel ? kernelAcc.data() : contribAcc[static_cast<std::size_t>(o)].data();
+        auto scale = [&](std::int64_t j) { return scaledKernel ? lossSignal.row(j0 + j)[0] : 1.0; };
         if (!contribLocal.empty()) {
           double* a = contribLocal[static_cast<std::size_t>(o)]->data();
           const std::int64_t ld = contribLocal[static_cast<std::size_t>(o)]->ld();
-          for (std::int64_t j = 0; j < nj; ++j)
-            for (std::int64_t r = 0; r < nr; ++r) a[(r0 + r) + (j0 + j) * ld] -= alpha * acc[j * nr + r];
+          for (std::int64_t j = 0; j < nj; ++j) {
+            const double f = alpha * scale(j);
+            for (std::int64_t r = 0; r < nr; ++r) a[(r0 + r) + (j0 + j) * ld] -= f * acc[j * nr + r];
+          }
         }
         if (targets.contribSum) {
           // Row sums taken column by column: the tile is column-major, so this reads it in order
           // (a row at a time would stride by nr and miss the cache on every element).
           std::fill_n(rowSum.begin(), nr, 0.0);
-          for (std::int64_t j = 0; j < nj; ++j)
-            for (std::int64_t r = 0; r < nr; ++r) rowSum[r] += acc[j * nr + r];
+          for (std::int64_t j = 0; j < nj; ++j) {
+            const double f = scale(j);
+            for (std::int64_t r = 0; r < nr; ++r) rowSum[r] += f * acc[j * nr + r];
+          }
           for (std::int64_t r = 0; r < nr; ++r) (*targets.contribSum)(r0 + r, o) -= alpha * rowSum[r];
         }
       }
