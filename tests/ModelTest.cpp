@@ -127,7 +127,7 @@ TEST_P(GradientTest, StructuredKernelEqualsExplicitJacobianKernel) {
     const double alpha = 0.7;
     const FeatureView features = viewOf(fwd, delta, &u);
     accumulateTiles(c.model, viewOf(fwd, delta, nullptr), features, alpha, {&kernel, &contrib, &sums});
-    // The gathered (interleaved) training-side layout gives the same numbers.
+    // The gathered training-side layout (no hidden u for one output) gives the same numbers.
     DenseRows kernelGathered(MPI_COMM_SELF, n, n);
     std::vector<DenseRows> contribGathered;
     for (std::int64_t o = 0; o < outputs; ++o) contribGathered.emplace_back(MPI_COMM_SELF, n, n);
@@ -176,7 +176,7 @@ TEST_P(GradientTest, StructuredKernelEqualsExplicitJacobianKernel) {
 }
 
 // 1100 rows split into row tiles of 512, 512, 76 and column tiles of 128 x 8 + 76:
-// every kind of tile edge, for one output (the fused GEMM) and three.
+// every kind of tile edge, for one output (the scaled kernel tile) and three.
 TEST(TileAccumulator, EveryCellIsRightAcrossTileEdges) {
   for (const Loss loss : {Loss::Logistic, Loss::Mse}) {
     Case c = makeCase(Activation::Tanh, Parameterization::Standard, loss, {3}, 1100);

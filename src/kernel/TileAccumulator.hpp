@@ -5,6 +5,8 @@
 //   kernel     += alpha * sum_k [sum_c df_c/dz_k(x) . df_c/dz_k(x_i)] factor_k   (trace over outputs)
 //   contrib_c  -= alpha * sum_k [df_c/dz_k(x) . u_k(x_i)] factor_k               (u carries l'_i / |B|)
 //   contribSum -= the row sums of the contrib increments
+// For C = 1, u_k(x_i) = (l'_i / |B|) df/dz_k(x_i), so contrib is the kernel increment
+// scaled by -(l'_i / |B|) per column and needs no Gram products of its own.
 // Every Gram product is one DGEMM on a tile that stays in cache; the Hadamard
 // products and accumulation are fused so each stored matrix is touched once
 // per call. No per-example parameter gradient is ever formed.
