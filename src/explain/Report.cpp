@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "core/Error.hpp"
+#include "core/NameTable.hpp"
 
 namespace pk::explain {
 
@@ -124,10 +125,10 @@ void jsonQuery(std::ostream& out, const QueryExplanation& e, bool integer) {
 }  // namespace
 
 Format parseFormat(const std::string& text) {
-  if (text == "table") return Format::Table;
-  if (text == "csv") return Format::Csv;
-  if (text == "json") return Format::Json;
-  throw InputError("unknown --format '" + text + "' (allowed: table, csv, json)");
+  constexpr NameTable<Format, 3> kFormatNames = {
+      {Format::Table, "table"}, {Format::Csv, "csv"}, {Format::Json, "json"}};
+  if (const auto* found = findByName(kFormatNames, text)) return *found;
+  throw InputError("unknown --format '" + text + "' (allowed: " + nameList(kFormatNames) + ")");
 }
 
 void printExplanations(std::ostream& out, const std::vector<QueryExplanation>& explanations, Format format,

@@ -5,11 +5,10 @@
 #include <algorithm>
 #include <cmath>
 #include <iostream>
-#include <iterator>
 #include <sstream>
-#include <utility>
 
 #include "core/Error.hpp"
+#include "core/NameTable.hpp"
 
 namespace po = boost::program_options;
 
@@ -18,16 +17,10 @@ namespace pk {
 namespace {
 
 // The one list of kernel names, in the order the messages give them.
-constexpr std::pair<KernelKind, const char*> kKernelNames[] = {{KernelKind::Path, "path"},
-                                                               {KernelKind::TangentInitial, "tangent-initial"},
-                                                               {KernelKind::TangentFinal, "tangent-final"},
-                                                               {KernelKind::Rbf, "rbf"}};
-
-std::string kernelNameList() {
-  std::string list;
-  for (const auto& [kind, name] : kKernelNames) list += (list.empty() ? "" : ", ") + std::string(name);
-  return list;
-}
+constexpr NameTable<KernelKind, 4> kKernelNames = {{KernelKind::Path, "path"},
+                                                   {KernelKind::TangentInitial, "tangent-initial"},
+                                                   {KernelKind::TangentFinal, "tangent-final"},
+                                                   {KernelKind::Rbf, "rbf"}};
 
 po::options_description describeKrrOptions(KrrSettings& s) {
   po::options_description d("pathkernel krr options");
@@ -36,7 +29,7 @@ po::options_description describeKrrOptions(KrrSettings& s) {
       ("help", "print this help and exit")
       ("run", po::value(&s.run), "run file written by pathkernel train (never modified)")
       ("kernel", po::value(&s.kernels)->default_value(s.kernels),
-       ("kernels, comma-separated: " + kernelNameList()).c_str())
+       ("kernels, comma-separated: " + nameList(kKernelNames)).c_str())
       ("ridge", po::value(&s.ridge)->default_value(s.ridge), "ridge lambdas, comma-separated, each >= 0")
       ("bandwidth", po::value(&s.bandwidth)->default_value(s.bandwidth),
        "rbf bandwidth h of exp(-|x-x'|^2/(2h^2)); 0 = median pairwise distance of training inputs")
@@ -72,9 +65,7 @@ std::vector<std::string> splitList(const std::string& text) {
 }  // namespace
 
 std::string toString(KernelKind kind) {
-  for (const auto& [known, name] : kKernelNames)
-    if (known == kind) return name;
-  return "?";
+  return nameOf(kKernelNames, kind);
 }
 
 bool parseKrrSettings(int argc, const char* const* argv, KrrSettings& s, bool printHelp) {
@@ -105,13 +96,12 @@ bool parseKrrSettings(int argc, const char* const* argv, KrrSettings& s, bool pr
 std::vector<KernelKind> parseKernelList(const std::string& text) {
   std::vector<KernelKind> kinds;
   for (const auto& name : splitList(text)) {
-    const auto* entry = std::find_if(std::begin(kKernelNames), std::end(kKernelNames),
-                                     [&](const auto& known) { return name == known.second; });
-    if (entry == std::end(kKernelNames))
-      throw InputError("--kernel: unknown kernel '" + name + "' (allowed: " + kernelNameList() + ")");
-    if (std::find(kinds.begin(), kinds.end(), entry->first) == kinds.end()) kinds.push_back(entry->first);
+    const auto* kind = findByName(kKernelNames, name);
+    if (kind == nullptr)
+      throw InputError("--kernel: unknown kernel '" + name + "' (allowed: " + nameList(kKernelNames) + ")");
+    if (std::find(kinds.begin(), kinds.end(), *kind) == kinds.end()) kinds.push_back(*kind);
   }
-  PK_REQUIRE(!kinds.empty(), "--kernel: give at least one kernel (" + kernelNameList() + ")");
+  PK_REQUIRE(!kinds.empty(), "--kernel: give at least one kernel (" + nameList(kKernelNames) + ")");
   return kinds;
 }
 

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "core/Error.hpp"
+#include "core/NameTable.hpp"
 #include "model/Numerics.hpp"
 
 namespace pk {
@@ -12,31 +13,21 @@ namespace {
 constexpr double kGeluScale = 0.7978845608028654;
 constexpr double kGeluCubic = 0.044715;
 
+constexpr NameTable<Activation, 5> kActivationNames = {{Activation::Tanh, "tanh"},
+                                                       {Activation::Relu, "relu"},
+                                                       {Activation::Softplus, "softplus"},
+                                                       {Activation::Gelu, "gelu"},
+                                                       {Activation::Identity, "identity"}};
+
 }  // namespace
 
 Activation parseActivation(const std::string& name) {
-  if (name == "tanh") return Activation::Tanh;
-  if (name == "relu") return Activation::Relu;
-  if (name == "softplus") return Activation::Softplus;
-  if (name == "gelu") return Activation::Gelu;
-  if (name == "identity") return Activation::Identity;
-  throw InputError("unknown activation '" + name + "' (allowed: tanh, relu, softplus, gelu, identity)");
+  if (const auto* found = findByName(kActivationNames, name)) return *found;
+  throw InputError("unknown activation '" + name + "' (allowed: " + nameList(kActivationNames) + ")");
 }
 
 std::string toString(Activation a) {
-  switch (a) {
-    case Activation::Tanh:
-      return "tanh";
-    case Activation::Relu:
-      return "relu";
-    case Activation::Softplus:
-      return "softplus";
-    case Activation::Gelu:
-      return "gelu";
-    case Activation::Identity:
-      return "identity";
-  }
-  return "?";
+  return nameOf(kActivationNames, a);
 }
 
 void activate(Activation a, const double* z, double* out, long n) {

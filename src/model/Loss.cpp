@@ -4,11 +4,15 @@
 #include <cmath>
 
 #include "core/Error.hpp"
+#include "core/NameTable.hpp"
 #include "model/Numerics.hpp"
 
 namespace pk {
 
 namespace {
+constexpr NameTable<Loss, 3> kLossNames = {
+    {Loss::Mse, "mse"}, {Loss::Logistic, "logistic"}, {Loss::Softmax, "softmax"}};
+
 double logSumExp(const double* f, std::int64_t c) {
   const double top = *std::max_element(f, f + c);
   double sum = 0.0;
@@ -18,22 +22,12 @@ double logSumExp(const double* f, std::int64_t c) {
 }  // namespace
 
 Loss parseLoss(const std::string& name) {
-  if (name == "mse") return Loss::Mse;
-  if (name == "logistic") return Loss::Logistic;
-  if (name == "softmax") return Loss::Softmax;
-  throw InputError("unknown loss '" + name + "' (allowed: mse, logistic, softmax)");
+  if (const auto* found = findByName(kLossNames, name)) return *found;
+  throw InputError("unknown loss '" + name + "' (allowed: " + nameList(kLossNames) + ")");
 }
 
 std::string toString(Loss loss) {
-  switch (loss) {
-    case Loss::Mse:
-      return "mse";
-    case Loss::Logistic:
-      return "logistic";
-    case Loss::Softmax:
-      return "softmax";
-  }
-  return "?";
+  return nameOf(kLossNames, loss);
 }
 
 double lossSum(Loss loss, const Matrix& f, const Matrix& y) {

@@ -4,17 +4,22 @@
 
 #include "core/Blas.hpp"
 #include "core/Error.hpp"
+#include "core/NameTable.hpp"
 
 namespace pk {
 
+namespace {
+constexpr NameTable<Parameterization, 2> kParameterizationNames = {{Parameterization::Standard, "standard"},
+                                                                   {Parameterization::Ntk, "ntk"}};
+}  // namespace
+
 Parameterization parseParameterization(const std::string& name) {
-  if (name == "standard") return Parameterization::Standard;
-  if (name == "ntk") return Parameterization::Ntk;
-  throw InputError("unknown parameterization '" + name + "' (allowed: standard, ntk)");
+  if (const auto* found = findByName(kParameterizationNames, name)) return *found;
+  throw InputError("unknown parameterization '" + name + "' (allowed: " + nameList(kParameterizationNames) + ")");
 }
 
 std::string toString(Parameterization p) {
-  return p == Parameterization::Standard ? "standard" : "ntk";
+  return nameOf(kParameterizationNames, p);
 }
 
 Mlp::Mlp(Architecture arch) : arch_(std::move(arch)) {
