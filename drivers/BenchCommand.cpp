@@ -5,8 +5,8 @@
 
 #include "Commands.hpp"
 #include "core/Error.hpp"
-#include "train/Benchmark.hpp"
-#include "train/Settings.hpp"
+#include "run/Benchmark.hpp"
+#include "run/Settings.hpp"
 
 namespace po = boost::program_options;
 

@@ -10,10 +10,10 @@
 
 #include "Commands.hpp"
 #include "core/Error.hpp"
-#include "explain/Convergence.hpp"
-#include "explain/ScratchFolder.hpp"
-#include "io/RunFile.hpp"
-#include "train/Settings.hpp"
+#include "run/Convergence.hpp"
+#include "run/ScratchFolder.hpp"
+#include "run/RunFile.hpp"
+#include "run/Settings.hpp"
 
 namespace po = boost::program_options;
 
@@ -76,20 +76,20 @@ int converge(int argc, char** argv, int rank) {
   if (!s.keepRuns.empty()) requireWritableOutput(s.keepRuns + "/left_0.h5", MPI_COMM_WORLD);
 
   // 3. build
-  const explain::ScratchFolder folder(s.keepRuns, MPI_COMM_WORLD);
+  const ScratchFolder folder(s.keepRuns, MPI_COMM_WORLD);
   std::ostream* log = rank == 0 ? &std::cout : nullptr;
   if (log)
     *log << "pathkernel converge: " << s.train.data << ", hidden " << s.train.hidden << ", loss " << s.train.loss
          << ", lr " << s.train.lr << " x steps " << s.train.steps << " fixed, " << s.halvings << " halvings\n";
 
   // 4. run
-  const auto table = explain::measureConvergence(s.train, static_cast<int>(s.halvings), static_cast<int>(s.gaussMax),
+  const auto table = measureConvergence(s.train, static_cast<int>(s.halvings), static_cast<int>(s.gaussMax),
                                                  folder.path(), MPI_COMM_WORLD, log);
 
   // 5. report
-  explain::writeConvergenceFile(s.train.out, table, s.train, MPI_COMM_WORLD);
+  writeConvergenceFile(s.train.out, table, s.train, MPI_COMM_WORLD);
   if (log) {
-    explain::printConvergence(*log, table);
+    printConvergence(*log, table);
     *log << "wrote " << s.train.out << (s.keepRuns.empty() ? "" : ", runs kept in " + s.keepRuns) << "\n";
   }
   return 0;

@@ -14,7 +14,7 @@
 #include "explain/QuerySpec.hpp"
 #include "explain/Report.hpp"
 #include "explain/RunView.hpp"
-#include "train/Settings.hpp"
+#include "run/Settings.hpp"
 
 namespace po = boost::program_options;
 

@@ -7,7 +7,7 @@
 
 #include "Commands.hpp"
 #include "core/Error.hpp"
-#include "io/RunFile.hpp"
+#include "run/RunFile.hpp"
 #include "krr/KrrProblem.hpp"
 #include "krr/KrrReport.hpp"
 #include "krr/KrrRun.hpp"

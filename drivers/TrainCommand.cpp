@@ -3,8 +3,8 @@
 
 #include "Commands.hpp"
 #include "core/Error.hpp"
-#include "train/Run.hpp"
-#include "train/Settings.hpp"
+#include "run/Run.hpp"
+#include "run/Settings.hpp"
 
 namespace pk::cli {
 

@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "data/Dataset.hpp"
+#include "core/Dataset.hpp"
 
 namespace pk {
 

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "core/Matrix.hpp"
-#include "kernel/DenseRows.hpp"
+#include "core/DenseRows.hpp"
 
 namespace pk {
 

@@ -7,7 +7,7 @@
 #include "data/Builtin.hpp"
 #include "io/H5.hpp"
 #include "kernel/PathKernelEngine.hpp"
-#include "train/Run.hpp"
+#include "run/Run.hpp"
 #include "train/Trainer.hpp"
 
 namespace pk {

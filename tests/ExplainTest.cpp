@@ -11,7 +11,7 @@
 #include "TestSupport.hpp"
 #include "core/Error.hpp"
 #include "explain/Aggregate.hpp"
-#include "explain/Convergence.hpp"
+#include "run/Convergence.hpp"
 #include "explain/Explanation.hpp"
 #include "explain/QuerySpec.hpp"
 #include "explain/Report.hpp"
@@ -185,7 +185,7 @@ TEST(Converge, LeftRuleResidualIsFirstOrderInTheLearningRate) {
   s.nTest = 6;
   s.lr = 0.05;
   s.steps = 20;
-  const auto table = explain::measureConvergence(s, 2, 2, folder, MPI_COMM_WORLD, nullptr);
+  const auto table = measureConvergence(s, 2, 2, folder, MPI_COMM_WORLD, nullptr);
   ASSERT_EQ(table.levels.size(), 3u);
   EXPECT_EQ(table.levels[2].steps, 80);
   EXPECT_DOUBLE_EQ(table.levels[2].lr, 0.0125);
@@ -196,7 +196,7 @@ TEST(Converge, LeftRuleResidualIsFirstOrderInTheLearningRate) {
   ASSERT_EQ(table.gaussMaxAbs.size(), 2u);
   EXPECT_LT(table.gaussMaxAbs[1], table.levels[0].maxAbsTrain);
   const std::string out = folder + "/converge.h5";
-  explain::writeConvergenceFile(out, table, s, MPI_COMM_WORLD);
+  writeConvergenceFile(out, table, s, MPI_COMM_WORLD);
   EXPECT_EQ(readAll(out, "/lr").size(), 3u);
   EXPECT_EQ(readAll(out, "/gauss_max_abs_residual"), table.gaussMaxAbs);
   {
@@ -204,7 +204,7 @@ TEST(Converge, LeftRuleResidualIsFirstOrderInTheLearningRate) {
     EXPECT_EQ(h5::intAttribute(file, "complete"), 1);
   }
   EXPECT_FALSE(std::filesystem::exists(out + ".partial"));
-  EXPECT_NEAR(explain::fittedOrder({1, 2, 4}, {3, 6, 12}), 1.0, 1e-14);
+  EXPECT_NEAR(fittedOrder({1, 2, 4}, {3, 6, 12}), 1.0, 1e-14);
   shellOnRoot("rm -f '" + folder + "'/*.h5 && rmdir '" + folder + "'");
 }
 

@@ -8,7 +8,7 @@
 #include <filesystem>
 
 #include "io/H5.hpp"
-#include "train/Run.hpp"
+#include "run/Run.hpp"
 
 namespace pk::test {
 

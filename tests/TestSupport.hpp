@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "train/Settings.hpp"
+#include "run/Settings.hpp"
 
 namespace pk::test {
 

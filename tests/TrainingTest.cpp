@@ -9,7 +9,7 @@
 #include "TestSupport.hpp"
 #include "data/Builtin.hpp"
 #include "io/H5.hpp"
-#include "io/RunFile.hpp"
+#include "run/RunFile.hpp"
 
 namespace pk {
 namespace {

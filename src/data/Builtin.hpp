@@ -4,7 +4,7 @@
 #include <string>
 
 #include "core/Partition.hpp"
-#include "data/Dataset.hpp"
+#include "core/Dataset.hpp"
 
 namespace pk {
 

@@ -5,7 +5,7 @@
 
 #include <cstdint>
 
-#include "data/Dataset.hpp"
+#include "core/Dataset.hpp"
 #include "model/Loss.hpp"
 
 namespace pk {

@@ -5,7 +5,7 @@
 
 #include "core/Error.hpp"
 #include "data/Builtin.hpp"
-#include "io/RunFile.hpp"
+#include "run/RunFile.hpp"
 
 namespace pk::explain {
 

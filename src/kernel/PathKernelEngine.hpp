@@ -16,8 +16,8 @@
 #include <vector>
 
 #include "core/Partition.hpp"
-#include "data/Dataset.hpp"
-#include "kernel/DenseRows.hpp"
+#include "core/Dataset.hpp"
+#include "core/DenseRows.hpp"
 #include "kernel/GaussLegendre.hpp"
 #include "kernel/TileAccumulator.hpp"
 #include "model/Mlp.hpp"

@@ -13,7 +13,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "kernel/DenseRows.hpp"
+#include "core/DenseRows.hpp"
 #include "kernel/Features.hpp"
 #include "model/Mlp.hpp"
 

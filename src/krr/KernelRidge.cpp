@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "core/Error.hpp"
-#include "krr/PetscHandles.hpp"
+#include "core/PetscVector.hpp"
 
 namespace pk {
 

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "core/Matrix.hpp"
-#include "kernel/DenseRows.hpp"
+#include "core/DenseRows.hpp"
 
 namespace pk {
 

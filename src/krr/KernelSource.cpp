@@ -9,7 +9,7 @@
 #include "core/Text.hpp"
 #include "io/DistributedIO.hpp"
 #include "io/H5.hpp"
-#include "io/RunFile.hpp"
+#include "run/RunFile.hpp"
 
 namespace pk {
 

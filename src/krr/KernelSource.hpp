@@ -10,7 +10,7 @@
 #include <string>
 
 #include "core/Matrix.hpp"
-#include "kernel/DenseRows.hpp"
+#include "core/DenseRows.hpp"
 #include "krr/KrrProblem.hpp"
 #include "krr/KrrSettings.hpp"
 

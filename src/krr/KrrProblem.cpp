@@ -5,7 +5,7 @@
 #include "data/Builtin.hpp"
 #include "io/DataFile.hpp"
 #include "io/H5.hpp"
-#include "io/RunFile.hpp"
+#include "run/RunFile.hpp"
 
 namespace pk {
 

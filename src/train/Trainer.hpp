@@ -9,7 +9,7 @@
 
 #include "core/Partition.hpp"
 #include "core/Rng.hpp"
-#include "data/Dataset.hpp"
+#include "core/Dataset.hpp"
 #include "model/Loss.hpp"
 #include "model/Mlp.hpp"
 

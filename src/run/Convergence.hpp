@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "train/Settings.hpp"
+#include "run/Settings.hpp"
 
-namespace pk::explain {
+namespace pk {
 
 struct ConvergenceLevel {
   double lr = 0.0;
@@ -48,4 +48,4 @@ void printConvergence(std::ostream& out, const ConvergenceTable& table);
 inline constexpr const char* kConvergeFormat = "pathkernel-converge";
 inline constexpr std::int64_t kConvergeFormatVersion = 1;
 
-}  // namespace pk::explain
+}  // namespace pk

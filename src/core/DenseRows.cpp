@@ -1,4 +1,4 @@
-#include "kernel/DenseRows.hpp"
+#include "core/DenseRows.hpp"
 
 #include <cstdio>
 #include <limits>

@@ -5,7 +5,7 @@
 
 #include <string>
 
-namespace pk::explain {
+namespace pk {
 
 class ScratchFolder {
  public:
@@ -25,4 +25,4 @@ class ScratchFolder {
   int rank_ = 0;
 };
 
-}  // namespace pk::explain
+}  // namespace pk

@@ -1,4 +1,4 @@
-#include "io/RunFile.hpp"
+#include "run/RunFile.hpp"
 
 #include <cstdio>
 #include <filesystem>

@@ -1,11 +1,11 @@
-#include "explain/Convergence.hpp"
+#include "run/Convergence.hpp"
 
 #include <cmath>
 #include <iomanip>
 
-#include "train/Run.hpp"
+#include "run/Run.hpp"
 
-namespace pk::explain {
+namespace pk {
 
 double fittedOrder(const std::vector<double>& x, const std::vector<double>& y) {
   double sx = 0, sy = 0, sxx = 0, sxy = 0;
@@ -70,4 +70,4 @@ ConvergenceTable measureConvergence(const TrainSettings& base, int halvings, int
   return table;
 }
 
-}  // namespace pk::explain
+}  // namespace pk

@@ -6,11 +6,11 @@
 
 #include <string>
 
-#include "data/Dataset.hpp"
+#include "core/Dataset.hpp"
 #include "io/H5.hpp"
 #include "kernel/PathKernelEngine.hpp"
 #include "model/Mlp.hpp"
-#include "train/Settings.hpp"
+#include "run/Settings.hpp"
 #include "train/Trainer.hpp"
 
 namespace pk {

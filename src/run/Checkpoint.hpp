@@ -9,7 +9,7 @@
 
 #include <string>
 
-#include "io/RunFile.hpp"
+#include "run/RunFile.hpp"
 #include "kernel/PathKernelEngine.hpp"
 #include "train/Trainer.hpp"
 

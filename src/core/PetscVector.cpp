@@ -1,4 +1,4 @@
-#include "krr/PetscHandles.hpp"
+#include "core/PetscVector.hpp"
 
 #include <cstdio>
 

@@ -1,4 +1,4 @@
-#include "train/Run.hpp"
+#include "run/Run.hpp"
 
 #include <chrono>
 #include <cmath>
@@ -11,9 +11,9 @@
 #include "core/Text.hpp"
 #include "data/Builtin.hpp"
 #include "data/Validate.hpp"
-#include "io/Checkpoint.hpp"
+#include "run/Checkpoint.hpp"
 #include "io/DataFile.hpp"
-#include "io/RunFile.hpp"
+#include "run/RunFile.hpp"
 #include "kernel/Features.hpp"
 #include "train/Trainer.hpp"
 

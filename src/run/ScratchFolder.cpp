@@ -1,4 +1,4 @@
-#include "explain/ScratchFolder.hpp"
+#include "run/ScratchFolder.hpp"
 
 #include <dirent.h>
 #include <unistd.h>
@@ -9,7 +9,7 @@
 
 #include "core/Error.hpp"
 
-namespace pk::explain {
+namespace pk {
 
 ScratchFolder::ScratchFolder(const std::string& keep, MPI_Comm comm) : path_(keep), temporary_(keep.empty()) {
   PK_MPI(MPI_Comm_rank(comm, &rank_));
@@ -41,4 +41,4 @@ ScratchFolder::~ScratchFolder() {
   if (rmdir(path_.c_str()) != 0) std::fprintf(stderr, "warning: could not remove the folder %s\n", path_.c_str());
 }
 
-}  // namespace pk::explain
+}  // namespace pk

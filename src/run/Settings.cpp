@@ -1,4 +1,4 @@
-#include "train/Settings.hpp"
+#include "run/Settings.hpp"
 
 #include <cmath>
 #include <filesystem>

@@ -6,7 +6,7 @@
 #include <ostream>
 
 #include "kernel/PathKernelEngine.hpp"
-#include "train/Settings.hpp"
+#include "run/Settings.hpp"
 
 namespace pk {
 

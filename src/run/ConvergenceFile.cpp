@@ -3,12 +3,12 @@
 #include <iomanip>
 
 #include "core/Error.hpp"
-#include "explain/Convergence.hpp"
+#include "run/Convergence.hpp"
 #include "io/H5.hpp"
 #include "io/OutputFile.hpp"
-#include "io/RunFile.hpp"
+#include "run/RunFile.hpp"
 
-namespace pk::explain {
+namespace pk {
 
 void writeConvergenceFile(const std::string& path, const ConvergenceTable& t, const TrainSettings& base,
                           MPI_Comm comm) {
@@ -81,4 +81,4 @@ void printConvergence(std::ostream& out, const ConvergenceTable& t) {
   out << std::defaultfloat << std::setprecision(6);
 }
 
-}  // namespace pk::explain
+}  // namespace pk

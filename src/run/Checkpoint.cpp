@@ -1,4 +1,4 @@
-#include "io/Checkpoint.hpp"
+#include "run/Checkpoint.hpp"
 
 #include <cstdio>
 #include <cstring>
