@@ -6,6 +6,7 @@
 #include "Commands.hpp"
 #include "core/Error.hpp"
 #include "run/Benchmark.hpp"
+#include "core/Options.hpp"
 #include "run/Settings.hpp"
 
 namespace po = boost::program_options;
@@ -14,14 +15,15 @@ namespace pk::cli {
 
 int bench(int argc, char** argv, int rank) {
   BenchSettings s;
+  std::string hidden = "64,64", pathRule = "left";
   po::options_description d("pathkernel bench options (built-in regression data)");
   // clang-format off
   d.add_options()("help,h", "print this help and exit")
       ("n-train", po::value(&s.nTrain)->default_value(s.nTrain), "training examples N")
       ("n-test", po::value(&s.nTest)->default_value(s.nTest), "test examples M")
       ("inputs", po::value(&s.inputs)->default_value(s.inputs), "input dimension D")
-      ("hidden", po::value(&s.hidden)->default_value(s.hidden), "hidden widths")
-      ("path-rule", po::value(&s.pathRule)->default_value(s.pathRule), "left | gauss:q")
+      ("hidden", po::value(&hidden)->default_value(hidden), "hidden widths")
+      ("path-rule", po::value(&pathRule)->default_value(pathRule), "left | gauss:q")
       ("steps", po::value(&s.steps)->default_value(s.steps), "timed steps");
   // clang-format on
   po::variables_map vm;
@@ -32,6 +34,8 @@ int bench(int argc, char** argv, int rank) {
   }
   PK_REQUIRE(s.nTrain >= 1 && s.nTest >= 0 && s.inputs >= 1 && s.steps >= 1,
              "bench needs --n-train >= 1, --n-test >= 0, --inputs >= 1, --steps >= 1");
+  s.hidden = parseHidden(hidden);
+  s.pathRule = PathRule::parse(pathRule);
   int ranks = 1;
   MPI_Comm_size(MPI_COMM_WORLD, &ranks);
   const BenchResult result = runBenchmark(s, MPI_COMM_WORLD);

@@ -12,6 +12,7 @@
 #include "core/Error.hpp"
 #include "run/Convergence.hpp"
 #include "run/ScratchFolder.hpp"
+#include "core/Options.hpp"
 #include "run/RunFile.hpp"
 #include "run/Settings.hpp"
 
@@ -22,7 +23,7 @@ namespace pk::cli {
 namespace {
 
 struct ConvergeSettings {
-  TrainSettings train;
+  TrainArguments train;
   std::int64_t halvings = 4;
   std::int64_t gaussMax = 5;
   std::string keepRuns;
@@ -69,9 +70,10 @@ int converge(int argc, char** argv, int rank) {
   // 2. validate
   auto problems = validate(s.train);
   if (s.halvings < 1 || s.halvings > 12) problems.push_back("--halvings must be in 1..12");
-  if (s.gaussMax < 0 || s.gaussMax > 8) problems.push_back("--gauss-max must be in 0..8");
+  if (s.gaussMax < 0 || s.gaussMax > PathRule::kMaxGaussPoints) problems.push_back("--gauss-max must be in 0..8");
   if (s.train.steps < 1) problems.push_back("--steps must be >= 1 for converge");
   requireValidSettings(problems);
+  const TrainSettings base = resolveSettings(s.train);
   requireWritableOutput(s.train.out, MPI_COMM_WORLD);
   if (!s.keepRuns.empty()) requireWritableOutput(s.keepRuns + "/left_0.h5", MPI_COMM_WORLD);
 
@@ -83,11 +85,11 @@ int converge(int argc, char** argv, int rank) {
          << ", lr " << s.train.lr << " x steps " << s.train.steps << " fixed, " << s.halvings << " halvings\n";
 
   // 4. run
-  const auto table = measureConvergence(s.train, static_cast<int>(s.halvings), static_cast<int>(s.gaussMax),
-                                                 folder.path(), MPI_COMM_WORLD, log);
+  const auto table = measureConvergence(base, static_cast<int>(s.halvings), static_cast<int>(s.gaussMax),
+                                        folder.path(), MPI_COMM_WORLD, log);
 
   // 5. report
-  writeConvergenceFile(s.train.out, table, s.train, MPI_COMM_WORLD);
+  writeConvergenceFile(s.train.out, table, base, MPI_COMM_WORLD);
   if (log) {
     printConvergence(*log, table);
     *log << "wrote " << s.train.out << (s.keepRuns.empty() ? "" : ", runs kept in " + s.keepRuns) << "\n";

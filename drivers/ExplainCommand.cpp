@@ -13,8 +13,8 @@
 #include "explain/Explanation.hpp"
 #include "explain/QuerySpec.hpp"
 #include "explain/Report.hpp"
-#include "explain/RunView.hpp"
-#include "run/Settings.hpp"
+#include "run/RunReader.hpp"
+#include "core/Options.hpp"
 
 namespace po = boost::program_options;
 
@@ -71,12 +71,12 @@ int explain(int argc, char** argv, int rank) {
   const auto points = explain::parseQueries(s.queries);
 
   // 3. build
-  const explain::RunView run(s.run, MPI_COMM_WORLD);
+  const RunReader run(s.run, MPI_COMM_WORLD);
   PK_REQUIRE(s.output < run.outputs(), "--class " + std::to_string(s.output) + " is out of range: the run has " +
                                            std::to_string(run.outputs()) + " output(s) (0.." +
                                            std::to_string(run.outputs() - 1) + ")");
-  const explain::Labels labels = run.labels();
-  const bool integerLabels = run.loss() == "softmax";
+  const Labels labels = run.labels();
+  const bool integerLabels = run.loss() == Loss::Softmax;
 
   // 4. run  5. report
   std::vector<explain::QueryExplanation> explanations;

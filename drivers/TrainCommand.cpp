@@ -9,10 +9,9 @@
 namespace pk::cli {
 
 int train(int argc, char** argv, int rank) {
-  TrainSettings settings;
-  if (!parseTrainSettings(argc, argv, settings, rank == 0)) return 0;
-  const auto problems = validate(settings);
-  requireValidSettings(problems);
+  TrainArguments arguments;
+  if (!parseTrainArguments(argc, argv, arguments, rank == 0)) return 0;
+  const TrainSettings settings = resolveSettings(arguments);
   runTraining(settings, MPI_COMM_WORLD, rank == 0 ? &std::cout : nullptr);
   return 0;
 }

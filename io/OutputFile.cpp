@@ -22,4 +22,19 @@ void OutputFile::finish() {
   h5::moveIntoPlace(path_ + ".partial", path_, comm_);
 }
 
+h5::Id openResultFile(const std::string& path, const std::string& format, std::int64_t formatVersion,
+                      MPI_Comm comm) {
+  h5::Id file = h5::openFile(path, comm);
+  PK_REQUIRE(h5::hasAttribute(file, "format") && h5::stringAttribute(file, "format") == format,
+             "'" + path + "' is not a " + format + " file (no format = \"" + format + "\" attribute)");
+  PK_REQUIRE(h5::hasAttribute(file, "format_version"), "'" + path + "' has no format_version attribute");
+  const std::int64_t version = h5::intAttribute(file, "format_version");
+  PK_REQUIRE(version == formatVersion, "'" + path + "' has format_version " + std::to_string(version) +
+                                           "; this pathkernel reads " + format + " version " +
+                                           std::to_string(formatVersion));
+  PK_REQUIRE(h5::hasAttribute(file, "complete") && h5::intAttribute(file, "complete") == 1,
+             "'" + path + "' is not complete (the program that wrote it did not finish)");
+  return file;
+}
+
 }  // namespace pk

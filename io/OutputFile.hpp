@@ -4,6 +4,7 @@
 // complete = 0; finish() sets complete = 1, closes the file and renames it to
 // PATH. A writer that throws before finish() leaves only PATH.partial, so no
 // file at PATH ever looks complete when it is not (docs/FORMAT.md, 2.1).
+// openResultFile is the matching check every reader makes.
 #include <mpi.h>
 
 #include <cstdint>
@@ -30,5 +31,11 @@ class OutputFile {
   MPI_Comm comm_;
   h5::Id file_;
 };
+
+/// Collective. Opens a result file for reading and checks it as every reader
+/// must: its `format` is `format`, its `format_version` is `formatVersion` and
+/// `complete` is 1. Throws InputError naming what is wrong otherwise.
+h5::Id openResultFile(const std::string& path, const std::string& format, std::int64_t formatVersion,
+                      MPI_Comm comm);
 
 }  // namespace pk

@@ -23,7 +23,7 @@ double summary(const std::string& file, const std::string& name) {
 
 TEST(Engine, ContributionRowsSumToTheKernelMachineMinusBias) {
   for (const std::string loss : {"mse", "softmax"}) {
-    TrainSettings s = test::smallSettings(test::tempPath("sum.h5"));
+    TrainArguments s = test::smallSettings(test::tempPath("sum.h5"));
     if (loss == "softmax") {
       s.data = "builtin:blobs";
       s.loss = "softmax";
@@ -61,7 +61,7 @@ TEST(Engine, LeftRuleResidualHalvesWithTheLearningRate) {
   for (const std::string loss : {"mse", "logistic"}) {
     std::vector<double> residual;
     for (int halvings = 0; halvings < 2; ++halvings) {
-      TrainSettings s = test::smallSettings(test::tempPath("left.h5"));
+      TrainArguments s = test::smallSettings(test::tempPath("left.h5"));
       if (loss == "logistic") {
         s.data = "builtin:moons";
         s.loss = "logistic";
@@ -77,7 +77,7 @@ TEST(Engine, LeftRuleResidualHalvesWithTheLearningRate) {
 
 TEST(Engine, GaussRuleIsExactToRoundOff) {
   for (const auto& [rule, bound] : {std::pair<std::string, double>{"gauss:3", 1e-10}, {"gauss:5", 1e-13}}) {
-    TrainSettings s = test::smallSettings(test::tempPath("gauss.h5"));
+    TrainArguments s = test::smallSettings(test::tempPath("gauss.h5"));
     s.data = test::sourceDir() + "/data/digits2.h5";
     s.loss = "logistic";
     s.hidden = "16,16";
@@ -113,12 +113,13 @@ TEST(Engine, SuperpositionIdentityHolds) {
       options.weightDecay = 0.05;
       Trainer trainer(model, Loss::Logistic, data, options, MPI_COMM_WORLD);
       PathKernelEngine engine(model, data, EngineOptions{}, MPI_COMM_WORLD);
+      trainer.subscribe(engine);
       engine.begin(trainer.state().w.data());
       const std::size_t w1 = static_cast<std::size_t>(7 * 3);
       std::vector<double> decaySum(w1, 0.0);
       for (int s = 0; s < 25; ++s) {
         for (std::size_t p = 0; p < w1; ++p) decaySum[p] += options.lr * trainer.state().w[p];
-        trainer.step(&engine);
+        trainer.step();
       }
       // sum_i Gamma_i x_i^T over this rank's rows, then over all ranks.
       std::vector<double> superposed(w1, 0.0);
@@ -137,10 +138,10 @@ TEST(Engine, SuperpositionIdentityHolds) {
 }
 
 TEST(Engine, SkippingTrainKernelsKeepsEveryPrediction) {
-  TrainSettings s = test::smallSettings(test::tempPath("skip.h5"));
+  TrainArguments s = test::smallSettings(test::tempPath("skip.h5"));
   s.skipTrainKernels = true;
   test::train(s);
-  TrainSettings full = s;
+  TrainArguments full = s;
   full.out = test::tempPath("full.h5");
   full.skipTrainKernels = false;
   test::train(full);

@@ -15,18 +15,17 @@
 #include "explain/Explanation.hpp"
 #include "explain/QuerySpec.hpp"
 #include "explain/Report.hpp"
-#include "explain/RunView.hpp"
+#include "run/RunReader.hpp"
 #include "io/H5.hpp"
 
 namespace pk::test {
 namespace {
 
 using explain::QueryPoint;
-using explain::RunView;
 
 // sum_i C(x, i) + b(x) + r(x) == f_S(x) for every output, from the raw datasets
 // and from the explanation; the top-k sums match the sorted contributions.
-void checkQuery(const std::string& file, const RunView& run, const QueryPoint& q, std::int64_t outputs) {
+void checkQuery(const std::string& file, const RunReader& run, const QueryPoint& q, std::int64_t outputs) {
   const std::int64_t n = run.trainRows();
   const auto contrib = readAll(file, "/kernel/contrib/" + q.set);
   const auto network = readAll(file, "/predict/" + q.set + "/network");
@@ -73,10 +72,10 @@ void checkQuery(const std::string& file, const RunView& run, const QueryPoint& q
 
 TEST(Explain, ContributionsBiasAndResidualAddUpToTheNetwork) {
   const std::string file = tempPath("run.h5");
-  TrainSettings s = smallSettings(file);
+  TrainArguments s = smallSettings(file);
   s.pathRule = "left";
   train(s);
-  const RunView run(file, MPI_COMM_WORLD);
+  const RunReader run(file, MPI_COMM_WORLD);
   for (const QueryPoint& q : {QueryPoint{"test", 0}, QueryPoint{"test", 10}, QueryPoint{"train", 5}})
     checkQuery(file, run, q, 1);
   // The default output for C = 1 is output 0.
@@ -90,12 +89,12 @@ TEST(Explain, ContributionsBiasAndResidualAddUpToTheNetwork) {
 
 TEST(Explain, SoftmaxPerClass) {
   const std::string file = tempPath("softmax.h5");
-  TrainSettings s = smallSettings(file);
+  TrainArguments s = smallSettings(file);
   s.data = "builtin:blobs";
   s.loss = "softmax";
   s.pathRule = "gauss:2";
   train(s);
-  const RunView run(file, MPI_COMM_WORLD);
+  const RunReader run(file, MPI_COMM_WORLD);
   ASSERT_GT(run.outputs(), 1);
   checkQuery(file, run, {"test", 3}, run.outputs());
   checkQuery(file, run, {"train", 0}, run.outputs());
@@ -108,10 +107,10 @@ TEST(Explain, SoftmaxPerClass) {
 
 TEST(Explain, WithoutTrainKernelsTestQueriesWorkTrainQueriesAreRefused) {
   const std::string file = tempPath("skip.h5");
-  TrainSettings s = smallSettings(file);
+  TrainArguments s = smallSettings(file);
   s.skipTrainKernels = true;
   train(s);
-  const RunView run(file, MPI_COMM_WORLD);
+  const RunReader run(file, MPI_COMM_WORLD);
   EXPECT_FALSE(run.hasKernels("train"));
   checkQuery(file, run, {"test", 4}, 1);
   try {
@@ -128,7 +127,7 @@ TEST(Explain, WithoutTrainKernelsTestQueriesWorkTrainQueriesAreRefused) {
 TEST(Explain, AggregateSumsOverTestRowsAndReadsTheDiagonal) {
   const std::string file = tempPath("aggregate.h5");
   train(smallSettings(file));
-  const RunView run(file, MPI_COMM_WORLD);
+  const RunReader run(file, MPI_COMM_WORLD);
   const std::int64_t n = run.trainRows(), m = run.rows("test");
   // Blocks of 2 rows: several collective reads, uneven across ranks.
   const auto a = explain::aggregateInfluence(run, -1, n, run.labels(), 2);
@@ -162,9 +161,9 @@ void expectInputError(F&& f, const std::string& fragment) {
 TEST(Explain, BadInputIsAnInputErrorOnEveryRank) {
   const std::string file = tempPath("bad.h5");
   train(smallSettings(file));
-  expectInputError([&] { RunView(file + ".missing", MPI_COMM_WORLD); }, "no such file");
-  expectInputError([&] { RunView(sourceDir() + "/data/digits2.h5", MPI_COMM_WORLD); }, "not a pathkernel run file");
-  const RunView run(file, MPI_COMM_WORLD);
+  expectInputError([&] { RunReader(file + ".missing", MPI_COMM_WORLD); }, "no such file");
+  expectInputError([&] { RunReader(sourceDir() + "/data/digits2.h5", MPI_COMM_WORLD); }, "is not a pathkernel-run file");
+  const RunReader run(file, MPI_COMM_WORLD);
   expectInputError([&] { explain::explainQuery(run, {"test", 11}, -1, 3, run.labels()); }, "out of range");
   expectInputError([&] { explain::explainQuery(run, {"train", 37}, -1, 3, run.labels()); }, "out of range");
   for (const char* bad : {"test", "test:", "test:x", "valid:3", "test:5-2", "test:1,", "test:-1", "train:1-"})
@@ -179,13 +178,14 @@ TEST(Explain, BadInputIsAnInputErrorOnEveryRank) {
 TEST(Converge, LeftRuleResidualIsFirstOrderInTheLearningRate) {
   const std::string folder = tempPath("runs");
   shellOnRoot("mkdir -p '" + folder + "'");
-  TrainSettings s = smallSettings(folder + "/unused.h5");
+  TrainArguments s = smallSettings(folder + "/unused.h5");
   s.hidden = "6";
   s.nTrain = 16;
   s.nTest = 6;
   s.lr = 0.05;
   s.steps = 20;
-  const auto table = measureConvergence(s, 2, 2, folder, MPI_COMM_WORLD, nullptr);
+  const TrainSettings settings = resolveSettings(s);
+  const auto table = measureConvergence(settings, 2, 2, folder, MPI_COMM_WORLD, nullptr);
   ASSERT_EQ(table.levels.size(), 3u);
   EXPECT_EQ(table.levels[2].steps, 80);
   EXPECT_DOUBLE_EQ(table.levels[2].lr, 0.0125);
@@ -196,7 +196,7 @@ TEST(Converge, LeftRuleResidualIsFirstOrderInTheLearningRate) {
   ASSERT_EQ(table.gaussMaxAbs.size(), 2u);
   EXPECT_LT(table.gaussMaxAbs[1], table.levels[0].maxAbsTrain);
   const std::string out = folder + "/converge.h5";
-  writeConvergenceFile(out, table, s, MPI_COMM_WORLD);
+  writeConvergenceFile(out, table, settings, MPI_COMM_WORLD);
   EXPECT_EQ(readAll(out, "/lr").size(), 3u);
   EXPECT_EQ(readAll(out, "/gauss_max_abs_residual"), table.gaussMaxAbs);
   {

@@ -109,7 +109,7 @@ TEST(KrrTest, KspSolutionEqualsDenseSolveAtAnyRankCount) {
 
 TEST(KrrTest, RunFileKernelsMatchDenseSolveAndFileIsWritten) {
   const std::string run = tempPath("run.h5");
-  TrainSettings t = smallSettings(run);
+  TrainArguments t = smallSettings(run);
   t.tangentKernels = true;
   t.pathRule = "gauss:2";
   train(t);
@@ -188,7 +188,7 @@ TEST(KrrTest, BadInputsThrowInputError) {
   s.run = sourceDir() + "/data/digits2.h5";
   EXPECT_THROW(loadKrrProblem(s, {KernelKind::Path}, MPI_COMM_WORLD), InputError);
   s.run = tempPath("run.h5");
-  TrainSettings t = smallSettings(s.run);
+  TrainArguments t = smallSettings(s.run);
   t.steps = 2;
   train(t);
   EXPECT_THROW(loadKrrProblem(s, {KernelKind::Path, KernelKind::TangentInitial}, MPI_COMM_WORLD), InputError);

@@ -45,8 +45,8 @@ std::string tempPath(const std::string& fileName) {
   return std::string(folder) + "/" + fileName;
 }
 
-TrainSettings smallSettings(const std::string& out) {
-  TrainSettings s;
+TrainArguments smallSettings(const std::string& out) {
+  TrainArguments s;
   s.data = "builtin:regression";
   s.out = out;
   s.hidden = "8,6";
@@ -58,8 +58,8 @@ TrainSettings smallSettings(const std::string& out) {
   return s;
 }
 
-void train(const TrainSettings& settings) {
-  runTraining(settings, MPI_COMM_WORLD, nullptr);
+void train(const TrainArguments& settings) {
+  runTraining(resolveSettings(settings), MPI_COMM_WORLD, nullptr);
 }
 
 std::vector<double> readAll(const std::string& file, const std::string& dataset) {
@@ -108,8 +108,8 @@ std::string programPath() {
 
 namespace pk::test {
 
-void trainOnRankZeroAlone(const TrainSettings& settings) {
-  if (rank() == 0) runTraining(settings, MPI_COMM_SELF, nullptr);
+void trainOnRankZeroAlone(const TrainArguments& settings) {
+  if (rank() == 0) runTraining(resolveSettings(settings), MPI_COMM_SELF, nullptr);
   MPI_Barrier(MPI_COMM_WORLD);
 }
 

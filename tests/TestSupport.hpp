@@ -19,11 +19,11 @@ std::string tempPath(const std::string& fileName);
 /// Removes the folders tempPath made on this rank (rank 0). Not collective.
 void removeTempFolders();
 
-/// Small default settings for runs inside tests (quiet, written to `out`).
-TrainSettings smallSettings(const std::string& out);
+/// Small default arguments for runs inside tests (quiet, written to `out`).
+TrainArguments smallSettings(const std::string& out);
 
 /// Runs `pathkernel train` through the library on MPI_COMM_WORLD. Collective.
-void train(const TrainSettings& settings);
+void train(const TrainArguments& settings);
 
 /// Every element of a dataset, read on every rank. Collective.
 std::vector<double> readAll(const std::string& file, const std::string& dataset);
@@ -44,7 +44,7 @@ std::string programPath();
 namespace pk::test {
 /// Runs the same training on rank 0 alone (MPI_COMM_SELF), writing `settings.out`:
 /// the single-rank reference for comparisons at any rank count. Collective.
-void trainOnRankZeroAlone(const TrainSettings& settings);
+void trainOnRankZeroAlone(const TrainArguments& settings);
 /// Datasets whose values every run writes (SPEC section 4), for comparisons.
 std::vector<std::string> kernelAndPredictionDatasets(bool withTest);
 }  // namespace pk::test

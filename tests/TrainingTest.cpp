@@ -9,6 +9,7 @@
 #include "TestSupport.hpp"
 #include "data/Builtin.hpp"
 #include "io/H5.hpp"
+#include "io/OutputFile.hpp"
 #include "run/RunFile.hpp"
 
 namespace pk {
@@ -16,8 +17,8 @@ namespace {
 
 using test::readAll;
 
-TrainSettings lossCase(const std::string& data, const std::string& loss, const std::string& out) {
-  TrainSettings s = test::smallSettings(out);
+TrainArguments lossCase(const std::string& data, const std::string& loss, const std::string& out) {
+  TrainArguments s = test::smallSettings(out);
   s.data = data;
   s.loss = loss;
   s.hidden = "16";
@@ -37,7 +38,7 @@ TEST(Training, LowersTheLossOnEveryBuiltinAndShippedSet) {
       {dir + "diabetes.h5", "mse"}};
   for (const auto& [data, loss] : cases) {
     const std::string out = test::tempPath("loss.h5");
-    TrainSettings s = lossCase(data, loss, out);
+    TrainArguments s = lossCase(data, loss, out);
     if (data.find("digits10") != std::string::npos) s.steps = 20;  // 1347 x 1347 kernels: keep it short
     test::train(s);
     const auto history = readAll(out, "/history/loss");
@@ -48,16 +49,16 @@ TEST(Training, LowersTheLossOnEveryBuiltinAndShippedSet) {
 
 TEST(Training, SameAnswersOnAnyRankCountAndBitIdenticalRepeats) {
   for (const std::string batch : {"0", "7"}) {
-    TrainSettings s = test::smallSettings(test::tempPath("world.h5"));
+    TrainArguments s = test::smallSettings(test::tempPath("world.h5"));
     s.batchSize = std::stoll(batch);
     s.weightDecay = 1e-3;
     s.pathRule = "gauss:2";
     s.tangentKernels = true;
     test::train(s);
-    TrainSettings again = s;
+    TrainArguments again = s;
     again.out = test::tempPath("again.h5");
     test::train(again);
-    TrainSettings single = s;
+    TrainArguments single = s;
     single.out = test::tempPath("single.h5");
     test::trainOnRankZeroAlone(single);
     auto names = test::kernelAndPredictionDatasets(true);
@@ -75,7 +76,7 @@ TEST(Training, SameAnswersOnAnyRankCountAndBitIdenticalRepeats) {
 }
 
 TEST(Training, SgdBatchesCoverEveryExampleOncePerEpoch) {
-  TrainSettings s = test::smallSettings(test::tempPath("sgd.h5"));
+  TrainArguments s = test::smallSettings(test::tempPath("sgd.h5"));
   s.batchSize = 10;  // N = 37: batches of 10, 10, 10, 7 per epoch
   s.steps = 12;
   test::train(s);
@@ -97,7 +98,7 @@ TEST(Training, SgdBatchesCoverEveryExampleOncePerEpoch) {
 }
 
 TEST(Training, OutputFileHasEveryDatasetWithItsShapeAndReadsBack) {
-  TrainSettings s = test::smallSettings(test::tempPath("layout.h5"));
+  TrainArguments s = test::smallSettings(test::tempPath("layout.h5"));
   s.data = "builtin:blobs";
   s.loss = "softmax";
   s.kernelCoef = true;
@@ -126,7 +127,7 @@ TEST(Training, OutputFileHasEveryDatasetWithItsShapeAndReadsBack) {
                                                                {"/superposition/Gamma", {n, 8}}};
   for (const auto& [name, shape] : expected) EXPECT_EQ(test::shapeOf(s.out, name), shape) << name;
   {
-    h5::Id file = openRunFile(s.out, MPI_COMM_WORLD);
+    h5::Id file = openResultFile(s.out, kRunFormat, kRunFormatVersion, MPI_COMM_WORLD);
     EXPECT_EQ(h5::intAttribute(file, "complete"), 1);
     h5::Id config(H5Gopen2(file, "/config", H5P_DEFAULT));
     EXPECT_EQ(h5::stringAttribute(config, "path_rule"), "left");
@@ -146,19 +147,19 @@ TEST(Training, AutoLossIsTheOneTheDataNames) {
                                                                   {test::sourceDir() + "/data/digits2.h5", "logistic"},
                                                                   {test::sourceDir() + "/data/diabetes.h5", "mse"}};
   for (const auto& [data, loss] : cases) {
-    TrainSettings s = test::smallSettings(test::tempPath("auto.h5"));
+    TrainArguments s = test::smallSettings(test::tempPath("auto.h5"));
     s.data = data;
     s.steps = 2;
     ASSERT_EQ(s.loss, "auto");
     test::train(s);
-    h5::Id file = openRunFile(s.out, MPI_COMM_WORLD);
+    h5::Id file = openResultFile(s.out, kRunFormat, kRunFormatVersion, MPI_COMM_WORLD);
     h5::Id config(H5Gopen2(file, "/config", H5P_DEFAULT));
     EXPECT_EQ(h5::stringAttribute(config, "loss"), loss) << data;
   }
 }
 
 TEST(Training, FewerExamplesThanRanksWork) {
-  TrainSettings s = test::smallSettings(test::tempPath("tiny.h5"));
+  TrainArguments s = test::smallSettings(test::tempPath("tiny.h5"));
   s.nTrain = 2;
   s.nTest = 1;
   test::train(s);

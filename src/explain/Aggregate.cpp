@@ -12,13 +12,13 @@ namespace {
 
 constexpr std::int64_t kBlockValues = 1 << 22;  // about 32 MB of float64 per block
 
-std::int64_t chosenOutput(const RunView& run, std::int64_t output, const double* network) {
+std::int64_t chosenOutput(const RunReader& run, std::int64_t output, const double* network) {
   if (output >= 0) return output;
-  return run.loss() == "softmax" ? argmax(network, run.outputs()) : 0;
+  return run.loss() == Loss::Softmax ? argmax(network, run.outputs()) : 0;
 }
 
 // T_i = sum_x C(x, i) over this rank's test rows, in blocks, then over all ranks.
-std::vector<double> totalContributions(const RunView& run, std::int64_t output, std::int64_t blockRows) {
+std::vector<double> totalContributions(const RunReader& run, std::int64_t output, std::int64_t blockRows) {
   const std::int64_t n = run.trainRows(), outputs = run.outputs();
   std::vector<double> total(static_cast<std::size_t>(n), 0.0);
   const Partition rows(run.comm(), run.rows("test"));
@@ -42,7 +42,7 @@ std::vector<double> totalContributions(const RunView& run, std::int64_t output, 
   return total;
 }
 
-void selfInfluence(const RunView& run, std::int64_t output, std::int64_t top, const Labels& labels,
+void selfInfluence(const RunReader& run, std::int64_t output, std::int64_t top, const Labels& labels,
                    AggregateInfluence& result) {
   if (!run.hasKernels("train")) {
     result.selfNote =
@@ -77,12 +77,12 @@ void selfInfluence(const RunView& run, std::int64_t output, std::int64_t top, co
 
 }  // namespace
 
-AggregateInfluence aggregateInfluence(const RunView& run, std::int64_t output, std::int64_t top, const Labels& labels,
+AggregateInfluence aggregateInfluence(const RunReader& run, std::int64_t output, std::int64_t top, const Labels& labels,
                                       std::int64_t blockRows) {
   AggregateInfluence result;
   result.testRows = run.rows("test");
   result.output = output >= 0 ? "output " + std::to_string(output)
-                              : (run.loss() == "softmax" ? "each point's predicted class" : "output 0");
+                              : (run.loss() == Loss::Softmax ? "each point's predicted class" : "output 0");
   PK_REQUIRE(run.hasKernels("test"), "--aggregate needs test points with /kernel/contrib/test; '" + run.path() +
                                          "' has " + std::to_string(result.testRows) +
                                          " test points and no such dataset");

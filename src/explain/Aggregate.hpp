@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "explain/Explanation.hpp"
-#include "explain/RunView.hpp"
+#include "run/RunReader.hpp"
 
 namespace pk::explain {
 
@@ -24,7 +24,7 @@ struct AggregateInfluence {
 
 /// Collective. `output` < 0: each point's network-predicted class (softmax) or output 0.
 /// `blockRows` bounds the rows a rank reads at once.
-AggregateInfluence aggregateInfluence(const RunView& run, std::int64_t output, std::int64_t top, const Labels& labels,
+AggregateInfluence aggregateInfluence(const RunReader& run, std::int64_t output, std::int64_t top, const Labels& labels,
                                       std::int64_t blockRows = 0);
 
 }  // namespace pk::explain

@@ -68,7 +68,7 @@ QueryExplanation explainRows(const QueryPoint& query, const QueryRows& rows, std
   return e;
 }
 
-QueryExplanation explainQuery(const RunView& run, const QueryPoint& query, std::int64_t output, std::int64_t top,
+QueryExplanation explainQuery(const RunReader& run, const QueryPoint& query, std::int64_t output, std::int64_t top,
                               const Labels& labels) {
   const std::int64_t rows = run.rows(query.set);
   PK_REQUIRE(rows > 0, "query " + query.label() + ": the run has no " + query.set + " points");
@@ -90,7 +90,7 @@ QueryExplanation explainQuery(const RunView& run, const QueryPoint& query, std::
   PK_REQUIRE(r.contrib.size() == r.path.size() * static_cast<std::size_t>(outputs) &&
                  static_cast<std::int64_t>(r.path.size()) == run.trainRows(),
              "'" + run.path() + "': the kernel datasets do not have the shapes of docs/FORMAT.md");
-  return explainRows(query, r, outputs, output, top, labels, run.loss() == "softmax");
+  return explainRows(query, r, outputs, output, top, labels, run.loss() == Loss::Softmax);
 }
 
 }  // namespace pk::explain

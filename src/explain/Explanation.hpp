@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "explain/QuerySpec.hpp"
-#include "explain/RunView.hpp"
+#include "run/RunReader.hpp"
 
 namespace pk::explain {
 
@@ -48,7 +48,7 @@ QueryExplanation explainRows(const QueryPoint& query, const QueryRows& rows, std
 
 /// Collective. Checks and reads the query's rows, then explains it. Throws
 /// InputError for a row out of range or kernels the run did not keep.
-QueryExplanation explainQuery(const RunView& run, const QueryPoint& query, std::int64_t output, std::int64_t top,
+QueryExplanation explainQuery(const RunReader& run, const QueryPoint& query, std::int64_t output, std::int64_t top,
                               const Labels& labels);
 
 /// The largest (descending) `top` entries of `score` with a positive value, or

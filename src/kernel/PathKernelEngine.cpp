@@ -40,7 +40,7 @@ QueryState makeQueryState(const std::string& name, const DataBlock& block, std::
 PathKernelEngine::PathKernelEngine(const Mlp& model, const Dataset& data, EngineOptions options, MPI_Comm comm)
     : model_(model), data_(data), options_(options), comm_(comm), trainRows_(comm, data.train.globalRows) {
   PK_ASSERT(trainRows_.begin() == data.train.firstRow, "training rows are split differently from the data");
-  if (options_.gaussPoints > 0) rule_ = gaussLegendre(options_.gaussPoints);
+  if (!options_.pathRule.isLeft()) rule_ = gaussLegendre(options_.pathRule.gaussPoints());
   const std::int64_t n = data.train.globalRows;
   train_ =
       makeQueryState("train", data.train, n, model.outputs(), options_.trainKernels, options_.tangentKernels, comm);
@@ -93,27 +93,28 @@ void PathKernelEngine::accumulate(QueryState& q, const Forward& fwd, const std::
   }
 }
 
-void PathKernelEngine::step(const StepInput& in) {
-  const GatheredFeatures gathered(model_, trainRows_, *in.trainForward, *in.trainDelta, in.trainU);
-  if (options_.gaussPoints == 0) {
+void PathKernelEngine::observe(const StepRecord& in) {
+  const GatheredFeatures gathered(model_, trainRows_, in.trainForward, in.trainDelta, &in.trainU);
+  const double* w = in.w.data();
+  if (options_.pathRule.isLeft()) {
     // Left rule: the query side at w_s; the training rows reuse the step's own features.
-    accumulate(train_, *in.trainForward, *in.trainDelta, gathered, in.w, in.lr, in.weightDecay);
-    const QueryFeatures testFeatures(model_, in.w, data_.test.x);
-    accumulate(test_, testFeatures.forward(), testFeatures.delta(), gathered, in.w, in.lr, in.weightDecay);
+    accumulate(train_, in.trainForward, in.trainDelta, gathered, w, in.lr, in.weightDecay);
+    const QueryFeatures testFeatures(model_, w, data_.test.x);
+    accumulate(test_, testFeatures.forward(), testFeatures.delta(), gathered, w, in.lr, in.weightDecay);
   } else {
     // gauss:q: the query side averaged over the segment w_s + t dw_s.
     std::vector<double> wt(static_cast<std::size_t>(model_.parameterCount()));
     for (std::size_t k = 0; k < rule_.nodes.size(); ++k) {
-      for (std::size_t p = 0; p < wt.size(); ++p) wt[p] = in.w[p] + rule_.nodes[k] * in.dw[p];
+      for (std::size_t p = 0; p < wt.size(); ++p) wt[p] = w[p] + rule_.nodes[k] * in.dw[p];
       const double alpha = in.lr * rule_.weights[k];
       for (QueryState* q : {&train_, &test_}) {
         const QueryFeatures features(model_, wt.data(), q == &train_ ? data_.train.x : data_.test.x);
-        accumulate(*q, features.forward(), features.delta(), gathered, in.w, alpha, in.weightDecay);
+        accumulate(*q, features.forward(), features.delta(), gathered, w, alpha, in.weightDecay);
       }
     }
   }
   // Gamma_i -= eps s_1 J_1(x_i)^T l'_i / |B|: u_0 already carries l'_i / |B|.
-  const Matrix& u0 = (*in.trainU)[0];
+  const Matrix& u0 = in.trainU[0];
   const double factor = in.lr * model_.scale(0);
   for (std::size_t e = 0; e < u0.size(); ++e) gamma_.data()[e] -= factor * u0.data()[e];
 }
@@ -140,6 +141,44 @@ ResidualSummary PathKernelEngine::summarize(const QueryState& q) const {
   double global[2] = {0.0, 0.0};
   PK_MPI(MPI_Allreduce(local, global, 2, MPI_DOUBLE, MPI_MAX, comm_));
   return {global[0], global[1]};
+}
+
+namespace {
+
+void saveQuerySet(StateWriter& out, const std::string& group, const QueryState& q) {
+  if (q.globalRows == 0) return;
+  out.rows(group + "/initial", q.initial, q.globalRows, q.firstRow);
+  out.rows(group + "/regulariser", q.regulariser, q.globalRows, q.firstRow);
+  out.rows(group + "/contrib_sum", q.contribSum, q.globalRows, q.firstRow);
+  if (!q.keepKernels) return;
+  out.matrix(group + "/path", q.path);
+  out.perOutput(group + "/contrib", q.contrib);
+  if (!q.tangentInitial.empty()) out.matrix(group + "/tangent_initial", q.tangentInitial);
+}
+
+void restoreQuerySet(StateReader& in, const std::string& group, QueryState& q) {
+  if (q.globalRows == 0) return;
+  in.rows(group + "/initial", q.initial, q.firstRow);
+  in.rows(group + "/regulariser", q.regulariser, q.firstRow);
+  in.rows(group + "/contrib_sum", q.contribSum, q.firstRow);
+  if (!q.keepKernels) return;
+  in.matrix(group + "/path", q.path);
+  in.perOutput(group + "/contrib", q.contrib);
+  if (!q.tangentInitial.empty()) in.matrix(group + "/tangent_initial", q.tangentInitial);
+}
+
+}  // namespace
+
+void PathKernelEngine::save(StateWriter& out) const {
+  saveQuerySet(out, "/engine/train", train_);
+  saveQuerySet(out, "/engine/test", test_);
+  out.rows("/engine/gamma", gamma_, data_.train.globalRows, data_.train.firstRow);
+}
+
+void PathKernelEngine::restore(StateReader& in) {
+  restoreQuerySet(in, "/engine/train", train_);
+  restoreQuerySet(in, "/engine/test", test_);
+  in.rows("/engine/gamma", gamma_, data_.train.firstRow);
 }
 
 }  // namespace pk

@@ -10,35 +10,28 @@
 // features of all N examples are allgathered (see GatheredFeatures); per-rank
 // memory is O(rows_owned * N + N * sum_l H_l).
 //
-// All state is in plain members so it can be written and read back exactly.
+// The engine observes the trainer (StepObserver) and saves and restores its
+// accumulated terms itself (checkpoints).
 #include <cstdint>
 #include <string>
 #include <vector>
 
-#include "core/Partition.hpp"
 #include "core/Dataset.hpp"
 #include "core/DenseRows.hpp"
+#include "core/Partition.hpp"
+#include "core/State.hpp"
 #include "kernel/GaussLegendre.hpp"
+#include "kernel/PathRule.hpp"
 #include "kernel/TileAccumulator.hpp"
 #include "model/Mlp.hpp"
+#include "train/StepRecord.hpp"
 
 namespace pk {
 
 struct EngineOptions {
   bool trainKernels = true;     // keep the train x train blocks (N^2 in total)
   bool tangentKernels = false;  // K^g at w_0 and w_S
-  int gaussPoints = 0;          // 0 = left rule, q = gauss:q
-};
-
-/// One gradient step as the engine sees it.
-struct StepInput {
-  const double* w = nullptr;                        // w_s
-  const double* dw = nullptr;                       // w_{s+1} - w_s
-  double lr = 0.0;                                  // eps_s
-  double weightDecay = 0.0;                         // lambda
-  const Forward* trainForward = nullptr;            // this rank's training rows at w_s
-  const std::vector<Matrix>* trainDelta = nullptr;  // their output signals
-  const std::vector<Matrix>* trainU = nullptr;      // loss signals seeded with l'_i / |B_s| (0 outside B_s)
+  PathRule pathRule;            // where the query side of each step is taken
 };
 
 /// Accumulated results for one set of query points.
@@ -62,7 +55,7 @@ struct ResidualSummary {
   double relative() const { return maxAbsChange > 0 ? maxAbsResidual / maxAbsChange : maxAbsResidual; }
 };
 
-class PathKernelEngine {
+class PathKernelEngine : public StepObserver {
  public:
   /// Collective: allocates the distributed kernel matrices.
   PathKernelEngine(const Mlp& model, const Dataset& data, EngineOptions options, MPI_Comm comm);
@@ -70,22 +63,23 @@ class PathKernelEngine {
   /// Collective. Initial predictions (and the initial tangent kernel) at w_0.
   void begin(const double* w0);
   /// Collective. Adds step s's terms.
-  void step(const StepInput& in);
+  void observe(const StepRecord& step) override;
   /// Collective. Final predictions (and the final tangent kernel) at w_S.
   void finish(const double* wS);
 
   const QueryState& train() const { return train_; }
   const QueryState& test() const { return test_; }
-  QueryState& train() { return train_; }
-  QueryState& test() { return test_; }
   const Matrix& gamma() const { return gamma_; }  // [n_local_train, H_1]
-  Matrix& gamma() { return gamma_; }
-  const EngineOptions& options() const { return options_; }
   /// Flops of the structured kernel accumulation so far (this rank).
   double flops() const { return flops_; }
 
   /// Collective: residual of the kernel machine on one query set.
   ResidualSummary summarize(const QueryState& q) const;
+
+  /// Collective: the accumulated terms under /engine/... (checkpoints).
+  void save(StateWriter& out) const;
+  /// Collective: restores what save() wrote (rows by global index: any rank count).
+  void restore(StateReader& in);
 
  private:
   // Predictions (and the tangent kernel, if asked) at w, into the given members of both query sets.

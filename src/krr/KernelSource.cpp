@@ -9,18 +9,18 @@
 #include "core/Text.hpp"
 #include "io/DistributedIO.hpp"
 #include "io/H5.hpp"
-#include "run/RunFile.hpp"
+#include "run/RunReader.hpp"
 
 namespace pk {
 
 namespace {
 
 KernelMatrices storedKernel(KernelKind kind, const KrrProblem& p, MPI_Comm comm) {
-  h5::Id run = openRunFile(p.runPath, comm);
+  const RunReader run(p.runPath, comm);
   const std::string group = storedKernelGroup(kind);
   KernelMatrices k;
-  k.train = readKernelRows(run, group + "/train", comm);
-  if (p.nTest > 0 && h5::exists(run, group + "/test")) k.test = readKernelRows(run, group + "/test", comm);
+  k.train = run.matrix(group + "/train");
+  if (p.nTest > 0 && run.has(group + "/test")) k.test = run.matrix(group + "/test");
   const double asymmetry = symmetrise(k.train);
   const std::string what = kind == KernelKind::Path             ? "K^p (path rule " + p.pathRule + ")"
                            : kind == KernelKind::TangentInitial ? "K^g at w_0"
@@ -58,14 +58,6 @@ KernelMatrices rbfKernel(const KrrProblem& p, double bandwidth, MPI_Comm comm) {
 
 KernelMatrices buildKernel(KernelKind kind, const KrrProblem& problem, double bandwidth, MPI_Comm comm) {
   return kind == KernelKind::Rbf ? rbfKernel(problem, bandwidth, comm) : storedKernel(kind, problem, comm);
-}
-
-DenseRows readKernelRows(hid_t file, const std::string& path, MPI_Comm comm) {
-  const auto dims = h5::shape(file, path);
-  PK_REQUIRE(dims.size() == 2, path + " is not a matrix");
-  DenseRows k(comm, static_cast<std::int64_t>(dims[0]), static_cast<std::int64_t>(dims[1]));
-  readDenseRows(file, path, k);
-  return k;
 }
 
 double symmetrise(DenseRows& k) {

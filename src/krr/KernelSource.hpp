@@ -25,9 +25,6 @@ struct KernelMatrices {
 /// Collective. The kernel `kind` for `problem`; `bandwidth` 0 = median heuristic (rbf only).
 KernelMatrices buildKernel(KernelKind kind, const KrrProblem& problem, double bandwidth, MPI_Comm comm);
 
-/// Collective. Reads a stored [rows, cols] kernel dataset into a DenseRows by hyperslab.
-DenseRows readKernelRows(hid_t file, const std::string& path, MPI_Comm comm);
-
 /// Collective. Replaces a square K by (K + K^T)/2 (exactly symmetric) and
 /// returns |K - K^T|_F / |K|_F of the matrix before (0 for a zero matrix).
 double symmetrise(DenseRows& k);

@@ -56,7 +56,7 @@ BenchResult runBenchmark(const BenchSettings& s, MPI_Comm comm) {
   const Dataset data = makeBuiltin(spec, comm);
   Architecture arch;
   arch.inputs = s.inputs;
-  arch.hidden = parseHidden(s.hidden);
+  arch.hidden = s.hidden;
   const Mlp model(arch);
   TrainOptions options;
   options.lr = 1e-3;
@@ -64,18 +64,19 @@ BenchResult runBenchmark(const BenchSettings& s, MPI_Comm comm) {
   BenchResult result;
   result.dgemmGflopsPerRank = dgemmGflops(comm);
   Trainer plain(model, Loss::Mse, data, options, comm);
-  plain.step(nullptr);  // warm-up
+  plain.step();  // warm-up
   const double trainSeconds = timed(comm, [&] {
-    for (std::int64_t k = 0; k < s.steps; ++k) plain.step(nullptr);
+    for (std::int64_t k = 0; k < s.steps; ++k) plain.step();
   });
   Trainer trainer(model, Loss::Mse, data, options, comm);
   EngineOptions engineOptions;
-  engineOptions.gaussPoints = gaussPoints(s.pathRule);
+  engineOptions.pathRule = s.pathRule;
   PathKernelEngine engine(model, data, engineOptions, comm);
-  trainer.step(&engine);  // warm-up (first touch of the kernel matrices)
+  trainer.subscribe(engine);
+  trainer.step();  // warm-up (first touch of the kernel matrices)
   const double flopsBefore = engine.flops();
   const double withEngine = timed(comm, [&] {
-    for (std::int64_t k = 0; k < s.steps; ++k) trainer.step(&engine);
+    for (std::int64_t k = 0; k < s.steps; ++k) trainer.step();
   });
   result.trainSecondsPerStep = trainSeconds / s.steps;
   result.accumulateSecondsPerStep = std::max(withEngine - trainSeconds, 1e-12) / s.steps;
@@ -89,8 +90,8 @@ void printBenchmark(std::ostream& out, const BenchSettings& s, const BenchResult
          " kernel GFLOP/s/rank | DGEMM GFLOP/s/rank | ratio |\n"
          "|---:|---:|---:|---|---|---:|---:|---:|---:|---:|---:|\n";
   out << std::fixed << std::setprecision(1) << "| " << std::setw(5) << s.nTrain << " | " << std::setw(4) << s.nTest
-      << " | " << std::setw(3) << s.inputs << " | " << std::left << std::setw(9) << s.hidden << " | " << std::setw(7)
-      << s.pathRule << std::right << " | " << std::setw(5) << ranks << " | " << std::setw(18)
+      << " | " << std::setw(3) << s.inputs << " | " << std::left << std::setw(9) << hiddenText(s.hidden) << " | "
+      << std::setw(7) << s.pathRule.name() << std::right << " | " << std::setw(5) << ranks << " | " << std::setw(18)
       << 1e3 * r.accumulateSecondsPerStep << " | " << std::setw(13) << 1e3 * r.trainSecondsPerStep << " | "
       << std::setw(19) << r.kernelGflopsPerRank << " | " << std::setw(18) << r.dgemmGflopsPerRank << " | "
       << std::setprecision(2) << std::setw(5) << r.kernelGflopsPerRank / r.dgemmGflopsPerRank << " |\n";

@@ -5,7 +5,9 @@
 
 #include <cstdint>
 #include <ostream>
-#include <string>
+#include <vector>
+
+#include "kernel/PathRule.hpp"
 
 namespace pk {
 
@@ -13,8 +15,8 @@ struct BenchSettings {
   std::int64_t nTrain = 1024;
   std::int64_t nTest = 0;
   std::int64_t inputs = 64;
-  std::string hidden = "64,64";
-  std::string pathRule = "left";
+  std::vector<std::int64_t> hidden = {64, 64};
+  PathRule pathRule;
   std::int64_t steps = 5;
 };
 

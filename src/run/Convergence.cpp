@@ -39,18 +39,19 @@ ConvergenceTable measureConvergence(const TrainSettings& base, int halvings, int
   std::vector<double> lrs, train, test;
   for (int k = 0; k <= halvings; ++k) {
     TrainSettings s = base;
-    s.lr = base.lr / std::ldexp(1.0, k);
-    s.steps = base.steps << k;
-    s.pathRule = "left";
+    s.training.lr = base.training.lr / std::ldexp(1.0, k);
+    s.training.steps = base.training.steps << k;
+    s.pathRule = PathRule::left();
     const RunReport r = trainOne(s, folder + "/left_" + std::to_string(k) + ".h5", comm);
     table.hasTest = r.hasTest;
-    table.levels.push_back({s.lr, s.steps, r.train.maxAbsResidual, r.train.relative(), r.test.maxAbsResidual,
-                            r.hasTest ? r.test.relative() : 0.0});
-    lrs.push_back(s.lr);
+    table.levels.push_back({s.training.lr, s.training.steps, r.train.maxAbsResidual, r.train.relative(),
+                            r.test.maxAbsResidual, r.hasTest ? r.test.relative() : 0.0});
+    lrs.push_back(s.training.lr);
     train.push_back(r.train.maxAbsResidual);
     test.push_back(r.test.maxAbsResidual);
     if (log)
-      *log << "  left    lr " << std::setw(12) << s.lr << "  steps " << std::setw(8) << s.steps << "  max|r| train "
+      *log << "  left    lr " << std::setw(12) << s.training.lr << "  steps " << std::setw(8) << s.training.steps
+           << "  max|r| train "
            << std::scientific << std::setprecision(3) << r.train.maxAbsResidual << std::defaultfloat
            << std::setprecision(6) << std::endl;
   }
@@ -58,12 +59,13 @@ ConvergenceTable measureConvergence(const TrainSettings& base, int halvings, int
   table.orderTest = table.hasTest ? fittedOrder(lrs, test) : std::nan("");
   for (int q = 1; q <= gaussMax; ++q) {
     TrainSettings s = base;
-    s.pathRule = "gauss:" + std::to_string(q);
+    s.pathRule = PathRule::gauss(q);
     const RunReport r = trainOne(s, folder + "/gauss_" + std::to_string(q) + ".h5", comm);
     table.gaussQ.push_back(q);
     table.gaussMaxAbs.push_back(std::max(r.train.maxAbsResidual, r.hasTest ? r.test.maxAbsResidual : 0.0));
     if (log)
-      *log << "  gauss:" << q << " lr " << std::setw(12) << s.lr << "  steps " << std::setw(8) << s.steps
+      *log << "  gauss:" << q << " lr " << std::setw(12) << s.training.lr << "  steps " << std::setw(8)
+           << s.training.steps
            << "  max|r|       " << std::scientific << std::setprecision(3) << table.gaussMaxAbs.back()
            << std::defaultfloat << std::setprecision(6) << std::endl;
   }

@@ -16,7 +16,7 @@ void writeConvergenceFile(const std::string& path, const ConvergenceTable& t, co
   h5::setAttribute(file, "order", t.orderTrain);
   h5::setAttribute(file, "order_train", t.orderTrain);
   if (t.hasTest) h5::setAttribute(file, "order_test", t.orderTest);
-  h5::setAttribute(file, "lr_times_steps", base.lr * static_cast<double>(base.steps));
+  h5::setAttribute(file, "lr_times_steps", base.training.lr * static_cast<double>(base.training.steps));
 
   const hsize_t levels = t.levels.size();
   std::vector<double> lr, absTrain, relTrain, absTest, relTest;
@@ -47,9 +47,9 @@ void writeConvergenceFile(const std::string& path, const ConvergenceTable& t, co
     h5::Id config = h5::ensureGroup(file, "/config");
     writeModelAndTraining(config, base);
     h5::setAttribute(config, "classes", base.classes);
-    h5::setAttribute(config, "n_train", base.nTrain);
-    h5::setAttribute(config, "n_test", base.nTest);
-    h5::setAttribute(config, "inputs", base.inputs);
+    h5::setAttribute(config, "n_train", base.builtin.nTrain);
+    h5::setAttribute(config, "n_test", base.builtin.nTest);
+    h5::setAttribute(config, "inputs", base.builtin.inputs);
     h5::setAttribute(config, "halvings", static_cast<std::int64_t>(levels) - 1);
   }
   file.finish();

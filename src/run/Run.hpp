@@ -16,14 +16,11 @@ struct RunReport {
   std::int64_t steps = 0;
   double finalLoss = 0.0;
   double seconds = 0.0;
-  int stopSignal = 0;  // SIGTERM/SIGUSR1 stopped the run (checkpoint written, no run file)
+  int stopSignal = 0;  // a signal stopped the run (checkpoint written, no run file)
 };
 
 /// Collective. `log` receives progress and the summary (pass null on ranks
 /// other than 0). Throws InputError on bad input, before anything is written.
 RunReport runTraining(const TrainSettings& settings, MPI_Comm comm, std::ostream* log);
-
-/// Collective. Loads the data named by settings.data (builtin:NAME or a file).
-Dataset loadData(const TrainSettings& settings, MPI_Comm comm);
 
 }  // namespace pk

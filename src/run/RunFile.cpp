@@ -1,11 +1,12 @@
 #include "run/RunFile.hpp"
 
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 
 #include "core/Error.hpp"
-#include "data/Builtin.hpp"
 #include "io/DistributedIO.hpp"
+#include "io/H5.hpp"
 #include "io/OutputFile.hpp"
 
 namespace pk {
@@ -22,40 +23,40 @@ std::vector<hsize_t> predictionShape(const Dataset& data, const Mlp& model, std:
 
 void writeModelAndTraining(hid_t config, const TrainSettings& s) {
   h5::setAttribute(config, "data", s.data);
-  h5::setAttribute(config, "data_seed", s.dataSeed);
-  h5::setAttribute(config, "hidden", parseHidden(s.hidden));
-  h5::setAttribute(config, "activation", s.activation);
-  h5::setAttribute(config, "param", s.param);
-  h5::setAttribute(config, "loss", s.loss);
-  h5::setAttribute(config, "lr", s.lr);
-  h5::setAttribute(config, "steps", s.steps);
-  h5::setAttribute(config, "batch_size", s.batchSize);
-  h5::setAttribute(config, "weight_decay", s.weightDecay);
-  h5::setAttribute(config, "seed", s.seed);
+  h5::setAttribute(config, "data_seed", static_cast<std::int64_t>(s.builtin.seed));
+  h5::setAttribute(config, "hidden", s.hidden);
+  h5::setAttribute(config, "activation", toString(s.activation));
+  h5::setAttribute(config, "param", toString(s.parameterization));
+  h5::setAttribute(config, "loss", s.loss ? toString(*s.loss) : std::string("auto"));
+  h5::setAttribute(config, "lr", s.training.lr);
+  h5::setAttribute(config, "steps", s.training.steps);
+  h5::setAttribute(config, "batch_size", s.training.batchSize);
+  h5::setAttribute(config, "weight_decay", s.training.weightDecay);
+  h5::setAttribute(config, "seed", static_cast<std::int64_t>(s.training.seed));
 }
 
-void writeConfig(hid_t file, const RunRecord& run) {
-  const TrainSettings& s = *run.settings;
+void writeConfig(hid_t file, const TrainingRun& run) {
+  const TrainSettings& s = run.settings();
   h5::Id config = h5::ensureGroup(file, "/config");
   writeModelAndTraining(config, s);
   h5::setAttribute(config, "out", s.out);
-  h5::setAttribute(config, "path_rule", s.pathRule);
+  h5::setAttribute(config, "path_rule", s.pathRule.name());
   h5::setFlagAttribute(config, "tangent_kernels", s.tangentKernels);
   h5::setFlagAttribute(config, "kernel_coef", s.kernelCoef);
   h5::setFlagAttribute(config, "skip_train_kernels", s.skipTrainKernels);
   // The number of outputs actually used (softmax: resolved from the labels when 0).
-  h5::setAttribute(config, "classes", s.loss == "softmax" ? run.model->outputs() : s.classes);
-  h5::setAttribute(config, "outputs", run.model->outputs());
-  h5::setAttribute(config, "n_train", run.data->train.globalRows);
-  h5::setAttribute(config, "n_test", run.data->test.globalRows);
-  h5::setAttribute(config, "inputs", run.data->inputs);
-  h5::setAttribute(config, "checkpoint", checkpointPath(s));
+  h5::setAttribute(config, "classes", run.loss() == Loss::Softmax ? run.model().outputs() : s.classes);
+  h5::setAttribute(config, "outputs", run.model().outputs());
+  h5::setAttribute(config, "n_train", run.data().train.globalRows);
+  h5::setAttribute(config, "n_test", run.data().test.globalRows);
+  h5::setAttribute(config, "inputs", run.data().inputs);
+  h5::setAttribute(config, "checkpoint", s.checkpoint);
   h5::setAttribute(config, "checkpoint_every", s.checkpointEvery);
   h5::setAttribute(config, "restart", s.restart);
   h5::setAttribute(config, "config", s.config);
   h5::setAttribute(config, "progress_every", s.progressEvery);
-  if (!run.dataSha256.empty()) {
-    h5::setAttribute(config, "data_sha256", run.dataSha256);
+  if (!run.dataSha256().empty()) {
+    h5::setAttribute(config, "data_sha256", run.dataSha256());
     // `data` is the path as given; `data_file` the absolute path, for readers started elsewhere.
     std::error_code error;
     const auto absolute = std::filesystem::weakly_canonical(s.data, error);
@@ -105,9 +106,9 @@ void writeCoefficients(hid_t file, const std::string& path, const DenseRows& con
                 contrib.firstRow(), contrib.localRows(), c.data());
 }
 
-void writeQuerySet(hid_t file, const RunRecord& run, const QueryState& q) {
+void writeQuerySet(hid_t file, const TrainingRun& run, const QueryState& q) {
   if (q.globalRows == 0) return;
-  const auto shape = predictionShape(*run.data, *run.model, q.globalRows);
+  const auto shape = predictionShape(run.data(), run.model(), q.globalRows);
   const std::int64_t n = q.network.rows();
   const std::string predict = "/predict/" + q.name;
   h5::writeRows(file, predict + "/network", shape, q.firstRow, n, q.network.data());
@@ -121,30 +122,30 @@ void writeQuerySet(hid_t file, const RunRecord& run, const QueryState& q) {
     writeDenseRows(file, "/kernel/tangent/initial/" + q.name, q.tangentInitial);
     writeDenseRows(file, "/kernel/tangent/final/" + q.name, q.tangentFinal);
   }
-  if (run.settings->kernelCoef && q.contrib.size() == 1)
+  if (run.settings().kernelCoef && q.contrib.size() == 1)
     writeCoefficients(file, "/kernel/coef/" + q.name, q.contrib[0], q.path);
 }
 
-void writeHistory(hid_t file, const RunRecord& run) {
-  const TrainState& st = run.trainer->state();
+void writeHistory(hid_t file, const Trainer& trainer) {
+  const TrainState& st = trainer.state();
   h5::writeReplicated(file, "/history/loss", {st.lossHistory.size()}, st.lossHistory.data());
   h5::writeReplicated(file, "/history/lr", {st.lrHistory.size()}, st.lrHistory.data());
-  const std::int64_t width = run.trainer->batchWidth();
+  const std::int64_t width = trainer.batchWidth();
   if (width > 0)
     h5::writeReplicated(file, "/history/batches", {static_cast<hsize_t>(st.step), static_cast<hsize_t>(width)},
                         st.batchHistory.data());
 }
 
-void writeSummary(hid_t file, const RunRecord& run) {
-  h5::Id summary = h5::ensureGroup(file, "/summary");
-  for (const QueryState* q : {&run.engine->train(), &run.engine->test()}) {
+void writeSummary(hid_t file, const TrainingRun& run, const RunSummary& summary) {
+  h5::Id group = h5::ensureGroup(file, "/summary");
+  for (const QueryState* q : {&run.engine().train(), &run.engine().test()}) {
     if (q->globalRows == 0) continue;
-    const ResidualSummary& r = q == &run.engine->train() ? run.trainResidual : run.testResidual;
-    h5::setAttribute(summary, "max_abs_residual_" + q->name, r.maxAbsResidual);
-    h5::setAttribute(summary, "rel_residual_" + q->name, r.relative());
+    const ResidualSummary& r = q == &run.engine().train() ? summary.train : summary.test;
+    h5::setAttribute(group, "max_abs_residual_" + q->name, r.maxAbsResidual);
+    h5::setAttribute(group, "rel_residual_" + q->name, r.relative());
   }
-  h5::setAttribute(summary, "steps", run.trainer->state().step);
-  h5::setAttribute(summary, "wall_seconds", run.wallSeconds);
+  h5::setAttribute(group, "steps", run.trainer().state().step);
+  h5::setAttribute(group, "wall_seconds", summary.wallSeconds);
 }
 
 }  // namespace
@@ -167,37 +168,20 @@ void requireWritableOutput(const std::string& path, MPI_Comm comm) {
   PK_REQUIRE(ok == 1, "cannot write '" + path + "': its folder does not exist or is not writable");
 }
 
-void writeRunFile(const std::string& path, const RunRecord& run, MPI_Comm comm) {
-  OutputFile file(path, kRunFormat, kRunFormatVersion, comm);
+void writeRunFile(const std::string& path, const TrainingRun& run, const RunSummary& summary) {
+  OutputFile file(path, kRunFormat, kRunFormatVersion, run.comm());
   writeConfig(file, run);
-  if (isBuiltin(run.data->origin)) writeData(file, *run.data);
-  writeParameters(file, "/params/initial", *run.model, run.trainer->state().initialW);
-  writeParameters(file, "/params/final", *run.model, run.trainer->state().w);
-  writeHistory(file, run);
-  writeQuerySet(file, run, run.engine->train());
-  writeQuerySet(file, run, run.engine->test());
-  writeRowBlock(file, "/superposition/Gamma", run.engine->gamma(), run.data->train.globalRows,
-                run.data->train.firstRow);
-  writeSummary(file, run);
+  if (run.settings().builtinData()) writeData(file, run.data());
+  const TrainState& state = run.trainer().state();
+  writeParameters(file, "/params/initial", run.model(), state.initialW);
+  writeParameters(file, "/params/final", run.model(), state.w);
+  writeHistory(file, run.trainer());
+  writeQuerySet(file, run, run.engine().train());
+  writeQuerySet(file, run, run.engine().test());
+  writeRowBlock(file, "/superposition/Gamma", run.engine().gamma(), run.data().train.globalRows,
+                run.data().train.firstRow);
+  writeSummary(file, run, summary);
   file.finish();
-}
-
-std::string recordedDataFile(hid_t config) {
-  const std::string given = h5::stringAttribute(config, "data");
-  std::error_code error;
-  if (std::filesystem::exists(given, error) || !h5::hasAttribute(config, "data_file")) return given;
-  return h5::stringAttribute(config, "data_file");
-}
-
-h5::Id openRunFile(const std::string& path, MPI_Comm comm) {
-  h5::Id file = h5::openFile(path, comm);
-  PK_REQUIRE(h5::hasAttribute(file, "format") && h5::stringAttribute(file, "format") == kRunFormat,
-             "'" + path + "' is not a pathkernel run file (no format = \"pathkernel-run\" attribute)");
-  const std::int64_t version = h5::intAttribute(file, "format_version");
-  PK_REQUIRE(version == kRunFormatVersion, "'" + path + "' has format_version " + std::to_string(version) +
-                                               "; this pathkernel reads version " + std::to_string(kRunFormatVersion));
-  PK_REQUIRE(h5::intAttribute(file, "complete") == 1, "'" + path + "' is not complete (the run did not finish)");
-  return file;
 }
 
 }  // namespace pk

@@ -1,51 +1,36 @@
 #pragma once
-// The run file of SPEC section 4 (documented in docs/FORMAT.md): written once
-// at the end of a run, with parallel HDF5, to a temporary name that is renamed
-// when everything is written, so no partial file ever looks complete.
+// Writing the run file (docs/FORMAT.md, section 2): once, at the end of a run,
+// with parallel HDF5, to a temporary name that is renamed when everything is
+// written, so no partial file ever looks complete.
+#include <hdf5.h>
 #include <mpi.h>
 
 #include <string>
 
-#include "core/Dataset.hpp"
-#include "io/H5.hpp"
 #include "kernel/PathKernelEngine.hpp"
-#include "model/Mlp.hpp"
 #include "run/Settings.hpp"
-#include "train/Trainer.hpp"
+#include "run/TrainingRun.hpp"
 
 namespace pk {
 
 inline constexpr const char* kRunFormat = "pathkernel-run";
 inline constexpr std::int64_t kRunFormatVersion = 1;
 
-struct RunRecord {
-  const TrainSettings* settings = nullptr;
-  const Dataset* data = nullptr;
-  const Mlp* model = nullptr;
-  const Trainer* trainer = nullptr;
-  const PathKernelEngine* engine = nullptr;
-  std::string dataSha256;  // empty for built-in data
+/// What a finished run adds to its state: the kernel machine's residuals and the time taken.
+struct RunSummary {
+  ResidualSummary train, test;
   double wallSeconds = 0.0;
-  ResidualSummary trainResidual, testResidual;  // engine->summarize() of each query set
 };
 
 /// Collective. The settings that fix the data, the model and its training, as
 /// attributes of the group `config` (shared by the run and converge files).
-void writeModelAndTraining(hid_t config, const TrainSettings& s);
+void writeModelAndTraining(hid_t config, const TrainSettings& settings);
 
-/// Collective. Writes every setting as an attribute of /config (SPEC section 4).
-void writeConfig(hid_t file, const RunRecord& run);
+/// Collective. Every setting of the run as an attribute of /config (docs/FORMAT.md 2.3).
+void writeConfig(hid_t file, const TrainingRun& run);
 
 /// Collective. Writes `path` (through `path`.partial, renamed at the end).
-void writeRunFile(const std::string& path, const RunRecord& run, MPI_Comm comm);
-
-/// The data file a run was trained on, as a reader should open it: /config
-/// `data` if that path exists from here, else the absolute `data_file`. Not collective.
-std::string recordedDataFile(hid_t config);
-
-/// Collective. Opens a run file for reading; throws InputError unless it is a
-/// complete pathkernel run file of a format version this build reads.
-h5::Id openRunFile(const std::string& path, MPI_Comm comm);
+void writeRunFile(const std::string& path, const TrainingRun& run, const RunSummary& summary);
 
 /// Collective. Throws InputError unless the folder of `path` exists and is writable.
 void requireWritableOutput(const std::string& path, MPI_Comm comm);

@@ -2,21 +2,18 @@
 
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <sstream>
 
 #include "core/Error.hpp"
+#include "core/Options.hpp"
 #include "core/Text.hpp"
-#include "model/Activation.hpp"
-#include "model/Loss.hpp"
-#include "model/Mlp.hpp"
 
 namespace po = boost::program_options;
 
 namespace pk {
 
-po::options_description describeTrainOptions(TrainSettings& s) {
+po::options_description describeTrainOptions(TrainArguments& s) {
   po::options_description d("training options");
   auto shortText = [](double v) { return formatNumber("%g", v); };
   // clang-format off
@@ -57,30 +54,7 @@ po::options_description describeTrainOptions(TrainSettings& s) {
   return d;
 }
 
-void parseOptions(int argc, const char* const* argv, const po::options_description& d, po::variables_map& vm,
-                  const std::string& command) {
-  try {
-    // No positional options: a stray word ("--hidden 16 16") is an error, not silently dropped.
-    po::store(po::command_line_parser(argc, argv).options(d).positional(po::positional_options_description()).run(),
-              vm);
-    if (!vm.count("help") && d.find_nothrow("config", false) && vm.count("config")) {
-      const std::string path = vm["config"].as<std::string>();
-      std::error_code ignored;
-      std::ifstream ini(path);
-      PK_REQUIRE(std::filesystem::is_regular_file(path, ignored) && ini.good(),
-                 "cannot read the config file '" + path + "'");
-      // Values already given on the command line are kept: store() never overwrites.
-      po::store(po::parse_config_file(ini, d), vm);
-    }
-    po::notify(vm);
-  } catch (const po::too_many_positional_options_error&) {
-    throw InputError("unexpected argument: every option is --name value (see pathkernel " + command + " --help)");
-  } catch (const po::error& e) {
-    throw InputError(std::string("bad option: ") + e.what() + " (see pathkernel " + command + " --help)");
-  }
-}
-
-bool parseTrainSettings(int argc, const char* const* argv, TrainSettings& s, bool printHelp) {
+bool parseTrainArguments(int argc, const char* const* argv, TrainArguments& s, bool printHelp) {
   auto description = describeTrainOptions(s);
   po::variables_map vm;
   parseOptions(argc, argv, description, vm, "train");
@@ -93,6 +67,8 @@ bool parseTrainSettings(int argc, const char* const* argv, TrainSettings& s, boo
 
 std::vector<std::int64_t> parseHidden(const std::string& text) {
   if (text == "none") return {};
+  const std::string malformed =
+      "malformed --hidden '" + text + "': expected comma-separated widths >= 1 (e.g. 64,64) or none";
   std::vector<std::int64_t> widths;
   std::stringstream stream(text);
   std::string item;
@@ -104,31 +80,23 @@ std::vector<std::int64_t> parseHidden(const std::string& text) {
     } catch (const std::exception&) {
       used = 0;
     }
-    PK_REQUIRE(used == item.size() && !item.empty(),
-               "malformed --hidden '" + text + "': expected comma-separated widths >= 1 (e.g. 64,64) or none");
+    PK_REQUIRE(used == item.size() && !item.empty(), malformed);
     PK_REQUIRE(value >= 1 && value <= 1000000, "--hidden '" + text + "': each width must be in 1..1000000");
     widths.push_back(value);
   }
-  PK_REQUIRE(!widths.empty() && text.back() != ',',
-             "malformed --hidden '" + text + "': expected comma-separated widths >= 1 (e.g. 64,64) or none");
+  PK_REQUIRE(!widths.empty() && text.back() != ',', malformed);
   return widths;
 }
 
-std::string checkpointPath(const TrainSettings& s) {
-  return s.checkpoint.empty() ? s.out + ".ckpt" : s.checkpoint;
-}
-
-int gaussPoints(const std::string& rule) {
-  if (rule == "left") return 0;
-  const std::string prefix = "gauss:";
-  if (rule.rfind(prefix, 0) == 0) {
-    const std::string digits = rule.substr(prefix.size());
-    if (digits.size() == 1 && digits[0] >= '1' && digits[0] <= '8') return digits[0] - '0';
-  }
-  throw InputError("unknown path rule '" + rule + "' (allowed: left, gauss:1 .. gauss:8)");
+std::string hiddenText(const std::vector<std::int64_t>& widths) {
+  if (widths.empty()) return "none";
+  std::string text;
+  for (auto w : widths) text += (text.empty() ? "" : ",") + std::to_string(w);
+  return text;
 }
 
 namespace {
+
 // Two spellings of one file ("run.h5", "./run.h5", a link) are the same path.
 bool samePath(const std::string& a, const std::string& b) {
   if (a.empty() || b.empty()) return false;
@@ -137,43 +105,94 @@ bool samePath(const std::string& a, const std::string& b) {
   const auto canonicalB = std::filesystem::weakly_canonical(b, error);
   return a == b || (!error && canonicalA == canonicalB);
 }
-}  // namespace
 
-std::vector<std::string> validate(const TrainSettings& s) {
-  std::vector<std::string> problems;
-  auto check = [&problems](auto&& test) {
-    try {
-      test();
-    } catch (const InputError& e) {
-      problems.push_back(e.what());
-    }
+std::string checkpointOf(const TrainArguments& s) {
+  return s.checkpoint.empty() ? s.out + ".ckpt" : s.checkpoint;
+}
+
+// Each parse either fills its typed setting or adds its message to `problems`.
+template <typename Parse>
+void parseInto(std::vector<std::string>& problems, Parse&& parse) {
+  try {
+    parse();
+  } catch (const InputError& e) {
+    problems.push_back(e.what());
+  }
+}
+
+void checkNumbers(const TrainArguments& s, std::vector<std::string>& problems) {
+  auto require = [&](bool ok, const char* message) {
+    if (!ok) problems.push_back(message);
   };
-  check([&] { parseHidden(s.hidden); });
-  check([&] { parseActivation(s.activation); });
-  check([&] { parseParameterization(s.param); });
-  if (s.loss != "auto") check([&] { parseLoss(s.loss); });
-  check([&] { gaussPoints(s.pathRule); });
-  if (!(s.lr > 0) || !std::isfinite(s.lr)) problems.push_back("--lr must be a finite number > 0");
-  if (s.steps < 0) problems.push_back("--steps must be >= 0");
-  if (s.batchSize < 0) problems.push_back("--batch-size must be >= 0 (0 = full batch)");
-  if (!(s.weightDecay >= 0) || !std::isfinite(s.weightDecay))
-    problems.push_back("--weight-decay must be a finite number >= 0");
-  if (s.seed < 0) problems.push_back("--seed must be >= 0");
-  if (s.classes < 0) problems.push_back("--classes must be >= 0 (0 = from the labels)");
-  if (s.classes == 1) problems.push_back("--classes must be >= 2 for softmax (or 0 = from the labels)");
-  if (s.nTrain < 1 || s.nTrain > 100000000) problems.push_back("--n-train must be in 1..100000000");
-  if (s.nTest < 0 || s.nTest > 100000000) problems.push_back("--n-test must be in 0..100000000");
-  if (s.steps > 1000000000) problems.push_back("--steps must be <= 1000000000");
-  if (s.inputs < 1 || s.inputs > 100000) problems.push_back("--inputs must be in 1..100000");
-  if (s.progressEvery < 0) problems.push_back("--progress-every must be >= 0");
-  if (s.out.empty()) problems.push_back("--out must name a file");
-  if (s.checkpointEvery < 0) problems.push_back("--checkpoint-every must be >= 0 (0 = only when stopped by a signal)");
-  if (samePath(checkpointPath(s), s.out) || samePath(checkpointPath(s), s.data))
+  require(s.lr > 0 && std::isfinite(s.lr), "--lr must be a finite number > 0");
+  require(s.steps >= 0, "--steps must be >= 0");
+  require(s.steps <= 1000000000, "--steps must be <= 1000000000");
+  require(s.batchSize >= 0, "--batch-size must be >= 0 (0 = full batch)");
+  require(s.weightDecay >= 0 && std::isfinite(s.weightDecay), "--weight-decay must be a finite number >= 0");
+  require(s.seed >= 0, "--seed must be >= 0");
+  require(s.classes >= 0, "--classes must be >= 0 (0 = from the labels)");
+  require(s.classes != 1, "--classes must be >= 2 for softmax (or 0 = from the labels)");
+  require(s.nTrain >= 1 && s.nTrain <= 100000000, "--n-train must be in 1..100000000");
+  require(s.nTest >= 0 && s.nTest <= 100000000, "--n-test must be in 0..100000000");
+  require(s.inputs >= 1 && s.inputs <= 100000, "--inputs must be in 1..100000");
+  require(s.progressEvery >= 0, "--progress-every must be >= 0");
+  require(!s.out.empty(), "--out must name a file");
+  require(s.checkpointEvery >= 0, "--checkpoint-every must be >= 0 (0 = only when stopped by a signal)");
+}
+
+void checkFiles(const TrainArguments& s, std::vector<std::string>& problems) {
+  const std::string checkpoint = checkpointOf(s);
+  if (samePath(checkpoint, s.out) || samePath(checkpoint, s.data))
     problems.push_back("--checkpoint must differ from --out and --data");
   if (!s.restart.empty() && (samePath(s.restart, s.out) || samePath(s.restart, s.data)))
     problems.push_back("--restart must differ from --out and --data");
   if (samePath(s.out, s.data)) problems.push_back("--out must not be the input data file");
+}
+
+}  // namespace
+
+std::vector<std::string> validate(const TrainArguments& s) {
+  std::vector<std::string> problems;
+  parseInto(problems, [&] { parseHidden(s.hidden); });
+  parseInto(problems, [&] { parseActivation(s.activation); });
+  parseInto(problems, [&] { parseParameterization(s.param); });
+  if (s.loss != "auto") parseInto(problems, [&] { parseLoss(s.loss); });
+  parseInto(problems, [&] { PathRule::parse(s.pathRule); });
+  checkNumbers(s, problems);
+  checkFiles(s, problems);
   return problems;
+}
+
+TrainSettings resolveSettings(const TrainArguments& s) {
+  requireValidSettings(validate(s));
+  TrainSettings t;
+  t.data = s.data;
+  t.builtin.name = isBuiltin(s.data) ? s.data.substr(std::string(kBuiltinPrefix).size()) : "";
+  t.builtin.nTrain = s.nTrain;
+  t.builtin.nTest = s.nTest;
+  t.builtin.inputs = s.inputs;
+  t.builtin.seed = static_cast<std::uint64_t>(s.dataSeed);
+  t.out = s.out;
+  t.hidden = parseHidden(s.hidden);
+  t.activation = parseActivation(s.activation);
+  t.parameterization = parseParameterization(s.param);
+  if (s.loss != "auto") t.loss = parseLoss(s.loss);
+  t.classes = s.classes;
+  t.training.lr = s.lr;
+  t.training.steps = s.steps;
+  t.training.batchSize = s.batchSize;
+  t.training.weightDecay = s.weightDecay;
+  t.training.seed = static_cast<std::uint64_t>(s.seed);
+  t.pathRule = PathRule::parse(s.pathRule);
+  t.tangentKernels = s.tangentKernels;
+  t.kernelCoef = s.kernelCoef;
+  t.skipTrainKernels = s.skipTrainKernels;
+  t.checkpoint = checkpointOf(s);
+  t.checkpointEvery = s.checkpointEvery;
+  t.restart = s.restart;
+  t.config = s.config;
+  t.progressEvery = s.progressEvery;
+  return t;
 }
 
 }  // namespace pk

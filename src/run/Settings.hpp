@@ -1,21 +1,33 @@
 #pragma once
-// Every setting of `pathkernel train` in one plain struct, described to
-// Boost.Program_options in one place and validated in one place.
+// The settings of a training run, in two forms. TrainArguments is what the
+// command line and the INI file gave, as Boost.Program_options fills it.
+// resolveSettings() checks every value at once (each problem with its allowed
+// range) and returns TrainSettings, the typed form that everything after it
+// reads: no setting string is parsed again downstream. The run file's /config
+// stores the typed settings back as the same strings the user typed.
 #include <boost/program_options.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "data/Builtin.hpp"
+#include "kernel/PathRule.hpp"
+#include "model/Loss.hpp"
+#include "model/Mlp.hpp"
+#include "train/Trainer.hpp"
+
 namespace pk {
 
-struct TrainSettings {
+/// `pathkernel train`'s options as given (see describeTrainOptions for their meaning).
+struct TrainArguments {
   std::string data = "builtin:regression";
   std::string out = "run.h5";
-  std::string hidden = "64,64";  // comma-separated widths, or "none"
+  std::string hidden = "64,64";
   std::string activation = "tanh";
   std::string param = "standard";
-  std::string loss = "auto";  // auto: the loss the data names (see README), else mse
+  std::string loss = "auto";
   double lr = 0.01;
   std::int64_t steps = 1000;
   std::int64_t batchSize = 0;
@@ -25,45 +37,58 @@ struct TrainSettings {
   bool tangentKernels = false;
   bool kernelCoef = false;
   bool skipTrainKernels = false;
-  std::int64_t classes = 0;  // softmax: 0 = 1 + largest label
-  // Built-in data sets only.
+  std::int64_t classes = 0;
   std::int64_t nTrain = 256;
   std::int64_t nTest = 128;
   std::int64_t inputs = 2;
   std::int64_t dataSeed = 1;
-  // Checkpointing (see README).
   std::string checkpoint;
   std::int64_t checkpointEvery = 0;
   std::string restart;
   std::string config;
-  std::int64_t progressEvery = 0;  // 0 = about 20 lines per run
+  std::int64_t progressEvery = 0;
+};
+
+/// A training run's settings, typed and checked.
+struct TrainSettings {
+  std::string data;                 // builtin:NAME or the data file's path, as given
+  BuiltinSpec builtin;              // the generator's sizes and seed (recorded for every run)
+  std::string out;                  // the run file
+  std::vector<std::int64_t> hidden;  // hidden widths; empty = linear model
+  Activation activation = Activation::Tanh;
+  Parameterization parameterization = Parameterization::Standard;
+  std::optional<Loss> loss;  // empty: the loss the data names (auto)
+  std::int64_t classes = 0;  // softmax: 0 = 1 + the largest label
+  TrainOptions training;     // learning rate, steps, batches, weight decay, seed
+  PathRule pathRule;
+  bool tangentKernels = false;
+  bool kernelCoef = false;
+  bool skipTrainKernels = false;
+  std::string checkpoint;  // --checkpoint, or OUT.ckpt
+  std::int64_t checkpointEvery = 0;
+  std::string restart;
+  std::string config;
+  std::int64_t progressEvery = 0;
+
+  bool builtinData() const { return isBuiltin(data); }
 };
 
 /// Describes every option with its default to Boost.Program_options.
-boost::program_options::options_description describeTrainOptions(TrainSettings& settings);
+boost::program_options::options_description describeTrainOptions(TrainArguments& arguments);
 
-/// Parses the command line of `pathkernel COMMAND` into vm: every token must be
-/// an option (a stray word is an error), then, if the description has --config
-/// and it was given, the INI file it names (the command line wins). Throws
-/// InputError with one clear line.
-void parseOptions(int argc, const char* const* argv, const boost::program_options::options_description& d,
-                  boost::program_options::variables_map& vm, const std::string& command);
+/// Parses the command line (and the INI file of --config). Returns false if
+/// --help was asked (help printed when printHelp). Throws InputError.
+bool parseTrainArguments(int argc, const char* const* argv, TrainArguments& arguments, bool printHelp);
 
-/// Parses the command line (and the INI file given by --config; the command
-/// line wins). Returns false if --help was asked (help is printed on rank 0).
-/// Throws InputError on unknown options or malformed values.
-bool parseTrainSettings(int argc, const char* const* argv, TrainSettings& settings, bool printHelp);
+/// Every problem with the arguments at once, each with the allowed range; empty if valid.
+std::vector<std::string> validate(const TrainArguments& arguments);
 
-/// Every problem with the settings at once, each with the allowed range; empty if valid.
-std::vector<std::string> validate(const TrainSettings& settings);
+/// The typed settings; throws one InputError listing every problem.
+TrainSettings resolveSettings(const TrainArguments& arguments);
 
 /// Parsed "--hidden": widths, empty for "none". Throws InputError if malformed.
 std::vector<std::int64_t> parseHidden(const std::string& text);
-
-/// The checkpoint file: --checkpoint, or OUT.ckpt when not given.
-std::string checkpointPath(const TrainSettings& settings);
-
-/// Gauss-Legendre points of the path rule: 0 for "left", q for "gauss:q".
-int gaussPoints(const std::string& pathRule);
+/// "64,64", or "none" for a linear model.
+std::string hiddenText(const std::vector<std::int64_t>& widths);
 
 }  // namespace pk

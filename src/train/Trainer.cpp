@@ -2,18 +2,32 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 #include "core/Error.hpp"
-#include "kernel/PathKernelEngine.hpp"
 
 namespace pk {
 
 namespace {
+
 void requireFinite(double loss, std::int64_t step) {
   // Every rank sees the same reduced value, so every rank stops here together.
   PK_REQUIRE(std::isfinite(loss), "training diverged at step " + std::to_string(step) + ": the training loss is " +
                                       std::to_string(loss) + " (try a smaller --lr)");
 }
+
+// The generator's words are stored as int64 bit patterns.
+std::int64_t asInt(std::uint64_t bits) {
+  std::int64_t v = 0;
+  std::memcpy(&v, &bits, sizeof v);
+  return v;
+}
+std::uint64_t asBits(std::int64_t v) {
+  std::uint64_t bits = 0;
+  std::memcpy(&bits, &v, sizeof bits);
+  return bits;
+}
+
 }  // namespace
 
 Trainer::Trainer(const Mlp& model, Loss loss, const Dataset& data, TrainOptions options, MPI_Comm comm)
@@ -21,6 +35,10 @@ Trainer::Trainer(const Mlp& model, Loss loss, const Dataset& data, TrainOptions 
   state_.rng = Rng(options_.seed);
   state_.w = model_.initialParameters(state_.rng);
   state_.initialW = state_.w;
+}
+
+void Trainer::subscribe(StepObserver& observer) {
+  observers_.push_back(&observer);
 }
 
 bool Trainer::fullBatch() const {
@@ -44,6 +62,24 @@ std::vector<std::int64_t> Trainer::nextBatch() {
   return {state_.epochOrder.begin() + begin, state_.epochOrder.begin() + end};
 }
 
+std::vector<double> Trainer::batchWeights() {
+  const std::int64_t nLocal = data_.train.x.rows();
+  const std::int64_t first = data_.train.firstRow;
+  std::vector<double> weight(static_cast<std::size_t>(nLocal), 0.0);
+  if (fullBatch()) {
+    std::fill(weight.begin(), weight.end(), 1.0 / static_cast<double>(data_.train.globalRows));
+    return weight;
+  }
+  const auto batch = nextBatch();
+  for (auto i : batch)
+    if (i >= first && i < first + nLocal) weight[static_cast<std::size_t>(i - first)] = 1.0 / batch.size();
+  const std::int64_t width = batchWidth();
+  for (std::int64_t k = 0; k < width; ++k)
+    state_.batchHistory.push_back(k < static_cast<std::int64_t>(batch.size()) ? batch[static_cast<std::size_t>(k)]
+                                                                              : -1);
+  return weight;
+}
+
 double Trainer::dataLoss(const double* w) const {
   const Forward fwd = model_.forward(w, data_.train.x);
   const double local = lossSum(loss_, fwd.output(), data_.train.y);
@@ -52,9 +88,7 @@ double Trainer::dataLoss(const double* w) const {
   return total / static_cast<double>(data_.train.globalRows);
 }
 
-void Trainer::step(PathKernelEngine* engine) {
-  const std::int64_t nLocal = data_.train.x.rows();
-  const std::int64_t first = data_.train.firstRow;
+void Trainer::step() {
   const Forward fwd = model_.forward(state_.w.data(), data_.train.x);
 
   // Loss on the full training set at w_s (history) and l'_i for every local example.
@@ -64,21 +98,8 @@ void Trainer::step(PathKernelEngine* engine) {
   state_.lossHistory.push_back(totalLoss / static_cast<double>(data_.train.globalRows));
   requireFinite(totalLoss, state_.step);
   Matrix seed = lossDerivative(loss_, fwd.output(), data_.train.y);
-
-  // Weight 1/|B| for this rank's examples in the batch, 0 for the others.
-  std::vector<double> weight(static_cast<std::size_t>(nLocal), 0.0);
-  if (fullBatch()) {
-    std::fill(weight.begin(), weight.end(), 1.0 / static_cast<double>(data_.train.globalRows));
-  } else {
-    const auto batch = nextBatch();
-    for (auto i : batch)
-      if (i >= first && i < first + nLocal) weight[static_cast<std::size_t>(i - first)] = 1.0 / batch.size();
-    const std::int64_t width = batchWidth();
-    for (std::int64_t k = 0; k < width; ++k)
-      state_.batchHistory.push_back(k < static_cast<std::int64_t>(batch.size()) ? batch[static_cast<std::size_t>(k)]
-                                                                                : -1);
-  }
-  for (std::int64_t r = 0; r < nLocal; ++r)
+  const std::vector<double> weight = batchWeights();
+  for (std::int64_t r = 0; r < seed.rows(); ++r)
     for (std::int64_t c = 0; c < seed.cols(); ++c) seed(r, c) *= weight[static_cast<std::size_t>(r)];
   const auto u = model_.lossSignals(state_.w.data(), fwd, seed);
 
@@ -89,17 +110,10 @@ void Trainer::step(PathKernelEngine* engine) {
   std::vector<double> dw(grad.size());
   for (std::size_t p = 0; p < dw.size(); ++p) dw[p] = -options_.lr * (grad[p] + options_.weightDecay * state_.w[p]);
 
-  if (engine) {
+  if (!observers_.empty()) {
     const auto delta = model_.outputSignals(state_.w.data(), fwd);
-    StepInput in;
-    in.w = state_.w.data();
-    in.dw = dw.data();
-    in.lr = options_.lr;
-    in.weightDecay = options_.weightDecay;
-    in.trainForward = &fwd;
-    in.trainDelta = &delta;
-    in.trainU = &u;
-    engine->step(in);
+    const StepRecord record{state_.step, options_.lr, options_.weightDecay, state_.w, dw, fwd, delta, u};
+    for (StepObserver* observer : observers_) observer->observe(record);
   }
   for (std::size_t p = 0; p < dw.size(); ++p) state_.w[p] += dw[p];
   state_.lrHistory.push_back(options_.lr);
@@ -114,6 +128,45 @@ void Trainer::finish() {
   const double loss = dataLoss(state_.w.data());
   requireFinite(loss, state_.step);
   state_.lossHistory.push_back(loss);
+}
+
+void Trainer::save(StateWriter& out) const {
+  out.replicated("/state/w", state_.w);
+  out.replicated("/state/initial_w", state_.initialW);
+  std::vector<std::int64_t> rng;
+  for (auto word : state_.rng.state()) rng.push_back(asInt(word));
+  out.replicated("/state/rng", rng);
+  out.replicated("/state/epoch_order", state_.epochOrder);
+  out.replicated("/state/epoch_position", std::vector<std::int64_t>{state_.epochPosition});
+  out.replicated("/state/loss_history", state_.lossHistory);
+  out.replicated("/state/lr_history", state_.lrHistory);
+  out.replicated("/state/batch_history", state_.batchHistory);
+}
+
+void Trainer::restore(StateReader& in) {
+  TrainState st;
+  st.w = in.replicatedDoubles("/state/w");
+  st.initialW = in.replicatedDoubles("/state/initial_w");
+  const auto parameters = static_cast<std::size_t>(model_.parameterCount());
+  PK_REQUIRE(st.w.size() == parameters && st.initialW.size() == parameters,
+             "the checkpoint has parameters of another model");
+  const auto rng = in.replicatedInts("/state/rng");
+  PK_REQUIRE(rng.size() == 6, "the checkpoint has a malformed generator state");
+  std::array<std::uint64_t, 6> words{};
+  for (std::size_t k = 0; k < words.size(); ++k) words[k] = asBits(rng[k]);
+  st.rng.setState(words);
+  st.epochOrder = in.replicatedInts("/state/epoch_order");
+  const auto position = in.replicatedInts("/state/epoch_position");
+  PK_REQUIRE(position.size() == 1, "the checkpoint has a malformed epoch position");
+  st.epochPosition = position[0];
+  st.lossHistory = in.replicatedDoubles("/state/loss_history");
+  st.lrHistory = in.replicatedDoubles("/state/lr_history");
+  st.batchHistory = in.replicatedInts("/state/batch_history");
+  st.step = static_cast<std::int64_t>(st.lrHistory.size());
+  PK_REQUIRE(static_cast<std::int64_t>(st.lossHistory.size()) == st.step &&
+                 static_cast<std::int64_t>(st.batchHistory.size()) == st.step * batchWidth(),
+             "the checkpoint's histories do not agree with each other");
+  state_ = std::move(st);
 }
 
 }  // namespace pk

@@ -1,21 +1,22 @@
 #pragma once
-// Distributed gradient descent (SPEC section 2): full batch or minibatch SGD,
+// Distributed gradient descent (docs/THEORY.md): full batch or minibatch SGD,
 // constant learning rate, weight decay. Each rank computes the gradient of
-// its own examples; one MPI_Allreduce per step combines them. The path-kernel
-// engine, when attached, sees every step.
+// its own examples; one MPI_Allreduce per step combines them. Observers
+// subscribed to the trainer see every step (StepRecord); the trainer does not
+// know what they compute.
+#include <mpi.h>
+
 #include <cstdint>
-#include <functional>
 #include <vector>
 
-#include "core/Partition.hpp"
-#include "core/Rng.hpp"
 #include "core/Dataset.hpp"
+#include "core/Rng.hpp"
+#include "core/State.hpp"
 #include "model/Loss.hpp"
 #include "model/Mlp.hpp"
+#include "train/StepRecord.hpp"
 
 namespace pk {
-
-class PathKernelEngine;
 
 struct TrainOptions {
   double lr = 0.01;
@@ -43,12 +44,15 @@ class Trainer {
   /// Collective. Draws w_0 from the seed (identical on every rank).
   Trainer(const Mlp& model, Loss loss, const Dataset& data, TrainOptions options, MPI_Comm comm);
 
+  /// Every later step is handed to `observer` (not owned; it must outlive the trainer's steps).
+  void subscribe(StepObserver& observer);
+
   bool fullBatch() const;
   /// Width of /history/batches (the batch size), 0 for full batch.
   std::int64_t batchWidth() const;
 
-  /// Collective: one gradient step; the engine (if any) accumulates it.
-  void step(PathKernelEngine* engine);
+  /// Collective: one gradient step, seen by every observer.
+  void step();
   /// Collective: records the loss at the final parameters (call once after the last step).
   void finish();
   /// Collective: data loss (no weight decay) on the full training set at w.
@@ -57,11 +61,16 @@ class Trainer {
   void requireFiniteLoss() const;
 
   const TrainState& state() const { return state_; }
-  TrainState& state() { return state_; }
-  const Mlp& model() const { return model_; }
+
+  /// Collective: the state under /state/... (checkpoints).
+  void save(StateWriter& out) const;
+  /// Collective: restores what save() wrote. Throws InputError if it does not fit this model.
+  void restore(StateReader& in);
 
  private:
   std::vector<std::int64_t> nextBatch();
+  // c_{i,s} = 1/|B_s| for this rank's examples in the batch, 0 for the others; records the batch.
+  std::vector<double> batchWeights();
 
   const Mlp& model_;
   Loss loss_;
@@ -69,6 +78,7 @@ class Trainer {
   TrainOptions options_;
   MPI_Comm comm_;
   TrainState state_;
+  std::vector<StepObserver*> observers_;
 };
 
 }  // namespace pk

@@ -1,0 +1,57 @@
+#include "core/Options.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "core/Error.hpp"
+
+namespace po = boost::program_options;
+
+namespace pk {
+
+namespace {
+
+// The INI file's lines that `command` reads: those before any section and those of
+// section [command]. Other sections belong to other commands and are skipped.
+std::string linesFor(const std::string& path, const std::string& command) {
+  std::error_code ignored;
+  std::ifstream ini(path);
+  PK_REQUIRE(std::filesystem::is_regular_file(path, ignored) && ini.good(),
+             "cannot read the config file '" + path + "'");
+  std::string kept, line, section;
+  while (std::getline(ini, line)) {
+    const auto first = line.find_first_not_of(" \t");
+    if (first != std::string::npos && line[first] == '[') {
+      const auto close = line.find(']', first);
+      PK_REQUIRE(close != std::string::npos, "malformed section line '" + line + "' in the config file '" + path + "'");
+      section = line.substr(first + 1, close - first - 1);
+      continue;
+    }
+    if (section.empty() || section == command) kept += line + "\n";
+  }
+  return kept;
+}
+
+}  // namespace
+
+void parseOptions(int argc, const char* const* argv, const po::options_description& d, po::variables_map& vm,
+                  const std::string& command) {
+  try {
+    // No positional options: a stray word ("--hidden 16 16") is an error, not silently dropped.
+    po::store(po::command_line_parser(argc, argv).options(d).positional(po::positional_options_description()).run(),
+              vm);
+    if (!vm.count("help") && d.find_nothrow("config", false) && vm.count("config")) {
+      std::istringstream ini(linesFor(vm["config"].as<std::string>(), command));
+      // Values already given on the command line are kept: store() never overwrites.
+      po::store(po::parse_config_file(ini, d), vm);
+    }
+    po::notify(vm);
+  } catch (const po::too_many_positional_options_error&) {
+    throw InputError("unexpected argument: every option is --name value (see pathkernel " + command + " --help)");
+  } catch (const po::error& e) {
+    throw InputError(std::string("bad option: ") + e.what() + " (see pathkernel " + command + " --help)");
+  }
+}
+
+}  // namespace pk

@@ -1,0 +1,34 @@
+#pragma once
+// What one gradient step produces, for whoever measures the path: the
+// parameters before the step and the update, the learning rate, and this
+// rank's training examples' per-example signals at w_s. The trainer fills a
+// StepRecord every step and hands it to each subscribed StepObserver (the
+// path-kernel engine, later optimizer attribution and kernel snapshots); the
+// trainer itself knows none of them.
+#include <cstdint>
+#include <vector>
+
+#include "core/Matrix.hpp"
+#include "model/Mlp.hpp"
+
+namespace pk {
+
+struct StepRecord {
+  std::int64_t step;                    // s
+  double lr;                            // eps_s
+  double weightDecay;                   // lambda
+  const std::vector<double>& w;         // w_s
+  const std::vector<double>& dw;        // w_{s+1} - w_s
+  const Forward& trainForward;          // this rank's training rows at w_s
+  const std::vector<Matrix>& trainDelta;  // their output signals df_c/dz_k
+  const std::vector<Matrix>& trainU;      // loss signals seeded with l'_i / |B_s| (0 outside B_s)
+};
+
+class StepObserver {
+ public:
+  virtual ~StepObserver() = default;
+  /// Collective: called once per step, before the update is applied.
+  virtual void observe(const StepRecord& step) = 0;
+};
+
+}  // namespace pk
