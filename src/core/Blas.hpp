@@ -1,20 +1,18 @@
 #pragma once
-// Thin, typed wrappers over the BLAS-3 calls the project uses. All matrices
-// here are row-major unless the name says otherwise.
-#include <cstdint>
+// The BLAS-3 products the project uses, on row-major views (core/MatrixView.hpp).
+// The name says which operand is transposed: gemmNT is C = alpha A B^T + beta C.
+// Shapes are checked: A, B and C must agree.
+#include "core/MatrixView.hpp"
 
 namespace pk::blas {
 
-/// C[m x n] = alpha * A[m x k] * B[n x k]^T + beta * C (row-major, leading dims given).
-void gemmNT(std::int64_t m, std::int64_t n, std::int64_t k, double alpha, const double* a, std::int64_t lda,
-            const double* b, std::int64_t ldb, double beta, double* c, std::int64_t ldc);
+/// C [m, n] = alpha A [m, k] B [n, k]^T + beta C.
+void gemmNT(double alpha, const ConstView& a, const ConstView& b, double beta, const MutableView& c);
 
-/// C[m x n] = alpha * A[m x k] * B[k x n] + beta * C (row-major).
-void gemmNN(std::int64_t m, std::int64_t n, std::int64_t k, double alpha, const double* a, std::int64_t lda,
-            const double* b, std::int64_t ldb, double beta, double* c, std::int64_t ldc);
+/// C [m, n] = alpha A [m, k] B [k, n] + beta C.
+void gemmNN(double alpha, const ConstView& a, const ConstView& b, double beta, const MutableView& c);
 
-/// C[m x n] = alpha * A[k x m]^T * B[k x n] + beta * C (row-major).
-void gemmTN(std::int64_t m, std::int64_t n, std::int64_t k, double alpha, const double* a, std::int64_t lda,
-            const double* b, std::int64_t ldb, double beta, double* c, std::int64_t ldc);
+/// C [m, n] = alpha A [k, m]^T B [k, n] + beta C.
+void gemmTN(double alpha, const ConstView& a, const ConstView& b, double beta, const MutableView& c);
 
 }  // namespace pk::blas

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/MatrixView.hpp"
+
 namespace pk {
 
 class Matrix {
@@ -23,6 +25,8 @@ class Matrix {
   const double* row(std::int64_t r) const { return data_.data() + r * cols_; }
   double& operator()(std::int64_t r, std::int64_t c) { return data_[static_cast<std::size_t>(r * cols_ + c)]; }
   double operator()(std::int64_t r, std::int64_t c) const { return data_[static_cast<std::size_t>(r * cols_ + c)]; }
+  ConstView view() const { return {data_.data(), rows_, cols_, cols_}; }
+  MutableView view() { return {data_.data(), rows_, cols_, cols_}; }
   std::vector<double>& values() { return data_; }
   const std::vector<double>& values() const { return data_; }
 

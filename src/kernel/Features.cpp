@@ -19,9 +19,9 @@ FeatureView viewOf(const Forward& fwd, const std::vector<Matrix>& delta, const s
   v.rows = fwd.h[0].rows();
   const std::size_t layers = fwd.z.size();
   for (std::size_t k = 0; k < layers; ++k) {
-    v.h.push_back({fwd.h[k].data(), fwd.h[k].cols()});
-    if (k + 1 < layers) v.delta.push_back({delta[k].data(), delta[k].cols()});
-    if (u) v.u.push_back({(*u)[k].data(), (*u)[k].cols()});
+    v.h.push_back(fwd.h[k].view());
+    if (k + 1 < layers) v.delta.push_back(delta[k].view());
+    if (u) v.u.push_back((*u)[k].view());
   }
   return v;
 }
@@ -77,14 +77,17 @@ GatheredFeatures::GatheredFeatures(const Mlp& model, const Partition& rows, cons
   const Matrix noSignal(n, outputs);
   arrays_.push_back(allgatherRows(rows, (u ? (*u)[static_cast<std::size_t>(layers) - 1] : noSignal).data(), outputs));
 
-  view_.rows = rows.globalRows();
+  const std::int64_t all = rows.globalRows();
+  view_.rows = all;
   std::size_t next = 0;
-  for (int k = 0; k < layers; ++k, ++next) view_.h.push_back({arrays_[next].data(), widths[next]});
+  for (int k = 0; k < layers; ++k, ++next) view_.h.push_back(denseView(arrays_[next].data(), all, widths[next]));
   for (int k = 0; k + 1 < layers; ++k, ++next) {
-    view_.delta.push_back({arrays_[next].data(), widths[next]});
-    view_.u.push_back(withHiddenU ? Block{arrays_[next].data() + outputs * model.width(k + 1), widths[next]} : Block{});
+    const std::int64_t signal = outputs * model.width(k + 1);
+    view_.delta.push_back({arrays_[next].data(), all, signal, widths[next]});
+    view_.u.push_back(withHiddenU ? ConstView{arrays_[next].data() + signal, all, model.width(k + 1), widths[next]}
+                                  : ConstView{});
   }
-  view_.u.push_back({arrays_[next].data(), outputs});
+  view_.u.push_back(denseView(arrays_[next].data(), all, outputs));
 }
 
 }  // namespace pk

@@ -6,8 +6,9 @@
 //   u[k]     sum_c seed_c df_c/dz_k (training side)  [n, widths(k+1)]
 // Layer L-1's delta is the identity and is never stored.
 //
-// A FeatureView points into row-major storage with a leading dimension, so
-// the training side of all N examples can live in one gathered buffer.
+// A FeatureView holds views (core/MatrixView.hpp) into row-major storage with
+// a leading dimension, so the training side of all N examples can live in one
+// gathered buffer.
 #include <cstdint>
 #include <vector>
 
@@ -16,17 +17,11 @@
 
 namespace pk {
 
-struct Block {
-  const double* data = nullptr;
-  std::int64_t ld = 0;
-  const double* row(std::int64_t r) const { return data + r * ld; }
-};
-
 struct FeatureView {
   std::int64_t rows = 0;
   // u empty on the query side. On the gathered training side with one output, u[k] for
-  // k < L-1 is an empty Block: only u[L-1] = l'_i / |B| is needed (see accumulateTiles).
-  std::vector<Block> h, delta, u;
+  // k < L-1 is an empty view: only u[L-1] = l'_i / |B| is needed (see TileAccumulator.hpp).
+  std::vector<ConstView> h, delta, u;
 };
 
 /// Query-side features of n examples at one parameter vector (owns its storage).

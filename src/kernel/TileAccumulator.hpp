@@ -1,20 +1,20 @@
 #pragma once
 // The structured tangent kernel, accumulated tile by tile. For a block of
-// query rows and all N training columns it adds, per layer k with
-// factor_k = s_k^2 h_k(x).h_k(x_i) + 1:
-//   kernel     += alpha * sum_k [sum_c df_c/dz_k(x) . df_c/dz_k(x_i)] factor_k   (trace over outputs)
-//   contrib_c  -= alpha * sum_k [df_c/dz_k(x) . u_k(x_i)] factor_k               (u carries l'_i / |B|)
+// query rows and all N training columns it adds, per layer (LayerTerm.hpp):
+//   kernel     += alpha * sum_k K_k(x, x_i)                   (trace over outputs)
+//   contrib_c  -= alpha * sum_k [df_c/dz_k(x) . u_k(x_i)] factor_k   (u carries l'_i / |B|)
 //   contribSum -= the row sums of the contrib increments
 // For C = 1, u_k(x_i) = (l'_i / |B|) df/dz_k(x_i), so contrib is the kernel increment
-// scaled by -(l'_i / |B|) per column and needs no Gram products of its own.
-// Every Gram product is one DGEMM on a tile that stays in cache; the Hadamard
-// products and accumulation are fused so each stored matrix is touched once
-// per call. No per-example parameter gradient is ever formed.
+// scaled by -(l'_i / |B|) per column and needs no products of its own.
+// Every product is one DGEMM on a tile that stays in cache; the layers add into
+// the tile's sums, which are then added to each stored matrix once per call.
+// No per-example parameter gradient is ever formed.
 #include <cstdint>
 #include <vector>
 
 #include "core/DenseRows.hpp"
 #include "kernel/Features.hpp"
+#include "kernel/LayerTerm.hpp"
 #include "model/Mlp.hpp"
 
 namespace pk {
@@ -28,8 +28,9 @@ struct TileTargets {
 /// Scratch tiles, kept by the caller so that the hot loop allocates nothing
 /// (each buffer is 512 KB: a fresh allocation would be mapped and zeroed every call).
 struct TileWorkspace {
-  std::vector<double> factor, kernelAcc, product, rowSum;
-  std::vector<std::vector<double>> contribAcc;
+  TileScratch layer;                             // the layers' products
+  std::vector<double> kernelAcc, rowSum;         // the tile's kernel sum, its row sums
+  std::vector<std::vector<double>> contribAcc;  // the tile's contribution sums per output (C > 1)
 };
 
 /// Not collective: works on this rank's query rows. Returns the flops of the

@@ -51,14 +51,13 @@ Forward Mlp::forward(const double* w, const Matrix& x) const {
   Forward fwd;
   fwd.h.push_back(x);
   for (int k = 0; k < layers(); ++k) {
-    const std::int64_t in = width(k);
     const std::int64_t out = width(k + 1);
     Matrix z(n, out);
     const double* bias = w + biasOffset(k);
     for (std::int64_t r = 0; r < n; ++r)
       for (std::int64_t j = 0; j < out; ++j) z(r, j) = bias[j];
     // z = s_k h W^T + b
-    blas::gemmNT(n, out, in, scale(k), fwd.h.back().data(), in, w + weightOffset(k), in, 1.0, z.data(), out);
+    blas::gemmNT(scale(k), fwd.h.back().view(), weights(w, k), 1.0, z.view());
     if (k + 1 < layers()) {
       Matrix h(n, out);
       activate(arch_.activation, z.data(), h.data(), static_cast<long>(z.size()));
@@ -80,8 +79,8 @@ std::vector<Matrix> Mlp::backpropagate(const double* w, const Forward& fwd, Matr
     // Each example's perExample signals are rows of an [n * perExample, width] matrix:
     // signal_k = sigma'(z_k) * (s_{k+1} signal_{k+1} W_{k+1}).
     Matrix s(n, perExample * out);
-    blas::gemmNN(n * perExample, out, next, scale(k + 1), signals[static_cast<std::size_t>(k) + 1].data(), next,
-                 w + weightOffset(k + 1), out, 0.0, s.data(), out);
+    blas::gemmNN(scale(k + 1), denseView(signals[static_cast<std::size_t>(k) + 1].data(), n * perExample, next),
+                 weights(w, k + 1), 0.0, denseView(s.data(), n * perExample, out));
     derivative = Matrix(n, out);
     activateDerivative(arch_.activation, fwd.z[static_cast<std::size_t>(k)].data(),
                        fwd.h[static_cast<std::size_t>(k) + 1].data(), derivative.data(),
@@ -118,7 +117,7 @@ void Mlp::accumulateGradient(const Forward& fwd, const std::vector<Matrix>& u, d
     const std::int64_t out = width(k + 1);
     const std::int64_t in = width(k);
     // dW_k = s_k u_k^T h_k ; db_k = sum_r u_k
-    blas::gemmTN(out, in, uk.rows(), scale(k), uk.data(), out, hk.data(), in, 1.0, grad + weightOffset(k), in);
+    blas::gemmTN(scale(k), uk.view(), hk.view(), 1.0, denseView(grad + weightOffset(k), out, in));
     double* gb = grad + biasOffset(k);
     for (std::int64_t r = 0; r < uk.rows(); ++r)
       for (std::int64_t j = 0; j < out; ++j) gb[j] += uk(r, j);
@@ -131,14 +130,12 @@ Matrix Mlp::directional(const double* v, const Forward& fwd, const std::vector<M
   Matrix result(n, c);
   for (int k = 0; k < layers(); ++k) {
     const std::int64_t out = width(k + 1);
-    const std::int64_t in = width(k);
     // a = s_k h_k V_k^T + vb_k: the change of z_k along v with h_k fixed.
     Matrix a(n, out);
     const double* vb = v + biasOffset(k);
     for (std::int64_t r = 0; r < n; ++r)
       for (std::int64_t j = 0; j < out; ++j) a(r, j) = vb[j];
-    blas::gemmNT(n, out, in, scale(k), fwd.h[static_cast<std::size_t>(k)].data(), in, v + weightOffset(k), in, 1.0,
-                 a.data(), out);
+    blas::gemmNT(scale(k), fwd.h[static_cast<std::size_t>(k)].view(), weights(v, k), 1.0, a.view());
     const auto& dk = delta[static_cast<std::size_t>(k)];
     for (std::int64_t r = 0; r < n; ++r)
       for (std::int64_t o = 0; o < c; ++o) {

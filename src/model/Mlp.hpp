@@ -50,6 +50,8 @@ class Mlp {
   std::int64_t parameterCount() const { return offsets_.back(); }
   std::int64_t weightOffset(int k) const { return offsets_[static_cast<std::size_t>(k)]; }
   std::int64_t biasOffset(int k) const { return weightOffset(k) + width(k + 1) * width(k); }
+  /// W_k [width(k+1), width(k)] inside a parameter vector w.
+  ConstView weights(const double* w, int k) const { return denseView(w + weightOffset(k), width(k + 1), width(k)); }
 
   /// Stored parameters drawn from rng, layer by layer, row-major W then zero b.
   std::vector<double> initialParameters(Rng& rng) const;

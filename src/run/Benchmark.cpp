@@ -37,10 +37,12 @@ double dgemmGflops(MPI_Comm comm) {
   const std::int64_t m = 1024, n = 1024, k = 256;
   std::vector<double> a(static_cast<std::size_t>(m * k), 0.5), b(static_cast<std::size_t>(n * k), 0.25),
       c(static_cast<std::size_t>(m * n), 0.0);
-  blas::gemmNT(m, n, k, 1.0, a.data(), k, b.data(), k, 0.0, c.data(), n);  // warm-up
+  const ConstView av = denseView(a.data(), m, k), bv = denseView(b.data(), n, k);
+  const MutableView cv = denseView(c.data(), m, n);
+  blas::gemmNT(1.0, av, bv, 0.0, cv);  // warm-up
   const int repeats = 20;
   const double seconds = timed(comm, [&] {
-    for (int r = 0; r < repeats; ++r) blas::gemmNT(m, n, k, 1.0, a.data(), k, b.data(), k, 1.0, c.data(), n);
+    for (int r = 0; r < repeats; ++r) blas::gemmNT(1.0, av, bv, 1.0, cv);
   });
   return 2.0 * m * n * k * repeats / seconds / 1e9;
 }
