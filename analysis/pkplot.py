@@ -14,9 +14,13 @@ A run file (format "pathkernel-run", version 1) gives
 A convergence file (format "pathkernel-converge", version 1) gives
   converge.png       max |r| against the learning rate (and Gauss rules)
 
-Inputs and labels come from /data in the run file (built-in data) or from the
-data file named by /config `data` (relative to the folder the run was started
-in, or to the run file's folder); --data overrides it.
+Inputs and labels: --data FILE if given; otherwise /data in the run file for
+built-in data; otherwise the data file named by /config `data`, tried in this
+order: as written (relative to the working folder), relative to the folder of
+the run file, then /config `data_file` (the absolute path recorded by the run).
+The test split is optional: a run on a data file with only /train/X, /train/y
+has no /predict/test and no /kernel/*/test, and every figure shows the
+training points only.
 
 Exit codes: 0 success, 1 missing data or bad arguments, 2 not a file of the
 expected format or version.
@@ -173,21 +177,20 @@ class Run:
 
     # ---- inputs and labels
 
-    def _resolve_data_path(self, name):
-        if os.path.isabs(name):
-            return [name]
-        cands = [name, os.path.join(os.path.dirname(os.path.abspath(self.path)), name)]
-        # A run file kept in a sub-folder of the folder the run was started in.
-        parent = os.path.dirname(os.path.dirname(os.path.abspath(self.path)))
-        cands.append(os.path.join(parent, name))
-        # The absolute path the writer recorded, for runs opened from another folder.
-        absolute = self.config("data_file", "")
-        if absolute:
-            cands.append(absolute)
-        return cands
+    @property
+    def splits(self):
+        """The query sets of the run: train, and test when the run has a test split."""
+        return ["train", "test"] if has(self.f, "/predict/test/network") else ["train"]
+
+    def data_candidates(self, name):
+        """Where the data file /config data is looked for, in order: as given (relative to the
+        working folder), relative to the run file's folder, then /config data_file."""
+        cands = [name, os.path.join(os.path.dirname(os.path.abspath(self.path)), name),
+                 self.config("data_file", "")]
+        return [c for k, c in enumerate(cands) if c and c not in cands[:k]]
 
     def data(self):
-        """Dict split -> (X, y) or raise PkError explaining where to find it."""
+        """Dict split -> (X, y) for the splits the run has, or raise PkError saying where to find it."""
         if self._data is not None:
             return self._data
         if self._data_error is not None:
@@ -208,61 +211,66 @@ class Run:
     def _load_data(self):
         name = self.config("data", "")
         if self.data_override is None and (name.startswith("builtin:") or name == ""):
-            out = {}
-            for split in ("train", "test"):
-                out[split] = (need(self.f, "/data/%s/X" % split, "built-in data"),
-                              need(self.f, "/data/%s/y" % split, "built-in data"))
-            return out
+            return {split: (need(self.f, "/data/%s/X" % split, "built-in data"),
+                            need(self.f, "/data/%s/y" % split, "built-in data"))
+                    for split in self.splits}
         if self.data_override is not None:
             path = self.data_override
             if not os.path.exists(path):
                 raise PkError("data file '%s' (--data) does not exist" % path, 1)
         else:
-            path = next((p for p in self._resolve_data_path(name) if os.path.exists(p)), None)
+            tried = self.data_candidates(name)
+            path = next((p for p in tried if os.path.exists(p)), None)
             if path is None:
-                raise PkError("the run's data file '%s' (/config data, relative to the folder the run "
-                              "was started in) was not found; pass --data FILE" % name, 1)
+                raise PkError("the run's data file '%s' (/config data) was not found; tried %s; "
+                              "pass --data FILE" % (name, ", ".join("'%s'" % t for t in tried)), 1)
         try:
             d = h5py.File(path, "r")
         except OSError as e:
             raise PkError("data file '%s' is not an HDF5 file (%s)" % (path, e), 2)
         with d:
-            out = {}
-            for split in ("train", "test"):
-                for part in ("X", "y"):
-                    if not has(d, "/%s/%s" % (split, part)):
-                        raise PkError("data file '%s' has no dataset /%s/%s: not a pathkernel data file"
-                                      % (path, split, part), 2)
-                X = d["/%s/X" % split][()]
-                y = d["/%s/y" % split][()]
-                if X.ndim != 2 or y.shape[0] != X.shape[0]:
-                    raise PkError("data file '%s': /%s/X must be [N, D] and /%s/y have N rows"
-                                  % (path, split, split), 2)
-                out[split] = (X, y)
-            want = {"train": self.config("n_train"), "test": self.config("n_test")}
-            for split, n in want.items():
-                if n is not None and int(n) != out[split][0].shape[0]:
-                    raise PkError("data file '%s' has %d %s rows but the run used %d: wrong file?"
-                                  % (path, out[split][0].shape[0], split, int(n)), 1)
-            inputs = self.config("inputs")
-            if inputs is not None and int(inputs) != out["train"][0].shape[1]:
-                raise PkError("data file '%s' has D = %d but the run used D = %d"
-                              % (path, out["train"][0].shape[1], int(inputs)), 1)
-            want_sha = self.config("data_sha256", "")
-            if want_sha:
-                h = hashlib.sha256()
-                for name_ in ("/train/X", "/train/y", "/test/X", "/test/y"):
-                    a = d[name_][()]
+            return self._read_data_file(d, path)
+
+    def _read_data_file(self, d, path):
+        out = {}
+        for split in ("train", "test"):
+            present = [has(d, "/%s/%s" % (split, part)) for part in ("X", "y")]
+            if split == "test" and not any(present):
+                continue  # the test split is optional
+            if not all(present):
+                raise PkError("data file '%s' has no dataset /%s/%s: not a pathkernel data file"
+                              % (path, split, "X" if not present[0] else "y"), 2)
+            X = d["/%s/X" % split][()]
+            y = d["/%s/y" % split][()]
+            if X.ndim != 2 or y.shape[0] != X.shape[0]:
+                raise PkError("data file '%s': /%s/X must be [N, D] and /%s/y have N rows"
+                              % (path, split, split), 2)
+            out[split] = (X, y)
+        for split, key in (("train", "n_train"), ("test", "n_test")):
+            n = self.config(key)
+            rows = out[split][0].shape[0] if split in out else 0
+            if n is not None and int(n) != rows:
+                raise PkError("data file '%s' has %d %s rows but the run used %d: wrong file?"
+                              % (path, rows, split, int(n)), 1)
+        inputs = self.config("inputs")
+        if inputs is not None and int(inputs) != out["train"][0].shape[1]:
+            raise PkError("data file '%s' has D = %d but the run used D = %d"
+                          % (path, out["train"][0].shape[1], int(inputs)), 1)
+        want_sha = self.config("data_sha256", "")
+        if want_sha:
+            h = hashlib.sha256()
+            for split in out:
+                for a in out[split]:
                     a = a.astype("<i8" if a.dtype.kind in "iu" else "<f8")
                     h.update(np.ascontiguousarray(a).tobytes())
-                if h.hexdigest() != want_sha:
-                    print("pkplot: warning: data file '%s' differs from the one the run used "
-                          "(SHA-256 mismatch)" % path, file=sys.stderr)
+            if h.hexdigest() != want_sha:
+                print("pkplot: warning: data file '%s' differs from the one the run used "
+                      "(SHA-256 mismatch)" % path, file=sys.stderr)
         return out
 
     def labels(self, split):
         d = self.try_data()
-        return None if d is None else d[split][1]
+        return None if d is None or split not in d else d[split][1]
 
 
 # --------------------------------------------------------------------------- helpers
@@ -334,9 +342,10 @@ def class_name(c):
 
 def fig_predictions(run, outdir):
     f = run.f
-    fig, axes = plt.subplots(1, 2, figsize=(8.0, 4.0))
+    splits = run.splits
+    fig, axes = plt.subplots(1, len(splits), figsize=(4.0 * len(splits), 4.0), squeeze=False)
     summ = f["summary"].attrs if "summary" in f else {}
-    for ax, split in zip(axes, ("train", "test")):
+    for ax, split in zip(axes[0], splits):
         net = need(f, "/predict/%s/network" % split)
         km = need(f, "/predict/%s/kernel_machine" % split)
         net2 = net.reshape(net.shape[0], -1)
@@ -377,12 +386,7 @@ def fig_predictions(run, outdir):
         ax.grid(alpha=0.3)
         ax.legend(loc="lower right", frameon=True)
 
-    def g(k):
-        v = summ.get(k)
-        return fmt_e(float(_scalar(v))) if v is not None else "n/a"
-    fig.suptitle("Network vs kernel machine: max |r| train %s (rel %s), test %s (rel %s)"
-                 % (g("max_abs_residual_train"), g("rel_residual_train"),
-                    g("max_abs_residual_test"), g("rel_residual_test")))
+    fig.suptitle("Network vs kernel machine" + ("" if "test" in splits else " (the run has no test split)"))
     fig.tight_layout()
     return save(fig, outdir, "predictions.png")
 
@@ -490,27 +494,34 @@ def fig_loss(run, outdir):
     return save(fig, outdir, "loss.png")
 
 
-def parse_query(q):
+def resolve_query(run, query):
+    """(split, index) of --query, checked against the run; default test:0, or train:0 without a test split."""
+    if query is None:
+        query = "test:0" if "test" in run.splits else "train:0"
     try:
-        split, idx = q.split(":")
-        idx = int(idx)
+        split, j = query.split(":")
+        j = int(j)
     except ValueError:
-        raise PkError("--query must look like test:0 or train:12, got '%s'" % q, 1)
+        raise PkError("--query must look like test:0 or train:12, got '%s'" % query, 1)
     if split not in ("train", "test"):
         raise PkError("--query split must be train or test, got '%s'" % split, 1)
-    return split, idx
-
-
-def fig_explain(run, outdir, query, top, output=None, shape_override=None):
-    f = run.f
-    split, j = parse_query(query)
-    contrib_ds = "/kernel/contrib/%s" % split
-    if not has(f, contrib_ds):
-        raise PkError("'%s' has no dataset %s" % (f.filename, contrib_ds), 1)
-    ds = f[contrib_ds]
-    n = ds.shape[0]
+    if split not in run.splits:
+        raise PkError("--query %s: the run has no test split (its data has only /train); "
+                      "explain a training point instead, e.g. --query train:0" % query, 1)
+    name = "/kernel/contrib/%s" % split
+    if not has(run.f, name):
+        raise PkError("--query %s: '%s' has no dataset %s (the run used --skip-train-kernels)"
+                      % (query, run.f.filename, name), 1)
+    n = run.f[name].shape[0]
     if not 0 <= j < n:
         raise PkError("--query %s: index out of range (the %s set has %d points)" % (query, split, n), 1)
+    return split, j
+
+
+def fig_explain(run, outdir, split, j, top, output=None, shape_override=None):
+    f = run.f
+    query = "%s:%d" % (split, j)
+    ds = f["/kernel/contrib/%s" % split]
     row = np.asarray(ds[j], dtype=float)
     net = np.asarray(need(f, "/predict/%s/network" % split)[j], dtype=float).reshape(-1)
     bias = np.asarray(need(f, "/predict/%s/bias" % split)[j], dtype=float).reshape(-1)
@@ -785,7 +796,9 @@ def main_run(argv):
     p.add_argument("run", help="run file (format pathkernel-run)")
     p.add_argument("--outdir", default=".", help="folder for the PNG files (created)")
     p.add_argument("--data", default=None, help="data file; overrides /config data")
-    p.add_argument("--query", default="test:0", help="query of explain.png, split:index (default test:0)")
+    p.add_argument("--query", default=None,
+                   help="query of explain.png, split:index (default test:0, or train:0 for a run "
+                        "without a test split)")
     p.add_argument("--top", type=int, default=5, help="proponents/opponents shown (default 5)")
     p.add_argument("--output", type=int, default=None,
                    help="output of a multi-output run for explain.png (default: the network's argmax)")
@@ -804,6 +817,8 @@ def main_run(argv):
         figures = want
     run = Run(a.run, a.data)
     try:
+        if "explain" in figures:
+            query = resolve_query(run, a.query)
         for name in figures:
             if name == "predictions":
                 fig_predictions(run, a.outdir)
@@ -812,7 +827,7 @@ def main_run(argv):
             elif name == "loss":
                 fig_loss(run, a.outdir)
             elif name == "explain":
-                fig_explain(run, a.outdir, a.query, max(1, a.top), a.output, a.image_shape)
+                fig_explain(run, a.outdir, *query, max(1, a.top), a.output, a.image_shape)
             elif name == "superposition":
                 fig_superposition(run, a.outdir, a.units, shape_override=a.image_shape)
     finally:

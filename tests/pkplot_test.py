@@ -134,6 +134,13 @@ def make_converge(path, layout):
             f["order"] = 2.0
 
 
+def make_train_only(src, path):
+    """A data file with the training split of SRC only (the test split is optional)."""
+    with h5py.File(src, "r") as s, h5py.File(path, "w") as d:
+        s.copy("train", d)
+        d.attrs["loss"] = s.attrs["loss"]
+
+
 def main():
     keep = os.environ.get("PKPLOT_TEST_OUT")
     tmp = keep or tempfile.mkdtemp(prefix="pkplot_test_")
@@ -163,11 +170,33 @@ def main():
             del f["config"].attrs["data_file"]
         p = pkplot([orphan, "--outdir", os.path.join(tmp, "nodata"), "--only", "explain"], tmp, expect=1)
         check("--data" in p.stderr and "digits2.h5" in p.stderr, "missing data file message names --data")
+        # ... unless the data path is valid relative to the run file's folder.
+        moved = os.path.join(tmp, "moved")
+        os.makedirs(os.path.join(moved, "data"), exist_ok=True)
+        shutil.copy(os.path.join(SRC, "data", "digits2.h5"), os.path.join(moved, "data"))
+        shutil.copy(orphan, moved)
+        pkplot([os.path.join(moved, "orphan.h5"), "--outdir", moved, "--only", "explain"], tmp)
+        check_png(os.path.join(moved, "explain.png"))
         p = pkplot([digits, "--outdir", os.path.join(tmp, "nodata"), "--query", "test:999",
                     "--data", os.path.join(SRC, "data", "digits2.h5"), "--only", "explain"], tmp, expect=1)
         check("out of range" in p.stderr, "query out of range is reported")
 
-        # 2. Built-in non-image regression without train kernel blocks: bar-chart explain,
+        # 2. A data file without a test split: every figure renders, explain defaults to a
+        #    training point, and a test query is refused with one clear message.
+        only = os.path.join(tmp, "train_only.h5")
+        make_train_only(os.path.join(SRC, "data", "digits2.h5"), only)
+        run_only = os.path.join(tmp, "train_only_run.h5")
+        train(["--data", only, "--hidden", "8", "--lr", "0.1", "--steps", "40", "--tangent-kernels"],
+              tmp, run_only)
+        figs = os.path.join(tmp, "train_only")
+        pkplot([run_only, "--outdir", figs], tmp)
+        for n in ("predictions", "kernels", "loss", "explain", "superposition"):
+            check_png(os.path.join(figs, n + ".png"))
+        p = pkplot([run_only, "--outdir", figs, "--query", "test:0"], tmp, expect=1)
+        check("no test split" in p.stderr and len(p.stderr.strip().splitlines()) == 1,
+              "a test query on a run without a test split: one clear message")
+
+        # 3. Built-in non-image regression without train kernel blocks: bar-chart explain,
         #    superposition skipped, kernels fall back to test x train.
         reg = os.path.join(tmp, "reg.h5")
         train(["--data", "builtin:regression", "--n-train", "48", "--n-test", "24", "--hidden", "8",
@@ -179,7 +208,7 @@ def main():
         check(not os.path.exists(os.path.join(figs, "superposition.png")) and "not an image" in p.stdout,
               "non-image data: superposition skipped with a note")
 
-        # 3. Multi-output (softmax), ntk, weight decay, 4x4 "images".
+        # 4. Multi-output (softmax), ntk, weight decay, 4x4 "images".
         blobs = os.path.join(tmp, "blobs.h5")
         train(["--data", "builtin:blobs", "--loss", "softmax", "--inputs", "16", "--n-train", "48",
                "--n-test", "24", "--hidden", "8", "--lr", "0.1", "--steps", "30", "--weight-decay", "1e-3",
@@ -189,7 +218,7 @@ def main():
         for n in ("predictions", "kernels", "loss", "explain", "superposition"):
             check_png(os.path.join(figs, n + ".png"))
 
-        # 4. Convergence files in both layouts.
+        # 5. Convergence files in both layouts.
         for layout in ("datasets", "attributes"):
             conv = os.path.join(tmp, "converge_%s.h5" % layout)
             make_converge(conv, layout)
@@ -197,7 +226,7 @@ def main():
             pkplot(["converge", conv, "--outdir", out], tmp)
             check_png(os.path.join(out, "converge.png"))
 
-        # 5. Wrong format or version: exit code 2 with a clear message.
+        # 6. Wrong format or version: exit code 2 with a clear message.
         bad = os.path.join(tmp, "bad.h5")
         with h5py.File(bad, "w") as f:
             f.attrs["format"] = "something-else"
@@ -215,7 +244,7 @@ def main():
             f.write("not hdf5\n")
         pkplot([os.path.join(tmp, "text.h5"), "--outdir", tmp], tmp, expect=2, subprocess_=True)
 
-        # 6. A missing dataset is named in the error.
+        # 7. A missing dataset is named in the error.
         broken = os.path.join(tmp, "broken.h5")
         shutil.copy(reg, broken)
         with h5py.File(broken, "a") as f:
