@@ -38,7 +38,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib import gridspec, ticker  # noqa: E402
+from matplotlib import gridspec, patches, ticker  # noqa: E402
 
 try:
     import h5py
@@ -139,7 +139,7 @@ def has(f, name):
 class Run:
     """The parts of a run file the figures use, read lazily."""
 
-    def __init__(self, path, data_override=None):
+    def __init__(self, path, data_override=None, class_names=None):
         self.path = path
         self.f = open_checked(path, RUN_FORMAT)
         complete = self.f.attrs.get("complete")
@@ -149,8 +149,11 @@ class Run:
             raise PkError("'%s' has no /config group" % path, 1)
         self.cfg = {k: v for k, v in self.f["config"].attrs.items()}
         self.data_override = data_override
+        self.class_names_option = class_names
         self._data = None
         self._data_error = None
+        self._data_class_names = None
+        self._class_names = False  # not looked up yet
 
     def close(self):
         self.f.close()
@@ -172,8 +175,17 @@ class Run:
             return 0.0
 
     @property
+    def loss(self):
+        return self.config("loss", "")
+
+    @property
     def is_classification(self):
-        return self.config("loss", "") in ("logistic", "softmax")
+        return self.loss in ("logistic", "softmax")
+
+    @property
+    def n_classes(self):
+        """2 for logistic, C for softmax, None for regression."""
+        return {"logistic": 2, "softmax": int(self.config("outputs", 0))}.get(self.loss)
 
     # ---- inputs and labels
 
@@ -246,6 +258,8 @@ class Run:
                 raise PkError("data file '%s': /%s/X must be [N, D] and /%s/y have N rows"
                               % (path, split, split), 2)
             out[split] = (X, y)
+        if "class_names" in d.attrs:
+            self._data_class_names = _str(d.attrs["class_names"])
         for split, key in (("train", "n_train"), ("test", "n_test")):
             n = self.config(key)
             rows = out[split][0].shape[0] if split in out else 0
@@ -272,6 +286,49 @@ class Run:
         d = self.try_data()
         return None if d is None or split not in d else d[split][1]
 
+    # ---- class names and label texts
+
+    def class_names(self):
+        """Names of the classes: --class-names, else the data file's root attribute class_names,
+        else None (numeric classes)."""
+        if self._class_names is False:
+            self._class_names = self._find_class_names()
+        return self._class_names
+
+    def _find_class_names(self):
+        if self.class_names_option is not None:
+            names = [t.strip() for t in self.class_names_option.split(",")]
+            if self.n_classes is None:
+                raise PkError("--class-names is for classification runs; this run's loss is %s" % self.loss, 1)
+            if len(names) != self.n_classes:
+                raise PkError("--class-names gives %d names but the run has %d classes"
+                              % (len(names), self.n_classes), 1)
+            return names
+        if self.n_classes is None or self.try_data() is None or self._data_class_names is None:
+            return None
+        names = [t.strip() for t in self._data_class_names.split(",")]
+        if len(names) != self.n_classes:
+            print("pkplot: warning: the data file's class_names has %d names but the run has %d classes; "
+                  "showing class numbers" % (len(names), self.n_classes), file=sys.stderr)
+            return None
+        return names
+
+    def class_label(self, c):
+        names = self.class_names()
+        return names[c] if names else "class %d" % c
+
+    def classes(self, split):
+        """Integer class of every row of a split, or None (regression, or labels not available)."""
+        y = self.labels(split)
+        return None if y is None else class_of(y, self.is_classification)
+
+    def label_text(self, y_row):
+        """A target, short: the class name for classification, all values for regression."""
+        if self.is_classification:
+            return self.class_label(int(class_of(np.asarray([y_row]), True)[0]))
+        v = np.asarray(y_row, dtype=float).reshape(-1)
+        return ("%.2g" % v[0]) if v.size == 1 else "(" + ", ".join("%.2g" % x for x in v) + ")"
+
 
 # --------------------------------------------------------------------------- helpers
 
@@ -291,18 +348,17 @@ def image_shape(D, override=None):
 
 
 def class_of(y, classification):
-    """Integer class per row (None for regression targets)."""
-    if y is None:
+    """Integer class per row: the label, or the argmax of one-hot rows; None for regression."""
+    if not classification:
         return None
     y = np.asarray(y)
-    if y.ndim == 2:
-        return np.argmax(y, axis=1) if classification else None
-    if classification or (y.dtype.kind in "iu"):
-        return np.rint(y).astype(int)
-    return None
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y[:, 0]
+    return np.argmax(y, axis=1) if y.ndim == 2 else np.rint(y).astype(int)
 
 
 def sort_order(y, classification):
+    """Rows grouped by class, or sorted by the (first) target for regression."""
     if y is None:
         return None
     cls = class_of(y, classification)
@@ -332,10 +388,6 @@ def save(fig, outdir, name):
     plt.close(fig)
     print("wrote %s" % path)
     return path
-
-
-def class_name(c):
-    return "class %d" % c
 
 
 # --------------------------------------------------------------------------- figures
@@ -518,70 +570,132 @@ def resolve_query(run, query):
     return split, j
 
 
+def explain_scores(loss, contrib, network, output=None):
+    """Score of every training example toward the class or output explained, for one query.
+
+    contrib is the query's row of /kernel/contrib ([N], or [N, C]) and network its f_S(x) ([C]).
+      logistic: s C(x, i), s = +1 if f_S(x) > 0 (predicted class 1), else -1;
+      softmax:  C_k(x, i) - mean_c C_c(x, i), k the predicted class (argmax f_S(x)) or `output`;
+      mse:      C_k(x, i) of output k (`output`, default 0).
+    Returns (scores [N], k), k the class (classification) or the output (mse) explained.
+    """
+    network = np.asarray(network, dtype=float).reshape(-1)
+    contrib = np.asarray(contrib, dtype=float).reshape(-1, network.size)
+    if output is not None and not 0 <= output < network.size:
+        raise PkError("--output %d out of range (the run has %d output%s)"
+                      % (output, network.size, "s" if network.size > 1 else ""), 1)
+    if loss == "logistic":
+        k = 1 if network[0] > 0 else 0
+        return (1.0 if k == 1 else -1.0) * contrib[:, 0], k
+    if loss == "softmax":
+        k = int(np.argmax(network)) if output is None else output
+        return contrib[:, k] - contrib.mean(axis=1), k
+    k = 0 if output is None else output
+    return contrib[:, k], k
+
+
+def top_examples(scores, top):
+    """Proponents (the largest positive scores, largest first) and opponents (the most negative)."""
+    down = np.argsort(-scores, kind="stable")[:top]
+    up = np.argsort(scores, kind="stable")[:top]
+    return down[scores[down] > 0], up[scores[up] < 0]
+
+
+def class_probabilities(loss, network):
+    """Probability of every class from the network output: sigmoid (logistic) or softmax."""
+    z = np.asarray(network, dtype=float).reshape(-1)
+    if loss == "logistic":
+        p1 = 0.5 * (1.0 + np.tanh(0.5 * z[0]))
+        return np.array([1.0 - p1, p1])
+    e = np.exp(z - z.max())
+    return e / e.sum()
+
+
+def _term(v, fmt="%.4g"):
+    """A number as a term of a sum: negative values in parentheses."""
+    return (fmt % v) if v >= 0 else "(%s)" % (fmt % v)
+
+
 def fig_explain(run, outdir, split, j, top, output=None, shape_override=None):
     f = run.f
     query = "%s:%d" % (split, j)
-    ds = f["/kernel/contrib/%s" % split]
-    row = np.asarray(ds[j], dtype=float)
     net = np.asarray(need(f, "/predict/%s/network" % split)[j], dtype=float).reshape(-1)
     bias = np.asarray(need(f, "/predict/%s/bias" % split)[j], dtype=float).reshape(-1)
     km = np.asarray(need(f, "/predict/%s/kernel_machine" % split)[j], dtype=float).reshape(-1)
-    c = 0
-    if row.ndim == 2:
-        c = int(np.argmax(net)) if output is None else int(output)
-        if not 0 <= c < row.shape[1]:
-            raise PkError("--output %d out of range (C = %d)" % (c, row.shape[1]), 1)
-        row = row[:, c]
-    out_txt = (" (output %d)" % c) if net.size > 1 else ""
+    scores, k = explain_scores(run.loss, f["/kernel/contrib/%s" % split][j], net, output)
+    pro, opp = top_examples(scores, top)
+    kind = "class" if run.is_classification else "output"
+    print("explain %s, score toward %s %d: proponents %s; opponents %s"
+          % (query, kind, k, ",".join(map(str, pro)), ",".join(map(str, opp))))
     data = run.data()
     Xtr, ytr = data["train"]
     Xq, yq = data[split]
-    D = Xtr.shape[1]
-    shp = image_shape(D, shape_override)
-    order = np.argsort(row)
-    pro = order[::-1][:top]
-    pro = pro[row[pro] > 0]
-    opp = order[:top]
-    opp = opp[row[opp] < 0]
 
-    def ylab(y, i):
-        v = np.asarray(y[i]).reshape(-1)
-        if v.size > 1:
-            return "y=%d" % int(np.argmax(v))
-        return ("y=%d" % int(round(v[0]))) if (run.is_classification or y.dtype.kind in "iu") \
-            else ("y=%.2g" % v[0])
+    C = net.size
+    c = k if C > 1 else 0  # the output whose decomposition is shown
+    sub = "_{%d}" % c if C > 1 else ""
+    decomposition = ("$f_{S%s}(x) = b%s(x) + \\Sigma_i\\, C%s(x, i) + r%s(x)$:  %.4g = %s + %s + %s"
+                     % ("," + str(c) if C > 1 else "", sub, sub, sub, net[c], _term(bias[c]),
+                        _term(km[c] - bias[c]), _term(net[c] - km[c], "%.2g")))
+    if run.is_classification:
+        probs = class_probabilities(run.loss, net)
+        pred = int(np.argmax(probs))
+        about = run.class_label(k)
+        header = ("Query %s: true %s, predicted %s (p = %.3f)"
+                  % (query, run.label_text(yq[j]), run.class_label(pred), probs[pred]))
+        if k == pred:
+            roles = ("supports the prediction (%s)" % about, "opposes the prediction (%s)" % about)
+        else:
+            header += "; explaining %s (p = %.3f)" % (about, probs[k])
+            roles = ("supports %s" % about, "opposes %s" % about)
+        if run.loss == "logistic":
+            formula = "$%sC(x, i)$" % ("" if k == 1 else "-")
+        else:
+            formula = "$C_{%d}(x, i) - \\frac{1}{%d}\\Sigma_c\\, C_c(x, i)$" % (k, C)
+        toward = "toward %s" % about
+    else:
+        header = ("Query %s: target y = %s, network $f_S(x)$ = %s"
+                  % (query, run.label_text(yq[j]), run.label_text(net)))
+        out = "$f_S(x)$" if C == 1 else "output %d" % k
+        roles = ("raises %s" % out, "lowers %s" % out)
+        formula = "$C%s(x, i)$" % sub
+        toward = "on %s" % out
+    title = "%s\n%s" % (header, decomposition)
+    red, blue = "#b2182b", "#2166ac"
 
-    head = ("Query %s  (%s): network%s %.3g = bias %.3g + $\\sum_i C(x,i)$ (%.3g)"
-            % (query, ylab(yq, j), out_txt, net[c], bias[c], km[c] - bias[c]))
+    shp = image_shape(Xtr.shape[1], shape_override)
     if shp is None:
-        print("pkplot: note: D = %d is not an image; explain.png shows a bar chart of contributions" % D)
+        print("pkplot: note: D = %d is not an image; explain.png shows a bar chart of the scores" % Xtr.shape[1])
         sel = np.concatenate([pro, opp[::-1]])
-        fig, ax = plt.subplots(figsize=(7.5, 3.8))
-        colors = ["#b2182b" if row[i] > 0 else "#2166ac" for i in sel]
-        ax.bar(np.arange(sel.size), row[sel], color=colors)
+        fig, ax = plt.subplots(figsize=(max(6.0, 1.2 + 0.85 * sel.size), 4.0))
+        ax.bar(np.arange(sel.size), scores[sel], color=[red if scores[i] > 0 else blue for i in sel])
         ax.axhline(0, color="k", lw=0.8)
         ax.set_xticks(np.arange(sel.size))
-        ax.set_xticklabels(["#%d\n%s" % (i, ylab(ytr, i)) for i in sel], fontsize=7)
-        ax.set_xlabel("training example (top proponents left, opponents right)")
-        ax.set_ylabel("contribution $C(x, i)$")
-        ax.set_title(head)
+        ax.set_xticklabels(["#%d\n%s" % (i, run.label_text(ytr[i])) for i in sel], fontsize=7)
+        ax.set_xlabel("training example: index $i$ and %s (top %d each way)"
+                      % ("class" if run.is_classification else "target $y_i$", top))
+        ax.set_ylabel("score %s: %s" % (toward, formula))
+        ax.legend(handles=[patches.Patch(color=red, label=roles[0]),
+                           patches.Patch(color=blue, label=roles[1])], loc="best")
         ax.grid(alpha=0.3, axis="y")
+        ax.set_title(title)
         fig.tight_layout()
         return save(fig, outdir, "explain.png")
 
-    k = max(len(pro), len(opp), 1)
-    fig = plt.figure(figsize=(2.2 + 1.45 * k, 5.6))
-    gs = gridspec.GridSpec(3, k + 1, figure=fig, height_ratios=[1, 1, 0.9],
-                           width_ratios=[1.5] + [1] * k, hspace=0.55, wspace=0.25)
+    n = max(len(pro), len(opp), 1)
+    fig = plt.figure(figsize=(3.0 + 1.45 * n, 6.0))
+    # Column 1 is an empty gap that holds the row labels of the tiles.
+    gs = gridspec.GridSpec(3, n + 2, figure=fig, height_ratios=[1, 1, 0.9],
+                           width_ratios=[1.5, 0.3] + [1] * n, hspace=0.6, wspace=0.25)
     lo, hi = float(min(Xtr.min(), Xq.min())), float(max(Xtr.max(), Xq.max()))
     axq = fig.add_subplot(gs[0:2, 0])
     axq.imshow(Xq[j].reshape(shp), cmap="gray_r", vmin=lo, vmax=hi, interpolation="nearest")
-    axq.set_title("query %s\n%s" % (query, ylab(yq, j)), fontsize=10)
+    axq.set_title("query %s\ntrue: %s" % (query, run.label_text(yq[j])))
     axq.set_xticks([])
     axq.set_yticks([])
-    for r_, idxs, name, col in ((0, pro, "proponents", "#b2182b"), (1, opp, "opponents", "#2166ac")):
-        for t in range(k):
-            ax = fig.add_subplot(gs[r_, t + 1])
+    for r_, idxs, role, col in ((0, pro, roles[0], red), (1, opp, roles[1], blue)):
+        for t in range(n):
+            ax = fig.add_subplot(gs[r_, t + 2])
             ax.set_xticks([])
             ax.set_yticks([])
             if t >= len(idxs):
@@ -589,30 +703,32 @@ def fig_explain(run, outdir, split, j, top, output=None, shape_override=None):
                 continue
             i = idxs[t]
             ax.imshow(Xtr[i].reshape(shp), cmap="gray_r", vmin=lo, vmax=hi, interpolation="nearest")
-            ax.set_title("#%d %s\nC = %+.3g" % (i, ylab(ytr, i), row[i]), color=col, fontsize=8)
+            ax.set_title("#%d  %s\nscore %+.3g" % (i, run.label_text(ytr[i]), scores[i]), color=col, fontsize=8)
             for s in ax.spines.values():
                 s.set_edgecolor(col)
                 s.set_linewidth(2)
             if t == 0:
-                ax.set_ylabel("top %s" % name, color=col)
-    # All contributions, sorted, coloured by the training label.
+                ax.set_ylabel(role.replace(" (", "\n("), color=col)
+    # The scores of all training examples, sorted, coloured by the training class.
     axc = fig.add_subplot(gs[2, :])
-    srt = order[::-1]
-    cls = class_of(ytr, run.is_classification)
+    srt = np.argsort(-scores, kind="stable")
+    cls = run.classes("train")
     if cls is not None and len(np.unique(cls)) <= 10:
         for cc in np.unique(cls):
             pos = np.flatnonzero(cls[srt] == cc)
-            axc.bar(pos, row[srt][pos], width=1.0, color=CLASS_COLORS[int(cc) % 10],
-                    label="training label %d" % cc)
-        axc.legend(loc="upper right", ncol=2)
+            axc.bar(pos, scores[srt][pos], width=1.0, color=CLASS_COLORS[int(cc) % 10],
+                    label=run.class_label(int(cc)))
+        axc.legend(title="training class", loc="upper left", bbox_to_anchor=(1.005, 1.0),
+                   ncol=2 if len(np.unique(cls)) > 5 else 1)
     else:
-        axc.bar(np.arange(srt.size), row[srt], width=1.0, color="0.4")
+        axc.bar(np.arange(srt.size), scores[srt], width=1.0, color="0.4")
     axc.axhline(0, color="k", lw=0.6)
     axc.set_xlim(-0.5, srt.size - 0.5)
-    axc.set_xlabel("training examples, sorted by contribution")
-    axc.set_ylabel("$C(x, i)$")
+    axc.set_xlabel("all N = %d training examples $i$, sorted by score" % srt.size)
+    axc.set_ylabel("score")
+    axc.set_title("score %s: %s" % (toward, formula))
     axc.grid(alpha=0.3, axis="y")
-    fig.suptitle(head, y=0.995)
+    fig.suptitle(title, y=1.0)
     return save(fig, outdir, "explain.png")
 
 
@@ -648,7 +764,7 @@ def fig_superposition(run, outdir, units, top=4, shape_override=None):
         panels = [(dW[u], "unit %d: $W_1^S - W_1^0$" % u, vmax),
                   (S[u], "unit %d: $\\sum_i \\Gamma_{i,%d}\\, x_i$" % (u, u), vmax)]
         for i, t in zip(best, terms):
-            panels.append((t, "#%d (y=%s)\n$\\Gamma_{i,%d}$ = %+.2g" % (i, _short(ytr[i]), u, G[i, u]), tmax))
+            panels.append((t, "#%d  %s\n$\\Gamma_{i,%d}$ = %+.2g" % (i, run.label_text(ytr[i]), u, G[i, u]), tmax))
         ims = []
         for c, ax in enumerate(axes[r]):
             ax.set_xticks([])
@@ -678,13 +794,6 @@ def fig_superposition(run, outdir, units, top=4, shape_override=None):
               "(ranked by $|\\Gamma_{ij}|\\,\\|x_i\\|$)" % (units, top))
     fig.suptitle(title, fontsize=10)
     return save(fig, outdir, "superposition.png")
-
-
-def _short(y):
-    v = np.asarray(y).reshape(-1)
-    if v.size > 1:
-        return "%d" % int(np.argmax(v))
-    return ("%d" % int(v[0])) if float(v[0]).is_integer() else ("%.2g" % v[0])
 
 
 # --------------------------------------------------------------------------- converge
@@ -801,7 +910,11 @@ def main_run(argv):
                         "without a test split)")
     p.add_argument("--top", type=int, default=5, help="proponents/opponents shown (default 5)")
     p.add_argument("--output", type=int, default=None,
-                   help="output of a multi-output run for explain.png (default: the network's argmax)")
+                   help="explain.png: softmax, the class to explain (default: the predicted class); "
+                        "mse, the output (default 0)")
+    p.add_argument("--class-names", default=None, metavar="A,B,...",
+                   help="names of the classes, in class order (default: the data file's root attribute "
+                        "class_names, else the class numbers)")
     p.add_argument("--units", type=int, default=4, help="first-layer units in superposition.png (default 4)")
     p.add_argument("--image-shape", default=None, help="HxW of an input image (default: square D)")
     p.add_argument("--only", default=None,
@@ -815,8 +928,9 @@ def main_run(argv):
         if bad:
             raise PkError("--only: unknown figure(s) %s" % ", ".join(bad), 1)
         figures = want
-    run = Run(a.run, a.data)
+    run = Run(a.run, a.data, a.class_names)
     try:
+        run.class_names()  # a wrong --class-names stops here, before any figure is written
         if "explain" in figures:
             query = resolve_query(run, a.query)
         for name in figures:

@@ -8,6 +8,7 @@ Set PKPLOT_TEST_OUT=folder to keep the files (default: a temporary folder).
 """
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -61,6 +62,14 @@ def train(args, cwd, out):
     check(os.path.exists(out), "run file written: %s" % os.path.basename(out))
 
 
+def pkplot_module():
+    if PKPLOT_DIR not in sys.path:
+        sys.path.insert(0, PKPLOT_DIR)
+    sys.dont_write_bytecode = True  # keep the source tree clean
+    import pkplot
+    return pkplot
+
+
 class Result:
     def __init__(self, code, stdout, stderr):
         self.returncode, self.stdout, self.stderr = code, stdout, stderr
@@ -72,10 +81,7 @@ def pkplot(args, cwd, expect=0, subprocess_=False):
         return run([PY, PKPLOT] + args, cwd, expect)
     import contextlib
     import io
-    if PKPLOT_DIR not in sys.path:
-        sys.path.insert(0, PKPLOT_DIR)
-    sys.dont_write_bytecode = True  # keep the source tree clean
-    import pkplot as module
+    module = pkplot_module()
     out, err = io.StringIO(), io.StringIO()
     here = os.getcwd()
     t = time.time()
@@ -134,11 +140,50 @@ def make_converge(path, layout):
             f["order"] = 2.0
 
 
-def make_train_only(src, path):
+def make_train_only(src, path, class_names):
     """A data file with the training split of SRC only (the test split is optional)."""
     with h5py.File(src, "r") as s, h5py.File(path, "w") as d:
         s.copy("train", d)
         d.attrs["loss"] = s.attrs["loss"]
+        d.attrs["class_names"] = class_names
+
+
+def expected_explain(run_file, query, top, output=None):
+    """Proponents and opponents of a query computed from the run file: the training examples
+    with the largest positive and the most negative score toward the predicted class (or the
+    chosen output)."""
+    split, j = query.split(":")
+    with h5py.File(run_file, "r") as f:
+        loss = f["config"].attrs["loss"]
+        loss = loss.decode() if isinstance(loss, bytes) else loss
+        contrib = np.asarray(f["kernel/contrib/" + split][int(j)], dtype=float)
+        net = np.atleast_1d(f["predict/%s/network" % split][int(j)])
+    if loss == "logistic":
+        k = int(net[0] > 0)
+        score = contrib if k == 1 else -contrib
+    elif loss == "softmax":
+        k = int(np.argmax(net)) if output is None else output
+        score = contrib[:, k] - contrib.mean(axis=1)
+    else:
+        k = 0 if output is None else output
+        score = contrib[:, k] if contrib.ndim == 2 else contrib
+    pro = [int(i) for i in np.argsort(-score, kind="stable")[:top] if score[i] > 0]
+    opp = [int(i) for i in np.argsort(score, kind="stable")[:top] if score[i] < 0]
+    return k, pro, opp
+
+
+def check_explain(p, run_file, query, top=5, output=None):
+    """pkplot's explain line names the expected class or output, proponents and opponents."""
+    m = re.search(r"explain (\S+), score toward (?:class|output) (\d+): proponents ([\d,]*); opponents ([\d,]*)",
+                  p.stdout)
+    if not m:
+        check(False, "explain line on stdout for %s" % query)
+        return
+    ints = lambda t: [int(v) for v in t.split(",") if v]  # noqa: E731
+    got = (int(m.group(2)), ints(m.group(3)), ints(m.group(4)))
+    want = expected_explain(run_file, query, top, output)
+    check(m.group(1) == query and got == want, "%s %s: proponents/opponents toward %d are %s / %s (want %s)"
+          % (os.path.basename(run_file), query, got[0], got[1], got[2], want))
 
 
 def main():
@@ -152,10 +197,15 @@ def main():
         train(["--data", "data/digits2.h5", "--loss", "logistic", "--hidden", "8", "--lr", "0.1",
                "--steps", "60", "--path-rule", "gauss:2", "--tangent-kernels"], SRC, digits)
         figs = os.path.join(tmp, "digits")
-        pkplot([digits, "--outdir", figs, "--data", os.path.join(SRC, "data", "digits2.h5"),
-                "--query", "test:3", "--units", "3"], tmp, subprocess_=True)
+        p = pkplot([digits, "--outdir", figs, "--data", os.path.join(SRC, "data", "digits2.h5"),
+                    "--query", "test:3", "--units", "3", "--class-names", "three,eight"], tmp, subprocess_=True)
         for n in ("predictions", "kernels", "loss", "explain", "superposition"):
             check_png(os.path.join(figs, n + ".png"))
+        check_explain(p, digits, "test:3")
+        for q in ("test:0", "test:1", "train:5"):
+            check_explain(pkplot([digits, "--outdir", figs, "--query", q, "--only", "explain"], tmp), digits, q)
+        p = pkplot([digits, "--outdir", figs, "--class-names", "a,b,c"], tmp, expect=1)
+        check("--class-names" in p.stderr, "a wrong number of class names is refused")
         # The relative /config data path resolves from the folder the run was started in ...
         figs2 = os.path.join(tmp, "digits_cwd")
         pkplot([digits, "--outdir", figs2, "--only", "explain"], SRC)
@@ -184,19 +234,49 @@ def main():
         # 2. A data file without a test split: every figure renders, explain defaults to a
         #    training point, and a test query is refused with one clear message.
         only = os.path.join(tmp, "train_only.h5")
-        make_train_only(os.path.join(SRC, "data", "digits2.h5"), only)
+        make_train_only(os.path.join(SRC, "data", "digits2.h5"), only, "3,8")
         run_only = os.path.join(tmp, "train_only_run.h5")
         train(["--data", only, "--hidden", "8", "--lr", "0.1", "--steps", "40", "--tangent-kernels"],
               tmp, run_only)
         figs = os.path.join(tmp, "train_only")
-        pkplot([run_only, "--outdir", figs], tmp)
+        p = pkplot([run_only, "--outdir", figs], tmp)
         for n in ("predictions", "kernels", "loss", "explain", "superposition"):
             check_png(os.path.join(figs, n + ".png"))
+        check_explain(p, run_only, "train:0")
+        run = pkplot_module().Run(run_only)
+        check(run.class_names() == ["3", "8"], "class names from the data file's attribute class_names")
+        run.close()
         p = pkplot([run_only, "--outdir", figs, "--query", "test:0"], tmp, expect=1)
         check("no test split" in p.stderr and len(p.stderr.strip().splitlines()) == 1,
               "a test query on a run without a test split: one clear message")
 
-        # 3. Built-in non-image regression without train kernel blocks: bar-chart explain,
+        # 3. Ten classes (softmax): explain toward the predicted class and toward a chosen one.
+        digits10 = os.path.join(tmp, "digits10.h5")
+        train(["--data", os.path.join(SRC, "data", "digits10.h5"), "--hidden", "8", "--lr", "0.1",
+               "--steps", "30"], tmp, digits10)
+        figs = os.path.join(tmp, "digits10")
+        p = pkplot([digits10, "--outdir", figs, "--query", "test:5"], tmp)
+        for n in ("predictions", "kernels", "loss", "explain", "superposition"):
+            check_png(os.path.join(figs, n + ".png"))
+        check_explain(p, digits10, "test:5")
+        p = pkplot([digits10, "--outdir", figs, "--query", "test:5", "--output", "3", "--only", "explain"], tmp)
+        check_explain(p, digits10, "test:5", output=3)
+
+        # 4. Multi-output regression (built-in, two outputs): explain each output.
+        reg2 = os.path.join(tmp, "reg2.h5")
+        train(["--data", "builtin:regression2", "--n-train", "64", "--n-test", "32", "--hidden", "8",
+               "--lr", "0.05", "--steps", "30", "--tangent-kernels"], tmp, reg2)
+        figs = os.path.join(tmp, "reg2")
+        p = pkplot([reg2, "--outdir", figs, "--top", "4"], tmp)
+        for n in ("predictions", "kernels", "loss", "explain"):
+            check_png(os.path.join(figs, n + ".png"))
+        check_explain(p, reg2, "test:0", top=4)
+        p = pkplot([reg2, "--outdir", figs, "--query", "train:7", "--output", "1", "--only", "explain"], tmp)
+        check_explain(p, reg2, "train:7", output=1)
+        p = pkplot([reg2, "--outdir", figs, "--class-names", "a,b", "--only", "loss"], tmp, expect=1)
+        check("classification" in p.stderr, "--class-names on a regression run is refused")
+
+        # 5. Built-in non-image regression without train kernel blocks: bar-chart explain,
         #    superposition skipped, kernels fall back to test x train.
         reg = os.path.join(tmp, "reg.h5")
         train(["--data", "builtin:regression", "--n-train", "48", "--n-test", "24", "--hidden", "8",
@@ -208,7 +288,7 @@ def main():
         check(not os.path.exists(os.path.join(figs, "superposition.png")) and "not an image" in p.stdout,
               "non-image data: superposition skipped with a note")
 
-        # 4. Multi-output (softmax), ntk, weight decay, 4x4 "images".
+        # 6. Softmax, ntk, weight decay, 4x4 "images".
         blobs = os.path.join(tmp, "blobs.h5")
         train(["--data", "builtin:blobs", "--loss", "softmax", "--inputs", "16", "--n-train", "48",
                "--n-test", "24", "--hidden", "8", "--lr", "0.1", "--steps", "30", "--weight-decay", "1e-3",
@@ -218,7 +298,7 @@ def main():
         for n in ("predictions", "kernels", "loss", "explain", "superposition"):
             check_png(os.path.join(figs, n + ".png"))
 
-        # 5. Convergence files in both layouts.
+        # 7. Convergence files in both layouts.
         for layout in ("datasets", "attributes"):
             conv = os.path.join(tmp, "converge_%s.h5" % layout)
             make_converge(conv, layout)
@@ -226,7 +306,7 @@ def main():
             pkplot(["converge", conv, "--outdir", out], tmp)
             check_png(os.path.join(out, "converge.png"))
 
-        # 6. Wrong format or version: exit code 2 with a clear message.
+        # 8. Wrong format or version: exit code 2 with a clear message.
         bad = os.path.join(tmp, "bad.h5")
         with h5py.File(bad, "w") as f:
             f.attrs["format"] = "something-else"
@@ -244,7 +324,7 @@ def main():
             f.write("not hdf5\n")
         pkplot([os.path.join(tmp, "text.h5"), "--outdir", tmp], tmp, expect=2, subprocess_=True)
 
-        # 7. A missing dataset is named in the error.
+        # 9. A missing dataset is named in the error.
         broken = os.path.join(tmp, "broken.h5")
         shutil.copy(reg, broken)
         with h5py.File(broken, "a") as f:
