@@ -314,8 +314,14 @@ class Run:
         return names
 
     def class_label(self, c):
+        """A class for a sentence: its name, or "class 3"."""
         names = self.class_names()
         return names[c] if names else "class %d" % c
+
+    def class_short(self, c):
+        """A class for a tick label: its name, or "3"."""
+        names = self.class_names()
+        return names[c] if names else "%d" % c
 
     def classes(self, split):
         """Integer class of every row of a split, or None (regression, or labels not available)."""
@@ -443,40 +449,41 @@ def fig_predictions(run, outdir):
     return save(fig, outdir, "predictions.png")
 
 
-def _kernel_panel(fig, ax, K, title, row_cls, col_cls, xlabel, ylabel):
-    vmax = sym_limit(K)
-    # Diverging, centred at 0, when the kernel has real negative entries; a
-    # sequential map (negatives clipped to 0) when they are negligible.
-    neg = np.nanmin(K) < -0.05 * vmax
-    if neg:
-        im = ax.imshow(K, cmap="RdBu_r", vmin=-vmax, vmax=vmax, interpolation="nearest", aspect="auto")
+def _colour_scale(*kernels):
+    """(cmap, vmin, vmax) for kernel matrices: diverging and centred at 0 when they have real
+    negative entries, sequential from 0 (negatives clipped) when those are negligible."""
+    vmax = sym_limit(*kernels)
+    if min(float(np.nanmin(K)) for K in kernels) < -0.05 * vmax:
+        return "RdBu_r", -vmax, vmax
+    return "viridis", 0.0, vmax
+
+
+def _class_blocks(ax, run, cls, axis):
+    """Lines between the class blocks of a sorted axis and one label at each block's centre;
+    labels closer than 1/12 of the axis to the previous one are left out."""
+    bounds = np.flatnonzero(np.diff(cls)) + 1
+    line = ax.axvline if axis == "x" else ax.axhline
+    for b in bounds:
+        line(b - 0.5, color="k", lw=0.6)
+    edges = np.concatenate([[0], bounds, [cls.size]])
+    ticks, labels = [], []
+    for a, b in zip(edges[:-1], edges[1:]):
+        centre = (a + b) / 2.0 - 0.5
+        if not ticks or centre - ticks[-1] >= cls.size / 12.0:
+            ticks.append(centre)
+            labels.append(run.class_short(int(cls[a])))
+    small = len(edges) - 1 > 4
+    crowded = small and max(len(t) for t in labels) > 3
+    if axis == "x":
+        ax.set_xticks(ticks)
+        ax.set_xticklabels(labels, fontsize=7 if small else 8, rotation=90 if crowded else 0)
     else:
-        im = ax.imshow(K, cmap="viridis", vmin=0, vmax=vmax, interpolation="nearest", aspect="auto")
-    ax.set_title(title)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    for cls, setline, setticks, n in ((col_cls, ax.axvline, ax.set_xticks, K.shape[1]),
-                                      (row_cls, ax.axhline, ax.set_yticks, K.shape[0])):
-        if cls is None or len(np.unique(cls)) > 10:
-            continue
-        bounds = np.flatnonzero(np.diff(cls)) + 1
-        for b in bounds:
-            setline(b - 0.5, color="k", lw=0.8)
-        edges = np.concatenate([[0], bounds, [n]])
-        centers = (edges[:-1] + edges[1:]) / 2.0 - 0.5
-        setticks(centers)
-        lab = ["label %d" % cls[e] for e in edges[:-1]]
-        if setticks == ax.set_xticks:
-            ax.set_xticklabels(lab)
-        else:
-            ax.set_yticklabels(lab, rotation=90, va="center")
-    clipped = (not neg) and np.nanmin(K) < 0
-    cb = fig.colorbar(im, ax=ax, fraction=0.046, pad=0.04, extend="min" if clipped else "neither")
-    cb.ax.tick_params(labelsize=7)
-    return im
+        ax.set_yticks(ticks)
+        ax.set_yticklabels(labels, fontsize=7 if small else 8, rotation=0 if small else 90, va="center")
+    ax.tick_params(axis=axis, length=0)
 
 
-def fig_kernels(run, outdir):
+def fig_kernels(run, outdir, shared_scale=False):
     f = run.f
     split = "train"
     if not has(f, "/kernel/path/train"):
@@ -485,33 +492,53 @@ def fig_kernels(run, outdir):
         split = "test"
         print("pkplot: note: no train x train kernel blocks (run used --skip-train-kernels); "
               "showing test x train")
-    names = [("/kernel/path/%s" % split, "path kernel $K^p$")]
-    for when in ("initial", "final"):
-        n = "/kernel/tangent/%s/%s" % (when, split)
-        if has(f, n):
-            names.append((n, "tangent kernel $K^g$ at $w_%s$" % ("0" if when == "initial" else "S")))
-    ytr = run.labels("train")
-    yq = run.labels(split)
+    names = [("/kernel/path/%s" % split, "path kernel $K^p(x_j, x_i)$")]
+    for when, w in (("initial", "w_0"), ("final", "w_S")):
+        name = "/kernel/tangent/%s/%s" % (when, split)
+        if has(f, name):
+            names.append((name, "tangent kernel $K^g(x_j, x_i)$ at $%s$" % w))
+    ytr, yq = run.labels("train"), run.labels(split)
     col_order = sort_order(ytr, run.is_classification)
     row_order = sort_order(yq, run.is_classification)
-    col_cls = class_of(ytr, run.is_classification)
-    row_cls = class_of(yq, run.is_classification)
+    kernels = [need(f, name) for name, _ in names]
     if col_order is not None:
-        col_cls = None if col_cls is None else col_cls[col_order]
-        row_cls = None if row_cls is None else row_cls[row_order]
-    fig, axes = plt.subplots(1, len(names), figsize=(4.0 * len(names) + 0.6, 4.0), squeeze=False)
-    by = " (sorted by label)" if col_cls is not None else " (sorted by target)"
-    for ax, (name, title) in zip(axes[0], names):
-        K = need(f, name)
-        if col_order is not None:
-            K = K[row_order][:, col_order]
-        _kernel_panel(fig, ax, K, title, row_cls, col_cls,
-                      "training example" + (by if col_order is not None else ""),
-                      ("%s example" % split) + (by if row_order is not None else ""))
-    what = "train \u00d7 train" if split == "train" else "test \u00d7 train (train block not stored)"
-    note = "" if col_order is not None else "; input order (labels not available)"
-    fig.suptitle("Kernels, %s%s" % (what, note))
-    fig.tight_layout()
+        kernels = [K[row_order][:, col_order] for K in kernels]
+    col_cls, row_cls = run.classes("train"), run.classes(split)
+    if col_cls is not None:
+        col_cls, row_cls = col_cls[col_order], row_cls[row_order]
+        many = len(np.unique(col_cls)) > 20
+        by = " (grouped by class)" if not many else " (sorted by class)"
+    elif col_order is not None:
+        by = " (sorted by target $y$, output 0)" if np.ndim(ytr) == 2 and np.shape(ytr)[1] > 1 else \
+            " (sorted by target $y$)"
+    else:
+        by = " (input order)"
+    fig, axes = plt.subplots(1, len(names), figsize=(3.9 * len(names) + 0.8, 4.0), squeeze=False,
+                             constrained_layout=True)
+    axes = axes[0]
+    shared = _colour_scale(*kernels) if shared_scale else None
+    for ax, K, (_, title) in zip(axes, kernels, names):
+        cmap, vmin, vmax = shared or _colour_scale(K)
+        im = ax.imshow(K, cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest", aspect="auto")
+        ax.set_title(title)
+        ax.set_xlabel("training example $x_i$" + by)
+        ax.set_ylabel("%s example $x_j$" % ("training" if split == "train" else "test") + by)
+        if col_cls is not None and not many:
+            _class_blocks(ax, run, col_cls, "x")
+            _class_blocks(ax, run, row_cls, "y")
+        if not shared_scale:
+            clipped = vmin == 0 and np.nanmin(K) < 0
+            fig.colorbar(im, ax=ax, fraction=0.05, pad=0.02, extend="min" if clipped else "neither")
+    if shared_scale:
+        clipped = shared[1] == 0 and min(np.nanmin(K) for K in kernels) < 0
+        cb = fig.colorbar(im, ax=list(axes), fraction=0.05, pad=0.02, extend="min" if clipped else "neither")
+        cb.set_label("kernel value $K(x_j, x_i)$, one scale for all panels")
+    what = ("Kernels between training examples, train \u00d7 train (N = %d)" % kernels[0].shape[0]
+            if split == "train" else "Kernels test \u00d7 train (the train \u00d7 train block was not stored)")
+    outputs = int(run.config("outputs", 1))
+    notes = (["traced over the C = %d outputs" % outputs] if outputs > 1 else []) + \
+        ["one colour scale shared by all panels" if shared_scale else "each panel on its own colour scale"]
+    fig.suptitle("%s\n%s" % (what, "; ".join(notes)), fontsize=10)
     return save(fig, outdir, "kernels.png")
 
 
@@ -915,6 +942,8 @@ def main_run(argv):
     p.add_argument("--class-names", default=None, metavar="A,B,...",
                    help="names of the classes, in class order (default: the data file's root attribute "
                         "class_names, else the class numbers)")
+    p.add_argument("--shared-scale", action="store_true",
+                   help="kernels.png: one colour scale for every kernel panel (default: one per panel)")
     p.add_argument("--units", type=int, default=4, help="first-layer units in superposition.png (default 4)")
     p.add_argument("--image-shape", default=None, help="HxW of an input image (default: square D)")
     p.add_argument("--only", default=None,
@@ -937,7 +966,7 @@ def main_run(argv):
             if name == "predictions":
                 fig_predictions(run, a.outdir)
             elif name == "kernels":
-                fig_kernels(run, a.outdir)
+                fig_kernels(run, a.outdir, a.shared_scale)
             elif name == "loss":
                 fig_loss(run, a.outdir)
             elif name == "explain":

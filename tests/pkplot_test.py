@@ -250,12 +250,13 @@ def main():
         check("no test split" in p.stderr and len(p.stderr.strip().splitlines()) == 1,
               "a test query on a run without a test split: one clear message")
 
-        # 3. Ten classes (softmax): explain toward the predicted class and toward a chosen one.
+        # 3. Ten classes (softmax), kernels on one colour scale; explain toward the predicted
+        #    class and toward a chosen one.
         digits10 = os.path.join(tmp, "digits10.h5")
         train(["--data", os.path.join(SRC, "data", "digits10.h5"), "--hidden", "8", "--lr", "0.1",
-               "--steps", "30"], tmp, digits10)
+               "--steps", "30", "--tangent-kernels"], tmp, digits10)
         figs = os.path.join(tmp, "digits10")
-        p = pkplot([digits10, "--outdir", figs, "--query", "test:5"], tmp)
+        p = pkplot([digits10, "--outdir", figs, "--query", "test:5", "--shared-scale"], tmp)
         for n in ("predictions", "kernels", "loss", "explain", "superposition"):
             check_png(os.path.join(figs, n + ".png"))
         check_explain(p, digits10, "test:5")
