@@ -55,11 +55,16 @@ def run(cmd, cwd, expect=0):
     return p
 
 
-def train(args, cwd, out):
+def pathkernel(command, args, cwd, out):
+    """Run a pathkernel command on 2 ranks and check that it wrote OUT."""
     mpiexec = shutil.which("mpiexec")
-    cmd = ([mpiexec, "-n", "2", "--oversubscribe"] if mpiexec else []) + [BIN, "train"] + args + ["--out", out]
+    cmd = ([mpiexec, "-n", "2", "--oversubscribe"] if mpiexec else []) + [BIN, command] + args + ["--out", out]
     run(cmd, cwd)
-    check(os.path.exists(out), "run file written: %s" % os.path.basename(out))
+    check(os.path.exists(out), "%s wrote %s" % (command, os.path.basename(out)))
+
+
+def train(args, cwd, out):
+    pathkernel("train", args, cwd, out)
 
 
 def pkplot_module():
@@ -243,9 +248,9 @@ def main():
         for n in ("predictions", "kernels", "loss", "explain", "superposition"):
             check_png(os.path.join(figs, n + ".png"))
         check_explain(p, run_only, "train:0")
-        run = pkplot_module().Run(run_only)
-        check(run.class_names() == ["3", "8"], "class names from the data file's attribute class_names")
-        run.close()
+        opened = pkplot_module().Run(run_only)
+        check(opened.class_names() == ["3", "8"], "class names from the data file's attribute class_names")
+        opened.close()
         p = pkplot([run_only, "--outdir", figs, "--query", "test:0"], tmp, expect=1)
         check("no test split" in p.stderr and len(p.stderr.strip().splitlines()) == 1,
               "a test query on a run without a test split: one clear message")
@@ -306,6 +311,12 @@ def main():
             out = os.path.join(tmp, "converge_" + layout)
             pkplot(["converge", conv, "--outdir", out], tmp)
             check_png(os.path.join(out, "converge.png"))
+        # A real convergence table of a run without a test split.
+        conv = os.path.join(tmp, "converge_train_only.h5")
+        pathkernel("converge", ["--n-train", "32", "--n-test", "0", "--hidden", "8", "--steps", "20",
+                                "--halvings", "2", "--gauss-max", "2"], tmp, conv)
+        pkplot(["converge", conv, "--outdir", os.path.join(tmp, "converge_train_only")], tmp)
+        check_png(os.path.join(tmp, "converge_train_only", "converge.png"))
 
         # 8. Wrong format or version: exit code 2 with a clear message.
         bad = os.path.join(tmp, "bad.h5")
