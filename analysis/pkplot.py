@@ -388,6 +388,11 @@ def sym_limit(*arrays, pct=100.0):
     return float(v) if v > 0 else 1.0
 
 
+def label_log_minor(ax):
+    """Label the minor ticks of a log y axis that spans less than two decades."""
+    ax.yaxis.set_minor_formatter(ticker.LogFormatterSciNotation(labelOnlyBase=False, minor_thresholds=(2, 0.5)))
+
+
 def save(fig, outdir, name):
     path = os.path.join(outdir, name)
     fig.savefig(path)
@@ -401,51 +406,88 @@ def save(fig, outdir, name):
 def fig_predictions(run, outdir):
     f = run.f
     splits = run.splits
-    fig, axes = plt.subplots(1, len(splits), figsize=(4.0 * len(splits), 4.0), squeeze=False)
     summ = f["summary"].attrs if "summary" in f else {}
-    for ax, split in zip(axes[0], splits):
-        net = need(f, "/predict/%s/network" % split)
-        km = need(f, "/predict/%s/kernel_machine" % split)
-        net2 = net.reshape(net.shape[0], -1)
-        km2 = km.reshape(km.shape[0], -1)
-        C = net2.shape[1]
-        cls = class_of(run.labels(split), run.is_classification)
+    pred = {s: (np.asarray(need(f, "/predict/%s/network" % s), dtype=float),
+                np.asarray(need(f, "/predict/%s/kernel_machine" % s), dtype=float)) for s in splits}
+    pred = {s: (net.reshape(net.shape[0], -1), km.reshape(km.shape[0], -1)) for s, (net, km) in pred.items()}
+    C = pred["train"][0].shape[1]
+    if len(splits) == 2:  # train and test side by side, their residuals below
+        fig = plt.figure(figsize=(9.8, 7.4), constrained_layout=True)
+        gs = fig.add_gridspec(2, 2, height_ratios=[1.35, 1])
+        cells, residual_cell = [gs[0, 0], gs[0, 1]], gs[1, :]
+    else:  # train only: the residuals beside
+        fig = plt.figure(figsize=(10.5, 4.4), constrained_layout=True)
+        gs = fig.add_gridspec(1, 2, width_ratios=[1, 1.25])
+        cells, residual_cell = [gs[0, 0]], gs[0, 1]
+    logit = {"logistic": " (logit)", "softmax": " (logits)"}.get(run.loss, "")
+    for col, split in enumerate(splits):
+        ax = fig.add_subplot(cells[col])
+        net, km = pred[split]
+        cls = run.classes(split)
         if C > 1:
             for c in range(C):
-                ax.scatter(km2[:, c], net2[:, c], s=9, alpha=0.7, lw=0,
-                           color=CLASS_COLORS[c % 10], label="output %d" % c)
+                ax.scatter(km[:, c], net[:, c], s=9, alpha=0.7, lw=0, color=CLASS_COLORS[c % 10],
+                           label=("output for %s" % run.class_label(c)) if run.is_classification else "output %d" % c)
         elif cls is not None and len(np.unique(cls)) <= 10:
             for c in np.unique(cls):
                 m = cls == c
-                ax.scatter(km2[m, 0], net2[m, 0], s=10, alpha=0.75, lw=0,
-                           color=CLASS_COLORS[int(c) % 10], label="label %d" % c)
+                ax.scatter(km[m, 0], net[m, 0], s=10, alpha=0.75, lw=0, color=CLASS_COLORS[int(c) % 10],
+                           label="true %s" % run.class_label(int(c)))
         else:
-            ax.scatter(km2[:, 0], net2[:, 0], s=10, alpha=0.75, lw=0, color="C0")
-        lo = float(min(np.nanmin(km2), np.nanmin(net2)))
-        hi = float(max(np.nanmax(km2), np.nanmax(net2)))
+            ax.scatter(km[:, 0], net[:, 0], s=10, alpha=0.75, lw=0, color="C0", label="one point")
+        lo = float(min(np.nanmin(km), np.nanmin(net)))
+        hi = float(max(np.nanmax(km), np.nanmax(net)))
         pad = 0.05 * (hi - lo if hi > lo else 1.0)
         ax.plot([lo - pad, hi + pad], [lo - pad, hi + pad], color="0.3", lw=0.8, ls="--",
-                label="identity", zorder=0)
+                label="$f_S = y_{KM}$", zorder=0)
         ax.set_xlim(lo - pad, hi + pad)
         ax.set_ylim(lo - pad, hi + pad)
         ax.set_aspect("equal")
-        r = np.abs(net2 - km2)
-        mr = summ.get("max_abs_residual_%s" % split)
-        mr = float(_scalar(mr)) if mr is not None else float(np.nanmax(r))
+        txt = "max $|r|$ = %s" % fmt_e(float(np.nanmax(np.abs(net - km))))
         rel = summ.get("rel_residual_%s" % split)
-        txt = "max |r| = %s" % fmt_e(mr)
         if rel is not None:
             txt += "\nrelative %s" % fmt_e(float(_scalar(rel)))
         ax.text(0.04, 0.96, txt, transform=ax.transAxes, va="top", ha="left",
                 bbox=dict(boxstyle="round", fc="white", ec="0.7"))
-        ax.set_title("%s (n = %d)" % (split, net2.shape[0]))
-        ax.set_xlabel("kernel machine  $b(x) + \\sum_i C(x, i)$")
-        ax.set_ylabel("network  $f_S(x)$")
+        ax.set_title("%s points (%s = %d)" % (split, "N" if split == "train" else "M", net.shape[0]))
+        ax.set_xlabel("kernel machine $y_{KM}(x) = b(x) + \\Sigma_i\\, C(x, i)$")
+        ax.set_ylabel("network $f_S(x)$" + logit)
         ax.grid(alpha=0.3)
-        ax.legend(loc="lower right", frameon=True)
+        if col == len(splits) - 1:
+            handles = ax.get_legend_handles_labels()[0]
+            if len(handles) > 4:
+                ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0))
+            else:
+                ax.legend(loc="lower right")
 
-    fig.suptitle("Network vs kernel machine" + ("" if "test" in splits else " (the run has no test split)"))
-    fig.tight_layout()
+    # The residual of every point (and output), on a log scale: its sign by the marker fill.
+    ax = fig.add_subplot(residual_cell)
+    r_all = np.concatenate([(net - km).ravel() for net, km in pred.values()])
+    nonzero = np.abs(r_all[r_all != 0])
+    floor = nonzero.min() / 3 if nonzero.size else 1e-16
+    size = 12 if r_all.size <= 2000 else 4  # smaller markers when there are many points
+    for split, colour, marker in (("train", "0.2", "o"), ("test", "#7b3294", "s")):
+        if split not in pred:
+            continue
+        net, km = pred[split]
+        x, r = km.ravel(), (net - km).ravel()
+        for sel, fill, sign in ((r > 0, colour, "> 0"), (r < 0, "none", "< 0")):
+            ax.scatter(x[sel], np.abs(r[sel]), s=size, marker=marker, facecolors=fill, edgecolors=colour,
+                       linewidths=0.7 if size > 4 else 0.4, alpha=0.7, label="%s, $r$ %s" % (split, sign))
+        if (r == 0).any():
+            ax.scatter(x[r == 0], np.full((r == 0).sum(), floor), s=14, marker="x", color=colour,
+                       label="%s, $r$ = 0 exactly (drawn at the bottom)" % split)
+        ax.axhline(np.abs(r).max() if r.size else floor, color=colour, lw=0.8, ls="--",
+                   label="%s: max $|r|$ = %s" % (split, fmt_e(float(np.abs(r).max()))))
+    ax.set_yscale("log")
+    label_log_minor(ax)
+    ax.set_xlabel("kernel machine $y_{KM}(x)$" + (" (every point and output)" if C > 1 else ""))
+    ax.set_ylabel("residual $|r(x)| = |f_S(x) - y_{KM}(x)|$")
+    ax.set_title("Residual per point: filled markers $r > 0$, open markers $r < 0$")
+    ax.grid(alpha=0.3)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    fig.suptitle("Network $f_S$ against the kernel machine $y_{KM}$ of its path kernel"
+                 + ("" if "test" in splits else " (the run has no test split)"))
     return save(fig, outdir, "predictions.png")
 
 
@@ -564,8 +606,7 @@ def fig_loss(run, outdir):
             ax2.plot(np.arange(lr.size), lr, color="C1", lw=1, ls="--", label="learning rate")
             ax2.set_ylabel("learning rate", color="C1")
     if np.any(pos):
-        ax.yaxis.set_minor_formatter(ticker.LogFormatterSciNotation(labelOnlyBase=False,
-                                                                    minor_thresholds=(2, 0.5)))
+        label_log_minor(ax)
         ax.text(0.97, 0.95, "initial %.3g\nfinal %.3g" % (loss[0], loss[-1]), transform=ax.transAxes,
                 ha="right", va="top", fontsize=8, bbox=dict(boxstyle="round", fc="white", ec="0.7"))
     ax.set_title(title)
@@ -963,8 +1004,7 @@ def fig_converge(path, outdir):
         ax.legend()
     for ax in fig.axes:
         if ax.get_yscale() == "log":
-            ax.yaxis.set_minor_formatter(ticker.LogFormatterSciNotation(labelOnlyBase=False,
-                                                                        minor_thresholds=(2, 0.5)))
+            label_log_minor(ax)
     fig.suptitle("Convergence of the kernel machine $y_{KM}$ to the network $f_S$\nresidual "
                  "$r(x) = f_S(x) - y_{KM}(x)$, largest over the points of each series", fontsize=10)
     return save(fig, outdir, "converge.png")
