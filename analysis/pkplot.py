@@ -587,28 +587,30 @@ def fig_kernels(run, outdir, shared_scale=False):
 def fig_loss(run, outdir):
     f = run.f
     loss = np.asarray(need(f, "/history/loss"), dtype=float)
-    fig, ax = plt.subplots(figsize=(5.0, 3.4))
+    fig, ax = plt.subplots(figsize=(5.4, 3.6))
     steps = np.arange(loss.size)
     pos = loss > 0
+    label = "all N = %d training examples" % int(run.config("n_train", 0))
     if np.any(pos):
-        ax.semilogy(steps[pos], loss[pos], color="C0", lw=1.5)
+        ax.semilogy(steps[pos], loss[pos], color="C0", lw=1.5, label=label)
     else:
-        ax.plot(steps, loss, color="C0", lw=1.5)
-    ax.set_xlabel("step $s$")
-    ax.set_ylabel("data loss on the full training set")
+        ax.plot(steps, loss, color="C0", lw=1.5, label=label)
+    ax.set_xlabel("gradient step $s$")
+    ax.set_ylabel("%s loss $L(w_s)$ (without weight decay)" % run.loss)
     ax.grid(alpha=0.3, which="both")
-    title = "Training loss (%s, lr %s, %d steps)" % (run.config("loss", "?"), run.config("lr", "?"),
-                                                      loss.size - 1)
+    title = "Training loss: %s, learning rate $\\eta$ = %s, %d steps" % (run.loss, run.config("lr", "?"),
+                                                                        loss.size - 1)
     if has(f, "/history/lr"):
         lr = np.asarray(f["/history/lr"][()], dtype=float)
         if lr.size and np.ptp(lr) > 0:
             ax2 = ax.twinx()
-            ax2.plot(np.arange(lr.size), lr, color="C1", lw=1, ls="--", label="learning rate")
-            ax2.set_ylabel("learning rate", color="C1")
+            ax2.plot(np.arange(lr.size), lr, color="C1", lw=1, ls="--")
+            ax2.set_ylabel("learning rate $\\eta_s$ (dashed)", color="C1")
     if np.any(pos):
         label_log_minor(ax)
-        ax.text(0.97, 0.95, "initial %.3g\nfinal %.3g" % (loss[0], loss[-1]), transform=ax.transAxes,
+        ax.text(0.97, 0.80, "$L(w_0)$ = %.3g\n$L(w_S)$ = %.3g" % (loss[0], loss[-1]), transform=ax.transAxes,
                 ha="right", va="top", fontsize=8, bbox=dict(boxstyle="round", fc="white", ec="0.7"))
+    ax.legend(loc="upper right")
     ax.set_title(title)
     fig.tight_layout()
     return save(fig, outdir, "loss.png")
@@ -846,9 +848,11 @@ def fig_superposition(run, outdir, units, top=4, shape_override=None):
             ax.set_title(title, fontsize=8)
         cb = fig.colorbar(ims[0], ax=list(axes[r][:2]), shrink=0.85, pad=0.02)
         cb.ax.tick_params(labelsize=6)
+        cb.set_label("weight change", fontsize=7)
         if len(ims) > 2:
             cb = fig.colorbar(ims[2], ax=list(axes[r][2:len(panels)]), shrink=0.85, pad=0.02)
             cb.ax.tick_params(labelsize=6)
+            cb.set_label("term $\\Gamma_{ij} x_i$", fontsize=7)
     resid = float(np.max(np.abs(dW - S)))
     title = ("Superposition of first-layer weight changes: $W_1^S - W_1^0 = \\sum_i \\Gamma_i x_i^T$"
              " (max |difference| %s)" % fmt_e(resid))
