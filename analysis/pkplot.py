@@ -379,13 +379,14 @@ def fmt_e(x):
     return "%.2e" % x if np.isfinite(x) else str(x)
 
 
-def sym_limit(*arrays, pct=100.0):
+def sym_limit(*arrays):
+    """The largest finite |value| of the arrays (1 when there is none), for a symmetric colour scale."""
     vals = np.concatenate([np.abs(np.asarray(a, dtype=float)).ravel() for a in arrays])
     vals = vals[np.isfinite(vals)]
     if vals.size == 0:
         return 1.0
-    v = np.percentile(vals, pct) if pct < 100 else vals.max()
-    return float(v) if v > 0 else 1.0
+    v = float(vals.max())
+    return v if v > 0 else 1.0
 
 
 def label_log_minor(ax):
@@ -882,11 +883,11 @@ def _value(f, name, required=False):
 
 
 def fit_order(lr, r):
+    """Least-squares slope p of log r against log lr, or None with fewer than two usable points."""
     m = (lr > 0) & (r > 0) & np.isfinite(r)
     if m.sum() < 2:
-        return None, None
-    p = np.polyfit(np.log(lr[m]), np.log(r[m]), 1)
-    return float(p[0]), float(p[1])
+        return None
+    return float(np.polyfit(np.log(lr[m]), np.log(r[m]), 1)[0])
 
 
 def _series(f, key, n):
@@ -957,8 +958,7 @@ def fig_converge(path, outdir):
         if r is None:
             continue
         m = (lr > 0) & (r > 0)
-        own, _ = fit_order(lr, r)
-        p = orders[split] if orders[split] is not None else own
+        p = orders[split] if orders[split] is not None else fit_order(lr, r)
         label = "%s (%s)" % (split, sizes[split]) + ("" if p is None else ": order $p$ = %.2f" % p)
         ax.loglog(lr[m], r[m], lw=1.2, ms=5, label=label, **styles[split])
     ref = absolute["train"] if absolute["train"] is not None else absolute["test"]
