@@ -1,26 +1,53 @@
 #!/usr/bin/python3
-"""pkplot: figures from pathkernel HDF5 files.
+"""pkplot: figures for a paper from pathkernel HDF5 files.
 
 Usage:
-  pkplot.py RUN.h5 --outdir figs/ [--data FILE] [--query test:0] [--units 4]
-  pkplot.py converge CONVERGE.h5 --outdir figs/
+  pkplot.py RUN.h5 [--outdir DIR] [options]       figures of a run (pathkernel train)
+  pkplot.py converge CONVERGE.h5 [--outdir DIR]   figure of a convergence table (pathkernel converge)
 
 A run file (format "pathkernel-run", version 1) gives
-  predictions.png    network vs kernel-machine predictions (train, test)
-  kernels.png        path kernel and tangent kernels (rows/cols sorted by label)
+  predictions.png    network f_S(x) against the kernel machine y_KM(x), train and test, and the
+                     residual |r(x)| = |f_S(x) - y_KM(x)| of every point on a log axis
+  kernels.png        path kernel and tangent kernels, train x train, grouped by class
   loss.png           training loss over the steps
-  explain.png        a query next to its top proponents and opponents
-  superposition.png  first-layer weight change vs sum_i Gamma_ij x_i
+  explain.png        a query next to the training examples that most support and most oppose
+                     its prediction, and the scores of all training examples
+  superposition.png  first-layer weight changes W_1^S - W_1^0 = sum_i Gamma_i x_i^T (image inputs)
 A convergence file (format "pathkernel-converge", version 1) gives
-  converge.png       max |r| against the learning rate (and Gauss rules)
+  converge.png       the absolute and the relative residual max|r| of the train and the test
+                     points against the learning rate, and max|r| of the gauss:q rules
+
+Options for a run file:
+  --outdir DIR           folder for the PNG files, created if needed (default: .)
+  --only LIST            comma-separated subset of predictions,kernels,loss,explain,superposition
+  --data FILE            the data file with the inputs and labels (see below)
+  --class-names A,B,...  class names in class order; default: the data file's root attribute
+                         class_names (one comma-separated string), else the class numbers
+  --query SPLIT:INDEX    the point explained (default test:0, or train:0 without a test split)
+  --top K                proponents and opponents shown (default 5)
+  --output K             softmax: the class explained (default: the predicted class);
+                         mse: the output explained (default 0)
+  --shared-scale         kernels.png: one colour scale for every kernel panel (default: one each);
+                         the figure's title says which
+  --units N              superposition.png: the N first-layer units that moved most (default 4)
+  --image-shape HxW      shape of an input image (default: square, D = H*H with H >= 4)
+Option for a convergence file: --outdir DIR.
+
+explain.png ranks training example i by its score toward the explained class or output:
+  logistic  s C(x, i), s = +1 if f_S(x) > 0 (predicted class 1), else -1
+  softmax   C_k(x, i) - mean_c C_c(x, i), k the predicted class argmax_c f_S(x)_c (or --output)
+  mse       C_k(x, i) of output k (--output, default 0)
+Proponents have the largest positive scores, opponents the most negative. pkplot
+prints them on one line:
+  explain SPLIT:J, score toward class|output K: proponents I,I,...; opponents I,I,...
 
 Inputs and labels: --data FILE if given; otherwise /data in the run file for
 built-in data; otherwise the data file named by /config `data`, tried in this
 order: as written (relative to the working folder), relative to the folder of
 the run file, then /config `data_file` (the absolute path recorded by the run).
 The test split is optional: a run on a data file with only /train/X, /train/y
-has no /predict/test and no /kernel/*/test, and every figure shows the
-training points only.
+has no /predict/test and no /kernel/*/test; every figure then shows the
+training points only, and explain refuses a test query.
 
 Exit codes: 0 success, 1 missing data or bad arguments, 2 not a file of the
 expected format or version.
@@ -1017,15 +1044,22 @@ def fig_converge(path, outdir):
 # --------------------------------------------------------------------------- main
 
 def main_run(argv):
-    p = argparse.ArgumentParser(prog="pkplot.py", description="Figures from a pathkernel run file.")
+    p = argparse.ArgumentParser(
+        prog="pkplot.py", formatter_class=argparse.RawDescriptionHelpFormatter,
+        usage="pkplot.py RUN.h5 [--outdir DIR] [options]\n       pkplot.py converge CONVERGE.h5 [--outdir DIR]",
+        description="Figures from a pathkernel run file: predictions.png, kernels.png, loss.png,\n"
+                    "explain.png, superposition.png. For a convergence table of pathkernel converge:\n"
+                    "pkplot.py converge CONVERGE.h5 writes converge.png (pkplot.py converge --help).",
+        epilog="Inputs and labels: --data FILE; else /data in the run file (built-in data); else the data\n"
+               "file named by /config data, tried relative to the working folder, then to the run file's\n"
+               "folder, then at /config data_file (absolute). The test split is optional.")
     p.add_argument("run", help="run file (format pathkernel-run)")
-    p.add_argument("--outdir", default=".", help="folder for the PNG files (created)")
-    p.add_argument("--data", default=None, help="data file; overrides /config data")
-    p.add_argument("--query", default=None,
-                   help="query of explain.png, split:index (default test:0, or train:0 for a run "
-                        "without a test split)")
-    p.add_argument("--top", type=int, default=5, help="proponents/opponents shown (default 5)")
-    p.add_argument("--output", type=int, default=None,
+    p.add_argument("--outdir", default=".", metavar="DIR", help="folder for the PNG files (created)")
+    p.add_argument("--data", default=None, metavar="FILE", help="data file with the inputs and labels (see below)")
+    p.add_argument("--query", default=None, metavar="SPLIT:INDEX",
+                   help="query of explain.png (default test:0, or train:0 for a run without a test split)")
+    p.add_argument("--top", type=int, default=5, metavar="K", help="proponents/opponents shown (default 5)")
+    p.add_argument("--output", type=int, default=None, metavar="K",
                    help="explain.png: softmax, the class to explain (default: the predicted class); "
                         "mse, the output (default 0)")
     p.add_argument("--class-names", default=None, metavar="A,B,...",
@@ -1033,9 +1067,11 @@ def main_run(argv):
                         "class_names, else the class numbers)")
     p.add_argument("--shared-scale", action="store_true",
                    help="kernels.png: one colour scale for every kernel panel (default: one per panel)")
-    p.add_argument("--units", type=int, default=4, help="first-layer units in superposition.png (default 4)")
-    p.add_argument("--image-shape", default=None, help="HxW of an input image (default: square D)")
-    p.add_argument("--only", default=None,
+    p.add_argument("--units", type=int, default=4, metavar="N",
+                   help="superposition.png: the first-layer units that moved most (default 4)")
+    p.add_argument("--image-shape", default=None, metavar="HxW",
+                   help="shape of an input image (default: square D)")
+    p.add_argument("--only", default=None, metavar="LIST",
                    help="comma-separated subset of predictions,kernels,loss,explain,superposition")
     a = p.parse_args(argv)
     os.makedirs(a.outdir, exist_ok=True)
@@ -1071,7 +1107,7 @@ def main_converge(argv):
     p = argparse.ArgumentParser(prog="pkplot.py converge",
                                 description="Figure from a pathkernel convergence file.")
     p.add_argument("file", help="convergence file (format pathkernel-converge)")
-    p.add_argument("--outdir", default=".", help="folder for converge.png (created)")
+    p.add_argument("--outdir", default=".", metavar="DIR", help="folder for converge.png (created)")
     a = p.parse_args(argv)
     os.makedirs(a.outdir, exist_ok=True)
     fig_converge(a.file, a.outdir)

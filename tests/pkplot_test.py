@@ -2,6 +2,12 @@
 """Figures test: trains small real runs, renders every figure of
 analysis/pkplot.py and checks that each PNG exists and is not blank.
 
+Runs: digits 3 vs 8 with a test split and tangent kernels; a data file without
+a test split; ten digit classes with kernels on one colour scale; multi-output
+regression; built-in regression without train kernel blocks; softmax blobs; and
+convergence tables. For explain, the proponents and opponents pkplot prints are
+checked against the largest scores toward the predicted class computed here.
+
 Usage: pkplot_test.py PATHKERNEL_BINARY SOURCE_DIR
 
 Set PKPLOT_TEST_OUT=folder to keep the files (default: a temporary folder).
@@ -343,6 +349,11 @@ def main():
             del f["/history/loss"]
         p = pkplot([broken, "--outdir", tmp, "--only", "loss"], tmp, expect=1)
         check("/history/loss" in p.stderr, "missing dataset is named")
+
+        # 10. --help names the converge subcommand and the options.
+        p = pkplot(["--help"], tmp)
+        check(all(w in p.stdout for w in ("converge", "--class-names", "--shared-scale", "--output")),
+              "--help mentions converge, --class-names, --shared-scale and --output")
     finally:
         if not keep:
             shutil.rmtree(tmp, ignore_errors=True)
