@@ -242,6 +242,7 @@ class Run:
         return self._data
 
     def try_data(self):
+        """data(), or None for the figures that can do without labels (the error stays in _data_error)."""
         try:
             return self.data()
         except PkError:
@@ -462,7 +463,7 @@ def fig_predictions(run, outdir):
                 ax.scatter(km[m, 0], net[m, 0], s=10, alpha=0.75, lw=0, color=CLASS_COLORS[int(c) % 10],
                            label="true %s" % run.class_label(int(c)))
         else:
-            ax.scatter(km[:, 0], net[:, 0], s=10, alpha=0.75, lw=0, color="C0", label="one point")
+            ax.scatter(km[:, 0], net[:, 0], s=10, alpha=0.75, lw=0, color="C0", label="one dot per point")
         lo = float(min(np.nanmin(km), np.nanmin(net)))
         hi = float(max(np.nanmax(km), np.nanmax(net)))
         pad = 0.05 * (hi - lo if hi > lo else 1.0)
@@ -505,7 +506,7 @@ def fig_predictions(run, outdir):
         if (r == 0).any():
             ax.scatter(x[r == 0], np.full((r == 0).sum(), floor), s=14, marker="x", color=colour,
                        label="%s, $r$ = 0 exactly (drawn at the bottom)" % split)
-        ax.axhline(np.abs(r).max() if r.size else floor, color=colour, lw=0.8, ls="--",
+        ax.axhline(np.abs(r).max(), color=colour, lw=0.8, ls="--",
                    label="%s: max $|r|$ = %s" % (split, fmt_e(float(np.abs(r).max()))))
     ax.set_yscale("log")
     label_log_minor(ax)
@@ -568,16 +569,18 @@ def fig_kernels(run, outdir, shared_scale=False):
         if has(f, name):
             names.append((name, "tangent kernel $K^g(x_j, x_i)$ at $%s$" % w))
     ytr, yq = run.labels("train"), run.labels(split)
+    if ytr is None:
+        print("pkplot: note: %s; kernels.png shows the examples in input order" % run._data_error, file=sys.stderr)
     col_order = sort_order(ytr, run.is_classification)
     row_order = sort_order(yq, run.is_classification)
     kernels = [need(f, name) for name, _ in names]
     if col_order is not None:
         kernels = [K[row_order][:, col_order] for K in kernels]
     col_cls, row_cls = run.classes("train"), run.classes(split)
+    blocks = col_cls is not None and len(np.unique(col_cls)) <= 20  # lines and labels per class
     if col_cls is not None:
         col_cls, row_cls = col_cls[col_order], row_cls[row_order]
-        many = len(np.unique(col_cls)) > 20
-        by = " (grouped by class)" if not many else " (sorted by class)"
+        by = " (grouped by class)" if blocks else " (sorted by class)"
     elif col_order is not None:
         by = " (sorted by target $y$, output 0)" if np.ndim(ytr) == 2 and np.shape(ytr)[1] > 1 else \
             " (sorted by target $y$)"
@@ -593,7 +596,7 @@ def fig_kernels(run, outdir, shared_scale=False):
         ax.set_title(title)
         ax.set_xlabel("training example $x_i$" + by)
         ax.set_ylabel("%s example $x_j$" % ("training" if split == "train" else "test") + by)
-        if col_cls is not None and not many:
+        if blocks:
             _class_blocks(ax, run, col_cls, "x")
             _class_blocks(ax, run, row_cls, "y")
         if not shared_scale:
@@ -722,12 +725,12 @@ def fig_explain(run, outdir, split, j, top, output=None, shape_override=None):
     km = np.asarray(need(f, "/predict/%s/kernel_machine" % split)[j], dtype=float).reshape(-1)
     scores, k = explain_scores(run.loss, f["/kernel/contrib/%s" % split][j], net, output)
     pro, opp = top_examples(scores, top)
-    kind = "class" if run.is_classification else "output"
-    print("explain %s, score toward %s %d: proponents %s; opponents %s"
-          % (query, kind, k, ",".join(map(str, pro)), ",".join(map(str, opp))))
     data = run.data()
     Xtr, ytr = data["train"]
     Xq, yq = data[split]
+    print("explain %s, score toward %s %d: proponents %s; opponents %s"
+          % (query, "class" if run.is_classification else "output", k,
+             ",".join(map(str, pro)), ",".join(map(str, opp))))
 
     C = net.size
     c = k if C > 1 else 0  # the output whose decomposition is shown
