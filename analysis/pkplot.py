@@ -1,22 +1,53 @@
 #!/usr/bin/python3
-"""pkplot: figures from pathkernel HDF5 files.
+"""pkplot: figures for a paper from pathkernel HDF5 files.
 
 Usage:
-  pkplot.py RUN.h5 --outdir figs/ [--data FILE] [--query test:0] [--units 4]
-  pkplot.py converge CONVERGE.h5 --outdir figs/
+  pkplot.py RUN.h5 [--outdir DIR] [options]       figures of a run (pathkernel train)
+  pkplot.py converge CONVERGE.h5 [--outdir DIR]   figure of a convergence table (pathkernel converge)
 
 A run file (format "pathkernel-run", version 1) gives
-  predictions.png    network vs kernel-machine predictions (train, test)
-  kernels.png        path kernel and tangent kernels (rows/cols sorted by label)
+  predictions.png    network f_S(x) against the kernel machine y_KM(x), train and test, and the
+                     residual |r(x)| = |f_S(x) - y_KM(x)| of every point on a log axis
+  kernels.png        path kernel and tangent kernels, train x train, grouped by class
   loss.png           training loss over the steps
-  explain.png        a query next to its top proponents and opponents
-  superposition.png  first-layer weight change vs sum_i Gamma_ij x_i
+  explain.png        a query next to the training examples that most support and most oppose
+                     its prediction, and the scores of all training examples
+  superposition.png  first-layer weight changes W_1^S - W_1^0 = sum_i Gamma_i x_i^T (image inputs)
 A convergence file (format "pathkernel-converge", version 1) gives
-  converge.png       max |r| against the learning rate (and Gauss rules)
+  converge.png       the absolute and the relative residual max|r| of the train and the test
+                     points against the learning rate, and max|r| of the gauss:q rules
 
-Inputs and labels come from /data in the run file (built-in data) or from the
-data file named by /config `data` (relative to the folder the run was started
-in, or to the run file's folder); --data overrides it.
+Options for a run file:
+  --outdir DIR           folder for the PNG files, created if needed (default: .)
+  --only LIST            comma-separated subset of predictions,kernels,loss,explain,superposition
+  --data FILE            the data file with the inputs and labels (see below)
+  --class-names A,B,...  class names in class order; default: the data file's root attribute
+                         class_names (one comma-separated string), else the class numbers
+  --query SPLIT:INDEX    the point explained (default test:0, or train:0 without a test split)
+  --top K                proponents and opponents shown (default 5)
+  --output K             softmax: the class explained (default: the predicted class);
+                         mse: the output explained (default 0)
+  --shared-scale         kernels.png: one colour scale for every kernel panel (default: one each);
+                         the figure's title says which
+  --units N              superposition.png: the N first-layer units that moved most (default 4)
+  --image-shape HxW      shape of an input image (default: square, D = H*H with H >= 4)
+Option for a convergence file: --outdir DIR.
+
+explain.png ranks training example i by its score toward the explained class or output:
+  logistic  s C(x, i), s = +1 if f_S(x) > 0 (predicted class 1), else -1
+  softmax   C_k(x, i) - mean_c C_c(x, i), k the predicted class argmax_c f_S(x)_c (or --output)
+  mse       C_k(x, i) of output k (--output, default 0)
+Proponents have the largest positive scores, opponents the most negative. pkplot
+prints them on one line:
+  explain SPLIT:J, score toward class|output K: proponents I,I,...; opponents I,I,...
+
+Inputs and labels: --data FILE if given; otherwise /data in the run file for
+built-in data; otherwise the data file named by /config `data`, tried in this
+order: as written (relative to the working folder), relative to the folder of
+the run file, then /config `data_file` (the absolute path recorded by the run).
+The test split is optional: a run on a data file with only /train/X, /train/y
+has no /predict/test and no /kernel/*/test; every figure then shows the
+training points only, and explain refuses a test query.
 
 Exit codes: 0 success, 1 missing data or bad arguments, 2 not a file of the
 expected format or version.
@@ -34,7 +65,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib import gridspec, ticker  # noqa: E402
+from matplotlib import gridspec, patches, ticker  # noqa: E402
 
 try:
     import h5py
@@ -135,7 +166,7 @@ def has(f, name):
 class Run:
     """The parts of a run file the figures use, read lazily."""
 
-    def __init__(self, path, data_override=None):
+    def __init__(self, path, data_override=None, class_names=None):
         self.path = path
         self.f = open_checked(path, RUN_FORMAT)
         complete = self.f.attrs.get("complete")
@@ -145,8 +176,11 @@ class Run:
             raise PkError("'%s' has no /config group" % path, 1)
         self.cfg = {k: v for k, v in self.f["config"].attrs.items()}
         self.data_override = data_override
+        self.class_names_option = class_names
         self._data = None
         self._data_error = None
+        self._data_class_names = None
+        self._class_names = False  # not looked up yet
 
     def close(self):
         self.f.close()
@@ -168,26 +202,34 @@ class Run:
             return 0.0
 
     @property
+    def loss(self):
+        return self.config("loss", "")
+
+    @property
     def is_classification(self):
-        return self.config("loss", "") in ("logistic", "softmax")
+        return self.loss in ("logistic", "softmax")
+
+    @property
+    def n_classes(self):
+        """2 for logistic, C for softmax, None for regression."""
+        return {"logistic": 2, "softmax": int(self.config("outputs", 0))}.get(self.loss)
 
     # ---- inputs and labels
 
-    def _resolve_data_path(self, name):
-        if os.path.isabs(name):
-            return [name]
-        cands = [name, os.path.join(os.path.dirname(os.path.abspath(self.path)), name)]
-        # A run file kept in a sub-folder of the folder the run was started in.
-        parent = os.path.dirname(os.path.dirname(os.path.abspath(self.path)))
-        cands.append(os.path.join(parent, name))
-        # The absolute path the writer recorded, for runs opened from another folder.
-        absolute = self.config("data_file", "")
-        if absolute:
-            cands.append(absolute)
-        return cands
+    @property
+    def splits(self):
+        """The query sets of the run: train, and test when the run has a test split."""
+        return ["train", "test"] if has(self.f, "/predict/test/network") else ["train"]
+
+    def data_candidates(self, name):
+        """Where the data file /config data is looked for, in order: as given (relative to the
+        working folder), relative to the run file's folder, then /config data_file."""
+        cands = [name, os.path.join(os.path.dirname(os.path.abspath(self.path)), name),
+                 self.config("data_file", "")]
+        return [c for k, c in enumerate(cands) if c and c not in cands[:k]]
 
     def data(self):
-        """Dict split -> (X, y) or raise PkError explaining where to find it."""
+        """Dict split -> (X, y) for the splits the run has, or raise PkError saying where to find it."""
         if self._data is not None:
             return self._data
         if self._data_error is not None:
@@ -200,6 +242,7 @@ class Run:
         return self._data
 
     def try_data(self):
+        """data(), or None for the figures that can do without labels (the error stays in _data_error)."""
         try:
             return self.data()
         except PkError:
@@ -208,61 +251,117 @@ class Run:
     def _load_data(self):
         name = self.config("data", "")
         if self.data_override is None and (name.startswith("builtin:") or name == ""):
-            out = {}
-            for split in ("train", "test"):
-                out[split] = (need(self.f, "/data/%s/X" % split, "built-in data"),
-                              need(self.f, "/data/%s/y" % split, "built-in data"))
-            return out
+            return {split: (need(self.f, "/data/%s/X" % split, "built-in data"),
+                            need(self.f, "/data/%s/y" % split, "built-in data"))
+                    for split in self.splits}
         if self.data_override is not None:
             path = self.data_override
             if not os.path.exists(path):
                 raise PkError("data file '%s' (--data) does not exist" % path, 1)
         else:
-            path = next((p for p in self._resolve_data_path(name) if os.path.exists(p)), None)
+            tried = self.data_candidates(name)
+            path = next((p for p in tried if os.path.exists(p)), None)
             if path is None:
-                raise PkError("the run's data file '%s' (/config data, relative to the folder the run "
-                              "was started in) was not found; pass --data FILE" % name, 1)
+                raise PkError("the run's data file '%s' (/config data) was not found; tried %s; "
+                              "pass --data FILE" % (name, ", ".join("'%s'" % t for t in tried)), 1)
         try:
             d = h5py.File(path, "r")
         except OSError as e:
             raise PkError("data file '%s' is not an HDF5 file (%s)" % (path, e), 2)
         with d:
-            out = {}
-            for split in ("train", "test"):
-                for part in ("X", "y"):
-                    if not has(d, "/%s/%s" % (split, part)):
-                        raise PkError("data file '%s' has no dataset /%s/%s: not a pathkernel data file"
-                                      % (path, split, part), 2)
-                X = d["/%s/X" % split][()]
-                y = d["/%s/y" % split][()]
-                if X.ndim != 2 or y.shape[0] != X.shape[0]:
-                    raise PkError("data file '%s': /%s/X must be [N, D] and /%s/y have N rows"
-                                  % (path, split, split), 2)
-                out[split] = (X, y)
-            want = {"train": self.config("n_train"), "test": self.config("n_test")}
-            for split, n in want.items():
-                if n is not None and int(n) != out[split][0].shape[0]:
-                    raise PkError("data file '%s' has %d %s rows but the run used %d: wrong file?"
-                                  % (path, out[split][0].shape[0], split, int(n)), 1)
-            inputs = self.config("inputs")
-            if inputs is not None and int(inputs) != out["train"][0].shape[1]:
-                raise PkError("data file '%s' has D = %d but the run used D = %d"
-                              % (path, out["train"][0].shape[1], int(inputs)), 1)
-            want_sha = self.config("data_sha256", "")
-            if want_sha:
-                h = hashlib.sha256()
-                for name_ in ("/train/X", "/train/y", "/test/X", "/test/y"):
-                    a = d[name_][()]
+            return self._read_data_file(d, path)
+
+    def _read_data_file(self, d, path):
+        out = {}
+        for split in ("train", "test"):
+            present = [has(d, "/%s/%s" % (split, part)) for part in ("X", "y")]
+            if split == "test" and not any(present):
+                continue  # the test split is optional
+            if not all(present):
+                raise PkError("data file '%s' has no dataset /%s/%s: not a pathkernel data file"
+                              % (path, split, "X" if not present[0] else "y"), 2)
+            X = d["/%s/X" % split][()]
+            y = d["/%s/y" % split][()]
+            if X.ndim != 2 or y.shape[0] != X.shape[0]:
+                raise PkError("data file '%s': /%s/X must be [N, D] and /%s/y have N rows"
+                              % (path, split, split), 2)
+            out[split] = (X, y)
+        if "class_names" in d.attrs:
+            self._data_class_names = _str(d.attrs["class_names"])
+        for split, key in (("train", "n_train"), ("test", "n_test")):
+            n = self.config(key)
+            rows = out[split][0].shape[0] if split in out else 0
+            if n is not None and int(n) != rows:
+                raise PkError("data file '%s' has %d %s rows but the run used %d: wrong file?"
+                              % (path, rows, split, int(n)), 1)
+        inputs = self.config("inputs")
+        if inputs is not None and int(inputs) != out["train"][0].shape[1]:
+            raise PkError("data file '%s' has D = %d but the run used D = %d"
+                          % (path, out["train"][0].shape[1], int(inputs)), 1)
+        want_sha = self.config("data_sha256", "")
+        if want_sha:
+            h = hashlib.sha256()
+            for split in out:
+                for a in out[split]:
                     a = a.astype("<i8" if a.dtype.kind in "iu" else "<f8")
                     h.update(np.ascontiguousarray(a).tobytes())
-                if h.hexdigest() != want_sha:
-                    print("pkplot: warning: data file '%s' differs from the one the run used "
-                          "(SHA-256 mismatch)" % path, file=sys.stderr)
+            if h.hexdigest() != want_sha:
+                print("pkplot: warning: data file '%s' differs from the one the run used "
+                      "(SHA-256 mismatch)" % path, file=sys.stderr)
         return out
 
     def labels(self, split):
         d = self.try_data()
-        return None if d is None else d[split][1]
+        return None if d is None or split not in d else d[split][1]
+
+    # ---- class names and label texts
+
+    def class_names(self):
+        """Names of the classes: --class-names, else the data file's root attribute class_names,
+        else None (numeric classes)."""
+        if self._class_names is False:
+            self._class_names = self._find_class_names()
+        return self._class_names
+
+    def _find_class_names(self):
+        if self.class_names_option is not None:
+            names = [t.strip() for t in self.class_names_option.split(",")]
+            if self.n_classes is None:
+                raise PkError("--class-names is for classification runs; this run's loss is %s" % self.loss, 1)
+            if len(names) != self.n_classes:
+                raise PkError("--class-names gives %d names but the run has %d classes"
+                              % (len(names), self.n_classes), 1)
+            return names
+        if self.n_classes is None or self.try_data() is None or self._data_class_names is None:
+            return None
+        names = [t.strip() for t in self._data_class_names.split(",")]
+        if len(names) != self.n_classes:
+            print("pkplot: warning: the data file's class_names has %d names but the run has %d classes; "
+                  "showing class numbers" % (len(names), self.n_classes), file=sys.stderr)
+            return None
+        return names
+
+    def class_label(self, c):
+        """A class for a sentence: its name, or "class 3"."""
+        names = self.class_names()
+        return names[c] if names else "class %d" % c
+
+    def class_short(self, c):
+        """A class for a tick label: its name, or "3"."""
+        names = self.class_names()
+        return names[c] if names else "%d" % c
+
+    def classes(self, split):
+        """Integer class of every row of a split, or None (regression, or labels not available)."""
+        y = self.labels(split)
+        return None if y is None else class_of(y, self.is_classification)
+
+    def label_text(self, y_row):
+        """A target, short: the class name for classification, all values for regression."""
+        if self.is_classification:
+            return self.class_label(int(class_of(np.asarray([y_row]), True)[0]))
+        v = np.asarray(y_row, dtype=float).reshape(-1)
+        return ("%.2g" % v[0]) if v.size == 1 else "(" + ", ".join("%.2g" % x for x in v) + ")"
 
 
 # --------------------------------------------------------------------------- helpers
@@ -283,18 +382,17 @@ def image_shape(D, override=None):
 
 
 def class_of(y, classification):
-    """Integer class per row (None for regression targets)."""
-    if y is None:
+    """Integer class per row: the label, or the argmax of one-hot rows; None for regression."""
+    if not classification:
         return None
     y = np.asarray(y)
-    if y.ndim == 2:
-        return np.argmax(y, axis=1) if classification else None
-    if classification or (y.dtype.kind in "iu"):
-        return np.rint(y).astype(int)
-    return None
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y[:, 0]
+    return np.argmax(y, axis=1) if y.ndim == 2 else np.rint(y).astype(int)
 
 
 def sort_order(y, classification):
+    """Rows grouped by class, or sorted by the (first) target for regression."""
     if y is None:
         return None
     cls = class_of(y, classification)
@@ -309,13 +407,19 @@ def fmt_e(x):
     return "%.2e" % x if np.isfinite(x) else str(x)
 
 
-def sym_limit(*arrays, pct=100.0):
+def sym_limit(*arrays):
+    """The largest finite |value| of the arrays (1 when there is none), for a symmetric colour scale."""
     vals = np.concatenate([np.abs(np.asarray(a, dtype=float)).ravel() for a in arrays])
     vals = vals[np.isfinite(vals)]
     if vals.size == 0:
         return 1.0
-    v = np.percentile(vals, pct) if pct < 100 else vals.max()
-    return float(v) if v > 0 else 1.0
+    v = float(vals.max())
+    return v if v > 0 else 1.0
+
+
+def label_log_minor(ax):
+    """Label the minor ticks of a log y axis that spans less than two decades."""
+    ax.yaxis.set_minor_formatter(ticker.LogFormatterSciNotation(labelOnlyBase=False, minor_thresholds=(2, 0.5)))
 
 
 def save(fig, outdir, name):
@@ -326,101 +430,131 @@ def save(fig, outdir, name):
     return path
 
 
-def class_name(c):
-    return "class %d" % c
-
-
 # --------------------------------------------------------------------------- figures
 
 def fig_predictions(run, outdir):
     f = run.f
-    fig, axes = plt.subplots(1, 2, figsize=(8.0, 4.0))
+    splits = run.splits
     summ = f["summary"].attrs if "summary" in f else {}
-    for ax, split in zip(axes, ("train", "test")):
-        net = need(f, "/predict/%s/network" % split)
-        km = need(f, "/predict/%s/kernel_machine" % split)
-        net2 = net.reshape(net.shape[0], -1)
-        km2 = km.reshape(km.shape[0], -1)
-        C = net2.shape[1]
-        cls = class_of(run.labels(split), run.is_classification)
+    pred = {s: (np.asarray(need(f, "/predict/%s/network" % s), dtype=float),
+                np.asarray(need(f, "/predict/%s/kernel_machine" % s), dtype=float)) for s in splits}
+    pred = {s: (net.reshape(net.shape[0], -1), km.reshape(km.shape[0], -1)) for s, (net, km) in pred.items()}
+    C = pred["train"][0].shape[1]
+    if len(splits) == 2:  # train and test side by side, their residuals below
+        fig = plt.figure(figsize=(9.8, 7.4), constrained_layout=True)
+        gs = fig.add_gridspec(2, 2, height_ratios=[1.35, 1])
+        cells, residual_cell = [gs[0, 0], gs[0, 1]], gs[1, :]
+    else:  # train only: the residuals beside
+        fig = plt.figure(figsize=(10.5, 4.4), constrained_layout=True)
+        gs = fig.add_gridspec(1, 2, width_ratios=[1, 1.25])
+        cells, residual_cell = [gs[0, 0]], gs[0, 1]
+    logit = {"logistic": " (logit)", "softmax": " (logits)"}.get(run.loss, "")
+    for col, split in enumerate(splits):
+        ax = fig.add_subplot(cells[col])
+        net, km = pred[split]
+        cls = run.classes(split)
         if C > 1:
             for c in range(C):
-                ax.scatter(km2[:, c], net2[:, c], s=9, alpha=0.7, lw=0,
-                           color=CLASS_COLORS[c % 10], label="output %d" % c)
+                ax.scatter(km[:, c], net[:, c], s=9, alpha=0.7, lw=0, color=CLASS_COLORS[c % 10],
+                           label=("output for %s" % run.class_label(c)) if run.is_classification else "output %d" % c)
         elif cls is not None and len(np.unique(cls)) <= 10:
             for c in np.unique(cls):
                 m = cls == c
-                ax.scatter(km2[m, 0], net2[m, 0], s=10, alpha=0.75, lw=0,
-                           color=CLASS_COLORS[int(c) % 10], label="label %d" % c)
+                ax.scatter(km[m, 0], net[m, 0], s=10, alpha=0.75, lw=0, color=CLASS_COLORS[int(c) % 10],
+                           label="true %s" % run.class_label(int(c)))
         else:
-            ax.scatter(km2[:, 0], net2[:, 0], s=10, alpha=0.75, lw=0, color="C0")
-        lo = float(min(np.nanmin(km2), np.nanmin(net2)))
-        hi = float(max(np.nanmax(km2), np.nanmax(net2)))
+            ax.scatter(km[:, 0], net[:, 0], s=10, alpha=0.75, lw=0, color="C0", label="one dot per point")
+        lo = float(min(np.nanmin(km), np.nanmin(net)))
+        hi = float(max(np.nanmax(km), np.nanmax(net)))
         pad = 0.05 * (hi - lo if hi > lo else 1.0)
         ax.plot([lo - pad, hi + pad], [lo - pad, hi + pad], color="0.3", lw=0.8, ls="--",
-                label="identity", zorder=0)
+                label="$f_S = y_{KM}$", zorder=0)
         ax.set_xlim(lo - pad, hi + pad)
         ax.set_ylim(lo - pad, hi + pad)
         ax.set_aspect("equal")
-        r = np.abs(net2 - km2)
-        mr = summ.get("max_abs_residual_%s" % split)
-        mr = float(_scalar(mr)) if mr is not None else float(np.nanmax(r))
+        txt = "max $|r|$ = %s" % fmt_e(float(np.nanmax(np.abs(net - km))))
         rel = summ.get("rel_residual_%s" % split)
-        txt = "max |r| = %s" % fmt_e(mr)
         if rel is not None:
             txt += "\nrelative %s" % fmt_e(float(_scalar(rel)))
         ax.text(0.04, 0.96, txt, transform=ax.transAxes, va="top", ha="left",
                 bbox=dict(boxstyle="round", fc="white", ec="0.7"))
-        ax.set_title("%s (n = %d)" % (split, net2.shape[0]))
-        ax.set_xlabel("kernel machine  $b(x) + \\sum_i C(x, i)$")
-        ax.set_ylabel("network  $f_S(x)$")
+        ax.set_title("%s points (%s = %d)" % (split, "N" if split == "train" else "M", net.shape[0]))
+        ax.set_xlabel("kernel machine $y_{KM}(x) = b(x) + \\Sigma_i\\, C(x, i)$")
+        ax.set_ylabel("network $f_S(x)$" + logit)
         ax.grid(alpha=0.3)
-        ax.legend(loc="lower right", frameon=True)
+        if col == len(splits) - 1:
+            handles = ax.get_legend_handles_labels()[0]
+            if len(handles) > 4:
+                ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0))
+            else:
+                ax.legend(loc="lower right")
 
-    def g(k):
-        v = summ.get(k)
-        return fmt_e(float(_scalar(v))) if v is not None else "n/a"
-    fig.suptitle("Network vs kernel machine: max |r| train %s (rel %s), test %s (rel %s)"
-                 % (g("max_abs_residual_train"), g("rel_residual_train"),
-                    g("max_abs_residual_test"), g("rel_residual_test")))
-    fig.tight_layout()
+    # The residual of every point (and output), on a log scale: its sign by the marker fill.
+    ax = fig.add_subplot(residual_cell)
+    r_all = np.concatenate([(net - km).ravel() for net, km in pred.values()])
+    nonzero = np.abs(r_all[r_all != 0])
+    floor = nonzero.min() / 3 if nonzero.size else 1e-16
+    size = 12 if r_all.size <= 2000 else 4  # smaller markers when there are many points
+    for split, colour, marker in (("train", "0.2", "o"), ("test", "#7b3294", "s")):
+        if split not in pred:
+            continue
+        net, km = pred[split]
+        x, r = km.ravel(), (net - km).ravel()
+        for sel, fill, sign in ((r > 0, colour, "> 0"), (r < 0, "none", "< 0")):
+            ax.scatter(x[sel], np.abs(r[sel]), s=size, marker=marker, facecolors=fill, edgecolors=colour,
+                       linewidths=0.7 if size > 4 else 0.4, alpha=0.7, label="%s, $r$ %s" % (split, sign))
+        if (r == 0).any():
+            ax.scatter(x[r == 0], np.full((r == 0).sum(), floor), s=14, marker="x", color=colour,
+                       label="%s, $r$ = 0 exactly (drawn at the bottom)" % split)
+        ax.axhline(np.abs(r).max(), color=colour, lw=0.8, ls="--",
+                   label="%s: max $|r|$ = %s" % (split, fmt_e(float(np.abs(r).max()))))
+    ax.set_yscale("log")
+    label_log_minor(ax)
+    ax.set_xlabel("kernel machine $y_{KM}(x)$" + (" (every point and output)" if C > 1 else ""))
+    ax.set_ylabel("residual $|r(x)| = |f_S(x) - y_{KM}(x)|$")
+    ax.set_title("Residual per point: filled markers $r > 0$, open markers $r < 0$")
+    ax.grid(alpha=0.3)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    fig.suptitle("Network $f_S$ against the kernel machine $y_{KM}$ of its path kernel"
+                 + ("" if "test" in splits else " (the run has no test split)"))
     return save(fig, outdir, "predictions.png")
 
 
-def _kernel_panel(fig, ax, K, title, row_cls, col_cls, xlabel, ylabel):
-    vmax = sym_limit(K)
-    # Diverging, centred at 0, when the kernel has real negative entries; a
-    # sequential map (negatives clipped to 0) when they are negligible.
-    neg = np.nanmin(K) < -0.05 * vmax
-    if neg:
-        im = ax.imshow(K, cmap="RdBu_r", vmin=-vmax, vmax=vmax, interpolation="nearest", aspect="auto")
+def _colour_scale(*kernels):
+    """(cmap, vmin, vmax) for kernel matrices: diverging and centred at 0 when they have real
+    negative entries, sequential from 0 (negatives clipped) when those are negligible."""
+    vmax = sym_limit(*kernels)
+    if min(float(np.nanmin(K)) for K in kernels) < -0.05 * vmax:
+        return "RdBu_r", -vmax, vmax
+    return "viridis", 0.0, vmax
+
+
+def _class_blocks(ax, run, cls, axis):
+    """Lines between the class blocks of a sorted axis and one label at each block's centre;
+    labels closer than 1/12 of the axis to the previous one are left out."""
+    bounds = np.flatnonzero(np.diff(cls)) + 1
+    line = ax.axvline if axis == "x" else ax.axhline
+    for b in bounds:
+        line(b - 0.5, color="k", lw=0.6)
+    edges = np.concatenate([[0], bounds, [cls.size]])
+    ticks, labels = [], []
+    for a, b in zip(edges[:-1], edges[1:]):
+        centre = (a + b) / 2.0 - 0.5
+        if not ticks or centre - ticks[-1] >= cls.size / 12.0:
+            ticks.append(centre)
+            labels.append(run.class_short(int(cls[a])))
+    small = len(edges) - 1 > 4
+    crowded = small and max(len(t) for t in labels) > 3
+    if axis == "x":
+        ax.set_xticks(ticks)
+        ax.set_xticklabels(labels, fontsize=7 if small else 8, rotation=90 if crowded else 0)
     else:
-        im = ax.imshow(K, cmap="viridis", vmin=0, vmax=vmax, interpolation="nearest", aspect="auto")
-    ax.set_title(title)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    for cls, setline, setticks, n in ((col_cls, ax.axvline, ax.set_xticks, K.shape[1]),
-                                      (row_cls, ax.axhline, ax.set_yticks, K.shape[0])):
-        if cls is None or len(np.unique(cls)) > 10:
-            continue
-        bounds = np.flatnonzero(np.diff(cls)) + 1
-        for b in bounds:
-            setline(b - 0.5, color="k", lw=0.8)
-        edges = np.concatenate([[0], bounds, [n]])
-        centers = (edges[:-1] + edges[1:]) / 2.0 - 0.5
-        setticks(centers)
-        lab = ["label %d" % cls[e] for e in edges[:-1]]
-        if setticks == ax.set_xticks:
-            ax.set_xticklabels(lab)
-        else:
-            ax.set_yticklabels(lab, rotation=90, va="center")
-    clipped = (not neg) and np.nanmin(K) < 0
-    cb = fig.colorbar(im, ax=ax, fraction=0.046, pad=0.04, extend="min" if clipped else "neither")
-    cb.ax.tick_params(labelsize=7)
-    return im
+        ax.set_yticks(ticks)
+        ax.set_yticklabels(labels, fontsize=7 if small else 8, rotation=0 if small else 90, va="center")
+    ax.tick_params(axis=axis, length=0)
 
 
-def fig_kernels(run, outdir):
+def fig_kernels(run, outdir, shared_scale=False):
     f = run.f
     split = "train"
     if not has(f, "/kernel/path/train"):
@@ -429,148 +563,240 @@ def fig_kernels(run, outdir):
         split = "test"
         print("pkplot: note: no train x train kernel blocks (run used --skip-train-kernels); "
               "showing test x train")
-    names = [("/kernel/path/%s" % split, "path kernel $K^p$")]
-    for when in ("initial", "final"):
-        n = "/kernel/tangent/%s/%s" % (when, split)
-        if has(f, n):
-            names.append((n, "tangent kernel $K^g$ at $w_%s$" % ("0" if when == "initial" else "S")))
-    ytr = run.labels("train")
-    yq = run.labels(split)
+    names = [("/kernel/path/%s" % split, "path kernel $K^p(x_j, x_i)$")]
+    for when, w in (("initial", "w_0"), ("final", "w_S")):
+        name = "/kernel/tangent/%s/%s" % (when, split)
+        if has(f, name):
+            names.append((name, "tangent kernel $K^g(x_j, x_i)$ at $%s$" % w))
+    ytr, yq = run.labels("train"), run.labels(split)
+    if ytr is None:
+        print("pkplot: note: %s; kernels.png shows the examples in input order" % run._data_error, file=sys.stderr)
     col_order = sort_order(ytr, run.is_classification)
     row_order = sort_order(yq, run.is_classification)
-    col_cls = class_of(ytr, run.is_classification)
-    row_cls = class_of(yq, run.is_classification)
+    kernels = [need(f, name) for name, _ in names]
     if col_order is not None:
-        col_cls = None if col_cls is None else col_cls[col_order]
-        row_cls = None if row_cls is None else row_cls[row_order]
-    fig, axes = plt.subplots(1, len(names), figsize=(4.0 * len(names) + 0.6, 4.0), squeeze=False)
-    by = " (sorted by label)" if col_cls is not None else " (sorted by target)"
-    for ax, (name, title) in zip(axes[0], names):
-        K = need(f, name)
-        if col_order is not None:
-            K = K[row_order][:, col_order]
-        _kernel_panel(fig, ax, K, title, row_cls, col_cls,
-                      "training example" + (by if col_order is not None else ""),
-                      ("%s example" % split) + (by if row_order is not None else ""))
-    what = "train \u00d7 train" if split == "train" else "test \u00d7 train (train block not stored)"
-    note = "" if col_order is not None else "; input order (labels not available)"
-    fig.suptitle("Kernels, %s%s" % (what, note))
-    fig.tight_layout()
+        kernels = [K[row_order][:, col_order] for K in kernels]
+    col_cls, row_cls = run.classes("train"), run.classes(split)
+    blocks = col_cls is not None and len(np.unique(col_cls)) <= 20  # lines and labels per class
+    if col_cls is not None:
+        col_cls, row_cls = col_cls[col_order], row_cls[row_order]
+        by = " (grouped by class)" if blocks else " (sorted by class)"
+    elif col_order is not None:
+        by = " (sorted by target $y$, output 0)" if np.ndim(ytr) == 2 and np.shape(ytr)[1] > 1 else \
+            " (sorted by target $y$)"
+    else:
+        by = " (input order)"
+    fig, axes = plt.subplots(1, len(names), figsize=(3.9 * len(names) + 0.8, 4.0), squeeze=False,
+                             constrained_layout=True)
+    axes = axes[0]
+    shared = _colour_scale(*kernels) if shared_scale else None
+    for ax, K, (_, title) in zip(axes, kernels, names):
+        cmap, vmin, vmax = shared or _colour_scale(K)
+        im = ax.imshow(K, cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest", aspect="auto")
+        ax.set_title(title)
+        ax.set_xlabel("training example $x_i$" + by)
+        ax.set_ylabel("%s example $x_j$" % ("training" if split == "train" else "test") + by)
+        if blocks:
+            _class_blocks(ax, run, col_cls, "x")
+            _class_blocks(ax, run, row_cls, "y")
+        if not shared_scale:
+            clipped = vmin == 0 and np.nanmin(K) < 0
+            fig.colorbar(im, ax=ax, fraction=0.05, pad=0.02, extend="min" if clipped else "neither")
+    if shared_scale:
+        clipped = shared[1] == 0 and min(np.nanmin(K) for K in kernels) < 0
+        cb = fig.colorbar(im, ax=list(axes), fraction=0.05, pad=0.02, extend="min" if clipped else "neither")
+        cb.set_label("kernel value $K(x_j, x_i)$, one scale for all panels")
+    what = ("Kernels between training examples, train \u00d7 train (N = %d)" % kernels[0].shape[0]
+            if split == "train" else "Kernels test \u00d7 train (the train \u00d7 train block was not stored)")
+    outputs = int(run.config("outputs", 1))
+    notes = (["traced over the C = %d outputs" % outputs] if outputs > 1 else []) + \
+        ["one colour scale shared by all panels" if shared_scale else "each panel on its own colour scale"]
+    fig.suptitle("%s\n%s" % (what, "; ".join(notes)), fontsize=10)
     return save(fig, outdir, "kernels.png")
 
 
 def fig_loss(run, outdir):
     f = run.f
     loss = np.asarray(need(f, "/history/loss"), dtype=float)
-    fig, ax = plt.subplots(figsize=(5.0, 3.4))
+    fig, ax = plt.subplots(figsize=(5.4, 3.6))
     steps = np.arange(loss.size)
     pos = loss > 0
+    label = "all N = %d training examples" % int(run.config("n_train", 0))
     if np.any(pos):
-        ax.semilogy(steps[pos], loss[pos], color="C0", lw=1.5)
+        ax.semilogy(steps[pos], loss[pos], color="C0", lw=1.5, label=label)
     else:
-        ax.plot(steps, loss, color="C0", lw=1.5)
-    ax.set_xlabel("step $s$")
-    ax.set_ylabel("data loss on the full training set")
+        ax.plot(steps, loss, color="C0", lw=1.5, label=label)
+    ax.set_xlabel("gradient step $s$")
+    ax.set_ylabel("%s loss $L(w_s)$ (without weight decay)" % run.loss)
     ax.grid(alpha=0.3, which="both")
-    title = "Training loss (%s, lr %s, %d steps)" % (run.config("loss", "?"), run.config("lr", "?"),
-                                                      loss.size - 1)
+    title = "Training loss: %s, learning rate $\\eta$ = %s, %d steps" % (run.loss, run.config("lr", "?"),
+                                                                        loss.size - 1)
     if has(f, "/history/lr"):
         lr = np.asarray(f["/history/lr"][()], dtype=float)
         if lr.size and np.ptp(lr) > 0:
             ax2 = ax.twinx()
-            ax2.plot(np.arange(lr.size), lr, color="C1", lw=1, ls="--", label="learning rate")
-            ax2.set_ylabel("learning rate", color="C1")
+            ax2.plot(np.arange(lr.size), lr, color="C1", lw=1, ls="--")
+            ax2.set_ylabel("learning rate $\\eta_s$ (dashed)", color="C1")
     if np.any(pos):
-        ax.yaxis.set_minor_formatter(ticker.LogFormatterSciNotation(labelOnlyBase=False,
-                                                                    minor_thresholds=(2, 0.5)))
-        ax.text(0.97, 0.95, "initial %.3g\nfinal %.3g" % (loss[0], loss[-1]), transform=ax.transAxes,
+        label_log_minor(ax)
+        ax.text(0.97, 0.80, "$L(w_0)$ = %.3g\n$L(w_S)$ = %.3g" % (loss[0], loss[-1]), transform=ax.transAxes,
                 ha="right", va="top", fontsize=8, bbox=dict(boxstyle="round", fc="white", ec="0.7"))
+    ax.legend(loc="upper right")
     ax.set_title(title)
     fig.tight_layout()
     return save(fig, outdir, "loss.png")
 
 
-def parse_query(q):
+def resolve_query(run, query):
+    """(split, index) of --query, checked against the run; default test:0, or train:0 without a test split."""
+    if query is None:
+        query = "test:0" if "test" in run.splits else "train:0"
     try:
-        split, idx = q.split(":")
-        idx = int(idx)
+        split, j = query.split(":")
+        j = int(j)
     except ValueError:
-        raise PkError("--query must look like test:0 or train:12, got '%s'" % q, 1)
+        raise PkError("--query must look like test:0 or train:12, got '%s'" % query, 1)
     if split not in ("train", "test"):
         raise PkError("--query split must be train or test, got '%s'" % split, 1)
-    return split, idx
-
-
-def fig_explain(run, outdir, query, top, output=None, shape_override=None):
-    f = run.f
-    split, j = parse_query(query)
-    contrib_ds = "/kernel/contrib/%s" % split
-    if not has(f, contrib_ds):
-        raise PkError("'%s' has no dataset %s" % (f.filename, contrib_ds), 1)
-    ds = f[contrib_ds]
-    n = ds.shape[0]
+    if split not in run.splits:
+        raise PkError("--query %s: the run has no test split (its data has only /train); "
+                      "explain a training point instead, e.g. --query train:0" % query, 1)
+    name = "/kernel/contrib/%s" % split
+    if not has(run.f, name):
+        raise PkError("--query %s: '%s' has no dataset %s (the run used --skip-train-kernels)"
+                      % (query, run.f.filename, name), 1)
+    n = run.f[name].shape[0]
     if not 0 <= j < n:
         raise PkError("--query %s: index out of range (the %s set has %d points)" % (query, split, n), 1)
-    row = np.asarray(ds[j], dtype=float)
+    return split, j
+
+
+def explain_scores(loss, contrib, network, output=None):
+    """Score of every training example toward the class or output explained, for one query.
+
+    contrib is the query's row of /kernel/contrib ([N], or [N, C]) and network its f_S(x) ([C]).
+      logistic: s C(x, i), s = +1 if f_S(x) > 0 (predicted class 1), else -1;
+      softmax:  C_k(x, i) - mean_c C_c(x, i), k the predicted class (argmax f_S(x)) or `output`;
+      mse:      C_k(x, i) of output k (`output`, default 0).
+    Returns (scores [N], k), k the class (classification) or the output (mse) explained.
+    """
+    network = np.asarray(network, dtype=float).reshape(-1)
+    contrib = np.asarray(contrib, dtype=float).reshape(-1, network.size)
+    if output is not None and not 0 <= output < network.size:
+        raise PkError("--output %d out of range (the run has %d output%s)"
+                      % (output, network.size, "s" if network.size > 1 else ""), 1)
+    if loss == "logistic":
+        k = 1 if network[0] > 0 else 0
+        return (1.0 if k == 1 else -1.0) * contrib[:, 0], k
+    if loss == "softmax":
+        k = int(np.argmax(network)) if output is None else output
+        return contrib[:, k] - contrib.mean(axis=1), k
+    k = 0 if output is None else output
+    return contrib[:, k], k
+
+
+def top_examples(scores, top):
+    """Proponents (the largest positive scores, largest first) and opponents (the most negative)."""
+    down = np.argsort(-scores, kind="stable")[:top]
+    up = np.argsort(scores, kind="stable")[:top]
+    return down[scores[down] > 0], up[scores[up] < 0]
+
+
+def class_probabilities(loss, network):
+    """Probability of every class from the network output: sigmoid (logistic) or softmax."""
+    z = np.asarray(network, dtype=float).reshape(-1)
+    if loss == "logistic":
+        p1 = 0.5 * (1.0 + np.tanh(0.5 * z[0]))
+        return np.array([1.0 - p1, p1])
+    e = np.exp(z - z.max())
+    return e / e.sum()
+
+
+def _term(v, fmt="%.4g"):
+    """A number as a term of a sum: negative values in parentheses."""
+    return (fmt % v) if v >= 0 else "(%s)" % (fmt % v)
+
+
+def fig_explain(run, outdir, split, j, top, output=None, shape_override=None):
+    f = run.f
+    query = "%s:%d" % (split, j)
     net = np.asarray(need(f, "/predict/%s/network" % split)[j], dtype=float).reshape(-1)
     bias = np.asarray(need(f, "/predict/%s/bias" % split)[j], dtype=float).reshape(-1)
     km = np.asarray(need(f, "/predict/%s/kernel_machine" % split)[j], dtype=float).reshape(-1)
-    c = 0
-    if row.ndim == 2:
-        c = int(np.argmax(net)) if output is None else int(output)
-        if not 0 <= c < row.shape[1]:
-            raise PkError("--output %d out of range (C = %d)" % (c, row.shape[1]), 1)
-        row = row[:, c]
-    out_txt = (" (output %d)" % c) if net.size > 1 else ""
+    scores, k = explain_scores(run.loss, f["/kernel/contrib/%s" % split][j], net, output)
+    pro, opp = top_examples(scores, top)
     data = run.data()
     Xtr, ytr = data["train"]
     Xq, yq = data[split]
-    D = Xtr.shape[1]
-    shp = image_shape(D, shape_override)
-    order = np.argsort(row)
-    pro = order[::-1][:top]
-    pro = pro[row[pro] > 0]
-    opp = order[:top]
-    opp = opp[row[opp] < 0]
+    print("explain %s, score toward %s %d: proponents %s; opponents %s"
+          % (query, "class" if run.is_classification else "output", k,
+             ",".join(map(str, pro)), ",".join(map(str, opp))))
 
-    def ylab(y, i):
-        v = np.asarray(y[i]).reshape(-1)
-        if v.size > 1:
-            return "y=%d" % int(np.argmax(v))
-        return ("y=%d" % int(round(v[0]))) if (run.is_classification or y.dtype.kind in "iu") \
-            else ("y=%.2g" % v[0])
+    C = net.size
+    c = k if C > 1 else 0  # the output whose decomposition is shown
+    sub = "_{%d}" % c if C > 1 else ""
+    decomposition = ("$f_{S%s}(x) = b%s(x) + \\Sigma_i\\, C%s(x, i) + r%s(x)$:  %.4g = %s + %s + %s"
+                     % ("," + str(c) if C > 1 else "", sub, sub, sub, net[c], _term(bias[c]),
+                        _term(km[c] - bias[c]), _term(net[c] - km[c], "%.2g")))
+    if run.is_classification:
+        probs = class_probabilities(run.loss, net)
+        pred = int(np.argmax(probs))
+        about = run.class_label(k)
+        header = ("Query %s: true %s, predicted %s (p = %.3f)"
+                  % (query, run.label_text(yq[j]), run.class_label(pred), probs[pred]))
+        if k == pred:
+            roles = ("supports the prediction (%s)" % about, "opposes the prediction (%s)" % about)
+        else:
+            header += "; explaining %s (p = %.3f)" % (about, probs[k])
+            roles = ("supports %s" % about, "opposes %s" % about)
+        if run.loss == "logistic":
+            formula = "$%sC(x, i)$" % ("" if k == 1 else "-")
+        else:
+            formula = "$C_{%d}(x, i) - \\frac{1}{%d}\\Sigma_c\\, C_c(x, i)$" % (k, C)
+        toward = "toward %s" % about
+    else:
+        header = ("Query %s: target y = %s, network $f_S(x)$ = %s"
+                  % (query, run.label_text(yq[j]), run.label_text(net)))
+        out = "$f_S(x)$" if C == 1 else "output %d" % k
+        roles = ("raises %s" % out, "lowers %s" % out)
+        formula = "$C%s(x, i)$" % sub
+        toward = "on %s" % out
+    title = "%s\n%s" % (header, decomposition)
+    red, blue = "#b2182b", "#2166ac"
 
-    head = ("Query %s  (%s): network%s %.3g = bias %.3g + $\\sum_i C(x,i)$ (%.3g)"
-            % (query, ylab(yq, j), out_txt, net[c], bias[c], km[c] - bias[c]))
+    shp = image_shape(Xtr.shape[1], shape_override)
     if shp is None:
-        print("pkplot: note: D = %d is not an image; explain.png shows a bar chart of contributions" % D)
+        print("pkplot: note: D = %d is not an image; explain.png shows a bar chart of the scores" % Xtr.shape[1])
         sel = np.concatenate([pro, opp[::-1]])
-        fig, ax = plt.subplots(figsize=(7.5, 3.8))
-        colors = ["#b2182b" if row[i] > 0 else "#2166ac" for i in sel]
-        ax.bar(np.arange(sel.size), row[sel], color=colors)
+        fig, ax = plt.subplots(figsize=(max(6.0, 1.2 + 0.85 * sel.size), 4.0))
+        ax.bar(np.arange(sel.size), scores[sel], color=[red if scores[i] > 0 else blue for i in sel])
         ax.axhline(0, color="k", lw=0.8)
         ax.set_xticks(np.arange(sel.size))
-        ax.set_xticklabels(["#%d\n%s" % (i, ylab(ytr, i)) for i in sel], fontsize=7)
-        ax.set_xlabel("training example (top proponents left, opponents right)")
-        ax.set_ylabel("contribution $C(x, i)$")
-        ax.set_title(head)
+        ax.set_xticklabels(["#%d\n%s" % (i, run.label_text(ytr[i])) for i in sel], fontsize=7)
+        ax.set_xlabel("training example: index $i$ and %s (top %d each way)"
+                      % ("class" if run.is_classification else "target $y_i$", top))
+        ax.set_ylabel("score %s: %s" % (toward, formula))
+        ax.legend(handles=[patches.Patch(color=red, label=roles[0]),
+                           patches.Patch(color=blue, label=roles[1])], loc="best")
         ax.grid(alpha=0.3, axis="y")
+        ax.set_title(title)
         fig.tight_layout()
         return save(fig, outdir, "explain.png")
 
-    k = max(len(pro), len(opp), 1)
-    fig = plt.figure(figsize=(2.2 + 1.45 * k, 5.6))
-    gs = gridspec.GridSpec(3, k + 1, figure=fig, height_ratios=[1, 1, 0.9],
-                           width_ratios=[1.5] + [1] * k, hspace=0.55, wspace=0.25)
+    n = max(len(pro), len(opp), 1)
+    fig = plt.figure(figsize=(3.0 + 1.45 * n, 6.0))
+    # Column 1 is an empty gap that holds the row labels of the tiles.
+    gs = gridspec.GridSpec(3, n + 2, figure=fig, height_ratios=[1, 1, 0.9],
+                           width_ratios=[1.5, 0.3] + [1] * n, hspace=0.6, wspace=0.25)
     lo, hi = float(min(Xtr.min(), Xq.min())), float(max(Xtr.max(), Xq.max()))
     axq = fig.add_subplot(gs[0:2, 0])
     axq.imshow(Xq[j].reshape(shp), cmap="gray_r", vmin=lo, vmax=hi, interpolation="nearest")
-    axq.set_title("query %s\n%s" % (query, ylab(yq, j)), fontsize=10)
+    axq.set_title("query %s\ntrue: %s" % (query, run.label_text(yq[j])))
     axq.set_xticks([])
     axq.set_yticks([])
-    for r_, idxs, name, col in ((0, pro, "proponents", "#b2182b"), (1, opp, "opponents", "#2166ac")):
-        for t in range(k):
-            ax = fig.add_subplot(gs[r_, t + 1])
+    for r_, idxs, role, col in ((0, pro, roles[0], red), (1, opp, roles[1], blue)):
+        for t in range(n):
+            ax = fig.add_subplot(gs[r_, t + 2])
             ax.set_xticks([])
             ax.set_yticks([])
             if t >= len(idxs):
@@ -578,30 +804,32 @@ def fig_explain(run, outdir, query, top, output=None, shape_override=None):
                 continue
             i = idxs[t]
             ax.imshow(Xtr[i].reshape(shp), cmap="gray_r", vmin=lo, vmax=hi, interpolation="nearest")
-            ax.set_title("#%d %s\nC = %+.3g" % (i, ylab(ytr, i), row[i]), color=col, fontsize=8)
+            ax.set_title("#%d  %s\nscore %+.3g" % (i, run.label_text(ytr[i]), scores[i]), color=col, fontsize=8)
             for s in ax.spines.values():
                 s.set_edgecolor(col)
                 s.set_linewidth(2)
             if t == 0:
-                ax.set_ylabel("top %s" % name, color=col)
-    # All contributions, sorted, coloured by the training label.
+                ax.set_ylabel(role.replace(" (", "\n("), color=col)
+    # The scores of all training examples, sorted, coloured by the training class.
     axc = fig.add_subplot(gs[2, :])
-    srt = order[::-1]
-    cls = class_of(ytr, run.is_classification)
+    srt = np.argsort(-scores, kind="stable")
+    cls = run.classes("train")
     if cls is not None and len(np.unique(cls)) <= 10:
         for cc in np.unique(cls):
             pos = np.flatnonzero(cls[srt] == cc)
-            axc.bar(pos, row[srt][pos], width=1.0, color=CLASS_COLORS[int(cc) % 10],
-                    label="training label %d" % cc)
-        axc.legend(loc="upper right", ncol=2)
+            axc.bar(pos, scores[srt][pos], width=1.0, color=CLASS_COLORS[int(cc) % 10],
+                    label=run.class_label(int(cc)))
+        axc.legend(title="training class", loc="upper left", bbox_to_anchor=(1.005, 1.0),
+                   ncol=2 if len(np.unique(cls)) > 5 else 1)
     else:
-        axc.bar(np.arange(srt.size), row[srt], width=1.0, color="0.4")
+        axc.bar(np.arange(srt.size), scores[srt], width=1.0, color="0.4")
     axc.axhline(0, color="k", lw=0.6)
     axc.set_xlim(-0.5, srt.size - 0.5)
-    axc.set_xlabel("training examples, sorted by contribution")
-    axc.set_ylabel("$C(x, i)$")
+    axc.set_xlabel("all N = %d training examples $i$, sorted by score" % srt.size)
+    axc.set_ylabel("score")
+    axc.set_title("score %s: %s" % (toward, formula))
     axc.grid(alpha=0.3, axis="y")
-    fig.suptitle(head, y=0.995)
+    fig.suptitle(title, y=1.0)
     return save(fig, outdir, "explain.png")
 
 
@@ -637,7 +865,7 @@ def fig_superposition(run, outdir, units, top=4, shape_override=None):
         panels = [(dW[u], "unit %d: $W_1^S - W_1^0$" % u, vmax),
                   (S[u], "unit %d: $\\sum_i \\Gamma_{i,%d}\\, x_i$" % (u, u), vmax)]
         for i, t in zip(best, terms):
-            panels.append((t, "#%d (y=%s)\n$\\Gamma_{i,%d}$ = %+.2g" % (i, _short(ytr[i]), u, G[i, u]), tmax))
+            panels.append((t, "#%d  %s\n$\\Gamma_{i,%d}$ = %+.2g" % (i, run.label_text(ytr[i]), u, G[i, u]), tmax))
         ims = []
         for c, ax in enumerate(axes[r]):
             ax.set_xticks([])
@@ -651,9 +879,11 @@ def fig_superposition(run, outdir, units, top=4, shape_override=None):
             ax.set_title(title, fontsize=8)
         cb = fig.colorbar(ims[0], ax=list(axes[r][:2]), shrink=0.85, pad=0.02)
         cb.ax.tick_params(labelsize=6)
+        cb.set_label("weight change", fontsize=7)
         if len(ims) > 2:
             cb = fig.colorbar(ims[2], ax=list(axes[r][2:len(panels)]), shrink=0.85, pad=0.02)
             cb.ax.tick_params(labelsize=6)
+            cb.set_label("term $\\Gamma_{ij} x_i$", fontsize=7)
     resid = float(np.max(np.abs(dW - S)))
     title = ("Superposition of first-layer weight changes: $W_1^S - W_1^0 = \\sum_i \\Gamma_i x_i^T$"
              " (max |difference| %s)" % fmt_e(resid))
@@ -667,13 +897,6 @@ def fig_superposition(run, outdir, units, top=4, shape_override=None):
               "(ranked by $|\\Gamma_{ij}|\\,\\|x_i\\|$)" % (units, top))
     fig.suptitle(title, fontsize=10)
     return save(fig, outdir, "superposition.png")
-
-
-def _short(y):
-    v = np.asarray(y).reshape(-1)
-    if v.size > 1:
-        return "%d" % int(np.argmax(v))
-    return ("%d" % int(v[0])) if float(v[0]).is_integer() else ("%.2g" % v[0])
 
 
 # --------------------------------------------------------------------------- converge
@@ -690,108 +913,168 @@ def _value(f, name, required=False):
 
 
 def fit_order(lr, r):
+    """Least-squares slope p of log r against log lr, or None with fewer than two usable points."""
     m = (lr > 0) & (r > 0) & np.isfinite(r)
     if m.sum() < 2:
-        return None, None
-    p = np.polyfit(np.log(lr[m]), np.log(r[m]), 1)
-    return float(p[0]), float(p[1])
+        return None
+    return float(np.polyfit(np.log(lr[m]), np.log(r[m]), 1)[0])
+
+
+def _series(f, key, n):
+    """A per-learning-rate dataset of the convergence file (n entries), or None when absent."""
+    v = _value(f, key)
+    if v is None:
+        return None
+    v = np.asarray(v, dtype=float).reshape(-1)
+    if v.size != n:
+        raise PkError("'%s': %s has %d entries but lr has %d" % (f.filename, key, v.size, n), 1)
+    return v
+
+
+def _first(v):
+    return None if v is None or np.asarray(v).size == 0 else float(np.asarray(v).reshape(-1)[0])
+
+
+def _lr_axis(ax, lr, lr_times_steps):
+    """Learning rates as x ticks; the steps taken at each on a top axis when lr x steps is fixed."""
+    ulr = np.unique(lr[lr > 0])
+    if 0 < ulr.size <= 8:
+        ax.set_xticks(ulr)
+        ax.xaxis.set_major_formatter(ticker.FormatStrFormatter("%g"))
+        ax.xaxis.set_minor_formatter(ticker.NullFormatter())
+    ax.set_xlabel("learning rate $\\eta$ (left rule)")
+    if lr_times_steps and 0 < ulr.size <= 8:
+        top = ax.secondary_xaxis("top", functions=(lambda x: lr_times_steps / np.maximum(x, 1e-300),
+                                                   lambda s: lr_times_steps / np.maximum(s, 1e-300)))
+        top.set_xticks(lr_times_steps / ulr)
+        top.xaxis.set_major_formatter(ticker.FormatStrFormatter("%d"))
+        top.xaxis.set_minor_formatter(ticker.NullFormatter())
+        top.set_xlabel("steps $S$ ($\\eta S$ = %g)" % lr_times_steps)
 
 
 def fig_converge(path, outdir):
     f = open_checked(path, CONVERGE_FORMAT)
     with f:
         lr = np.asarray(_value(f, "lr", True), dtype=float).reshape(-1)
-        series = []
-        for key, label, style in (("max_abs_residual_train", "max |r| train", dict(color="C0", marker="o")),
-                                  ("max_abs_residual_test", "max |r| test", dict(color="C1", marker="s")),
-                                  ("rel_residual_train", "relative train", dict(color="C0", marker="o",
-                                                                                ls=":", mfc="none")),
-                                  ("rel_residual_test", "relative test", dict(color="C1", marker="s",
-                                                                              ls=":", mfc="none"))):
-            v = _value(f, key)
-            if v is not None:
-                v = np.asarray(v, dtype=float).reshape(-1)
-                if v.size != lr.size:
-                    raise PkError("'%s': %s has %d entries but lr has %d" % (path, key, v.size, lr.size), 1)
-                series.append((key, label, v, style))
-        if not any(k.startswith("max_abs") for k, _, _, _ in series):
+        absolute = {s: _series(f, "max_abs_residual_" + s, lr.size) for s in ("train", "test")}
+        relative = {s: _series(f, "rel_residual_" + s, lr.size) for s in ("train", "test")}
+        if absolute["train"] is None and absolute["test"] is None:
             raise PkError("'%s' has no max_abs_residual_train or max_abs_residual_test" % path, 1)
+        orders = {"train": _first(_value(f, "order_train")), "test": _first(_value(f, "order_test"))}
+        if orders["train"] is None:
+            orders["train"] = _first(_value(f, "order"))
         steps = _value(f, "steps")
-        order = _value(f, "order")
+        cfg = f["config"].attrs if "config" in f else {}
+        n_points = {s: int(_scalar(cfg["n_" + s])) if "n_" + s in cfg else None for s in ("train", "test")}
+        lr_times_steps = _first(_value(f, "lr_times_steps"))
         gq = _value(f, "gauss_q")
         gr = _value(f, "gauss_max_abs_residual")
-    order = None if order is None or np.asarray(order).size == 0 else float(np.asarray(order).reshape(-1)[0])
+    if lr_times_steps is None and steps is not None:
+        st = np.asarray(steps, dtype=float).reshape(-1)
+        products = lr * st
+        if st.size == lr.size and np.allclose(products, products[0]):
+            lr_times_steps = float(products[0])
+    sizes = {s: sym if n_points[s] is None else "%s = %d" % (sym, n_points[s])
+             for s, sym in (("train", "N"), ("test", "M"))}
     gauss = gq is not None and gr is not None and np.asarray(gq).size > 0
-    fig, axes = plt.subplots(1, 2 if gauss else 1, figsize=(9.0 if gauss else 5.2, 4.0), squeeze=False)
-    ax = axes[0][0]
-    main_key, _, main_r, _ = next(s for s in series if s[0].startswith("max_abs"))
-    for key, label, v, style in series:
-        m = v > 0
-        ax.loglog(lr[m], v[m], label=label, lw=1.2, ms=5, **style)
-    own, icpt = fit_order(lr, main_r)
-    shown = order if order is not None else own
-    if shown is not None and own is not None:
-        xs = np.array([lr[lr > 0].min(), lr[lr > 0].max()])
-        # Reference line of the reported slope through the geometric centre of the points.
-        m = (lr > 0) & (main_r > 0)
-        cx, cy = np.mean(np.log(lr[m])), np.mean(np.log(main_r[m]))
-        ys = np.exp(cy + shown * (np.log(xs) - cx))
-        ax.loglog(xs, ys, color="0.3", ls="--", lw=1,
-                  label=("slope %.2f (reported; own fit %.2f)" % (shown, own)) if order is not None
-                  else "slope %.2f (least-squares fit)" % shown)
-    ulr = np.unique(lr[lr > 0])
-    if 0 < ulr.size <= 8:
-        ax.set_xticks(ulr)
-        ax.xaxis.set_major_formatter(ticker.FormatStrFormatter("%g"))
-        ax.xaxis.set_minor_formatter(ticker.NullFormatter())
-    ax.set_xlabel("learning rate $\\eta$")
-    ax.set_ylabel("residual max $|f_S(x) - y_{KM}(x)|$")
-    ttl = "Residual vs learning rate"
-    if shown is not None:
-        ttl += ": order %.2f" % shown
-    if steps is not None:
-        st = np.unique(np.asarray(steps).reshape(-1))
-        ttl += ("\n(%d steps)" % st[0]) if st.size == 1 else "\n(steps %d..%d)" % (st.min(), st.max())
-    ax.set_title(ttl)
+    has_relative = any(v is not None for v in relative.values())
+    panels = 1 + has_relative + gauss
+    fig, axes = plt.subplots(1, panels, figsize=(4.6 * panels, 4.2), squeeze=False, constrained_layout=True)
+    axes = list(axes[0])
+    styles = {"train": dict(color="C0", marker="o"), "test": dict(color="C1", marker="s")}
+
+    ax = axes.pop(0)
+    for split, r in absolute.items():
+        if r is None:
+            continue
+        m = (lr > 0) & (r > 0)
+        p = orders[split] if orders[split] is not None else fit_order(lr, r)
+        label = "%s (%s)" % (split, sizes[split]) + ("" if p is None else ": order $p$ = %.2f" % p)
+        ax.loglog(lr[m], r[m], lw=1.2, ms=5, label=label, **styles[split])
+    ref = absolute["train"] if absolute["train"] is not None else absolute["test"]
+    m = (lr > 0) & (ref > 0)
+    if m.sum() >= 2:
+        # Slope-1 reference (the theory for the left rule) through the geometric centre of the points.
+        xs = np.array([lr[m].min(), lr[m].max()])
+        cx, cy = np.mean(np.log(lr[m])), np.mean(np.log(ref[m]))
+        ax.loglog(xs, np.exp(cy + (np.log(xs) - cx)), color="0.4", ls=":", lw=1, label="slope 1 (theory)")
+    _lr_axis(ax, lr, lr_times_steps)
+    ax.set_ylabel("absolute residual max$_x\\, |r(x)|$")
+    ax.set_title("Absolute residual, left rule")
     ax.grid(alpha=0.3, which="both")
     ax.legend()
+
+    if has_relative:
+        ax = axes.pop(0)
+        for split, r in relative.items():
+            if r is not None:
+                m = (lr > 0) & (r > 0)
+                ax.loglog(lr[m], r[m], lw=1.2, ms=5, label="%s (%s)" % (split, sizes[split]), **styles[split])
+        _lr_axis(ax, lr, lr_times_steps)
+        ax.set_ylabel("relative residual max$_x\\, |r(x)|\\, /$ max$_x\\, |f_S(x) - f_0(x)|$")
+        ax.set_title("Relative residual, left rule")
+        ax.grid(alpha=0.3, which="both")
+        ax.legend()
+
     if gauss:
-        ax = axes[0][1]
+        ax = axes.pop(0)
         q = np.asarray(gq).reshape(-1)
         r = np.asarray(gr, dtype=float).reshape(-1)
         if r.size != q.size:
             raise PkError("'%s': gauss_max_abs_residual has %d entries but gauss_q has %d"
                           % (path, r.size, q.size), 1)
         m = r > 0
-        ax.semilogy(q[m], r[m], marker="o", color="C2", lw=1.2)
+        both = "train (%s)" % sizes["train"] if n_points["test"] == 0 else "train and test together"
+        ax.semilogy(q[m], r[m], marker="o", color="C2", lw=1.2, label=both)
         if (~m).any():
             ax.plot(q[~m], np.full((~m).sum(), r[m].min() if m.any() else 1e-16), "v", color="C2",
-                    label="exactly 0")
-            ax.legend()
+                    label="exactly 0 (drawn at the lowest value)")
         ax.set_xticks(q)
-        ax.set_xlabel("Gauss-Legendre points $q$ per step")
-        ax.set_ylabel("residual max $|f_S(x) - y_{KM}(x)|$")
-        ax.set_title("Residual vs path rule gauss:q")
+        ax.set_xlabel("Gauss-Legendre points $q$ per step (rule gauss:$q$)")
+        ax.set_ylabel("absolute residual max$_x\\, |r(x)|$")
+        ax.set_title("Absolute residual, gauss:$q$ rule at $\\eta$ = %g%s"
+                     % (lr.max(), ", $S$ = %d" % round(lr_times_steps / lr.max()) if lr_times_steps else ""))
         ax.grid(alpha=0.3, which="both")
-    fig.suptitle("Convergence of the kernel machine to the network")
-    fig.tight_layout()
+        ax.legend()
+    for ax in fig.axes:
+        if ax.get_yscale() == "log":
+            label_log_minor(ax)
+    fig.suptitle("Convergence of the kernel machine $y_{KM}$ to the network $f_S$\nresidual "
+                 "$r(x) = f_S(x) - y_{KM}(x)$, largest over the points of each series", fontsize=10)
     return save(fig, outdir, "converge.png")
 
 
 # --------------------------------------------------------------------------- main
 
 def main_run(argv):
-    p = argparse.ArgumentParser(prog="pkplot.py", description="Figures from a pathkernel run file.")
+    p = argparse.ArgumentParser(
+        prog="pkplot.py", formatter_class=argparse.RawDescriptionHelpFormatter,
+        usage="pkplot.py RUN.h5 [--outdir DIR] [options]\n       pkplot.py converge CONVERGE.h5 [--outdir DIR]",
+        description="Figures from a pathkernel run file: predictions.png, kernels.png, loss.png,\n"
+                    "explain.png, superposition.png. For a convergence table of pathkernel converge:\n"
+                    "pkplot.py converge CONVERGE.h5 writes converge.png (pkplot.py converge --help).",
+        epilog="Inputs and labels: --data FILE; else /data in the run file (built-in data); else the data\n"
+               "file named by /config data, tried relative to the working folder, then to the run file's\n"
+               "folder, then at /config data_file (absolute). The test split is optional.")
     p.add_argument("run", help="run file (format pathkernel-run)")
-    p.add_argument("--outdir", default=".", help="folder for the PNG files (created)")
-    p.add_argument("--data", default=None, help="data file; overrides /config data")
-    p.add_argument("--query", default="test:0", help="query of explain.png, split:index (default test:0)")
-    p.add_argument("--top", type=int, default=5, help="proponents/opponents shown (default 5)")
-    p.add_argument("--output", type=int, default=None,
-                   help="output of a multi-output run for explain.png (default: the network's argmax)")
-    p.add_argument("--units", type=int, default=4, help="first-layer units in superposition.png (default 4)")
-    p.add_argument("--image-shape", default=None, help="HxW of an input image (default: square D)")
-    p.add_argument("--only", default=None,
+    p.add_argument("--outdir", default=".", metavar="DIR", help="folder for the PNG files (created)")
+    p.add_argument("--data", default=None, metavar="FILE", help="data file with the inputs and labels (see below)")
+    p.add_argument("--query", default=None, metavar="SPLIT:INDEX",
+                   help="query of explain.png (default test:0, or train:0 for a run without a test split)")
+    p.add_argument("--top", type=int, default=5, metavar="K", help="proponents/opponents shown (default 5)")
+    p.add_argument("--output", type=int, default=None, metavar="K",
+                   help="explain.png: softmax, the class to explain (default: the predicted class); "
+                        "mse, the output (default 0)")
+    p.add_argument("--class-names", default=None, metavar="A,B,...",
+                   help="names of the classes, in class order (default: the data file's root attribute "
+                        "class_names, else the class numbers)")
+    p.add_argument("--shared-scale", action="store_true",
+                   help="kernels.png: one colour scale for every kernel panel (default: one per panel)")
+    p.add_argument("--units", type=int, default=4, metavar="N",
+                   help="superposition.png: the first-layer units that moved most (default 4)")
+    p.add_argument("--image-shape", default=None, metavar="HxW",
+                   help="shape of an input image (default: square D)")
+    p.add_argument("--only", default=None, metavar="LIST",
                    help="comma-separated subset of predictions,kernels,loss,explain,superposition")
     a = p.parse_args(argv)
     os.makedirs(a.outdir, exist_ok=True)
@@ -802,17 +1085,20 @@ def main_run(argv):
         if bad:
             raise PkError("--only: unknown figure(s) %s" % ", ".join(bad), 1)
         figures = want
-    run = Run(a.run, a.data)
+    run = Run(a.run, a.data, a.class_names)
     try:
+        run.class_names()  # a wrong --class-names stops here, before any figure is written
+        if "explain" in figures:
+            query = resolve_query(run, a.query)
         for name in figures:
             if name == "predictions":
                 fig_predictions(run, a.outdir)
             elif name == "kernels":
-                fig_kernels(run, a.outdir)
+                fig_kernels(run, a.outdir, a.shared_scale)
             elif name == "loss":
                 fig_loss(run, a.outdir)
             elif name == "explain":
-                fig_explain(run, a.outdir, a.query, max(1, a.top), a.output, a.image_shape)
+                fig_explain(run, a.outdir, *query, max(1, a.top), a.output, a.image_shape)
             elif name == "superposition":
                 fig_superposition(run, a.outdir, a.units, shape_override=a.image_shape)
     finally:
@@ -824,7 +1110,7 @@ def main_converge(argv):
     p = argparse.ArgumentParser(prog="pkplot.py converge",
                                 description="Figure from a pathkernel convergence file.")
     p.add_argument("file", help="convergence file (format pathkernel-converge)")
-    p.add_argument("--outdir", default=".", help="folder for converge.png (created)")
+    p.add_argument("--outdir", default=".", metavar="DIR", help="folder for converge.png (created)")
     a = p.parse_args(argv)
     os.makedirs(a.outdir, exist_ok=True)
     fig_converge(a.file, a.outdir)

@@ -2,12 +2,19 @@
 """Figures test: trains small real runs, renders every figure of
 analysis/pkplot.py and checks that each PNG exists and is not blank.
 
+Runs: digits 3 vs 8 with a test split and tangent kernels; a data file without
+a test split; ten digit classes with kernels on one colour scale; multi-output
+regression; built-in regression without train kernel blocks; softmax blobs; and
+convergence tables. For explain, the proponents and opponents pkplot prints are
+checked against the largest scores toward the predicted class computed here.
+
 Usage: pkplot_test.py PATHKERNEL_BINARY SOURCE_DIR
 
 Set PKPLOT_TEST_OUT=folder to keep the files (default: a temporary folder).
 """
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -54,11 +61,24 @@ def run(cmd, cwd, expect=0):
     return p
 
 
-def train(args, cwd, out):
+def pathkernel(command, args, cwd, out):
+    """Run a pathkernel command on 2 ranks and check that it wrote OUT."""
     mpiexec = shutil.which("mpiexec")
-    cmd = ([mpiexec, "-n", "2", "--oversubscribe"] if mpiexec else []) + [BIN, "train"] + args + ["--out", out]
+    cmd = ([mpiexec, "-n", "2", "--oversubscribe"] if mpiexec else []) + [BIN, command] + args + ["--out", out]
     run(cmd, cwd)
-    check(os.path.exists(out), "run file written: %s" % os.path.basename(out))
+    check(os.path.exists(out), "%s wrote %s" % (command, os.path.basename(out)))
+
+
+def train(args, cwd, out):
+    pathkernel("train", args, cwd, out)
+
+
+def pkplot_module():
+    if PKPLOT_DIR not in sys.path:
+        sys.path.insert(0, PKPLOT_DIR)
+    sys.dont_write_bytecode = True  # keep the source tree clean
+    import pkplot
+    return pkplot
 
 
 class Result:
@@ -72,10 +92,7 @@ def pkplot(args, cwd, expect=0, subprocess_=False):
         return run([PY, PKPLOT] + args, cwd, expect)
     import contextlib
     import io
-    if PKPLOT_DIR not in sys.path:
-        sys.path.insert(0, PKPLOT_DIR)
-    sys.dont_write_bytecode = True  # keep the source tree clean
-    import pkplot as module
+    module = pkplot_module()
     out, err = io.StringIO(), io.StringIO()
     here = os.getcwd()
     t = time.time()
@@ -134,6 +151,52 @@ def make_converge(path, layout):
             f["order"] = 2.0
 
 
+def make_train_only(src, path, class_names):
+    """A data file with the training split of SRC only (the test split is optional)."""
+    with h5py.File(src, "r") as s, h5py.File(path, "w") as d:
+        s.copy("train", d)
+        d.attrs["loss"] = s.attrs["loss"]
+        d.attrs["class_names"] = class_names
+
+
+def expected_explain(run_file, query, top, output=None):
+    """Proponents and opponents of a query computed from the run file: the training examples
+    with the largest positive and the most negative score toward the predicted class (or the
+    chosen output)."""
+    split, j = query.split(":")
+    with h5py.File(run_file, "r") as f:
+        loss = f["config"].attrs["loss"]
+        loss = loss.decode() if isinstance(loss, bytes) else loss
+        contrib = np.asarray(f["kernel/contrib/" + split][int(j)], dtype=float)
+        net = np.atleast_1d(f["predict/%s/network" % split][int(j)])
+    if loss == "logistic":
+        k = int(net[0] > 0)
+        score = contrib if k == 1 else -contrib
+    elif loss == "softmax":
+        k = int(np.argmax(net)) if output is None else output
+        score = contrib[:, k] - contrib.mean(axis=1)
+    else:
+        k = 0 if output is None else output
+        score = contrib[:, k] if contrib.ndim == 2 else contrib
+    pro = [int(i) for i in np.argsort(-score, kind="stable")[:top] if score[i] > 0]
+    opp = [int(i) for i in np.argsort(score, kind="stable")[:top] if score[i] < 0]
+    return k, pro, opp
+
+
+def check_explain(p, run_file, query, top=5, output=None):
+    """pkplot's explain line names the expected class or output, proponents and opponents."""
+    m = re.search(r"explain (\S+), score toward (?:class|output) (\d+): proponents ([\d,]*); opponents ([\d,]*)",
+                  p.stdout)
+    if not m:
+        check(False, "explain line on stdout for %s" % query)
+        return
+    ints = lambda t: [int(v) for v in t.split(",") if v]  # noqa: E731
+    got = (int(m.group(2)), ints(m.group(3)), ints(m.group(4)))
+    want = expected_explain(run_file, query, top, output)
+    check(m.group(1) == query and got == want, "%s %s: proponents/opponents toward %d are %s / %s (want %s)"
+          % (os.path.basename(run_file), query, got[0], got[1], got[2], want))
+
+
 def main():
     keep = os.environ.get("PKPLOT_TEST_OUT")
     tmp = keep or tempfile.mkdtemp(prefix="pkplot_test_")
@@ -145,10 +208,15 @@ def main():
         train(["--data", "data/digits2.h5", "--loss", "logistic", "--hidden", "8", "--lr", "0.1",
                "--steps", "60", "--path-rule", "gauss:2", "--tangent-kernels"], SRC, digits)
         figs = os.path.join(tmp, "digits")
-        pkplot([digits, "--outdir", figs, "--data", os.path.join(SRC, "data", "digits2.h5"),
-                "--query", "test:3", "--units", "3"], tmp, subprocess_=True)
+        p = pkplot([digits, "--outdir", figs, "--data", os.path.join(SRC, "data", "digits2.h5"),
+                    "--query", "test:3", "--units", "3", "--class-names", "three,eight"], tmp, subprocess_=True)
         for n in ("predictions", "kernels", "loss", "explain", "superposition"):
             check_png(os.path.join(figs, n + ".png"))
+        check_explain(p, digits, "test:3")
+        for q in ("test:0", "test:1", "train:5"):
+            check_explain(pkplot([digits, "--outdir", figs, "--query", q, "--only", "explain"], tmp), digits, q)
+        p = pkplot([digits, "--outdir", figs, "--class-names", "a,b,c"], tmp, expect=1)
+        check("--class-names" in p.stderr, "a wrong number of class names is refused")
         # The relative /config data path resolves from the folder the run was started in ...
         figs2 = os.path.join(tmp, "digits_cwd")
         pkplot([digits, "--outdir", figs2, "--only", "explain"], SRC)
@@ -163,11 +231,64 @@ def main():
             del f["config"].attrs["data_file"]
         p = pkplot([orphan, "--outdir", os.path.join(tmp, "nodata"), "--only", "explain"], tmp, expect=1)
         check("--data" in p.stderr and "digits2.h5" in p.stderr, "missing data file message names --data")
+        # ... unless the data path is valid relative to the run file's folder.
+        moved = os.path.join(tmp, "moved")
+        os.makedirs(os.path.join(moved, "data"), exist_ok=True)
+        shutil.copy(os.path.join(SRC, "data", "digits2.h5"), os.path.join(moved, "data"))
+        shutil.copy(orphan, moved)
+        pkplot([os.path.join(moved, "orphan.h5"), "--outdir", moved, "--only", "explain"], tmp)
+        check_png(os.path.join(moved, "explain.png"))
         p = pkplot([digits, "--outdir", os.path.join(tmp, "nodata"), "--query", "test:999",
                     "--data", os.path.join(SRC, "data", "digits2.h5"), "--only", "explain"], tmp, expect=1)
         check("out of range" in p.stderr, "query out of range is reported")
 
-        # 2. Built-in non-image regression without train kernel blocks: bar-chart explain,
+        # 2. A data file without a test split: every figure renders, explain defaults to a
+        #    training point, and a test query is refused with one clear message.
+        only = os.path.join(tmp, "train_only.h5")
+        make_train_only(os.path.join(SRC, "data", "digits2.h5"), only, "3,8")
+        run_only = os.path.join(tmp, "train_only_run.h5")
+        train(["--data", only, "--hidden", "8", "--lr", "0.1", "--steps", "40", "--tangent-kernels"],
+              tmp, run_only)
+        figs = os.path.join(tmp, "train_only")
+        p = pkplot([run_only, "--outdir", figs], tmp)
+        for n in ("predictions", "kernels", "loss", "explain", "superposition"):
+            check_png(os.path.join(figs, n + ".png"))
+        check_explain(p, run_only, "train:0")
+        opened = pkplot_module().Run(run_only)
+        check(opened.class_names() == ["3", "8"], "class names from the data file's attribute class_names")
+        opened.close()
+        p = pkplot([run_only, "--outdir", figs, "--query", "test:0"], tmp, expect=1)
+        check("no test split" in p.stderr and len(p.stderr.strip().splitlines()) == 1,
+              "a test query on a run without a test split: one clear message")
+
+        # 3. Ten classes (softmax), kernels on one colour scale; explain toward the predicted
+        #    class and toward a chosen one.
+        digits10 = os.path.join(tmp, "digits10.h5")
+        train(["--data", os.path.join(SRC, "data", "digits10.h5"), "--hidden", "8", "--lr", "0.1",
+               "--steps", "30", "--tangent-kernels"], tmp, digits10)
+        figs = os.path.join(tmp, "digits10")
+        p = pkplot([digits10, "--outdir", figs, "--query", "test:5", "--shared-scale"], tmp)
+        for n in ("predictions", "kernels", "loss", "explain", "superposition"):
+            check_png(os.path.join(figs, n + ".png"))
+        check_explain(p, digits10, "test:5")
+        p = pkplot([digits10, "--outdir", figs, "--query", "test:5", "--output", "3", "--only", "explain"], tmp)
+        check_explain(p, digits10, "test:5", output=3)
+
+        # 4. Multi-output regression (built-in, two outputs): explain each output.
+        reg2 = os.path.join(tmp, "reg2.h5")
+        train(["--data", "builtin:regression2", "--n-train", "64", "--n-test", "32", "--hidden", "8",
+               "--lr", "0.05", "--steps", "30", "--tangent-kernels"], tmp, reg2)
+        figs = os.path.join(tmp, "reg2")
+        p = pkplot([reg2, "--outdir", figs, "--top", "4"], tmp)
+        for n in ("predictions", "kernels", "loss", "explain"):
+            check_png(os.path.join(figs, n + ".png"))
+        check_explain(p, reg2, "test:0", top=4)
+        p = pkplot([reg2, "--outdir", figs, "--query", "train:7", "--output", "1", "--only", "explain"], tmp)
+        check_explain(p, reg2, "train:7", output=1)
+        p = pkplot([reg2, "--outdir", figs, "--class-names", "a,b", "--only", "loss"], tmp, expect=1)
+        check("classification" in p.stderr, "--class-names on a regression run is refused")
+
+        # 5. Built-in non-image regression without train kernel blocks: bar-chart explain,
         #    superposition skipped, kernels fall back to test x train.
         reg = os.path.join(tmp, "reg.h5")
         train(["--data", "builtin:regression", "--n-train", "48", "--n-test", "24", "--hidden", "8",
@@ -179,7 +300,7 @@ def main():
         check(not os.path.exists(os.path.join(figs, "superposition.png")) and "not an image" in p.stdout,
               "non-image data: superposition skipped with a note")
 
-        # 3. Multi-output (softmax), ntk, weight decay, 4x4 "images".
+        # 6. Softmax, ntk, weight decay, 4x4 "images".
         blobs = os.path.join(tmp, "blobs.h5")
         train(["--data", "builtin:blobs", "--loss", "softmax", "--inputs", "16", "--n-train", "48",
                "--n-test", "24", "--hidden", "8", "--lr", "0.1", "--steps", "30", "--weight-decay", "1e-3",
@@ -189,15 +310,21 @@ def main():
         for n in ("predictions", "kernels", "loss", "explain", "superposition"):
             check_png(os.path.join(figs, n + ".png"))
 
-        # 4. Convergence files in both layouts.
+        # 7. Convergence files in both layouts.
         for layout in ("datasets", "attributes"):
             conv = os.path.join(tmp, "converge_%s.h5" % layout)
             make_converge(conv, layout)
             out = os.path.join(tmp, "converge_" + layout)
             pkplot(["converge", conv, "--outdir", out], tmp)
             check_png(os.path.join(out, "converge.png"))
+        # A real convergence table of a run without a test split.
+        conv = os.path.join(tmp, "converge_train_only.h5")
+        pathkernel("converge", ["--n-train", "32", "--n-test", "0", "--hidden", "8", "--steps", "20",
+                                "--halvings", "2", "--gauss-max", "2"], tmp, conv)
+        pkplot(["converge", conv, "--outdir", os.path.join(tmp, "converge_train_only")], tmp)
+        check_png(os.path.join(tmp, "converge_train_only", "converge.png"))
 
-        # 5. Wrong format or version: exit code 2 with a clear message.
+        # 8. Wrong format or version: exit code 2 with a clear message.
         bad = os.path.join(tmp, "bad.h5")
         with h5py.File(bad, "w") as f:
             f.attrs["format"] = "something-else"
@@ -215,13 +342,18 @@ def main():
             f.write("not hdf5\n")
         pkplot([os.path.join(tmp, "text.h5"), "--outdir", tmp], tmp, expect=2, subprocess_=True)
 
-        # 6. A missing dataset is named in the error.
+        # 9. A missing dataset is named in the error.
         broken = os.path.join(tmp, "broken.h5")
         shutil.copy(reg, broken)
         with h5py.File(broken, "a") as f:
             del f["/history/loss"]
         p = pkplot([broken, "--outdir", tmp, "--only", "loss"], tmp, expect=1)
         check("/history/loss" in p.stderr, "missing dataset is named")
+
+        # 10. --help names the converge subcommand and the options.
+        p = pkplot(["--help"], tmp)
+        check(all(w in p.stdout for w in ("converge", "--class-names", "--shared-scale", "--output")),
+              "--help mentions converge, --class-names, --shared-scale and --output")
     finally:
         if not keep:
             shutil.rmtree(tmp, ignore_errors=True)
