@@ -37,7 +37,7 @@ int bench(int argc, char** argv, int rank) {
   s.hidden = parseHidden(hidden);
   s.pathRule = PathRule::parse(pathRule);
   int ranks = 1;
-  MPI_Comm_size(MPI_COMM_WORLD, &ranks);
+  PK_MPI(MPI_Comm_size(MPI_COMM_WORLD, &ranks));
   const BenchResult result = runBenchmark(s, MPI_COMM_WORLD);
   if (rank == 0) printBenchmark(std::cout, s, result, ranks);
   return 0;

@@ -1,7 +1,8 @@
 #pragma once
 // Starts and stops the world: MPI first, then PETSc; finalised in reverse.
 // The first object of every main. PETSc is initialised without command-line
-// arguments; PETSc options are handed over explicitly (petscOptions()).
+// arguments (they are the program's own); a command that takes PETSc options
+// hands them over explicitly with insertPetscOptions().
 #include <string>
 
 namespace pk {

@@ -2,30 +2,59 @@
 
 #include <petscis.h>
 
-#include <algorithm>
+#include <cstdio>
 
 #include "core/Error.hpp"
 
 namespace pk {
 
+namespace {
+
+// Owners of the two handles used here: released however the function is left.
+class LayoutOwner {
+ public:
+  explicit LayoutOwner(MPI_Comm comm) { PK_PETSC(PetscLayoutCreate(comm, &layout_)); }
+  ~LayoutOwner() {
+    if (PetscLayoutDestroy(&layout_) != 0) std::fprintf(stderr, "warning: PetscLayoutDestroy failed\n");
+  }
+  LayoutOwner(const LayoutOwner&) = delete;
+  LayoutOwner& operator=(const LayoutOwner&) = delete;
+  PetscLayout get() const { return layout_; }
+
+ private:
+  PetscLayout layout_ = nullptr;
+};
+
+class RowType {
+ public:
+  explicit RowType(std::int64_t cols) {
+    PK_MPI(MPI_Type_contiguous(static_cast<int>(cols), MPI_DOUBLE, &type_));
+    PK_MPI(MPI_Type_commit(&type_));
+  }
+  ~RowType() {
+    if (MPI_Type_free(&type_) != MPI_SUCCESS) std::fprintf(stderr, "warning: MPI_Type_free failed\n");
+  }
+  RowType(const RowType&) = delete;
+  RowType& operator=(const RowType&) = delete;
+  MPI_Datatype get() const { return type_; }
+
+ private:
+  MPI_Datatype type_ = MPI_DATATYPE_NULL;
+};
+
+}  // namespace
+
 Partition::Partition(MPI_Comm comm, std::int64_t globalRows) : comm_(comm) {
   int size = 1;
   PK_MPI(MPI_Comm_rank(comm, &rank_));
   PK_MPI(MPI_Comm_size(comm, &size));
-  PetscLayout layout = nullptr;
-  PK_PETSC(PetscLayoutCreate(comm, &layout));
-  PK_PETSC(PetscLayoutSetSize(layout, static_cast<PetscInt>(globalRows)));
-  PK_PETSC(PetscLayoutSetBlockSize(layout, 1));
-  PK_PETSC(PetscLayoutSetUp(layout));
+  const LayoutOwner layout(comm);
+  PK_PETSC(PetscLayoutSetSize(layout.get(), static_cast<PetscInt>(globalRows)));
+  PK_PETSC(PetscLayoutSetBlockSize(layout.get(), 1));
+  PK_PETSC(PetscLayoutSetUp(layout.get()));
   const PetscInt* ranges = nullptr;
-  PK_PETSC(PetscLayoutGetRanges(layout, &ranges));
+  PK_PETSC(PetscLayoutGetRanges(layout.get(), &ranges));
   offsets_.assign(ranges, ranges + size + 1);
-  PK_PETSC(PetscLayoutDestroy(&layout));
-}
-
-int Partition::owner(std::int64_t row) const {
-  const auto it = std::upper_bound(offsets_.begin(), offsets_.end(), row);
-  return static_cast<int>(it - offsets_.begin()) - 1;
 }
 
 std::vector<double> allgatherRows(const Partition& rows, const double* local, std::int64_t cols) {
@@ -40,13 +69,9 @@ std::vector<double> allgatherRows(const Partition& rows, const double* local, st
   }
   std::vector<double> all(static_cast<std::size_t>(rows.globalRows() * cols));
   if (cols == 0) return all;
-  MPI_Datatype row = MPI_DATATYPE_NULL;
-  PK_MPI(MPI_Type_contiguous(static_cast<int>(cols), MPI_DOUBLE, &row));
-  PK_MPI(MPI_Type_commit(&row));
-  const int status = MPI_Allgatherv(local, static_cast<int>(rows.localRows()), row, all.data(), counts.data(),
-                                    displs.data(), row, rows.comm());
-  MPI_Type_free(&row);
-  PK_MPI(status);
+  const RowType row(cols);
+  PK_MPI(MPI_Allgatherv(local, static_cast<int>(rows.localRows()), row.get(), all.data(), counts.data(),
+                        displs.data(), row.get(), rows.comm()));
   return all;
 }
 

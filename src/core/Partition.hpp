@@ -19,8 +19,6 @@ class Partition {
   std::int64_t localRows() const { return end() - begin(); }
   /// offsets()[r] .. offsets()[r+1] are rank r's rows.
   const std::vector<std::int64_t>& offsets() const { return offsets_; }
-  /// Rank that owns global row `row` (Not collective).
-  int owner(std::int64_t row) const;
   MPI_Comm comm() const { return comm_; }
 
  private:

@@ -18,12 +18,7 @@ void installStopHandlers() {
   action.sa_handler = onStopSignal;
   sigemptyset(&action.sa_mask);
   action.sa_flags = SA_RESTART;
-  sigaction(SIGTERM, &action, nullptr);
-  sigaction(SIGUSR1, &action, nullptr);
-}
-
-int receivedStopSignal() {
-  return stopSignal;
+  for (int signal : {SIGINT, SIGTERM, SIGUSR1}) sigaction(signal, &action, nullptr);
 }
 
 int agreedStopSignal(MPI_Comm comm) {
@@ -33,8 +28,17 @@ int agreedStopSignal(MPI_Comm comm) {
   return agreed;
 }
 
-void clearStopRequest() {
-  stopSignal = 0;
+std::string signalName(int signal) {
+  switch (signal) {
+    case SIGINT:
+      return "SIGINT";
+    case SIGTERM:
+      return "SIGTERM";
+    case SIGUSR1:
+      return "SIGUSR1";
+    default:
+      return "signal " + std::to_string(signal);
+  }
 }
 
 }  // namespace pk

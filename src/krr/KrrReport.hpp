@@ -1,7 +1,7 @@
 #pragma once
 // The results of `pathkernel krr`: the side-by-side table printed on rank 0,
-// and the output file (format "pathkernel-krr", version 1; see docs in the
-// README), written to a temporary name and renamed when complete.
+// and the output file (format "pathkernel-krr", version 1; docs/FORMAT.md,
+// section 5), written to a temporary name and renamed when complete.
 #include <mpi.h>
 
 #include <ostream>

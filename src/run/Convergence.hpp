@@ -2,7 +2,7 @@
 // The theorem as a measurement: train the same model at learning rates
 // eps, eps/2, ..., eps/2^K with eps * steps fixed under the left rule, and
 // fit the order p of max|r| ~ lr^p (expected 1); then the gauss:q rule for
-// q = 1..5 at the base rate, whose residual should fall to round-off.
+// q = 1..Q (--gauss-max) at the base rate, whose residual falls to round-off.
 #include <mpi.h>
 
 #include <cstdint>
@@ -25,7 +25,7 @@ struct ConvergenceTable {
   std::vector<ConvergenceLevel> levels;  // left rule, lr halving
   bool hasTest = false;
   double orderTrain = 0.0, orderTest = 0.0;  // least-squares slope of log max|r| vs log lr
-  std::vector<std::int64_t> gaussQ;          // 1..5
+  std::vector<std::int64_t> gaussQ;          // 1..Q
   std::vector<double> gaussMaxAbs;           // max |r| over train and test, at the base lr
 };
 
@@ -33,7 +33,7 @@ struct ConvergenceTable {
 /// NaN with fewer than two usable pairs). Not collective.
 double fittedOrder(const std::vector<double>& x, const std::vector<double>& y);
 
-/// Collective. Trains K + 1 + 5 runs from `base` (its out is ignored), writing
+/// Collective. Trains K + 1 + Q runs from `base` (its out is ignored), writing
 /// their run files to `folder`, which must exist. `log` (rank 0) gets a line per run.
 ConvergenceTable measureConvergence(const TrainSettings& base, int halvings, int gaussMax, const std::string& folder,
                                     MPI_Comm comm, std::ostream* log);

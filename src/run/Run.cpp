@@ -46,7 +46,7 @@ int trainSteps(TrainingRun& run, std::ostream* log) {
     }
     if (signal != 0) {
       if (log)
-        *log << "pathkernel: stopped by " << (signal == SIGTERM ? "SIGTERM" : "SIGUSR1") << " after step " << done
+        *log << "pathkernel: stopped by " << signalName(signal) << " after step " << done
              << "; checkpoint written to " << s.checkpoint << "; continue with --restart " << s.checkpoint
              << std::endl;
       return signal;
