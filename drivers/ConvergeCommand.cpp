@@ -13,6 +13,7 @@
 #include "run/Convergence.hpp"
 #include "run/ScratchFolder.hpp"
 #include "core/Options.hpp"
+#include "io/OutputFile.hpp"
 #include "run/RunFile.hpp"
 #include "run/Settings.hpp"
 
@@ -74,8 +75,8 @@ int converge(int argc, char** argv, int rank) {
   if (s.train.steps < 1) problems.push_back("--steps must be >= 1 for converge");
   requireValidSettings(problems);
   const TrainSettings base = resolveSettings(s.train);
-  requireWritableOutput(s.train.out, MPI_COMM_WORLD);
-  if (!s.keepRuns.empty()) requireWritableOutput(s.keepRuns + "/left_0.h5", MPI_COMM_WORLD);
+  requireOutputPath(s.train.out, s.train.force, MPI_COMM_WORLD);
+  if (!s.keepRuns.empty()) requireOutputPath(s.keepRuns + "/left_0.h5", s.train.force, MPI_COMM_WORLD);
 
   // 3. build
   const ScratchFolder folder(s.keepRuns, MPI_COMM_WORLD);

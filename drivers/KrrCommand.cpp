@@ -7,7 +7,7 @@
 
 #include "Commands.hpp"
 #include "core/Error.hpp"
-#include "run/RunFile.hpp"
+#include "io/OutputFile.hpp"
 #include "krr/KrrProblem.hpp"
 #include "krr/KrrReport.hpp"
 #include "krr/KrrRun.hpp"
@@ -28,7 +28,7 @@ int krr(int argc, char** argv, int rank) {
   const auto kernels = parseKernelList(settings.kernels);
   const auto lambdas = parseRidgeList(settings.ridge);
   const std::string out = krrOutputPath(settings);
-  requireWritableOutput(out, comm);
+  requireOutputPath(out, settings.force, comm);
   usePetscOptions(settings.petscOptions);
 
   // 3. Build: targets, the network's and y_KM's predictions, checks of every kernel asked for.

@@ -321,12 +321,22 @@ void setAttribute(hid_t obj, const std::string& name, const std::string& value) 
   const char* text = value.c_str();
   scalarAttribute(obj, name, type, text);
 }
-void setAttribute(hid_t obj, const std::string& name, const std::vector<std::int64_t>& value) {
+namespace {
+template <typename T>
+void arrayAttribute(hid_t obj, const std::string& name, hid_t fileType, hid_t memoryType, const std::vector<T>& value) {
   if (H5Aexists(obj, name.c_str()) > 0) PK_H5(H5Adelete(obj, name.c_str()));
   const hsize_t n = value.size();
   Id space(PK_H5(H5Screate_simple(1, &n, nullptr)));
-  Id attr(PK_H5(H5Acreate2(obj, name.c_str(), H5T_STD_I64LE, space, H5P_DEFAULT, H5P_DEFAULT)));
-  if (n > 0) PK_H5(H5Awrite(attr, H5T_NATIVE_INT64, value.data()));
+  Id attr(PK_H5(H5Acreate2(obj, name.c_str(), fileType, space, H5P_DEFAULT, H5P_DEFAULT)));
+  if (n > 0) PK_H5(H5Awrite(attr, memoryType, value.data()));
+}
+}  // namespace
+
+void setAttribute(hid_t obj, const std::string& name, const std::vector<std::int64_t>& value) {
+  arrayAttribute(obj, name, H5T_STD_I64LE, H5T_NATIVE_INT64, value);
+}
+void setAttribute(hid_t obj, const std::string& name, const std::vector<double>& value) {
+  arrayAttribute(obj, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, value);
 }
 
 bool hasAttribute(hid_t obj, const std::string& name) {

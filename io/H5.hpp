@@ -78,6 +78,7 @@ void setAttribute(hid_t obj, const std::string& name, std::int64_t value);
 void setAttribute(hid_t obj, const std::string& name, double value);
 void setAttribute(hid_t obj, const std::string& name, const std::string& value);
 void setAttribute(hid_t obj, const std::string& name, const std::vector<std::int64_t>& value);
+void setAttribute(hid_t obj, const std::string& name, const std::vector<double>& value);
 void setFlagAttribute(hid_t obj, const std::string& name, bool value);  // int8 0/1
 
 bool hasAttribute(hid_t obj, const std::string& name);

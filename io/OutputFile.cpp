@@ -1,5 +1,8 @@
 #include "io/OutputFile.hpp"
 
+#include <cstdio>
+#include <filesystem>
+
 #include "core/Error.hpp"
 #include "pk/Version.hpp"
 
@@ -20,6 +23,29 @@ void OutputFile::finish() {
   h5::setAttribute(file_, "complete", std::int64_t{1});
   file_.reset();
   h5::moveIntoPlace(path_ + ".partial", path_, comm_);
+}
+
+void requireOutputPath(const std::string& path, bool force, MPI_Comm comm) {
+  int rank = 0;
+  PK_MPI(MPI_Comm_rank(comm, &rank));
+  int state[2] = {1, 0};  // folder writable, file exists
+  if (rank == 0) {
+    std::error_code error;
+    state[1] = std::filesystem::exists(path, error) ? 1 : 0;
+    // Creating a probe file is the only test that also holds for root and read-only mounts.
+    const std::string probe = path + ".probe";
+    std::FILE* f = std::fopen(probe.c_str(), "wb");
+    state[0] = f != nullptr ? 1 : 0;
+    if (f) {
+      std::fclose(f);
+      std::remove(probe.c_str());
+    }
+  }
+  PK_MPI(MPI_Bcast(state, 2, MPI_INT, 0, comm));
+  PK_REQUIRE(state[0] == 1, "cannot write '" + path + "': its folder does not exist or is not writable");
+  PK_REQUIRE(state[1] == 0 || force, "'" + path +
+                                         "' exists: a finished result is never replaced; choose another output "
+                                         "file, or pass --force to replace it");
 }
 
 h5::Id openResultFile(const std::string& path, const std::string& format, std::int64_t formatVersion,

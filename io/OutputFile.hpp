@@ -32,6 +32,11 @@ class OutputFile {
   h5::Id file_;
 };
 
+/// Collective. Throws InputError unless a result can be written to `path`: its
+/// folder exists and is writable, and no file is there (unless `force`: a
+/// user's finished result is never replaced without being asked to).
+void requireOutputPath(const std::string& path, bool force, MPI_Comm comm);
+
 /// Collective. Opens a result file for reading and checks it as every reader
 /// must: its `format` is `format`, its `format_version` is `formatVersion` and
 /// `complete` is 1. Throws InputError naming what is wrong otherwise.

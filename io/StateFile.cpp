@@ -36,6 +36,10 @@ void H5StateWriter::perOutput(const std::string& name, const std::vector<DenseRo
   writePerOutput(file_, name, matrices);
 }
 
+bool H5StateReader::has(const std::string& name) {
+  return h5::exists(file_, name);
+}
+
 std::vector<double> H5StateReader::replicatedDoubles(const std::string& name) {
   return h5::readRows(file_, name, 0, lengthOf(file_, name));
 }

@@ -26,6 +26,7 @@ class H5StateWriter : public StateWriter {
 class H5StateReader : public StateReader {
  public:
   explicit H5StateReader(hid_t file) : file_(file) {}
+  bool has(const std::string& name) override;
   std::vector<double> replicatedDoubles(const std::string& name) override;
   std::vector<std::int64_t> replicatedInts(const std::string& name) override;
   void rows(const std::string& name, Matrix& local, std::int64_t firstRow) override;

@@ -31,6 +31,8 @@ class StateWriter {
 class StateReader {
  public:
   virtual ~StateReader() = default;
+  /// Whether an item was saved (items added by later versions may be absent).
+  virtual bool has(const std::string& name) = 0;
   virtual std::vector<double> replicatedDoubles(const std::string& name) = 0;
   virtual std::vector<std::int64_t> replicatedInts(const std::string& name) = 0;
   /// Fills `local` (its shape fixes what is read) from rows starting at global row firstRow.

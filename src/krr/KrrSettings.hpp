@@ -18,6 +18,7 @@ struct KrrSettings {
   std::string out;               // empty: RUN.h5 -> RUN.krr.h5
   double rtol = 1e-10;           // KSP relative tolerance (before -ksp_rtol)
   std::string petscOptions;      // the PETSc tokens, joined by spaces
+  bool force = false;            // replace an existing output file
 };
 
 enum class KernelKind { Path, TangentInitial, TangentFinal, Rbf };

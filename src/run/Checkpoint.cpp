@@ -63,6 +63,7 @@ void writeCheckpoint(const std::string& path, const TrainingRun& run) {
     for (const auto& [key, value] : identityOf(run)) h5::setAttribute(identity, key, value);
   }
   H5StateWriter state(file);
+  state.replicated("/run/wall_seconds", run.wallSegments());
   run.trainer().save(state);
   run.engine().save(state);
   file.finish();
@@ -76,6 +77,7 @@ void restoreCheckpoint(const std::string& path, TrainingRun& run) {
   PK_REQUIRE(step <= steps, "checkpoint '" + path + "' is at step " + std::to_string(step) + ", beyond --steps " +
                                 std::to_string(steps));
   H5StateReader state(file);
+  if (state.has("/run/wall_seconds")) run.setEarlierSegments(state.replicatedDoubles("/run/wall_seconds"));
   run.trainer().restore(state);
   PK_REQUIRE(run.trainer().state().step == step,
              "checkpoint '" + path + "' is damaged: its histories do not match its step " + std::to_string(step));

@@ -1,11 +1,14 @@
 #include "run/Run.hpp"
 
 #include <chrono>
-#include <csignal>
+#include <cstdio>
 #include <iomanip>
 
+#include "core/Error.hpp"
 #include "core/StopRequest.hpp"
+#include "io/OutputFile.hpp"
 #include "run/Checkpoint.hpp"
+#include "run/MemoryEstimate.hpp"
 #include "run/RunFile.hpp"
 #include "run/RunLog.hpp"
 #include "run/TrainingRun.hpp"
@@ -20,14 +23,10 @@ double secondsSince(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-void startOrResume(TrainingRun& run, std::ostream* log) {
-  const TrainSettings& s = run.settings();
-  if (s.restart.empty()) {
-    run.engine().begin(run.trainer().state().w.data());
-    return;
-  }
-  restoreCheckpoint(s.restart, run);
-  if (log) *log << "  resuming from " << s.restart << " at step " << run.trainer().state().step << "\n";
+int ranksOf(MPI_Comm comm) {
+  int ranks = 1;
+  PK_MPI(MPI_Comm_size(comm, &ranks));
+  return ranks;
 }
 
 // Trains to the last step, writing checkpoints when due. Returns the signal that
@@ -56,6 +55,16 @@ int trainSteps(TrainingRun& run, std::ostream* log) {
   return 0;
 }
 
+// After the run file is in place the checkpoint is no longer needed: removed unless kept.
+void removeCheckpoint(const TrainingRun& run, std::ostream* log) {
+  const TrainSettings& s = run.settings();
+  int rank = 0;
+  PK_MPI(MPI_Comm_rank(run.comm(), &rank));
+  if (s.keepCheckpoint || rank != 0) return;
+  if (std::remove(s.checkpoint.c_str()) == 0 && log)
+    *log << "  removed the checkpoint " << s.checkpoint << " (--keep-checkpoint keeps it)\n";
+}
+
 void printResult(std::ostream& log, const RunReport& report, const std::string& out) {
   log << std::setprecision(3) << std::scientific;
   log << "  final loss " << report.finalLoss << "\n";
@@ -71,28 +80,38 @@ void printResult(std::ostream& log, const RunReport& report, const std::string& 
 RunReport runTraining(const TrainSettings& settings, MPI_Comm comm, std::ostream* log) {
   const auto start = Clock::now();
   installStopHandlers();
-  requireWritableOutput(settings.out, comm);
-  TrainingRun run(settings, comm);
-  if (log) printSettings(*log, run);
-  startOrResume(run, log);
-
+  requireOutputPath(settings.out, settings.force || settings.dryRun, comm);
+  RunPlan plan = planRun(settings, comm);
+  const int ranks = ranksOf(comm);
+  const MemoryEstimate memory = estimateMemory(plan, ranks);
+  const double available = availableBytesPerRank(comm);
+  if (log) printSettings(*log, plan, memory, available, ranks);
   RunReport report;
+  if (settings.dryRun) return report;
+  requireMemory(memory, available);
+
+  TrainingRun run(std::move(plan), comm);
+  if (settings.restart.empty())
+    run.engine().begin(run.trainer().state().w.data());
+  else
+    restoreCheckpoint(settings.restart, run);
+  if (log && !settings.restart.empty())
+    *log << "  resuming from " << settings.restart << " at step " << run.trainer().state().step << "\n";
   report.stopSignal = trainSteps(run, log);
   report.steps = run.trainer().state().step;
-  if (report.stopSignal != 0) {
-    report.seconds = secondsSince(start);
-    return report;
-  }
+  report.seconds = secondsSince(start);
+  if (report.stopSignal != 0) return report;
+
   run.trainer().finish();
   run.engine().finish(run.trainer().state().w.data());
-
   RunSummary summary;
   summary.train = report.train = run.engine().summarize(run.engine().train());
   report.hasTest = run.data().test.globalRows > 0;
   if (report.hasTest) summary.test = report.test = run.engine().summarize(run.engine().test());
   report.finalLoss = run.trainer().state().lossHistory.back();
-  summary.wallSeconds = secondsSince(start);
+  summary.wallSeconds = run.wallSegments();
   writeRunFile(settings.out, run, summary);
+  removeCheckpoint(run, log);
   report.seconds = secondsSince(start);
   if (log) printResult(*log, report, settings.out);
   return report;

@@ -19,7 +19,7 @@ inline constexpr std::int64_t kRunFormatVersion = 1;
 /// What a finished run adds to its state: the kernel machine's residuals and the time taken.
 struct RunSummary {
   ResidualSummary train, test;
-  double wallSeconds = 0.0;
+  std::vector<double> wallSeconds;  // of each start of the run (more than one after restarts)
 };
 
 /// Collective. The settings that fix the data, the model and its training, as
@@ -31,8 +31,5 @@ void writeConfig(hid_t file, const TrainingRun& run);
 
 /// Collective. Writes `path` (through `path`.partial, renamed at the end).
 void writeRunFile(const std::string& path, const TrainingRun& run, const RunSummary& summary);
-
-/// Collective. Throws InputError unless the folder of `path` exists and is writable.
-void requireWritableOutput(const std::string& path, MPI_Comm comm);
 
 }  // namespace pk

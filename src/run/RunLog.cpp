@@ -5,9 +5,7 @@
 #include <iomanip>
 #include <sstream>
 
-#include "core/Error.hpp"
 #include "core/Text.hpp"
-#include "kernel/Features.hpp"
 
 namespace pk {
 
@@ -21,50 +19,30 @@ std::string formatDuration(double seconds) {
   return os.str();
 }
 
-std::string formatBytes(double bytes) {
-  return bytes >= 1e9 ? formatNumber("%.3g", bytes / 1e9) + " GB" : formatNumber("%.3g", bytes / 1e6) + " MB";
-}
-
-int ranksOf(MPI_Comm comm) {
-  int ranks = 1;
-  PK_MPI(MPI_Comm_size(comm, &ranks));
-  return ranks;
-}
-
-// What each rank will hold: its kernel rows, and the gathered training-side features.
-void printMemory(std::ostream& log, const TrainingRun& run, int ranks) {
-  const TrainSettings& s = run.settings();
-  const Dataset& data = run.data();
-  const std::int64_t featureWidth = GatheredFeatures::valuesPerExample(run.model());
-  const double n = static_cast<double>(data.train.globalRows);
-  const double matrices = 1.0 + static_cast<double>(run.model().outputs()) + (s.tangentKernels ? 2.0 : 0.0);
-  const double keptRows = (s.skipTrainKernels ? 0.0 : n) + static_cast<double>(data.test.globalRows);
-  const double kernelBytes = 8.0 * std::ceil(keptRows / ranks) * n * matrices;
-  const double featureBytes = 8.0 * n * static_cast<double>(featureWidth);
-  log << "  memory  about " << formatBytes(kernelBytes + featureBytes) << " per rank (kernel rows "
-      << formatBytes(kernelBytes) << ", gathered features " << formatBytes(featureBytes) << ")\n";
-}
-
 }  // namespace
 
-void printSettings(std::ostream& log, const TrainingRun& run) {
-  const TrainSettings& s = run.settings();
+void printSettings(std::ostream& log, const RunPlan& plan, const MemoryEstimate& memory, double available,
+                   int ranks) {
+  const TrainSettings& s = plan.settings;
   const TrainOptions& t = s.training;
-  const Dataset& data = run.data();
-  const Mlp& model = run.model();
-  const int ranks = ranksOf(run.comm());
+  const Dataset& data = plan.data;
+  const Mlp& model = plan.model;
   log << "pathkernel train: " << data.origin << "  N = " << data.train.globalRows << ", M = " << data.test.globalRows
       << ", D = " << data.inputs << ", C = " << model.outputs() << ", " << ranks
       << (ranks == 1 ? " rank\n" : " ranks\n");
   log << "  model   hidden " << hiddenText(s.hidden) << ", " << toString(s.activation) << ", "
       << toString(s.parameterization) << ", " << model.parameterCount() << " parameters\n";
-  log << "  train   loss " << toString(run.loss()) << ", lr " << t.lr << ", steps " << t.steps << ", batch "
+  log << "  train   loss " << toString(*s.loss) << ", lr " << t.lr << ", steps " << t.steps << ", batch "
       << (t.batchSize == 0 ? std::string("full") : std::to_string(t.batchSize)) << ", weight decay " << t.weightDecay
       << ", seed " << t.seed << "\n";
   log << "  kernel  path rule " << s.pathRule.name() << (s.tangentKernels ? ", tangent kernels" : "")
       << (s.skipTrainKernels ? ", no train x train blocks" : "") << "\n";
   log << "  output  " << s.out << "\n";
-  printMemory(log, run, ranks);
+  log << "  memory  about " << formatBytes(memory.perRank()) << " per rank (kernel rows "
+      << formatBytes(memory.kernelBytes) << ", gathered features " << formatBytes(memory.featureBytes) << ")";
+  if (std::isfinite(available)) log << " of " << formatBytes(available) << " available";
+  log << "\n  files   checkpoint about " << formatBytes(memory.checkpointBytes) << ", run file about "
+      << formatBytes(memory.runFileBytes) << "\n";
   if (s.kernelCoef && model.outputs() > 1)
     log << "  note    --kernel-coef applies to one output only (C = 1): no /kernel/coef is written\n";
   log << std::flush;

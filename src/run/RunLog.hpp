@@ -5,12 +5,14 @@
 #include <cstdint>
 #include <ostream>
 
+#include "run/MemoryEstimate.hpp"
 #include "run/TrainingRun.hpp"
 
 namespace pk {
 
-/// The settings, the data's shape and the memory estimate, before training.
-void printSettings(std::ostream& log, const TrainingRun& run);
+/// The settings, the data's shape and the memory estimate (with what each rank
+/// has available), before training.
+void printSettings(std::ostream& log, const RunPlan& plan, const MemoryEstimate& memory, double available, int ranks);
 
 /// Progress lines: the loss at the start of the step shown, steps per second and the time left.
 class ProgressLog {

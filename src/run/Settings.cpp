@@ -49,7 +49,12 @@ po::options_description describeTrainOptions(TrainArguments& s) {
        "steps between checkpoints; 0 = only when stopped by a signal")
       ("restart", po::value(&s.restart), "continue from this checkpoint")
       ("progress-every", po::value(&s.progressEvery)->default_value(s.progressEvery),
-       "steps between progress lines; 0 = about 20 per run");
+       "steps between progress lines; 0 = about 20 per run")
+      ("force", po::bool_switch(&s.force), "replace --out if it exists (otherwise an existing run file is refused)")
+      ("keep-checkpoint", po::bool_switch(&s.keepCheckpoint),
+       "keep the checkpoint after the run file is written (otherwise it is removed)")
+      ("dry-run", po::bool_switch(&s.dryRun),
+       "print the settings, the memory per rank and the checkpoint and run-file sizes, then stop");
   // clang-format on
   return d;
 }
@@ -192,6 +197,9 @@ TrainSettings resolveSettings(const TrainArguments& s) {
   t.restart = s.restart;
   t.config = s.config;
   t.progressEvery = s.progressEvery;
+  t.force = s.force;
+  t.keepCheckpoint = s.keepCheckpoint;
+  t.dryRun = s.dryRun;
   return t;
 }
 

@@ -47,6 +47,9 @@ struct TrainArguments {
   std::string restart;
   std::string config;
   std::int64_t progressEvery = 0;
+  bool force = false;
+  bool keepCheckpoint = false;
+  bool dryRun = false;
 };
 
 /// A training run's settings, typed and checked.
@@ -69,6 +72,9 @@ struct TrainSettings {
   std::string restart;
   std::string config;
   std::int64_t progressEvery = 0;
+  bool force = false;           // replace an existing run file
+  bool keepCheckpoint = false;  // keep the checkpoint after the run file is written
+  bool dryRun = false;          // print the settings and the memory estimate, and stop
 
   bool builtinData() const { return isBuiltin(data); }
 };

@@ -7,22 +7,6 @@ namespace pk {
 
 namespace {
 
-// The settings with the loss resolved: the one asked for, else the one the data names, else mse.
-TrainSettings resolvedAgainst(TrainSettings settings, const Dataset& data) {
-  if (!settings.loss) settings.loss = data.suggestedLoss.empty() ? Loss::Mse : parseLoss(data.suggestedLoss);
-  return settings;
-}
-
-Architecture architectureOf(const TrainSettings& s, const Dataset& data, MPI_Comm comm) {
-  Architecture arch;
-  arch.inputs = data.inputs;
-  arch.hidden = s.hidden;
-  arch.outputs = checkDataAndCountOutputs(data, *s.loss, s.classes, comm);
-  arch.activation = s.activation;
-  arch.parameterization = s.parameterization;
-  return arch;
-}
-
 EngineOptions engineOptionsOf(const TrainSettings& s) {
   EngineOptions options;
   options.trainKernels = !s.skipTrainKernels;
@@ -37,15 +21,33 @@ Dataset loadData(const TrainSettings& s, MPI_Comm comm) {
   return s.builtinData() ? makeBuiltin(s.builtin, comm) : readDataFile(s.data, comm);
 }
 
-TrainingRun::TrainingRun(const TrainSettings& settings, MPI_Comm comm)
+RunPlan planRun(const TrainSettings& settings, MPI_Comm comm) {
+  Dataset data = loadData(settings, comm);
+  TrainSettings s = settings;
+  // The loss asked for, else the one the data names, else mse.
+  if (!s.loss) s.loss = data.suggestedLoss.empty() ? Loss::Mse : parseLoss(data.suggestedLoss);
+  Architecture arch;
+  arch.inputs = data.inputs;
+  arch.hidden = s.hidden;
+  arch.outputs = checkDataAndCountOutputs(data, *s.loss, s.classes, comm);
+  arch.activation = s.activation;
+  arch.parameterization = s.parameterization;
+  std::string sha = s.builtinData() ? "" : hashDataFile(s.data, comm);
+  return RunPlan{std::move(s), std::move(data), Mlp(arch), std::move(sha)};
+}
+
+TrainingRun::TrainingRun(RunPlan plan, MPI_Comm comm)
     : comm_(comm),
-      data_(loadData(settings, comm)),
-      settings_(resolvedAgainst(settings, data_)),
-      model_(architectureOf(settings_, data_, comm)),
-      dataSha256_(settings_.builtinData() ? "" : hashDataFile(settings_.data, comm)),
-      trainer_(model_, *settings_.loss, data_, settings_.training, comm),
-      engine_(model_, data_, engineOptionsOf(settings_), comm) {
+      plan_(std::move(plan)),
+      trainer_(plan_.model, *plan_.settings.loss, plan_.data, plan_.settings.training, comm),
+      engine_(plan_.model, plan_.data, engineOptionsOf(plan_.settings), comm) {
   trainer_.subscribe(engine_);
+}
+
+std::vector<double> TrainingRun::wallSegments() const {
+  std::vector<double> segments = earlierSegments_;
+  segments.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count());
+  return segments;
 }
 
 }  // namespace pk

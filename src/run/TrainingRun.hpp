@@ -1,11 +1,14 @@
 #pragma once
-// Everything one training run holds, owned together: its settings (with the
-// loss resolved against the data), this rank's block of the data, the model,
-// the trainer and the path-kernel engine that observes it. The run file and
-// checkpoint writers read a run through this one object.
+// One training run, in two stages. A RunPlan is what is known before anything
+// large is allocated: the settings with the loss resolved against the data,
+// this rank's block of the data, and the model. A TrainingRun adds the
+// trainer and the path-kernel engine that observes it (the kernel rows); the
+// run file and checkpoint writers read a run through this one object.
 #include <mpi.h>
 
+#include <chrono>
 #include <string>
+#include <vector>
 
 #include "core/Dataset.hpp"
 #include "kernel/PathKernelEngine.hpp"
@@ -15,21 +18,29 @@
 
 namespace pk {
 
+struct RunPlan {
+  TrainSettings settings;  // settings.loss is always set (auto resolved)
+  Dataset data;
+  Mlp model;
+  std::string dataSha256;  // SHA-256 of the data file's datasets; empty for built-in data
+};
+
+/// Collective. Loads and checks the data, resolves the loss and the number of
+/// outputs, and builds the model. Throws InputError.
+RunPlan planRun(const TrainSettings& settings, MPI_Comm comm);
+
 class TrainingRun {
  public:
-  /// Collective. Loads and checks the data, resolves the loss and the number of
-  /// outputs, draws w_0, and subscribes the engine to the trainer. Throws InputError.
-  TrainingRun(const TrainSettings& settings, MPI_Comm comm);
+  /// Collective. Draws w_0, allocates the kernel rows, and subscribes the engine to the trainer.
+  TrainingRun(RunPlan plan, MPI_Comm comm);
   TrainingRun(const TrainingRun&) = delete;
   TrainingRun& operator=(const TrainingRun&) = delete;
 
-  /// The settings as run: settings().loss is always set (auto resolved).
-  const TrainSettings& settings() const { return settings_; }
-  Loss loss() const { return *settings_.loss; }
-  const Dataset& data() const { return data_; }
-  const Mlp& model() const { return model_; }
-  /// SHA-256 of the data file's datasets; empty for built-in data.
-  const std::string& dataSha256() const { return dataSha256_; }
+  const TrainSettings& settings() const { return plan_.settings; }
+  Loss loss() const { return *plan_.settings.loss; }
+  const Dataset& data() const { return plan_.data; }
+  const Mlp& model() const { return plan_.model; }
+  const std::string& dataSha256() const { return plan_.dataSha256; }
   MPI_Comm comm() const { return comm_; }
 
   Trainer& trainer() { return trainer_; }
@@ -37,12 +48,17 @@ class TrainingRun {
   PathKernelEngine& engine() { return engine_; }
   const PathKernelEngine& engine() const { return engine_; }
 
+  /// Wall-clock seconds of each start of the run: the earlier starts (from a
+  /// checkpoint) and this one so far. Not collective.
+  std::vector<double> wallSegments() const;
+  /// The earlier starts' seconds, from a checkpoint.
+  void setEarlierSegments(std::vector<double> seconds) { earlierSegments_ = std::move(seconds); }
+
  private:
   MPI_Comm comm_;
-  Dataset data_;
-  TrainSettings settings_;
-  Mlp model_;
-  std::string dataSha256_;
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+  std::vector<double> earlierSegments_;
+  RunPlan plan_;
   Trainer trainer_;
   PathKernelEngine engine_;
 };

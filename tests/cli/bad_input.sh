@@ -56,7 +56,7 @@ case "$case_name" in
   output_not_writable) expect="cannot write '/proc/run.h5'"; args=(--out /proc/run.h5) ;;
   output_is_input)     make_data d.h5 ''; expect="--out must not be the input data file"; args=(--data d.h5 --out d.h5) ;;
   checkpoint_other_config)
-    mpiexec -n 2 --oversubscribe "$program" train --hidden 4 --steps 6 --checkpoint-every 3 --checkpoint ck.h5 --out first.h5 > /dev/null
+    mpiexec -n 2 --oversubscribe "$program" train --hidden 4 --steps 6 --checkpoint-every 3 --checkpoint ck.h5 --keep-checkpoint --out first.h5 > /dev/null
     expect="written by a run with other settings or data:.*hidden: checkpoint has '4', this run has '5'"
     args=(--hidden 5 --restart ck.h5) ;;
   diverging)

@@ -1,0 +1,99 @@
+#include "run/MemoryEstimate.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <limits>
+
+#include "core/Error.hpp"
+#include "core/Text.hpp"
+#include "kernel/Features.hpp"
+
+namespace pk {
+
+namespace {
+
+constexpr double kDouble = 8.0;
+
+// MemAvailable of /proc/meminfo in bytes; infinity when unknown.
+double nodeAvailable() {
+  std::ifstream meminfo("/proc/meminfo");
+  std::string key;
+  double kb = 0.0;
+  std::string unit;
+  while (meminfo >> key >> kb >> unit)
+    if (key == "MemAvailable:") return kb * 1024.0;
+  return std::numeric_limits<double>::infinity();
+}
+
+// The control group's limit less its usage (cgroup v2, then v1); infinity when there is none.
+double groupAvailable() {
+  auto read = [](const char* path) {
+    std::ifstream in(path);
+    std::string text;
+    in >> text;
+    if (!in || text.empty() || text == "max") return std::numeric_limits<double>::infinity();
+    return std::strtod(text.c_str(), nullptr);
+  };
+  double limit = read("/sys/fs/cgroup/memory.max");
+  double used = read("/sys/fs/cgroup/memory.current");
+  if (!std::isfinite(limit)) {
+    limit = read("/sys/fs/cgroup/memory/memory.limit_in_bytes");
+    used = read("/sys/fs/cgroup/memory/memory.usage_in_bytes");
+  }
+  // v1 reports "no limit" as a huge number.
+  if (!std::isfinite(limit) || limit > 1e18) return std::numeric_limits<double>::infinity();
+  return std::max(0.0, limit - (std::isfinite(used) ? used : 0.0));
+}
+
+}  // namespace
+
+std::string formatBytes(double bytes) {
+  return bytes >= 1e9 ? formatNumber("%.3g", bytes / 1e9) + " GB" : formatNumber("%.3g", bytes / 1e6) + " MB";
+}
+
+MemoryEstimate estimateMemory(const RunPlan& plan, int ranks) {
+  const TrainSettings& s = plan.settings;
+  const double n = static_cast<double>(plan.data.train.globalRows);
+  const double m = static_cast<double>(plan.data.test.globalRows);
+  const double c = static_cast<double>(plan.model.outputs());
+  const double keptRows = (s.skipTrainKernels ? 0.0 : n) + m;
+  // Accumulated during the run: K^p and C per output, and K^g at w_0 and w_S when asked.
+  const double matrices = 1.0 + c + (s.tangentKernels ? 2.0 : 0.0);
+  MemoryEstimate e;
+  e.kernelBytes = kDouble * std::ceil(keptRows / ranks) * n * matrices;
+  e.featureBytes = kDouble * n * static_cast<double>(GatheredFeatures::valuesPerExample(plan.model));
+  e.dataBytes = kDouble * std::ceil((n + m) / ranks) * static_cast<double>(plan.data.inputs + plan.data.targetCols);
+  // Files: the kernel rows (a checkpoint holds K^g at w_0 only), predictions, Gamma, parameters, histories.
+  const double steps = static_cast<double>(s.training.steps);
+  const double batch = static_cast<double>(s.training.batchSize);
+  const double common = (n + m) * c * 4.0 + n * static_cast<double>(plan.model.width(1)) +
+                        2.0 * static_cast<double>(plan.model.parameterCount()) + steps * (2.0 + batch);
+  const double coef = s.kernelCoef && c == 1.0 ? 1.0 : 0.0;
+  e.checkpointBytes = kDouble * (keptRows * n * (1.0 + c + (s.tangentKernels ? 1.0 : 0.0)) + common);
+  e.runFileBytes = kDouble * (keptRows * n * (matrices + coef) + common);
+  return e;
+}
+
+double availableBytesPerRank(MPI_Comm comm) {
+  MPI_Comm node = MPI_COMM_NULL;
+  PK_MPI(MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node));
+  int ranksOnNode = 1;
+  const int status = MPI_Comm_size(node, &ranksOnNode);
+  MPI_Comm_free(&node);
+  PK_MPI(status);
+  double perRank = std::min(nodeAvailable(), groupAvailable()) / ranksOnNode;
+  PK_MPI(MPI_Allreduce(MPI_IN_PLACE, &perRank, 1, MPI_DOUBLE, MPI_MIN, comm));
+  return perRank;
+}
+
+void requireMemory(const MemoryEstimate& e, double available) {
+  PK_REQUIRE(e.perRank() <= available,
+             "this run needs about " + formatBytes(e.perRank()) + " per rank (kernel rows " +
+                 formatBytes(e.kernelBytes) + ", gathered features " + formatBytes(e.featureBytes) + ") but only " +
+                 formatBytes(available) +
+                 " is available to each rank: use more ranks (on more nodes), --skip-train-kernels, no "
+                 "--tangent-kernels, or fewer test points");
+}
+
+}  // namespace pk

@@ -1,0 +1,37 @@
+#pragma once
+// What a run will hold and write, estimated before anything large is
+// allocated: printed at start-up (and alone by --dry-run, to size a batch
+// job's --mem), and compared with the memory each rank can have so that a run
+// that cannot fit is refused before training instead of failing hours later.
+#include <mpi.h>
+
+#include <string>
+
+#include "run/TrainingRun.hpp"
+
+namespace pk {
+
+struct MemoryEstimate {
+  double kernelBytes = 0.0;      // per rank: its rows of every kernel matrix
+  double featureBytes = 0.0;     // per rank: the training-side features gathered each step
+  double dataBytes = 0.0;        // per rank: its block of the data
+  double checkpointBytes = 0.0;  // one checkpoint file
+  double runFileBytes = 0.0;     // the run file
+  double perRank() const { return kernelBytes + featureBytes + dataBytes; }
+};
+
+/// Not collective. The estimate for `plan` run on `ranks` ranks.
+MemoryEstimate estimateMemory(const RunPlan& plan, int ranks);
+
+/// Collective. The memory one rank can use: the node's available memory (or its
+/// control group's limit, if lower) divided by the ranks on that node, the
+/// smallest over all nodes.
+double availableBytesPerRank(MPI_Comm comm);
+
+/// Throws InputError with the numbers and what to change when `estimate` does not fit in `available`.
+void requireMemory(const MemoryEstimate& estimate, double available);
+
+/// "1.04 MB", "3.2 GB".
+std::string formatBytes(double bytes);
+
+}  // namespace pk
