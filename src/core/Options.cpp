@@ -12,25 +12,33 @@ namespace pk {
 
 namespace {
 
-// The INI file's lines that `command` reads: those before any section and those of
-// section [command]. Other sections belong to other commands and are skipped.
-std::string linesFor(const std::string& path, const std::string& command) {
+// The INI file's lines that `command` reads: those before any section (`shared`) and
+// those of section [command] (`own`). Other sections belong to other commands.
+struct IniLines {
+  std::string shared, own;
+};
+
+IniLines linesFor(const std::string& path, const std::string& command) {
   std::error_code ignored;
   std::ifstream ini(path);
   PK_REQUIRE(std::filesystem::is_regular_file(path, ignored) && ini.good(),
              "cannot read the config file '" + path + "'");
-  std::string kept, line, section;
+  IniLines lines;
+  std::string line, section;
+  bool inSection = false;
   while (std::getline(ini, line)) {
     const auto first = line.find_first_not_of(" \t");
     if (first != std::string::npos && line[first] == '[') {
       const auto close = line.find(']', first);
       PK_REQUIRE(close != std::string::npos, "malformed section line '" + line + "' in the config file '" + path + "'");
       section = line.substr(first + 1, close - first - 1);
+      inSection = true;
       continue;
     }
-    if (section.empty() || section == command) kept += line + "\n";
+    if (!inSection) lines.shared += line + "\n";
+    if (inSection && section == command) lines.own += line + "\n";
   }
-  return kept;
+  return lines;
 }
 
 }  // namespace
@@ -42,9 +50,12 @@ void parseOptions(int argc, const char* const* argv, const po::options_descripti
     po::store(po::command_line_parser(argc, argv).options(d).positional(po::positional_options_description()).run(),
               vm);
     if (!vm.count("help") && d.find_nothrow("config", false) && vm.count("config")) {
-      std::istringstream ini(linesFor(vm["config"].as<std::string>(), command));
-      // Values already given on the command line are kept: store() never overwrites.
-      po::store(po::parse_config_file(ini, d), vm);
+      const IniLines lines = linesFor(vm["config"].as<std::string>(), command);
+      // store() never overwrites: the command line wins over the command's section,
+      // which wins over the keys shared by every command.
+      std::istringstream own(lines.own), shared(lines.shared);
+      po::store(po::parse_config_file(own, d), vm);
+      po::store(po::parse_config_file(shared, d), vm);
     }
     po::notify(vm);
   } catch (const po::too_many_positional_options_error&) {

@@ -5,7 +5,8 @@
 // line wins over the INI file. An INI file may hold keys before any section
 // (read by every command) and sections named after commands ([train],
 // [converge], ...): a command reads its own section and skips the others, so
-// one file can serve several commands. Paths in an INI file are taken
+// one file can serve several commands; a key in the command's section wins over
+// the same key before any section. Paths in an INI file are taken
 // relative to the working folder, as on the command line.
 #include <boost/program_options.hpp>
 

@@ -1,6 +1,6 @@
-// pathkernel explain and converge: a prediction is the sum of its parts,
-// per output class, with and without the train x train blocks; bad input is
-// refused alike on every rank; the left-rule residual is first order in lr.
+// pathkernel explain: a prediction is the sum of its parts, per output class,
+// with and without the train x train blocks; bad input is refused alike on
+// every rank.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -11,7 +11,6 @@
 #include "TestSupport.hpp"
 #include "core/Error.hpp"
 #include "explain/Aggregate.hpp"
-#include "run/Convergence.hpp"
 #include "explain/Explanation.hpp"
 #include "explain/QuerySpec.hpp"
 #include "explain/Report.hpp"
@@ -173,39 +172,6 @@ TEST(Explain, BadInputIsAnInputErrorOnEveryRank) {
   ASSERT_EQ(points.size(), 5u);
   EXPECT_EQ(points[3].label(), "train:5");
   EXPECT_EQ(points[4].row, 7);
-}
-
-TEST(Converge, LeftRuleResidualIsFirstOrderInTheLearningRate) {
-  const std::string folder = tempPath("runs");
-  shellOnRoot("mkdir -p '" + folder + "'");
-  TrainArguments s = smallSettings(folder + "/unused.h5");
-  s.hidden = "6";
-  s.nTrain = 16;
-  s.nTest = 6;
-  s.lr = 0.05;
-  s.steps = 20;
-  const TrainSettings settings = resolveSettings(s);
-  const auto table = measureConvergence(settings, 2, 2, folder, MPI_COMM_WORLD, nullptr);
-  ASSERT_EQ(table.levels.size(), 3u);
-  EXPECT_EQ(table.levels[2].steps, 80);
-  EXPECT_DOUBLE_EQ(table.levels[2].lr, 0.0125);
-  EXPECT_GT(table.orderTrain, 0.8);
-  EXPECT_LT(table.orderTrain, 1.2);
-  EXPECT_GT(table.orderTest, 0.8);
-  EXPECT_LT(table.orderTest, 1.2);
-  ASSERT_EQ(table.gaussMaxAbs.size(), 2u);
-  EXPECT_LT(table.gaussMaxAbs[1], table.levels[0].maxAbsTrain);
-  const std::string out = folder + "/converge.h5";
-  writeConvergenceFile(out, table, settings, MPI_COMM_WORLD);
-  EXPECT_EQ(readAll(out, "/lr").size(), 3u);
-  EXPECT_EQ(readAll(out, "/gauss_max_abs_residual"), table.gaussMaxAbs);
-  {
-    h5::Id file = h5::openFile(out, MPI_COMM_WORLD);
-    EXPECT_EQ(h5::intAttribute(file, "complete"), 1);
-  }
-  EXPECT_FALSE(std::filesystem::exists(out + ".partial"));
-  EXPECT_NEAR(fittedOrder({1, 2, 4}, {3, 6, 12}), 1.0, 1e-14);
-  shellOnRoot("rm -f '" + folder + "'/*.h5 && rmdir '" + folder + "'");
 }
 
 }  // namespace

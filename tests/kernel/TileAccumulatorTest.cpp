@@ -1,115 +1,21 @@
-// Finite-difference checks of every gradient, and the structured tangent
-// kernel against the explicit-Jacobian kernel, for every activation x
-// parameterization x loss (float64, central differences).
+// The structured tangent kernel and contributions against the explicit-Jacobian
+// kernel, for every activation x parameterization x loss, in both feature
+// layouts, and across every kind of tile edge.
 #include <gtest/gtest.h>
 
-#include <cmath>
 #include <tuple>
 
-#include "core/Rng.hpp"
+#include "ModelCases.hpp"
+#include "core/Partition.hpp"
 #include "kernel/Features.hpp"
 #include "kernel/TileAccumulator.hpp"
-#include "model/Loss.hpp"
-#include "model/Mlp.hpp"
 
-namespace pk {
+namespace pk::test {
 namespace {
 
-const Activation kActivations[] = {Activation::Tanh, Activation::Relu, Activation::Softplus, Activation::Gelu,
-                                   Activation::Identity};
-const Parameterization kParams[] = {Parameterization::Standard, Parameterization::Ntk};
-const Loss kLosses[] = {Loss::Mse, Loss::Logistic, Loss::Softmax};
+class KernelTest : public ::testing::TestWithParam<std::tuple<Activation, Parameterization, Loss>> {};
 
-struct Case {
-  Mlp model;
-  std::vector<double> w;
-  Matrix x, y;
-};
-
-// A small random network with biases made non-zero, inputs and fitting targets.
-Case makeCase(Activation a, Parameterization p, Loss loss, std::vector<std::int64_t> hidden, std::int64_t n = 5) {
-  Architecture arch;
-  arch.inputs = 4;
-  arch.hidden = std::move(hidden);
-  arch.outputs = loss == Loss::Logistic ? 1 : 3;
-  arch.activation = a;
-  arch.parameterization = p;
-  Case c{Mlp(arch), {}, Matrix(n, 4), Matrix(n, loss == Loss::Mse ? 3 : 1)};
-  Rng rng(7);
-  c.w = c.model.initialParameters(rng);
-  for (auto& v : c.w) v += 0.1 * rng.normal();
-  for (auto& v : c.x.values()) v = rng.normal();
-  for (std::int64_t r = 0; r < n; ++r) {
-    if (loss == Loss::Mse)
-      for (std::int64_t k = 0; k < 3; ++k) c.y(r, k) = rng.normal();
-    if (loss == Loss::Logistic) c.y(r, 0) = static_cast<double>(r % 2);
-    if (loss == Loss::Softmax) c.y(r, 0) = static_cast<double>(r % 3);
-  }
-  return c;
-}
-
-double relError(double a, double b) {
-  return std::abs(a - b) / std::max(1.0, std::abs(b));
-}
-
-// relu' jumps at 0: the finite-difference step must not cross a kink. Pre-activations
-// here are O(1) and the step is 1e-6, so a crossing is (and is checked to be) absent.
-class GradientTest : public ::testing::TestWithParam<std::tuple<Activation, Parameterization, Loss>> {};
-
-TEST_P(GradientTest, JacobianMatchesFiniteDifferences) {
-  const auto [a, p, loss] = GetParam();
-  Case c = makeCase(a, p, loss, {6, 5});
-  const Forward fwd = c.model.forward(c.w.data(), c.x);
-  const auto delta = c.model.outputSignals(c.w.data(), fwd);
-  const double h = 1e-6;
-  for (std::int64_t r = 0; r < c.x.rows(); ++r) {
-    const Matrix jac = c.model.jacobian(fwd, delta, r);
-    for (std::int64_t q = 0; q < c.model.parameterCount(); ++q) {
-      auto wp = c.w, wm = c.w;
-      wp[q] += h;
-      wm[q] -= h;
-      const Matrix fp = c.model.forward(wp.data(), c.x).output();
-      const Matrix fm = c.model.forward(wm.data(), c.x).output();
-      for (std::int64_t o = 0; o < c.model.outputs(); ++o) {
-        const double fd = (fp(r, o) - fm(r, o)) / (2 * h);
-        ASSERT_LT(relError(jac(o, q), fd), 1e-7) << "example " << r << " output " << o << " parameter " << q;
-      }
-    }
-  }
-}
-
-TEST_P(GradientTest, LossGradientMatchesFiniteDifferences) {
-  const auto [a, p, loss] = GetParam();
-  Case c = makeCase(a, p, loss, {6, 5});
-  auto lossAt = [&](const std::vector<double>& w) {
-    return lossSum(loss, c.model.forward(w.data(), c.x).output(), c.y);
-  };
-  const Forward fwd = c.model.forward(c.w.data(), c.x);
-  const Matrix seed = lossDerivative(loss, fwd.output(), c.y);
-  const auto u = c.model.lossSignals(c.w.data(), fwd, seed);
-  std::vector<double> grad(c.w.size(), 0.0);
-  c.model.accumulateGradient(fwd, u, grad.data());
-  const double h = 1e-6;
-  for (std::size_t q = 0; q < c.w.size(); ++q) {
-    auto wp = c.w, wm = c.w;
-    wp[q] += h;
-    wm[q] -= h;
-    const double fd = (lossAt(wp) - lossAt(wm)) / (2 * h);
-    ASSERT_LT(relError(grad[q], fd), 1e-7) << "parameter " << q;
-  }
-  // l' itself against differences of l in f.
-  Matrix f = fwd.output();
-  for (std::int64_t r = 0; r < f.rows(); ++r)
-    for (std::int64_t o = 0; o < f.cols(); ++o) {
-      Matrix fp = f, fm = f;
-      fp(r, o) += h;
-      fm(r, o) -= h;
-      const double fd = (lossSum(loss, fp, c.y) - lossSum(loss, fm, c.y)) / (2 * h);
-      ASSERT_LT(relError(seed(r, o), fd), 1e-7);
-    }
-}
-
-TEST_P(GradientTest, StructuredKernelEqualsExplicitJacobianKernel) {
+TEST_P(KernelTest, StructuredKernelEqualsExplicitJacobianKernel) {
   const auto [a, p, loss] = GetParam();
   for (const auto& hidden : {std::vector<std::int64_t>{6, 5}, std::vector<std::int64_t>{}}) {
     Case c = makeCase(a, p, loss, hidden, 7);
@@ -226,25 +132,9 @@ TEST(TileAccumulator, EveryCellIsRightAcrossTileEdges) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(AllModels, GradientTest,
+INSTANTIATE_TEST_SUITE_P(AllModels, KernelTest,
                          ::testing::Combine(::testing::ValuesIn(kActivations), ::testing::ValuesIn(kParams),
                                             ::testing::ValuesIn(kLosses)));
 
-TEST(Rng, NormalsHaveUnitVarianceAndPermutationsArePermutations) {
-  Rng rng(3);
-  double sum = 0, sq = 0;
-  const int n = 200000;
-  for (int k = 0; k < n; ++k) {
-    const double v = rng.normal();
-    sum += v;
-    sq += v * v;
-  }
-  EXPECT_NEAR(sum / n, 0.0, 0.01);
-  EXPECT_NEAR(sq / n, 1.0, 0.01);
-  auto perm = rng.permutation(1000);
-  std::sort(perm.begin(), perm.end());
-  for (std::int64_t k = 0; k < 1000; ++k) ASSERT_EQ(perm[static_cast<std::size_t>(k)], k);
-}
-
 }  // namespace
-}  // namespace pk
+}  // namespace pk::test
