@@ -1,5 +1,5 @@
 #pragma once
-// Reading the training data file of SPEC section 3: each rank reads only its
+// Reading the training data file (README: Input data): each rank reads only its
 // own block of rows (hyperslabs).
 #include <mpi.h>
 
@@ -10,7 +10,7 @@
 namespace pk {
 
 /// Collective. Throws InputError naming the problem if the file does not have
-/// the SPEC layout (missing datasets, wrong ranks or lengths, N = 0, ...).
+/// the documented layout (missing datasets, wrong ranks or lengths, N = 0, ...).
 Dataset readDataFile(const std::string& path, MPI_Comm comm);
 
 /// SHA-256 over the bytes of /train/X, /train/y, /test/X, /test/y (those

@@ -1,5 +1,5 @@
 #pragma once
-// One prediction explained by training examples (SPEC section 2):
+// One prediction explained by training examples (docs/THEORY.md):
 //   f_S(x) = sum_i C(x, i) + b(x) + r(x),   b(x) = f_0(x) + R(x),
 // with the largest positive contributions (proponents), the most negative
 // (opponents), the path kernel K^p(x, x_i) and a_i(x) = C(x, i) / K^p(x, x_i).

@@ -1,5 +1,5 @@
 #pragma once
-// Accumulates, during training, everything SPEC section 2 defines for every
+// Accumulates, during training, everything docs/THEORY.md defines for every
 // query point (the training points and the test points): the path kernel,
 // every training example's contribution, the regulariser term, the initial
 // and final predictions, the first-layer superposition coefficients Gamma,

@@ -1,5 +1,5 @@
 #pragma once
-// Per-example losses l(y*, f) and their derivatives l' = dl/df (SPEC section 2).
+// Per-example losses l(y*, f) and their derivatives l' = dl/df (docs/THEORY.md, Losses).
 // Targets are rows of a Matrix: mse uses C columns, logistic one 0/1 value,
 // softmax one class index stored as a double.
 #include <cstdint>

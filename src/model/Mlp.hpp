@@ -1,7 +1,7 @@
 #pragma once
-// The multilayer perceptron of SPEC section 2, evaluated on blocks of
+// The multilayer perceptron of docs/THEORY.md (The model), evaluated on blocks of
 // examples (rows). Layers are indexed k = 0..L-1 in code (layer l = k+1 in the
-// SPEC); widths(k) is the input width of layer k, widths(L) = C.
+// theory); widths(k) is the input width of layer k, widths(L) = C.
 //
 // Every per-example quantity the kernel engine needs stays available as a
 // matrix: the inputs h_k of each layer (Forward::h), the backward signals

@@ -1,4 +1,4 @@
-// The identities of SPEC section 2 on the accumulated path kernel.
+// The identities of docs/THEORY.md on the accumulated path kernel.
 #include <gtest/gtest.h>
 
 #include <cmath>

@@ -45,6 +45,6 @@ namespace pk::test {
 /// Runs the same training on rank 0 alone (MPI_COMM_SELF), writing `settings.out`:
 /// the single-rank reference for comparisons at any rank count. Collective.
 void trainOnRankZeroAlone(const TrainArguments& settings);
-/// Datasets whose values every run writes (SPEC section 4), for comparisons.
+/// Datasets whose values every run writes (docs/FORMAT.md, section 2), for comparisons.
 std::vector<std::string> kernelAndPredictionDatasets(bool withTest);
 }  // namespace pk::test
