@@ -28,17 +28,17 @@ FeatureView viewOf(const Forward& fwd, const std::vector<Matrix>& delta, const s
 
 namespace {
 // [delta_k | u_k] per example; with one output u_k is l'/|B| times delta_k and is not sent.
-std::int64_t signalWidth(const Mlp& model, int k) {
+std::int64_t signalWidth(const Mlp& model, int k, bool withLossSignals) {
   const std::int64_t outputs = model.outputs();
-  return (outputs == 1 ? 1 : outputs + 1) * model.width(k + 1);
+  return (outputs == 1 || !withLossSignals ? outputs : outputs + 1) * model.width(k + 1);
 }
 }  // namespace
 
-std::vector<std::int64_t> GatheredFeatures::arrayWidths(const Mlp& model) {
+std::vector<std::int64_t> GatheredFeatures::arrayWidths(const Mlp& model, bool withLossSignals) {
   std::vector<std::int64_t> widths;
   for (int k = 0; k < model.layers(); ++k) widths.push_back(model.width(k));
-  for (int k = 0; k + 1 < model.layers(); ++k) widths.push_back(signalWidth(model, k));
-  widths.push_back(model.outputs());
+  for (int k = 0; k + 1 < model.layers(); ++k) widths.push_back(signalWidth(model, k, withLossSignals));
+  if (withLossSignals) widths.push_back(model.outputs());
   return widths;
 }
 
@@ -48,7 +48,8 @@ std::int64_t GatheredFeatures::valuesPerExample(const Mlp& model) {
 }
 
 GatheredFeatures::GatheredFeatures(const Mlp& model, const Partition& rows, const Forward& fwd,
-                                   const std::vector<Matrix>& delta, const std::vector<Matrix>* u) {
+                                   const std::vector<Matrix>& delta, const std::vector<Matrix>* u,
+                                   bool withLossSignals) {
   const int layers = model.layers();
   const std::int64_t outputs = model.outputs();
   const std::int64_t n = rows.localRows();
@@ -56,8 +57,8 @@ GatheredFeatures::GatheredFeatures(const Mlp& model, const Partition& rows, cons
   // One allgather per array, straight into its final place: h_k are already contiguous;
   // [delta_k | u_k] is packed row by row first (u is zero without loss signals, and
   // left out for one output, where the kernel tile scaled by l'_i / |B| replaces it).
-  const bool withHiddenU = outputs > 1;
-  const std::vector<std::int64_t> widths = arrayWidths(model);
+  const bool withHiddenU = outputs > 1 && withLossSignals;
+  const std::vector<std::int64_t> widths = arrayWidths(model, withLossSignals);
   for (int k = 0; k < layers; ++k)
     arrays_.push_back(allgatherRows(rows, fwd.h[static_cast<std::size_t>(k)].data(), model.width(k)));
   for (int k = 0; k + 1 < layers; ++k) {
@@ -74,8 +75,11 @@ GatheredFeatures::GatheredFeatures(const Mlp& model, const Partition& rows, cons
     }
     arrays_.push_back(allgatherRows(rows, packed.data(), width));
   }
-  const Matrix noSignal(n, outputs);
-  arrays_.push_back(allgatherRows(rows, (u ? (*u)[static_cast<std::size_t>(layers) - 1] : noSignal).data(), outputs));
+  if (withLossSignals) {
+    const Matrix noSignal(n, outputs);
+    arrays_.push_back(
+        allgatherRows(rows, (u ? (*u)[static_cast<std::size_t>(layers) - 1] : noSignal).data(), outputs));
+  }
 
   const std::int64_t all = rows.globalRows();
   view_.rows = all;
@@ -84,10 +88,11 @@ GatheredFeatures::GatheredFeatures(const Mlp& model, const Partition& rows, cons
   for (int k = 0; k + 1 < layers; ++k, ++next) {
     const std::int64_t signal = outputs * model.width(k + 1);
     view_.delta.push_back({arrays_[next].data(), all, signal, widths[next]});
-    view_.u.push_back(withHiddenU ? ConstView{arrays_[next].data() + signal, all, model.width(k + 1), widths[next]}
-                                  : ConstView{});
+    if (withLossSignals)
+      view_.u.push_back(withHiddenU ? ConstView{arrays_[next].data() + signal, all, model.width(k + 1), widths[next]}
+                                    : ConstView{});
   }
-  view_.u.push_back(denseView(arrays_[next].data(), all, outputs));
+  if (withLossSignals) view_.u.push_back(denseView(arrays_[next].data(), all, outputs));
 }
 
 }  // namespace pk

@@ -46,13 +46,14 @@ FeatureView viewOf(const Forward& fwd, const std::vector<Matrix>& delta, const s
 /// for one output), and u_{L-1} [N, C].
 class GatheredFeatures {
  public:
-  /// Collective. `u` may be null (then u is zero: tangent kernels only).
+  /// Collective. `u` may be null (then u is zero: tangent kernels only). Without
+  /// loss signals only h_k and delta_k are gathered (query points: view().u is empty).
   GatheredFeatures(const Mlp& model, const Partition& rows, const Forward& fwd, const std::vector<Matrix>& delta,
-                   const std::vector<Matrix>* u);
+                   const std::vector<Matrix>* u, bool withLossSignals = true);
   const FeatureView& view() const { return view_; }
 
   /// Width of each gathered array, in order: h_k (k < L), [delta_k | u_k] (k < L-1), u_{L-1}.
-  static std::vector<std::int64_t> arrayWidths(const Mlp& model);
+  static std::vector<std::int64_t> arrayWidths(const Mlp& model, bool withLossSignals = true);
   /// Doubles held per training example (every rank holds them for all N).
   static std::int64_t valuesPerExample(const Mlp& model);
 

@@ -9,9 +9,13 @@
 namespace pk {
 
 namespace {
+std::vector<DenseRows> rowsOf(const QueryState& q, const Partition& examples, std::int64_t outputs, MPI_Comm comm);
+}  // namespace
 
-QueryState makeQueryState(const std::string& name, const DataBlock& block, std::int64_t trainRows, std::int64_t outputs,
-                          bool keepKernels, bool tangent, MPI_Comm comm) {
+namespace {
+
+QueryState makeQueryState(const std::string& name, const DataBlock& block, const Partition& trainRows,
+                          std::int64_t outputs, bool keepKernels, const EngineOptions& options, MPI_Comm comm) {
   QueryState q;
   q.name = name;
   q.globalRows = block.globalRows;
@@ -22,15 +26,19 @@ QueryState makeQueryState(const std::string& name, const DataBlock& block, std::
   q.network = Matrix(n, outputs);
   q.regulariser = Matrix(n, outputs);
   q.contribSum = Matrix(n, outputs);
-  if (q.keepKernels) {
-    q.path = DenseRows(comm, block.globalRows, trainRows);
-    for (std::int64_t c = 0; c < outputs; ++c) q.contrib.emplace_back(comm, block.globalRows, trainRows);
-    PK_ASSERT(q.path.firstRow() == block.firstRow && q.path.localRows() == n,
-              "kernel rows and data rows are split differently");
-    if (tangent) {
-      q.tangentInitial = DenseRows(comm, block.globalRows, trainRows);
-      q.tangentFinal = DenseRows(comm, block.globalRows, trainRows);
-    }
+  const std::int64_t columns = trainRows.globalRows();
+  if (options.exampleDirections()) q.stepSums = Matrix(block.globalRows, outputs);
+  if (!q.keepKernels) return q;
+  q.path = DenseRows(comm, block.globalRows, columns);
+  PK_ASSERT(q.path.firstRow() == block.firstRow && q.path.localRows() == n,
+            "kernel rows and data rows are split differently");
+  if (options.exampleDirections())
+    q.contribColumns = Matrix(block.globalRows, trainRows.localRows() * outputs);
+  else
+    for (std::int64_t c = 0; c < outputs; ++c) q.contrib.emplace_back(comm, block.globalRows, columns);
+  if (options.tangentKernels) {
+    q.tangentInitial = DenseRows(comm, block.globalRows, columns);
+    q.tangentFinal = DenseRows(comm, block.globalRows, columns);
   }
   return q;
 }
@@ -38,14 +46,24 @@ QueryState makeQueryState(const std::string& name, const DataBlock& block, std::
 }  // namespace
 
 PathKernelEngine::PathKernelEngine(const Mlp& model, const Dataset& data, EngineOptions options, MPI_Comm comm)
-    : model_(model), data_(data), options_(options), comm_(comm), trainRows_(comm, data.train.globalRows) {
-  PK_ASSERT(trainRows_.begin() == data.train.firstRow, "training rows are split differently from the data");
+    : model_(model),
+      data_(data),
+      options_(options),
+      comm_(comm),
+      trainRows_(comm, data.train.globalRows),
+      testRows_(comm, data.test.globalRows) {
+  PK_ASSERT(trainRows_.begin() == data.train.firstRow && testRows_.begin() == data.test.firstRow,
+            "query rows are split differently from the data");
   if (!options_.pathRule.isLeft()) rule_ = gaussLegendre(options_.pathRule.gaussPoints());
-  const std::int64_t n = data.train.globalRows;
-  train_ =
-      makeQueryState("train", data.train, n, model.outputs(), options_.trainKernels, options_.tangentKernels, comm);
-  test_ = makeQueryState("test", data.test, n, model.outputs(), true, options_.tangentKernels, comm);
+  train_ = makeQueryState("train", data.train, trainRows_, model.outputs(), options_.trainKernels, options_, comm);
+  test_ = makeQueryState("test", data.test, trainRows_, model.outputs(), true, options_, comm);
   gamma_ = Matrix(data.train.x.rows(), model.width(1));
+  decay_ = Matrix(model.width(1), model.width(0));
+  if (options_.exampleDirections()) attribution_ = std::make_unique<DirectionAttribution>(model, trainRows_);
+}
+
+bool PathKernelEngine::hasGamma() const {
+  return options_.optimizer == OptimizerKind::Sgd || options_.optimizer == OptimizerKind::Momentum;
 }
 
 void PathKernelEngine::tangentKernel(DenseRows& target, const FeatureView& query, const GatheredFeatures& train) {
@@ -77,30 +95,87 @@ void PathKernelEngine::begin(const double* w0) {
 
 void PathKernelEngine::finish(const double* wS) {
   snapshot(wS, &QueryState::network, &QueryState::tangentFinal);
-}
-
-void PathKernelEngine::accumulate(QueryState& q, const Forward& fwd, const std::vector<Matrix>& delta,
-                                  const GatheredFeatures& train, const double* w, double alpha, double weightDecay) {
-  TileTargets targets;
-  targets.kernel = q.keepKernels ? &q.path : nullptr;
-  targets.contrib = q.keepKernels ? &q.contrib : nullptr;
-  targets.contribSum = &q.contribSum;
-  flops_ += accumulateTiles(model_, viewOf(fwd, delta, nullptr), train.view(), alpha, targets, workspace_);
-  if (weightDecay > 0) {
-    // R(x) -= eps lambda g_s(x) . w_s
-    const Matrix along = model_.directional(w, fwd, delta);
-    for (std::size_t e = 0; e < along.size(); ++e) q.regulariser.data()[e] -= alpha * weightDecay * along.data()[e];
+  if (!attribution_) return;
+  // The contributions as rows [n, N], like every other kernel matrix, for the run file.
+  for (QueryState* q : {&train_, &test_}) {
+    if (!q->keepKernels) continue;
+    q->contrib = rowsOf(*q, trainRows_, model_.outputs(), comm_);
+    q->contribColumns = Matrix();
   }
 }
 
+void PathKernelEngine::accumulate(QueryState& q, const Forward& fwd, const std::vector<Matrix>& delta,
+                                  const GatheredFeatures& train, const StepRecord& step, double alpha) {
+  TileTargets targets;
+  targets.kernel = q.keepKernels ? &q.path : nullptr;
+  if (!attribution_) {
+    // Plain gradient descent: the contributions are the kernel's own products, weighted by l'_i.
+    targets.contrib = q.keepKernels ? &q.contrib : nullptr;
+    targets.contribSum = &q.contribSum;
+  }
+  flops_ += accumulateTiles(model_, viewOf(fwd, delta, nullptr), train.view(), alpha, targets, workspace_);
+  if (!attribution_ && step.weightDecay > 0) {
+    // R(x) -= eps lambda g_s(x) . w_s
+    const Matrix along = model_.directional(step.w.data(), fwd, delta);
+    for (std::size_t e = 0; e < along.size(); ++e)
+      q.regulariser.data()[e] -= alpha * step.weightDecay * along.data()[e];
+  }
+  if (attribution_ && step.weightDecay > 0) {
+    // R(x) -= eps g_s(x) . d_{lambda,s}
+    const Matrix along = model_.directional(step.decayDirection.data(), fwd, delta);
+    for (std::size_t e = 0; e < along.size(); ++e) q.regulariser.data()[e] -= alpha * along.data()[e];
+  }
+}
+
+void PathKernelEngine::attribute(QueryState& q, const Partition& rows, const Forward& fwd,
+                                 const std::vector<Matrix>& delta, const FeatureView* gathered, double alpha) {
+  if (q.globalRows == 0) return;
+  if (gathered) {
+    attributionFlops_ += attribution_->contract(*gathered, alpha, q.keepKernels ? &q.contribColumns : nullptr,
+                                                q.stepSums);
+    return;
+  }
+  const GatheredFeatures all(model_, rows, fwd, delta, nullptr, false);
+  attributionFlops_ +=
+      attribution_->contract(all.view(), alpha, q.keepKernels ? &q.contribColumns : nullptr, q.stepSums);
+}
+
+void PathKernelEngine::collectStepSums(QueryState& q, const Partition& rows) {
+  if (q.globalRows == 0) return;
+  const std::int64_t outputs = model_.outputs();
+  const auto& off = rows.offsets();
+  std::vector<int> counts(off.size() - 1);
+  for (std::size_t r = 0; r + 1 < off.size(); ++r) counts[r] = static_cast<int>((off[r + 1] - off[r]) * outputs);
+  Matrix mine(rows.localRows(), outputs);
+  PK_MPI(MPI_Reduce_scatter(q.stepSums.data(), mine.data(), counts.data(), MPI_DOUBLE, MPI_SUM, comm_));
+  for (std::size_t e = 0; e < mine.size(); ++e) q.contribSum.data()[e] += mine.data()[e];
+  std::fill(q.stepSums.values().begin(), q.stepSums.values().end(), 0.0);
+}
+
+void PathKernelEngine::updateSuperposition(const StepRecord& in) {
+  // Gamma_i -= eps gamma_{i,s}: s_1 u_0 (u_0 carries c_{i,s}) for sgd, the momentum recursion of it otherwise.
+  const Matrix& direction = attribution_ ? attribution_->firstLayerGamma() : in.trainU[0];
+  const double factor = attribution_ ? in.lr : in.lr * model_.scale(0);
+  if (hasGamma())
+    for (std::size_t e = 0; e < direction.size(); ++e) gamma_.data()[e] -= factor * direction.data()[e];
+  // decay -= eps d_{lambda,s} restricted to W_1.
+  const double* d = in.decayDirection.data() + model_.weightOffset(0);
+  for (std::size_t e = 0; e < decay_.size(); ++e) decay_.data()[e] -= in.lr * d[e];
+}
+
 void PathKernelEngine::observe(const StepRecord& in) {
-  const GatheredFeatures gathered(model_, trainRows_, in.trainForward, in.trainDelta, &in.trainU);
+  if (attribution_) attribution_->update(in);
+  const GatheredFeatures gathered(model_, trainRows_, in.trainForward, in.trainDelta, &in.trainU, !attribution_);
   const double* w = in.w.data();
   if (options_.pathRule.isLeft()) {
     // Left rule: the query side at w_s; the training rows reuse the step's own features.
-    accumulate(train_, in.trainForward, in.trainDelta, gathered, w, in.lr, in.weightDecay);
+    accumulate(train_, in.trainForward, in.trainDelta, gathered, in, in.lr);
     const QueryFeatures testFeatures(model_, w, data_.test.x);
-    accumulate(test_, testFeatures.forward(), testFeatures.delta(), gathered, w, in.lr, in.weightDecay);
+    accumulate(test_, testFeatures.forward(), testFeatures.delta(), gathered, in, in.lr);
+    if (attribution_) {
+      attribute(train_, trainRows_, in.trainForward, in.trainDelta, &gathered.view(), in.lr);
+      attribute(test_, testRows_, testFeatures.forward(), testFeatures.delta(), nullptr, in.lr);
+    }
   } else {
     // gauss:q: the query side averaged over the segment w_s + t dw_s.
     std::vector<double> wt(static_cast<std::size_t>(model_.parameterCount()));
@@ -108,15 +183,19 @@ void PathKernelEngine::observe(const StepRecord& in) {
       for (std::size_t p = 0; p < wt.size(); ++p) wt[p] = w[p] + rule_.nodes[k] * in.dw[p];
       const double alpha = in.lr * rule_.weights[k];
       for (QueryState* q : {&train_, &test_}) {
-        const QueryFeatures features(model_, wt.data(), q == &train_ ? data_.train.x : data_.test.x);
-        accumulate(*q, features.forward(), features.delta(), gathered, w, alpha, in.weightDecay);
+        const bool isTrain = q == &train_;
+        const QueryFeatures features(model_, wt.data(), isTrain ? data_.train.x : data_.test.x);
+        accumulate(*q, features.forward(), features.delta(), gathered, in, alpha);
+        if (attribution_)
+          attribute(*q, isTrain ? trainRows_ : testRows_, features.forward(), features.delta(), nullptr, alpha);
       }
     }
   }
-  // Gamma_i -= eps s_1 J_1(x_i)^T l'_i / |B|: u_0 already carries l'_i / |B|.
-  const Matrix& u0 = in.trainU[0];
-  const double factor = in.lr * model_.scale(0);
-  for (std::size_t e = 0; e < u0.size(); ++e) gamma_.data()[e] -= factor * u0.data()[e];
+  if (attribution_) {
+    collectStepSums(train_, trainRows_);
+    collectStepSums(test_, testRows_);
+  }
+  updateSuperposition(in);
 }
 
 Matrix bias(const QueryState& q) {
@@ -145,40 +224,87 @@ ResidualSummary PathKernelEngine::summarize(const QueryState& q) const {
 
 namespace {
 
-void saveQuerySet(StateWriter& out, const std::string& group, const QueryState& q) {
+// C(x, i) of one output as rows [n, N] (the files' layout) from the column blocks
+// [n, rows_owned * C] each rank holds: this rank's block is the transpose's own rows.
+DenseRows rowsOfOutput(const Matrix& columns, std::int64_t queries, const Partition& examples, std::int64_t output,
+                       std::int64_t outputs, MPI_Comm comm) {
+  DenseRows transposed(comm, examples.globalRows(), queries);
+  {
+    const auto t = transposed.local();
+    for (std::int64_t x = 0; x < queries; ++x)
+      for (std::int64_t i = 0; i < examples.localRows(); ++i)
+        t.data()[i + x * t.ld()] = columns(x, i * outputs + output);
+  }
+  transposed.assemble();
+  return transposed.transpose();
+}
+
+std::vector<DenseRows> rowsOf(const QueryState& q, const Partition& examples, std::int64_t outputs, MPI_Comm comm) {
+  std::vector<DenseRows> rows;
+  for (std::int64_t c = 0; c < outputs; ++c)
+    rows.push_back(rowsOfOutput(q.contribColumns, q.globalRows, examples, c, outputs, comm));
+  return rows;
+}
+
+// The inverse: this rank's column block from rows [n, N] per output.
+void setColumns(Matrix& columns, const std::vector<DenseRows>& rows, std::int64_t outputs) {
+  for (std::int64_t c = 0; c < outputs; ++c) {
+    const DenseRows transposed = rows[static_cast<std::size_t>(c)].transpose();
+    const auto t = transposed.local();
+    for (std::int64_t x = 0; x < columns.rows(); ++x)
+      for (std::int64_t i = 0; i < transposed.localRows(); ++i) columns(x, i * outputs + c) = t.data()[i + x * t.ld()];
+  }
+}
+
+void saveQuerySet(StateWriter& out, const std::string& group, const QueryState& q,
+                  const std::vector<DenseRows>& contrib) {
   if (q.globalRows == 0) return;
   out.rows(group + "/initial", q.initial, q.globalRows, q.firstRow);
   out.rows(group + "/regulariser", q.regulariser, q.globalRows, q.firstRow);
   out.rows(group + "/contrib_sum", q.contribSum, q.globalRows, q.firstRow);
   if (!q.keepKernels) return;
   out.matrix(group + "/path", q.path);
-  out.perOutput(group + "/contrib", q.contrib);
+  out.perOutput(group + "/contrib", contrib);
   if (!q.tangentInitial.empty()) out.matrix(group + "/tangent_initial", q.tangentInitial);
 }
 
-void restoreQuerySet(StateReader& in, const std::string& group, QueryState& q) {
+void restoreQuerySet(StateReader& in, const std::string& group, QueryState& q, std::vector<DenseRows>& contrib) {
   if (q.globalRows == 0) return;
   in.rows(group + "/initial", q.initial, q.firstRow);
   in.rows(group + "/regulariser", q.regulariser, q.firstRow);
   in.rows(group + "/contrib_sum", q.contribSum, q.firstRow);
   if (!q.keepKernels) return;
   in.matrix(group + "/path", q.path);
-  in.perOutput(group + "/contrib", q.contrib);
+  in.perOutput(group + "/contrib", contrib);
   if (!q.tangentInitial.empty()) in.matrix(group + "/tangent_initial", q.tangentInitial);
 }
 
 }  // namespace
 
 void PathKernelEngine::save(StateWriter& out) const {
-  saveQuerySet(out, "/engine/train", train_);
-  saveQuerySet(out, "/engine/test", test_);
+  for (const QueryState* q : {&train_, &test_}) {
+    if (attribution_ && q->keepKernels)
+      saveQuerySet(out, "/engine/" + q->name, *q, rowsOf(*q, trainRows_, model_.outputs(), comm_));
+    else
+      saveQuerySet(out, "/engine/" + q->name, *q, q->contrib);
+  }
   out.rows("/engine/gamma", gamma_, data_.train.globalRows, data_.train.firstRow);
+  out.replicated("/engine/decay", decay_.values());
+  if (attribution_) attribution_->save(out);
 }
 
 void PathKernelEngine::restore(StateReader& in) {
-  restoreQuerySet(in, "/engine/train", train_);
-  restoreQuerySet(in, "/engine/test", test_);
+  for (QueryState* q : {&train_, &test_}) {
+    const bool columns = attribution_ && q->keepKernels;
+    std::vector<DenseRows> rows;
+    if (columns)
+      for (std::int64_t c = 0; c < model_.outputs(); ++c) rows.emplace_back(comm_, q->globalRows, trainRows_.globalRows());
+    restoreQuerySet(in, "/engine/" + q->name, *q, columns ? rows : q->contrib);
+    if (columns) setColumns(q->contribColumns, rows, model_.outputs());
+  }
   in.rows("/engine/gamma", gamma_, data_.train.firstRow);
+  if (in.has("/engine/decay")) decay_.values() = in.replicatedDoubles("/engine/decay");
+  if (attribution_) attribution_->restore(in);
 }
 
 }  // namespace pk

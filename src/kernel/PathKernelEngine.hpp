@@ -13,6 +13,7 @@
 // The engine observes the trainer (StepObserver) and saves and restores its
 // accumulated terms itself (checkpoints).
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,7 @@
 #include "core/Partition.hpp"
 #include "core/State.hpp"
 #include "kernel/GaussLegendre.hpp"
+#include "kernel/DirectionAttribution.hpp"
 #include "kernel/PathRule.hpp"
 #include "kernel/TileAccumulator.hpp"
 #include "model/Mlp.hpp"
@@ -32,6 +34,8 @@ struct EngineOptions {
   bool trainKernels = true;     // keep the train x train blocks (N^2 in total)
   bool tangentKernels = false;  // K^g at w_0 and w_S
   PathRule pathRule;            // where the query side of each step is taken
+  OptimizerKind optimizer = OptimizerKind::Sgd;  // with memory (not sgd): contributions from per-example directions
+  bool exampleDirections() const { return optimizer != OptimizerKind::Sgd; }
 };
 
 /// Accumulated results for one set of query points.
@@ -41,7 +45,9 @@ struct QueryState {
   std::int64_t firstRow = 0;
   bool keepKernels = true;
   DenseRows path;                  // K^p [n, N]
-  std::vector<DenseRows> contrib;  // C(x, i) per output: C x [n, N]
+  std::vector<DenseRows> contrib;  // C(x, i) per output: C x [n, N] (plain gradient descent)
+  Matrix contribColumns;           // C(x, i) for this rank's examples i: [n, rows_owned * C] (optimizers with memory)
+  Matrix stepSums;                 // this step's sums over this rank's examples [n, C] (optimizers with memory)
   DenseRows tangentInitial, tangentFinal;
   Matrix initial;      // f_0 [n_local, C]
   Matrix network;      // f_S [n_local, C]
@@ -70,8 +76,18 @@ class PathKernelEngine : public StepObserver {
   const QueryState& train() const { return train_; }
   const QueryState& test() const { return test_; }
   const Matrix& gamma() const { return gamma_; }  // [n_local_train, H_1]
+  /// Whether Gamma is defined (sgd and momentum: every first-layer direction is gamma x_i^T).
+  bool hasGamma() const;
+  /// - sum_s eps_s d_{lambda,s} restricted to W_1 [H_1, D] (every rank alike).
+  const Matrix& firstLayerDecay() const { return decay_; }
+  /// Whether C(x, i) is held as column blocks (optimizers with memory) rather than rows.
+  bool columnContributions() const { return options_.exampleDirections(); }
+  /// This rank's training examples [first, first + count): the columns it holds.
+  const Partition& trainRows() const { return trainRows_; }
   /// Flops of the structured kernel accumulation so far (this rank).
   double flops() const { return flops_; }
+  /// Flops of the contraction with per-example directions so far (this rank).
+  double attributionFlops() const { return attributionFlops_; }
 
   /// Collective: residual of the kernel machine on one query set.
   ResidualSummary summarize(const QueryState& q) const;
@@ -85,19 +101,28 @@ class PathKernelEngine : public StepObserver {
   // Predictions (and the tangent kernel, if asked) at w, into the given members of both query sets.
   void snapshot(const double* w, Matrix QueryState::*prediction, DenseRows QueryState::*tangent);
   void accumulate(QueryState& q, const Forward& fwd, const std::vector<Matrix>& delta, const GatheredFeatures& train,
-                  const double* w, double alpha, double weightDecay);
+                  const StepRecord& step, double alpha);
+  // Optimizers with memory: every query row of q against this rank's examples' directions.
+  void attribute(QueryState& q, const Partition& rows, const Forward& fwd, const std::vector<Matrix>& delta,
+                 const FeatureView* gathered, double alpha);
+  // The step's sums over examples reach the ranks that own the query rows.
+  void collectStepSums(QueryState& q, const Partition& rows);
+  void updateSuperposition(const StepRecord& step);
   void tangentKernel(DenseRows& target, const FeatureView& query, const GatheredFeatures& train);
 
   const Mlp& model_;
   const Dataset& data_;
   EngineOptions options_;
   MPI_Comm comm_;
-  Partition trainRows_;
+  Partition trainRows_, testRows_;
   Quadrature rule_;
   QueryState train_, test_;
   Matrix gamma_;
+  Matrix decay_;
+  std::unique_ptr<DirectionAttribution> attribution_;
   TileWorkspace workspace_;  // scratch tiles reused by every accumulation
   double flops_ = 0.0;
+  double attributionFlops_ = 0.0;
 };
 
 /// y_KM = f_0 + R + sum_i C(x, i) for this rank's rows.

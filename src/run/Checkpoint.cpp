@@ -37,6 +37,21 @@ std::map<std::string, std::string> identityOf(const TrainingRun& run) {
                                            {"tangent_kernels", s.tangentKernels ? "1" : "0"},
                                            {"skip_train_kernels", s.skipTrainKernels ? "1" : "0"}};
   if (s.builtinData()) id["data_seed"] = std::to_string(s.builtin.seed);
+  const OptimizerSettings& o = s.training.optimizer;
+  id["optimizer"] = toString(o.kind);
+  if (o.kind == OptimizerKind::Momentum) {
+    id["momentum"] = exact(o.momentum);
+    id["nesterov"] = o.nesterov ? "1" : "0";
+  }
+  if (o.kind == OptimizerKind::Adam || o.kind == OptimizerKind::AdamW) {
+    id["beta1"] = exact(o.beta1);
+    id["beta2"] = exact(o.beta2);
+    id["adam_eps"] = exact(o.adamEps);
+  }
+  id["lr_schedule"] = s.training.schedule.name();
+  id["warmup"] = std::to_string(s.training.warmup);
+  // The cosine schedule runs to the last step: with it, --steps cannot change on restart.
+  if (s.training.schedule.name() == "cosine") id["steps"] = std::to_string(s.training.steps);
   return id;
 }
 

@@ -8,6 +8,7 @@
 #include "io/DistributedIO.hpp"
 #include "io/H5.hpp"
 #include "io/OutputFile.hpp"
+#include "kernel/Superposition.hpp"
 
 namespace pk {
 
@@ -33,6 +34,15 @@ void writeModelAndTraining(hid_t config, const TrainSettings& s) {
   h5::setAttribute(config, "batch_size", s.training.batchSize);
   h5::setAttribute(config, "weight_decay", s.training.weightDecay);
   h5::setAttribute(config, "seed", static_cast<std::int64_t>(s.training.seed));
+  const OptimizerSettings& o = s.training.optimizer;
+  h5::setAttribute(config, "optimizer", toString(o.kind));
+  h5::setAttribute(config, "momentum", o.momentum);
+  h5::setFlagAttribute(config, "nesterov", o.nesterov);
+  h5::setAttribute(config, "beta1", o.beta1);
+  h5::setAttribute(config, "beta2", o.beta2);
+  h5::setAttribute(config, "adam_eps", o.adamEps);
+  h5::setAttribute(config, "lr_schedule", s.training.schedule.name());
+  h5::setAttribute(config, "warmup", s.training.warmup);
 }
 
 void writeConfig(hid_t file, const TrainingRun& run) {
@@ -136,6 +146,28 @@ void writeHistory(hid_t file, const Trainer& trainer) {
                         st.batchHistory.data());
 }
 
+// Gamma and the decay part for sgd and momentum; for every optimizer, how far the
+// first-layer change less the decay part leaves the span of the training inputs.
+void writeSuperposition(hid_t file, const TrainingRun& run) {
+  const PathKernelEngine& engine = run.engine();
+  const Mlp& model = run.model();
+  const Matrix& decay = engine.firstLayerDecay();
+  if (engine.hasGamma()) {
+    writeRowBlock(file, "/superposition/Gamma", engine.gamma(), run.data().train.globalRows,
+                  run.data().train.firstRow);
+    h5::writeReplicated(file, "/superposition/decay", {static_cast<hsize_t>(decay.rows()), static_cast<hsize_t>(decay.cols())},
+                        decay.data());
+  }
+  const TrainState& state = run.trainer().state();
+  Matrix change(decay.rows(), decay.cols());
+  for (std::size_t e = 0; e < change.size(); ++e) {
+    const auto p = static_cast<std::size_t>(model.weightOffset(0)) + e;
+    change.data()[e] = state.w[p] - state.initialW[p] - decay.data()[e];
+  }
+  h5::Id group = h5::ensureGroup(file, "/superposition");
+  h5::setAttribute(group, "span_residual", spanResidual(change, run.data().train, run.comm()));
+}
+
 void writeSummary(hid_t file, const TrainingRun& run, const RunSummary& summary) {
   h5::Id group = h5::ensureGroup(file, "/summary");
   for (const QueryState* q : {&run.engine().train(), &run.engine().test()}) {
@@ -163,8 +195,7 @@ void writeRunFile(const std::string& path, const TrainingRun& run, const RunSumm
   writeHistory(file, run.trainer());
   writeQuerySet(file, run, run.engine().train());
   writeQuerySet(file, run, run.engine().test());
-  writeRowBlock(file, "/superposition/Gamma", run.engine().gamma(), run.data().train.globalRows,
-                run.data().train.firstRow);
+  writeSuperposition(file, run);
   writeSummary(file, run, summary);
   file.finish();
 }

@@ -19,6 +19,16 @@ std::string formatDuration(double seconds) {
   return os.str();
 }
 
+std::string optimizerText(const TrainOptions& t) {
+  const OptimizerSettings& o = t.optimizer;
+  std::ostringstream os;
+  os << "optimizer " << toString(o.kind);
+  if (o.kind == OptimizerKind::Momentum) os << " (mu " << o.momentum << (o.nesterov ? ", nesterov)" : ")");
+  if (o.kind == OptimizerKind::Adam || o.kind == OptimizerKind::AdamW)
+    os << " (beta1 " << o.beta1 << ", beta2 " << o.beta2 << ", eps " << o.adamEps << ")";
+  return os.str();
+}
+
 }  // namespace
 
 void printSettings(std::ostream& log, const RunPlan& plan, const MemoryEstimate& memory, double available,
@@ -32,7 +42,10 @@ void printSettings(std::ostream& log, const RunPlan& plan, const MemoryEstimate&
       << (ranks == 1 ? " rank\n" : " ranks\n");
   log << "  model   hidden " << hiddenText(s.hidden) << ", " << toString(s.activation) << ", "
       << toString(s.parameterization) << ", " << model.parameterCount() << " parameters\n";
-  log << "  train   loss " << toString(*s.loss) << ", lr " << t.lr << ", steps " << t.steps << ", batch "
+  log << "  train   loss " << toString(*s.loss) << ", " << optimizerText(t) << ", lr " << t.lr;
+  if (t.schedule.name() != "constant") log << " " << t.schedule.name();
+  if (t.warmup > 0) log << " after " << t.warmup << " warm-up steps";
+  log << ", steps " << t.steps << ", batch "
       << (t.batchSize == 0 ? std::string("full") : std::to_string(t.batchSize)) << ", weight decay " << t.weightDecay
       << ", seed " << t.seed << "\n";
   log << "  kernel  path rule " << s.pathRule.name() << (s.tangentKernels ? ", tangent kernels" : "")

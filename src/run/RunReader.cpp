@@ -27,6 +27,11 @@ class ConfigReader {
     config_ = h5::Id(PK_H5(H5Gopen2(file, "/config", H5P_DEFAULT)));
   }
   bool has(const char* name) const { return h5::hasAttribute(config_, name); }
+  // Settings added after the first format version: files written before them used the default.
+  template <typename T, typename Read>
+  T optional(const char* name, T fallback, Read read) const {
+    return has(name) ? read(name) : fallback;
+  }
   std::string text(const char* name) const { return h5::stringAttribute(config_, require(name)); }
   std::int64_t integer(const char* name) const { return h5::intAttribute(config_, require(name)); }
   double number(const char* name) const { return h5::doubleAttribute(config_, require(name)); }
@@ -55,6 +60,17 @@ TrainArguments argumentsOf(const ConfigReader& c) {
   a.weightDecay = c.number("weight_decay");
   a.seed = c.integer("seed");
   a.pathRule = c.text("path_rule");
+  auto text = [&](const char* n) { return c.text(n); };
+  auto number = [&](const char* n) { return c.number(n); };
+  auto integer = [&](const char* n) { return c.integer(n); };
+  a.optimizer = c.optional("optimizer", a.optimizer, text);
+  a.momentum = c.optional("momentum", a.momentum, number);
+  a.nesterov = c.optional("nesterov", std::int64_t{0}, integer) != 0;
+  a.beta1 = c.optional("beta1", a.beta1, number);
+  a.beta2 = c.optional("beta2", a.beta2, number);
+  a.adamEps = c.optional("adam_eps", a.adamEps, number);
+  a.lrSchedule = c.optional("lr_schedule", a.lrSchedule, text);
+  a.warmup = c.optional("warmup", a.warmup, integer);
   a.tangentKernels = c.integer("tangent_kernels") != 0;
   a.kernelCoef = c.integer("kernel_coef") != 0;
   a.skipTrainKernels = c.integer("skip_train_kernels") != 0;

@@ -29,11 +29,20 @@ po::options_description describeTrainOptions(TrainArguments& s) {
       ("loss", po::value(&s.loss)->default_value(s.loss),
        "mse|logistic|softmax, or auto: the loss the data names (a data file's root attribute loss; "
        "regression: mse, moons: logistic, blobs: softmax), mse if it names none")
-      ("lr", po::value(&s.lr)->default_value(s.lr, shortText(s.lr)), "learning rate (constant), > 0")
+      ("lr", po::value(&s.lr)->default_value(s.lr, shortText(s.lr)), "learning rate (the schedule's base rate), > 0")
       ("steps", po::value(&s.steps)->default_value(s.steps), "gradient steps, >= 0")
       ("batch-size", po::value(&s.batchSize)->default_value(s.batchSize), "minibatch size; 0 or >= N = full batch")
       ("weight-decay", po::value(&s.weightDecay)->default_value(s.weightDecay, shortText(s.weightDecay)), "lambda of (lambda/2)|w|^2, >= 0")
       ("seed", po::value(&s.seed)->default_value(s.seed), "seed of initialisation and batch order")
+      ("optimizer", po::value(&s.optimizer)->default_value(s.optimizer), "sgd|momentum|adam|adamw (docs/THEORY.md, Optimizers)")
+      ("momentum", po::value(&s.momentum)->default_value(s.momentum, shortText(s.momentum)), "momentum mu, in [0, 1)")
+      ("nesterov", po::bool_switch(&s.nesterov), "Nesterov momentum (--optimizer momentum)")
+      ("beta1", po::value(&s.beta1)->default_value(s.beta1, shortText(s.beta1)), "adam/adamw: beta1, in [0, 1)")
+      ("beta2", po::value(&s.beta2)->default_value(s.beta2, shortText(s.beta2)), "adam/adamw: beta2, in [0, 1)")
+      ("adam-eps", po::value(&s.adamEps)->default_value(s.adamEps, shortText(s.adamEps)), "adam/adamw: epsilon, > 0")
+      ("lr-schedule", po::value(&s.lrSchedule)->default_value(s.lrSchedule),
+       "constant | step:K:G (times G every K steps) | cosine (to 0 at the last step)")
+      ("warmup", po::value(&s.warmup)->default_value(s.warmup), "steps of linear warm-up, >= 0")
       ("path-rule", po::value(&s.pathRule)->default_value(s.pathRule), "left | gauss:q (q = 1..8)")
       ("tangent-kernels", po::bool_switch(&s.tangentKernels), "also write the tangent kernels at the first and last step")
       ("kernel-coef", po::bool_switch(&s.kernelCoef), "also write a_i(x) = C(x,i)/K^p(x,x_i) (C = 1)")
@@ -143,6 +152,12 @@ void checkNumbers(const TrainArguments& s, std::vector<std::string>& problems) {
   require(s.progressEvery >= 0, "--progress-every must be >= 0");
   require(!s.out.empty(), "--out must name a file");
   require(s.checkpointEvery >= 0, "--checkpoint-every must be >= 0 (0 = only when stopped by a signal)");
+  require(s.momentum >= 0 && s.momentum < 1, "--momentum must be in [0, 1)");
+  require(s.beta1 >= 0 && s.beta1 < 1, "--beta1 must be in [0, 1)");
+  require(s.beta2 >= 0 && s.beta2 < 1, "--beta2 must be in [0, 1)");
+  require(s.adamEps > 0 && std::isfinite(s.adamEps), "--adam-eps must be a finite number > 0");
+  require(s.warmup >= 0, "--warmup must be >= 0 (0 = none)");
+  require(!s.nesterov || s.optimizer == "momentum", "--nesterov needs --optimizer momentum");
 }
 
 void checkFiles(const TrainArguments& s, std::vector<std::string>& problems) {
@@ -163,6 +178,8 @@ std::vector<std::string> validate(const TrainArguments& s) {
   parseInto(problems, [&] { parseParameterization(s.param); });
   if (s.loss != "auto") parseInto(problems, [&] { parseLoss(s.loss); });
   parseInto(problems, [&] { PathRule::parse(s.pathRule); });
+  parseInto(problems, [&] { parseOptimizer(s.optimizer); });
+  parseInto(problems, [&] { LrSchedule::parse(s.lrSchedule); });
   checkNumbers(s, problems);
   checkFiles(s, problems);
   return problems;
@@ -188,6 +205,14 @@ TrainSettings resolveSettings(const TrainArguments& s) {
   t.training.batchSize = s.batchSize;
   t.training.weightDecay = s.weightDecay;
   t.training.seed = static_cast<std::uint64_t>(s.seed);
+  t.training.optimizer.kind = parseOptimizer(s.optimizer);
+  t.training.optimizer.momentum = s.momentum;
+  t.training.optimizer.nesterov = s.nesterov;
+  t.training.optimizer.beta1 = s.beta1;
+  t.training.optimizer.beta2 = s.beta2;
+  t.training.optimizer.adamEps = s.adamEps;
+  t.training.schedule = LrSchedule::parse(s.lrSchedule);
+  t.training.warmup = s.warmup;
   t.pathRule = PathRule::parse(s.pathRule);
   t.tangentKernels = s.tangentKernels;
   t.kernelCoef = s.kernelCoef;

@@ -33,6 +33,14 @@ struct TrainArguments {
   std::int64_t batchSize = 0;
   double weightDecay = 0.0;
   std::int64_t seed = 1;
+  std::string optimizer = "sgd";
+  double momentum = 0.9;
+  bool nesterov = false;
+  double beta1 = 0.9;
+  double beta2 = 0.999;
+  double adamEps = 1e-8;
+  std::string lrSchedule = "constant";
+  std::int64_t warmup = 0;
   std::string pathRule = "left";
   bool tangentKernels = false;
   bool kernelCoef = false;
@@ -62,7 +70,7 @@ struct TrainSettings {
   Parameterization parameterization = Parameterization::Standard;
   std::optional<Loss> loss;  // empty: the loss the data names (auto)
   std::int64_t classes = 0;  // softmax: 0 = 1 + the largest label
-  TrainOptions training;     // learning rate, steps, batches, weight decay, seed
+  TrainOptions training;     // learning rate and schedule, steps, batches, weight decay, seed, optimizer
   PathRule pathRule;
   bool tangentKernels = false;
   bool kernelCoef = false;

@@ -12,6 +12,7 @@ EngineOptions engineOptionsOf(const TrainSettings& s) {
   options.trainKernels = !s.skipTrainKernels;
   options.tangentKernels = s.tangentKernels;
   options.pathRule = s.pathRule;
+  options.optimizer = s.training.optimizer.kind;
   return options;
 }
 

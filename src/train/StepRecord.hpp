@@ -1,7 +1,8 @@
 #pragma once
 // What one gradient step produces, for whoever measures the path: the
-// parameters before the step and the update, the learning rate, and this
-// rank's training examples' per-example signals at w_s. The trainer fills a
+// parameters before the step and the update, the learning rate, this rank's
+// training examples' per-example signals at w_s, and how the optimizer turns
+// per-example gradients into the update (for exact attribution). The trainer fills a
 // StepRecord every step and hands it to each subscribed StepObserver (the
 // path-kernel engine, later optimizer attribution and kernel snapshots); the
 // trainer itself knows none of them.
@@ -10,6 +11,7 @@
 
 #include "core/Matrix.hpp"
 #include "model/Mlp.hpp"
+#include "train/Optimizer.hpp"
 
 namespace pk {
 
@@ -21,7 +23,9 @@ struct StepRecord {
   const std::vector<double>& dw;        // w_{s+1} - w_s
   const Forward& trainForward;          // this rank's training rows at w_s
   const std::vector<Matrix>& trainDelta;  // their output signals df_c/dz_k
-  const std::vector<Matrix>& trainU;      // loss signals seeded with l'_i / |B_s| (0 outside B_s)
+  const std::vector<Matrix>& trainU;      // loss signals seeded with c_{i,s} = l'_i / |B_s| (0 outside B_s)
+  const DirectionRule& rule;              // how the per-example directions d_{i,s} follow from e_{i,s}
+  const std::vector<double>& decayDirection;  // d_{lambda,s}
 };
 
 class StepObserver {

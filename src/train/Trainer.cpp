@@ -31,7 +31,12 @@ std::uint64_t asBits(std::int64_t v) {
 }  // namespace
 
 Trainer::Trainer(const Mlp& model, Loss loss, const Dataset& data, TrainOptions options, MPI_Comm comm)
-    : model_(model), loss_(loss), data_(data), options_(options), comm_(comm) {
+    : model_(model),
+      loss_(loss),
+      data_(data),
+      options_(options),
+      comm_(comm),
+      optimizer_(options.optimizer, model.parameterCount()) {
   state_.rng = Rng(options_.seed);
   state_.w = model_.initialParameters(state_.rng);
   state_.initialW = state_.w;
@@ -103,20 +108,21 @@ void Trainer::step() {
     for (std::int64_t c = 0; c < seed.cols(); ++c) seed(r, c) *= weight[static_cast<std::size_t>(r)];
   const auto u = model_.lossSignals(state_.w.data(), fwd, seed);
 
-  // grad = (1/|B|) sum_{i in B} l'_i grad f(x_i) + lambda w: one Allreduce per step.
+  // G = (1/|B|) sum_{i in B} l'_i grad f(x_i): one Allreduce per step; the optimizer adds the rest.
   std::vector<double> grad(state_.w.size(), 0.0);
   model_.accumulateGradient(fwd, u, grad.data());
   PK_MPI(MPI_Allreduce(MPI_IN_PLACE, grad.data(), static_cast<int>(grad.size()), MPI_DOUBLE, MPI_SUM, comm_));
-  std::vector<double> dw(grad.size());
-  for (std::size_t p = 0; p < dw.size(); ++p) dw[p] = -options_.lr * (grad[p] + options_.weightDecay * state_.w[p]);
+  const double lr = options_.schedule.rate(options_.lr, state_.step, options_.steps, options_.warmup);
+  const std::vector<double> dw = optimizer_.update(grad, state_.w, lr, options_.weightDecay);
 
   if (!observers_.empty()) {
     const auto delta = model_.outputSignals(state_.w.data(), fwd);
-    const StepRecord record{state_.step, options_.lr, options_.weightDecay, state_.w, dw, fwd, delta, u};
+    const StepRecord record{state_.step,         lr,  options_.weightDecay, state_.w, dw, fwd, delta, u,
+                            optimizer_.rule(), optimizer_.decayDirection()};
     for (StepObserver* observer : observers_) observer->observe(record);
   }
   for (std::size_t p = 0; p < dw.size(); ++p) state_.w[p] += dw[p];
-  state_.lrHistory.push_back(options_.lr);
+  state_.lrHistory.push_back(lr);
   ++state_.step;
 }
 
@@ -141,6 +147,7 @@ void Trainer::save(StateWriter& out) const {
   out.replicated("/state/loss_history", state_.lossHistory);
   out.replicated("/state/lr_history", state_.lrHistory);
   out.replicated("/state/batch_history", state_.batchHistory);
+  optimizer_.save(out);
 }
 
 void Trainer::restore(StateReader& in) {
@@ -166,6 +173,7 @@ void Trainer::restore(StateReader& in) {
   PK_REQUIRE(static_cast<std::int64_t>(st.lossHistory.size()) == st.step &&
                  static_cast<std::int64_t>(st.batchHistory.size()) == st.step * batchWidth(),
              "the checkpoint's histories do not agree with each other");
+  optimizer_.restore(in);
   state_ = std::move(st);
 }
 

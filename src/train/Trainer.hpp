@@ -1,7 +1,8 @@
 #pragma once
-// Distributed gradient descent (docs/THEORY.md): full batch or minibatch SGD,
-// constant learning rate, weight decay. Each rank computes the gradient of
-// its own examples; one MPI_Allreduce per step combines them. Observers
+// Distributed gradient descent (docs/THEORY.md): full batch or minibatch,
+// plain, with momentum, Adam or AdamW, a learning-rate schedule, weight
+// decay. Each rank computes the gradient of its own examples; one
+// MPI_Allreduce per step combines them. Observers
 // subscribed to the trainer see every step (StepRecord); the trainer does not
 // know what they compute.
 #include <mpi.h>
@@ -14,16 +15,20 @@
 #include "core/State.hpp"
 #include "model/Loss.hpp"
 #include "model/Mlp.hpp"
+#include "train/Optimizer.hpp"
 #include "train/StepRecord.hpp"
 
 namespace pk {
 
 struct TrainOptions {
-  double lr = 0.01;
+  double lr = 0.01;  // the base rate; eps_s follows from it by the schedule
   std::int64_t steps = 0;
   std::int64_t batchSize = 0;  // 0 or >= N: full batch
   double weightDecay = 0.0;
   std::uint64_t seed = 1;
+  OptimizerSettings optimizer;
+  LrSchedule schedule;
+  std::int64_t warmup = 0;  // W: steps of linear warm-up
 };
 
 /// Everything that changes during training (and is checkpointed).
@@ -78,6 +83,7 @@ class Trainer {
   TrainOptions options_;
   MPI_Comm comm_;
   TrainState state_;
+  Optimizer optimizer_;
   std::vector<StepObserver*> observers_;
 };
 

@@ -1,0 +1,167 @@
+#include "kernel/DirectionAttribution.hpp"
+
+#include <algorithm>
+
+#include "core/Blas.hpp"
+#include "core/Error.hpp"
+
+namespace pk {
+
+namespace {
+// Query points per tile, and the product tile's size in doubles (about 1 MB: it stays in L2).
+constexpr std::int64_t kQueryTile = 256;
+constexpr std::int64_t kProductValues = 1 << 17;
+}  // namespace
+
+DirectionAttribution::DirectionAttribution(const Mlp& model, const Partition& trainRows)
+    : model_(model),
+      firstExample_(trainRows.begin()),
+      examples_(trainRows.localRows()),
+      globalExamples_(trainRows.globalRows()),
+      gamma_(trainRows.localRows(), model.width(1)),
+      gammaBuffer_(trainRows.localRows(), model.width(1)) {
+  for (int k = 0; k < model.layers(); ++k) {
+    buffers_.emplace_back(examples_ * model.width(k + 1), model.width(k) + 1);
+    directions_.emplace_back(examples_ * model.width(k + 1), model.width(k) + 1);
+  }
+}
+
+void DirectionAttribution::update(const StepRecord& step) {
+  const DirectionRule& rule = step.rule;
+  PK_ASSERT(rule.buffered, "DirectionAttribution: the optimizer keeps no per-example buffers");
+  const double* p = rule.preconditioner ? rule.preconditioner->data() : nullptr;
+  for (int k = 0; k < model_.layers(); ++k) {
+    const std::int64_t in = model_.width(k), out = model_.width(k + 1), cols = in + 1;
+    const double s = model_.scale(k);
+    const Matrix& h = step.trainForward.h[static_cast<std::size_t>(k)];
+    const Matrix& u = step.trainU[static_cast<std::size_t>(k)];
+    double* buffer = buffers_[static_cast<std::size_t>(k)].data();
+    double* direction = directions_[static_cast<std::size_t>(k)].data();
+    for (std::int64_t i = 0; i < examples_; ++i)
+      for (std::int64_t j = 0; j < out; ++j) {
+        // e_i's row j: d(c_i . f)/d[W_k row j, b_k[j]] = u_j [s_k h_k(x_i), 1].
+        const double uj = u(i, j);
+        const std::int64_t row = (i * out + j) * cols;
+        for (std::int64_t l = 0; l <= in; ++l) {
+          const double e = l < in ? uj * s * h(i, l) : uj;
+          double& b = buffer[row + l];
+          b = rule.decay * b + rule.feed * e;
+          double d = rule.direct * e + rule.through * b;
+          if (p) d *= p[l < in ? model_.weightOffset(k) + j * in + l : model_.biasOffset(k) + j];
+          direction[row + l] = d;
+        }
+      }
+  }
+  // The first layer's W part of e_i is s_1 u_0(x_i) x_i^T: its gamma follows the same recursion.
+  if (p) return;
+  const Matrix& u0 = step.trainU[0];
+  const double s = model_.scale(0);
+  for (std::size_t e = 0; e < gamma_.size(); ++e) {
+    const double g = s * u0.data()[e];
+    double& b = gammaBuffer_.data()[e];
+    b = rule.decay * b + rule.feed * g;
+    gamma_.data()[e] = rule.direct * g + rule.through * b;
+  }
+}
+
+void DirectionAttribution::prepareQueries(const FeatureView& queries, std::int64_t x0, std::int64_t nx) {
+  const int layers = model_.layers();
+  const std::int64_t outputs = model_.outputs();
+  queryRows_.resize(static_cast<std::size_t>(layers));
+  querySignals_.resize(static_cast<std::size_t>(layers));
+  for (int k = 0; k < layers; ++k) {
+    const std::int64_t in = model_.width(k), out = model_.width(k + 1);
+    const double s = model_.scale(k);
+    auto& rows = queryRows_[static_cast<std::size_t>(k)];
+    rows.resize(static_cast<std::size_t>(nx * (in + 1)));
+    for (std::int64_t x = 0; x < nx; ++x) {
+      const double* h = queries.h[static_cast<std::size_t>(k)].row(x0 + x);
+      for (std::int64_t l = 0; l < in; ++l) rows[x * (in + 1) + l] = s * h[l];
+      rows[x * (in + 1) + in] = 1.0;
+    }
+    if (k + 1 == layers) continue;  // the last layer's output signals are the identity
+    // [C * H_out, nx]: each signal's values over the tile's queries lie together.
+    auto& signals = querySignals_[static_cast<std::size_t>(k)];
+    signals.resize(static_cast<std::size_t>(outputs * out * nx));
+    for (std::int64_t x = 0; x < nx; ++x) {
+      const double* d = queries.delta[static_cast<std::size_t>(k)].row(x0 + x);
+      for (std::int64_t q = 0; q < outputs * out; ++q) signals[q * nx + x] = d[q];
+    }
+  }
+}
+
+double DirectionAttribution::tileProducts(std::int64_t nx, std::int64_t i0, std::int64_t ni,
+                                          std::vector<double>& sums) {
+  const int layers = model_.layers();
+  const std::int64_t outputs = model_.outputs();
+  double flops = 0.0;
+  for (int k = 0; k < layers; ++k) {
+    const std::int64_t in = model_.width(k), out = model_.width(k + 1), cols = in + 1;
+    // T [ni * H_out, nx] = D_k(examples i0..) [ni * H_out, H_in + 1] x Q^T.
+    product_.resize(static_cast<std::size_t>(ni * out * nx));
+    const Matrix& d = directions_[static_cast<std::size_t>(k)];
+    blas::gemmNT(1.0, ConstView{d.row(i0 * out), ni * out, cols, cols},
+                 denseView(queryRows_[static_cast<std::size_t>(k)].data(), nx, cols), 0.0,
+                 denseView(product_.data(), ni * out, nx));
+    flops += 2.0 * static_cast<double>(ni * out * cols * nx);
+    for (std::int64_t i = 0; i < ni; ++i)
+      for (std::int64_t c = 0; c < outputs; ++c) {
+        double* acc = &sums[static_cast<std::size_t>((i * outputs + c) * nx)];
+        if (k + 1 == layers) {
+          const double* t = &product_[static_cast<std::size_t>((i * out + c) * nx)];
+          for (std::int64_t x = 0; x < nx; ++x) acc[x] += t[x];
+          continue;
+        }
+        for (std::int64_t j = 0; j < out; ++j) {
+          const double* t = &product_[static_cast<std::size_t>((i * out + j) * nx)];
+          const double* g = &querySignals_[static_cast<std::size_t>(k)][static_cast<std::size_t>((c * out + j) * nx)];
+          for (std::int64_t x = 0; x < nx; ++x) acc[x] += g[x] * t[x];
+        }
+      }
+  }
+  return flops;
+}
+
+double DirectionAttribution::contract(const FeatureView& queries, double alpha, Matrix* columns, Matrix& rowSums) {
+  const std::int64_t outputs = model_.outputs();
+  std::int64_t widest = 1;
+  for (int k = 0; k < model_.layers(); ++k) widest = std::max(widest, model_.width(k + 1));
+  const std::int64_t block = std::max<std::int64_t>(1, kProductValues / (widest * kQueryTile));
+  std::vector<double> sums;
+  double flops = 0.0;
+  for (std::int64_t x0 = 0; x0 < queries.rows; x0 += kQueryTile) {
+    const std::int64_t nx = std::min(kQueryTile, queries.rows - x0);
+    prepareQueries(queries, x0, nx);
+    for (std::int64_t i0 = 0; i0 < examples_; i0 += block) {
+      const std::int64_t ni = std::min(block, examples_ - i0);
+      sums.assign(static_cast<std::size_t>(ni * outputs * nx), 0.0);
+      flops += tileProducts(nx, i0, ni, sums);
+      for (std::int64_t x = 0; x < nx; ++x)
+        for (std::int64_t i = 0; i < ni; ++i)
+          for (std::int64_t c = 0; c < outputs; ++c) {
+            const double v = alpha * sums[static_cast<std::size_t>((i * outputs + c) * nx + x)];
+            if (columns) (*columns)(x0 + x, (i0 + i) * outputs + c) -= v;
+            rowSums(x0 + x, c) -= v;
+          }
+    }
+  }
+  return flops;
+}
+
+void DirectionAttribution::save(StateWriter& out) const {
+  for (int k = 0; k < model_.layers(); ++k) {
+    const std::int64_t width = model_.width(k + 1);
+    out.rows("/attribution/buffer_" + std::to_string(k), buffers_[static_cast<std::size_t>(k)],
+             globalExamples_ * width, firstExample_ * width);
+  }
+  out.rows("/attribution/gamma_buffer", gammaBuffer_, globalExamples_, firstExample_);
+}
+
+void DirectionAttribution::restore(StateReader& in) {
+  for (int k = 0; k < model_.layers(); ++k)
+    in.rows("/attribution/buffer_" + std::to_string(k), buffers_[static_cast<std::size_t>(k)],
+            firstExample_ * model_.width(k + 1));
+  in.rows("/attribution/gamma_buffer", gammaBuffer_, firstExample_);
+}
+
+}  // namespace pk
