@@ -148,6 +148,19 @@ double DirectionAttribution::contract(const FeatureView& queries, double alpha, 
   return flops;
 }
 
+void DirectionAttribution::addDirections(std::vector<double>& sum) const {
+  for (int k = 0; k < model_.layers(); ++k) {
+    const std::int64_t in = model_.width(k), out = model_.width(k + 1);
+    const Matrix& d = directions_[static_cast<std::size_t>(k)];
+    for (std::int64_t i = 0; i < examples_; ++i)
+      for (std::int64_t j = 0; j < out; ++j) {
+        const double* row = d.row(i * out + j);
+        for (std::int64_t l = 0; l < in; ++l) sum[static_cast<std::size_t>(model_.weightOffset(k) + j * in + l)] += row[l];
+        sum[static_cast<std::size_t>(model_.biasOffset(k) + j)] += row[in];
+      }
+  }
+}
+
 void DirectionAttribution::save(StateWriter& out) const {
   for (int k = 0; k < model_.layers(); ++k) {
     const std::int64_t width = model_.width(k + 1);

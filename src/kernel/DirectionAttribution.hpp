@@ -39,6 +39,10 @@ class DirectionAttribution {
   /// Returns the flops of the products (2 x rows_owned x N_q x P).
   double contract(const FeatureView& queries, double alpha, Matrix* columns, Matrix& rowSums);
 
+  /// Not collective. Adds sum over this rank's examples of d_{i,s} (parameter layout, P values)
+  /// to `sum`: with the decay direction it makes the update, which the tests check.
+  void addDirections(std::vector<double>& sum) const;
+
   /// The first layer's directions are gamma_{i,s} x_i^T (momentum and sgd);
   /// gamma [rows_owned, H_1] of the last update.
   const Matrix& firstLayerGamma() const { return gamma_; }

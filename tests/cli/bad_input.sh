@@ -66,6 +66,15 @@ case "$case_name" in
   stray_argument)      expect="unexpected argument"; args=(--hidden 16 16) ;;
   config_is_folder)    mkdir cfg; expect="cannot read the config file 'cfg'"; args=(--config cfg) ;;
   bad_loss_attribute)  make_data d.h5 'f.attrs["loss"] = "hinge"'; expect="root attribute loss = 'hinge'"; args=(--data d.h5) ;;
+  unknown_optimizer)   expect="unknown optimizer 'rmsprop' \(allowed: sgd, momentum, adam, adamw\)"; args=(--optimizer rmsprop) ;;
+  momentum_range)      expect="--momentum must be in \[0, 1\)"; args=(--optimizer momentum --momentum 1.5) ;;
+  beta2_range)         expect="--beta2 must be in \[0, 1\)"; args=(--optimizer adam --beta2 1) ;;
+  bad_lr_schedule)     expect="unknown --lr-schedule 'step:0:0.5'"; args=(--lr-schedule step:0:0.5) ;;
+  nesterov_alone)      expect="--nesterov needs --optimizer momentum"; args=(--nesterov) ;;
+  checkpoint_other_optimizer)
+    mpiexec -n 2 --oversubscribe "$program" train --hidden 4 --steps 6 --optimizer adam --checkpoint-every 3 --checkpoint ck.h5 --keep-checkpoint --out first.h5 > /dev/null
+    expect="written by a run with other settings or data:.*optimizer: checkpoint has 'adam', this run has 'momentum'"
+    args=(--hidden 4 --optimizer momentum --restart ck.h5) ;;
   group_not_dataset)   make_data d.h5 'del f["train/X"]; f.create_group("train/X")'; expect="has no dataset /train/X"; args=(--data d.h5) ;;
   *) echo "unknown case $case_name"; exit 2 ;;
 esac

@@ -3,10 +3,11 @@
 # compare every dataset bit for bit with an uninterrupted run; the same through
 # SIGUSR1 sent to one rank only; and a restart at another rank count (1e-12).
 #
-#   checkpoint_restart.sh PROGRAM RANKS
+#   checkpoint_restart.sh PROGRAM RANKS [OPTIMIZER]
 set -euo pipefail
 program="$1"
 ranks="$2"
+optimizer="${3:-sgd}"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -14,7 +15,8 @@ cd "$work"
 
 run() { local n="$1"; shift; mpiexec -n "$n" --oversubscribe "$program" train "$@"; }
 settings=(--data builtin:moons --loss logistic --hidden 24,24 --n-train 200 --n-test 50 --batch-size 32
-          --lr 0.05 --steps 2000 --path-rule gauss:2 --tangent-kernels --weight-decay 1e-3)
+          --steps 2000 --path-rule gauss:2 --tangent-kernels --weight-decay 1e-3 --optimizer "$optimizer")
+if [[ "$optimizer" == sgd ]]; then settings+=(--lr 0.05); else settings+=(--lr 0.005 --lr-schedule cosine --warmup 50); fi
 child_ranks() { pgrep -P "$1" -f "pathkernel train" || true; }
 wait_for() { for _ in $(seq 1 600); do [[ -e "$1" ]] && return 0; sleep 0.05; done; echo "timed out waiting for $1"; return 1; }
 
@@ -56,4 +58,4 @@ run "$ranks" "${settings[@]}" --out resumed.h5 --restart sig.h5 > resumed.log
 other=$((ranks % 3 + 1))
 run "$other" "${settings[@]}" --out other.h5 --restart ck.h5 > other.log
 /usr/bin/python3 "$here/compare_runs.py" other.h5 full.h5 1e-12
-echo "checkpoint/restart at $ranks ranks (and $other): bit-identical"
+echo "checkpoint/restart ($optimizer) at $ranks ranks (and $other): bit-identical"
