@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# jobs/train.sbatch on a real single-node SLURM cluster brought up in a scratch
-# folder: the job is preempted once through its batch shell (USR1, as the
-# time-limit warning would), requeues itself and resumes; then it is requeued
-# from outside (scontrol requeue: SIGTERM) and resumes again. The final run
-# file must be bit-identical to an uninterrupted run at the same rank count.
-# Then two array tasks each of jobs/sweep_lr.sbatch and jobs/sweep_rules.sbatch
-# must write run files with the lr, steps and path rule they announce.
+# The batch scripts of jobs/ on a real single-node SLURM cluster brought up in
+# a scratch folder. No job is submitted from the repository, and each finds
+# jobs/pkjob.sh through its own Command= field (relative and absolute script
+# paths, --chdir elsewhere).
+# - train.sbatch is preempted once through its batch shell (USR1, as the
+#   time-limit warning would), requeues itself and resumes; then it is requeued
+#   from outside (scontrol requeue: SIGTERM) and resumes again. The final run
+#   file must be bit-identical to an uninterrupted run at the same rank count.
+# - Two array tasks each of sweep_lr.sbatch and sweep_rules.sbatch must write
+#   run files with the lr, steps and path rule they announce; sweep_lr task 1,
+#   preempted, requeues itself alone.
 #
 #   slurm_cluster_test.sh PROGRAM SOURCE_DIR
 #
@@ -65,10 +69,10 @@ teardown() {
     [[ -n "${daemon_pid[$name]:-}" ]] && stop_pid "$name" "${daemon_pid[$name]}"
   done
   if ((status != 0)) && [[ -e "$scratch/slurm.conf" ]]; then
-    for f in train.out slurmctld.log slurmd.log; do
-      [[ -s "$scratch/$f" ]] || continue
-      echo "---- $f (tail) ----"
-      tail -n 40 "$scratch/$f"
+    for f in "$scratch"/logs/*.out "$scratch/slurmctld.log" "$scratch/slurmd.log"; do
+      [[ -s "$f" ]] || continue
+      echo "---- ${f#"$scratch"/} (tail) ----"
+      tail -n 40 "$f"
     done
     echo "scratch folder kept for inspection: $scratch"
   else
@@ -179,15 +183,53 @@ done
 [[ "$node_state" == idle ]] || fail "the node did not become idle in 30 s (state '$node_state')"
 log "cluster up: node $host idle"
 
-# ---- 4. the reference: the same config straight through with mpiexec -------
+# ---- 4. helpers for jobs --------------------------------------------------------
+# Every job finds jobs/pkjob.sh through its own Command= field: no job is
+# submitted from the repository, and PK_JOBS_DIR is not set. PK_PROGRAM is,
+# because the build folder need not be build/ of the source folder.
+export PK_PROGRAM="$program"
+unset PK_JOBS_DIR PK_WORK_DIR
+logs="$scratch/logs"
+mkdir -p "$logs" "$scratch/elsewhere" "$scratch/sweeps"
+
+# submit FOLDER SBATCH-ARGS...: sbatch called in FOLDER; prints the job id.
+submit() {
+  local folder="$1"
+  shift
+  (cd "$folder" && sbatch --parsable "$@")
+}
+job_state() { timeout 10 squeue -h -j "$1" -o %T 2> /dev/null || true; }
+in_queue() { [[ -n "$(timeout 10 squeue -h -j "$1" -t PD,R,CG,RQ,RS,S -o %T 2> /dev/null)" ]]; }
+gone() {
+  local id
+  for id in "$@"; do ! in_queue "$id" || return 1; done
+}
+count() {
+  local n
+  n="$(grep -c -- "$2" "$1" 2> /dev/null)" || true
+  echo "${n:-0}"
+}
+log_has() { (($(count "$1" "$2") >= $3)); }
+# wait_until SECONDS WHAT COMMAND...: poll COMMAND every 0.2 s.
+wait_until() {
+  local limit="$1" what="$2"
+  shift 2
+  local end=$((SECONDS + limit))
+  until "$@"; do
+    ((SECONDS < end)) || fail "timed out after $limit s waiting for $what"
+    sleep 0.2
+  done
+}
+
+# ---- 5. the reference: the train config straight through with mpiexec -------
 cd "$scratch"
-config="$scratch/long.ini"
-cat > "$config" << 'EOF'
+train_dir="$scratch/elsewhere"
+cat > "$train_dir/long.ini" << 'EOF'
 data = builtin:moons
 loss = logistic
 hidden = 16,16
 lr = 0.05
-steps = 1000
+steps = 600
 n-train = 1024
 n-test = 128
 path-rule = gauss:2
@@ -195,106 +237,115 @@ checkpoint-every = 25
 progress-every = 100
 EOF
 log "reference run with mpiexec -n $ranks"
-mpiexec -n "$ranks" --oversubscribe "$program" train --config "$config" --out "$scratch/reference.h5" \
+mpiexec -n "$ranks" --oversubscribe "$program" train --config "$train_dir/long.ini" --out "$scratch/reference.h5" \
   > "$scratch/reference.log" 2>&1 || { cat "$scratch/reference.log"; fail "the reference run failed"; }
 log "reference run done"
 
-# ---- 5. the job, preempted through its batch shell and requeued from outside --
-run_file="$scratch/runs/long.h5"
+# ---- 6. train.sbatch from another folder, preempted and requeued ---------------
+# Submitted in $train_dir (outside the repository, no jobs/ there) with a
+# relative script path: the job runs there, so long.ini and the default
+# PK_WORK_DIR runs/ are relative to it.
+script="$(realpath --relative-to="$train_dir" "$source_dir/jobs/train.sbatch")"
+run_file="$train_dir/runs/long.h5"
 checkpoint="$run_file.ckpt"
-job_log="$scratch/train.out"
-job_id="$(PK_PROGRAM="$program" PK_WORK_DIR="$scratch/runs" sbatch --parsable --ntasks="$ranks" \
-  --output="$job_log" --chdir="$scratch" "$source_dir/jobs/train.sbatch" "$config")"
+job_log="$logs/train.out"
+job_id="$(submit "$train_dir" --ntasks="$ranks" --output="$job_log" "$script" long.ini)"
 job_ids+=("$job_id")
-log "submitted jobs/train.sbatch as job $job_id"
+log "submitted $script in $train_dir as job $job_id"
 
-job_state() { timeout 10 squeue -h -j "$job_id" -o %T 2>/dev/null || true; }
-count() {
-  local n
-  n="$(grep -c -- "$1" "$job_log" 2>/dev/null)" || true
-  echo "${n:-0}"
-}
-# wait_until SECONDS WHAT COMMAND...: poll COMMAND every 0.2 s.
-wait_until() {
-  local limit="$1" what="$2"
-  shift 2
-  local end=$((SECONDS + limit))
-  until "$@"; do
-    ((SECONDS < end)) || fail "timed out after $limit s waiting for $what (job state '$(job_state)')"
-    sleep 0.2
-  done
-}
-log_has() { (($(count "$1") >= $2)); }
-
-wait_until 60 "the first checkpoint" test -e "$checkpoint"
+wait_until 60 "the first checkpoint of job $job_id" test -e "$checkpoint"
 log "first checkpoint exists; preempting: scancel --signal=USR1 --batch $job_id"
 scancel --signal=USR1 --batch "$job_id"
-wait_until 30 "the stop on SIGUSR1" log_has "stopped by SIGUSR1 after step" 1
+wait_until 30 "the stop on SIGUSR1" log_has "$job_log" "stopped by SIGUSR1 after step" 1
 [[ ! -e "$run_file" ]] || fail "a stopped run wrote its run file"
-wait_until 30 "the self-requeue" log_has "requeueing to continue from" 1
+wait_until 30 "the self-requeue" log_has "$job_log" "job $job_id: requeueing to continue" 1
 log "stopped and requeued itself; waiting for the second start"
-wait_until 90 "the resume after the requeue" log_has "resuming from $checkpoint at step" 1
+wait_until 90 "the resume after the requeue" log_has "$job_log" "resuming from $checkpoint at step" 1
 log "resumed: $(grep "resuming from" "$job_log" | tail -n 1 | sed 's/^ *//')"
 
 # Requeue from outside once the resumed run has made progress (if it is still running).
 sleep 3
 requeued_outside=0
-if [[ "$(job_state)" == RUNNING && ! -e "$run_file" ]]; then
+if [[ "$(job_state "$job_id")" == RUNNING && ! -e "$run_file" ]]; then
   log "requeue from outside: scontrol requeue $job_id"
   scontrol requeue "$job_id"
   requeued_outside=1
-  wait_until 30 "the stop on SIGTERM" log_has "stopped by SIGTERM after step" 1
-  wait_until 90 "the resume after scontrol requeue" log_has "resuming from $checkpoint at step" 2
+  wait_until 30 "the stop on SIGTERM" log_has "$job_log" "stopped by SIGTERM after step" 1
+  wait_until 90 "the resume after scontrol requeue" log_has "$job_log" "resuming from $checkpoint at step" 2
   log "resumed: $(grep "resuming from" "$job_log" | tail -n 1 | sed 's/^ *//')"
 else
   log "the run finished before it could be requeued from outside: skipping that part"
 fi
 
-wait_until 180 "the job to finish" test -e "$run_file"
-wait_until 30 "the job to leave the queue" bash -c "[[ -z \"\$(timeout 10 squeue -h -j $job_id -t PD,R,CG,RQ,RS,S -o %T 2>/dev/null)\" ]]"
+wait_until 180 "job $job_id to finish" test -e "$run_file"
+wait_until 30 "job $job_id to leave the queue" gone "$job_id"
 log "job $job_id finished"
 
-# ---- 6. checks ----------------------------------------------------------------
+grep -q "job $job_id: on .* scripts from $source_dir/jobs" "$job_log" ||
+  fail "the job did not report finding jobs/ in $source_dir"
 grep -q "job $job_id: finished, wrote $run_file" "$job_log" || fail "the job log does not report the finished run"
-grep -q "pathkernel failed" "$job_log" && fail "the job log reports a failed start"
-starts=$(count "job $job_id: start ")
+grep -q "job $job_id: stopped [0-9]* s after SIGUSR1 (exit 0) with the checkpoint" "$job_log" ||
+  fail "the job log does not report the stop on SIGUSR1"
+grep -q "job $job_id: error:" "$job_log" && fail "the job log reports an error"
+starts=$(count "$job_log" "job $job_id: start ")
 expected=$((2 + requeued_outside))
 ((starts == expected)) || fail "expected $expected starts of the job, the log shows $starts"
 /usr/bin/python3 "$source_dir/tests/cli/compare_runs.py" "$scratch/reference.h5" "$run_file" ||
   fail "the requeued run differs from the uninterrupted run"
 echo "---- job log ----"
-grep -E "^job |stopped by|resuming from|wrote " "$job_log"
+grep -E "^job |stopped by|resuming from" "$job_log"
 
-# ---- 7. the sweeps: two array tasks of each, run with the settings they announce
-sweep_config="$scratch/small.ini"
-cat > "$sweep_config" << 'EOF'
+# ---- 7. the sweeps: two array tasks of each; the larger lr task is preempted ----
+# Submitted in $scratch with absolute script paths. The config has per-command
+# sections: [train] holds the sweep's eps and S.
+config="$scratch/small.ini"
+cat > "$config" << 'EOF'
+# read by every command
 data = builtin:moons
 loss = logistic
 hidden = 8
-lr = 0.1
-steps = 40
-n-train = 64
 n-test = 16
+[train]
+n-train = 768
+lr = 0.1    # eps of sweep_lr
+steps = 300
+checkpoint-every = 10
+[converge]
+steps = 40  # not read by train
 EOF
 sweep_dir="$scratch/sweeps"
-# submit_sweep SCRIPT ARRAY: one rank per task, so the two tasks of an array run at once.
-submit_sweep() {
-  PK_PROGRAM="$program" PK_WORK_DIR="$sweep_dir" sbatch --parsable --ntasks=1 --array="$2" \
-    --output="$scratch/$1-%a.out" --chdir="$scratch" "$source_dir/jobs/$1.sbatch" "$sweep_config" small
+# sweep SCRIPT ARRAY [sbatch options]: one rank per task, so the two tasks of an array run at once.
+sweep() {
+  local script="$1" array="$2"
+  shift 2
+  PK_WORK_DIR="$sweep_dir" submit "$scratch" --ntasks=1 --array="$array" --output="$logs/$script-%a.out" "$@" \
+    "$source_dir/jobs/$script.sbatch" "$config" small
 }
-job_ids+=("$(submit_sweep sweep_lr 0-1)" "$(submit_sweep sweep_rules 2-3)")
-log "submitted jobs/sweep_lr.sbatch (tasks 0-1) and jobs/sweep_rules.sbatch (tasks 2-3)"
+lr_array="$(sweep sweep_lr 0-1)"
+rules_array="$(sweep sweep_rules 2-3)"
+job_ids+=("$lr_array" "$rules_array")
+log "submitted jobs/sweep_lr.sbatch (tasks 0-1, job $lr_array) and jobs/sweep_rules.sbatch (tasks 2-3, job $rules_array)"
+
+# Task 1 is the array's last: its SLURM_JOB_ID is the array's id, and requeueing
+# that id would requeue task 0 too. It must requeue itself alone.
+wait_until 60 "the first checkpoint of task ${lr_array}_1" test -e "$sweep_dir/small_lr-1.h5.ckpt"
+log "preempting task ${lr_array}_1: scancel --signal=USR1 --batch ${lr_array}_1"
+scancel --signal=USR1 --batch "${lr_array}_1"
+wait_until 30 "the self-requeue of task ${lr_array}_1" log_has "$logs/sweep_lr-1.out" "requeueing to continue" 1
+
 sweep_files=(small_lr-0.h5 small_lr-1.h5 small_rule-gauss2.h5 small_rule-gauss3.h5)
 sweeps_done() {
   local f
   for f in "${sweep_files[@]}"; do [[ -e "$sweep_dir/$f" ]] || return 1; done
 }
 wait_until 180 "the four sweep run files" sweeps_done
-/usr/bin/python3 - "$sweep_dir" << 'EOF' || { cat "$scratch"/sweep_*.out; fail "a sweep task ran other settings"; }
+wait_until 30 "the sweeps to leave the queue" gone "$lr_array" "$rules_array"
+log "sweeps finished"
+/usr/bin/python3 - "$sweep_dir" << 'EOF' || { cat "$logs"/sweep_*.out; fail "a sweep task ran other settings"; }
 import sys
 import h5py
-expected = {"small_lr-0.h5": (0.1, 40, "left"), "small_lr-1.h5": (0.05, 80, "left"),
-            "small_rule-gauss2.h5": (0.1, 40, "gauss:2"), "small_rule-gauss3.h5": (0.1, 40, "gauss:3")}
+expected = {"small_lr-0.h5": (0.1, 300, "left"), "small_lr-1.h5": (0.05, 600, "left"),
+            "small_rule-gauss2.h5": (0.1, 300, "gauss:2"), "small_rule-gauss3.h5": (0.1, 300, "gauss:3")}
 bad = []
 for name, want in expected.items():
     with h5py.File(sys.argv[1] + "/" + name, "r") as f:
@@ -305,6 +356,13 @@ for name, want in expected.items():
 print("\n".join(bad) if bad else "sweep run files: lr, steps and path rule as each task announced")
 sys.exit(1 if bad else 0)
 EOF
-log "PASS: sweep_lr.sbatch and sweep_rules.sbatch array tasks wrote the runs they should"
-log "PASS: train.sbatch stopped (USR1$( ((requeued_outside)) && echo ", then SIGTERM by scontrol requeue"))," \
-  "resumed $((starts - 1)) times, and its run file is bit-identical to an uninterrupted run at $ranks ranks"
+(($(count "$logs/sweep_lr-1.out" "job ${lr_array}_1: start ") == 2)) || fail "task ${lr_array}_1 should have started twice"
+log_has "$logs/sweep_lr-1.out" "job ${lr_array}_1: start 2 .*, resuming from" 1 || fail "task ${lr_array}_1 did not resume"
+(($(count "$logs/sweep_lr-0.out" "job ${lr_array}_0: start ") == 1)) ||
+  fail "task ${lr_array}_0 was started more than once: the requeue of task 1 reached it"
+
+log "PASS: train.sbatch submitted from another folder stopped" \
+  "(USR1$( ((requeued_outside)) && echo ", then SIGTERM by scontrol requeue")), resumed $((starts - 1)) times," \
+  "and its run file is bit-identical to an uninterrupted run at $ranks ranks"
+log "PASS: sweep_lr.sbatch and sweep_rules.sbatch tasks wrote the runs they announced;" \
+  "an array task requeued itself alone"
