@@ -90,6 +90,57 @@ pk_ini_value() {
     pk_fail "set '$1 = ...' in $2 (before any section, or under [$3])"
 }
 
+# ---- memory: the plan of a run (pathkernel train --dry-run) --------------------
+
+# pk_megabytes "297 MB" | "6.44 GB": megabytes (10^6 bytes).
+pk_megabytes() { awk '{ v = $1; if ($2 ~ /^GB/) v *= 1000; printf "%.0f", v + 0.5 }' <<< "$1"; }
+
+# The memory SLURM gave each rank of this job in MB (--mem-per-cpu, or --mem
+# shared by the ranks of the busiest node); empty when the job asked for none.
+pk_allocated_per_rank() {
+  if [[ -n "${SLURM_MEM_PER_CPU:-}" ]]; then
+    echo $((SLURM_MEM_PER_CPU * ${SLURM_CPUS_PER_TASK:-1}))
+  elif [[ -n "${SLURM_MEM_PER_NODE:-}" && "${SLURM_MEM_PER_NODE}" != 0 ]]; then
+    local most
+    most="$(tr ',' '\n' <<< "${SLURM_TASKS_PER_NODE:-1}" | sed 's/(.*//' | sort -n | tail -n 1)"
+    echo $((SLURM_MEM_PER_NODE / most))
+  fi
+}
+
+# pk_plan OUT [train options]: the dry run at this job's rank count. Prints
+# the settings, the memory per rank and the file sizes; fails if the memory
+# SLURM gave each rank cannot hold the run. A rank peaks at about 1.5 times the
+# estimate (plus about 50 MB of libraries) while the run file is written, so
+# 1.5 x estimate + 256 MB per rank is what to ask for.
+pk_plan() {
+  local out="$1" plan status=0
+  shift
+  plan="$(pk_srun train "$@" --out "$out" --dry-run)" || status=$?
+  ((status == 0)) || echo "$plan"
+  ((status == 0)) ||
+    pk_fail "pathkernel train --dry-run failed (exit $status): the settings are not valid; see the error above"
+  local memory checkpoint estimate ask allocated
+  memory="$(sed -n 's/^ *memory *about \([0-9.e+]* [MG]B\) per rank.*/\1/p' <<< "$plan")"
+  checkpoint="$(sed -n 's/^ *files *checkpoint about \([0-9.e+]* [MG]B\).*/\1/p' <<< "$plan")"
+  if [[ -z "$memory" ]]; then
+    pk_log "warning: no memory estimate in the dry run's output; memory not checked"
+    return 0
+  fi
+  estimate="$(pk_megabytes "$memory")"
+  ask=$((estimate * 3 / 2 + 256))
+  pk_log "plan: about $memory per rank, checkpoint about ${checkpoint:-?}; ask for ${ask}M per rank" \
+    "(--mem-per-cpu=${ask}M at one CPU per rank, or --mem = ranks per node x ${ask}M)"
+  pk_log "plan: --signal=B:USR1@T needs T >= 60 s + one step + the checkpoint's write time (every stop below reports it)"
+  allocated="$(pk_allocated_per_rank)"
+  [[ -n "$allocated" ]] || return 0
+  if ((allocated < estimate + 64)); then
+    pk_fail "the job has ${allocated}M per rank but the run needs about $memory per rank:" \
+      "resubmit with --mem-per-cpu=${ask}M (or more ranks, or --skip-train-kernels)"
+  elif ((allocated < ask)); then
+    pk_log "warning: ${allocated}M per rank may run out while the run file is written; ${ask}M is safe"
+  fi
+}
+
 # ---- stop, checkpoint, requeue -------------------------------------------------
 
 # USR1 or TERM to the batch script is forwarded to the running job step:
@@ -120,7 +171,8 @@ pk_catch_stops() {
 
 # pk_run_checkpointed OUT [pathkernel train options]: one start of the run
 # whose run file is OUT. Resumes from OUT.ckpt (which exists only when
-# complete: pathkernel writes it under a temporary name and renames it).
+# complete: pathkernel writes it under a temporary name and renames it); the
+# first start prints the plan (pk_plan) before training.
 pk_run_checkpointed() {
   local out="$1"
   shift
@@ -135,6 +187,7 @@ pk_run_checkpointed() {
     pk_log "start $start at $(date +%T), resuming from $checkpoint"
   else
     pk_log "start $start at $(date +%T), from the beginning"
+    pk_plan "$out" "$@"
   fi
   if [[ -z "$pk_stop_signal" ]]; then
     # srun itself in the background (not a function, which would run in a

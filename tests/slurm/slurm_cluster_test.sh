@@ -10,6 +10,7 @@
 # - Two array tasks each of sweep_lr.sbatch and sweep_rules.sbatch must write
 #   run files with the lr, steps and path rule they announce; sweep_lr task 1,
 #   preempted, requeues itself alone.
+# - train.sbatch with too little memory (--mem-per-cpu) must fail clearly.
 #
 #   slurm_cluster_test.sh PROGRAM SOURCE_DIR
 #
@@ -190,7 +191,7 @@ log "cluster up: node $host idle"
 export PK_PROGRAM="$program"
 unset PK_JOBS_DIR PK_WORK_DIR
 logs="$scratch/logs"
-mkdir -p "$logs" "$scratch/elsewhere" "$scratch/sweeps"
+mkdir -p "$logs" "$scratch/elsewhere" "$scratch/post" "$scratch/sweeps"
 
 # submit FOLDER SBATCH-ARGS...: sbatch called in FOLDER; prints the job id.
 submit() {
@@ -199,6 +200,8 @@ submit() {
   (cd "$folder" && sbatch --parsable "$@")
 }
 job_state() { timeout 10 squeue -h -j "$1" -o %T 2> /dev/null || true; }
+# The state of a job that has left the queue (slurmctld keeps it for MinJobAge, 300 s).
+final_state() { timeout 10 scontrol show job "$1" 2> /dev/null | sed -n 's/^ *JobState=\([A-Z_]*\).*/\1/p' | head -n 1; }
 in_queue() { [[ -n "$(timeout 10 squeue -h -j "$1" -t PD,R,CG,RQ,RS,S -o %T 2> /dev/null)" ]]; }
 gone() {
   local id
@@ -283,6 +286,7 @@ log "job $job_id finished"
 
 grep -q "job $job_id: on .* scripts from $source_dir/jobs" "$job_log" ||
   fail "the job did not report finding jobs/ in $source_dir"
+grep -q "job $job_id: plan: about .* per rank, checkpoint about" "$job_log" || fail "the job log has no plan (dry run)"
 grep -q "job $job_id: finished, wrote $run_file" "$job_log" || fail "the job log does not report the finished run"
 grep -q "job $job_id: stopped [0-9]* s after SIGUSR1 (exit 0) with the checkpoint" "$job_log" ||
   fail "the job log does not report the stop on SIGUSR1"
@@ -360,6 +364,18 @@ EOF
 log_has "$logs/sweep_lr-1.out" "job ${lr_array}_1: start 2 .*, resuming from" 1 || fail "task ${lr_array}_1 did not resume"
 (($(count "$logs/sweep_lr-0.out" "job ${lr_array}_0: start ") == 1)) ||
   fail "task ${lr_array}_0 was started more than once: the requeue of task 1 reached it"
+
+# ---- 8. a job that must fail clearly --------------------------------------------
+memory_id="$(PK_WORK_DIR="$scratch/post/runs" submit "$scratch" --mem-per-cpu=1 --output="$logs/train-memory.out" \
+  "$source_dir/jobs/train.sbatch" "$config" memory)"
+job_ids+=("$memory_id")
+log "submitted train.sbatch with --mem-per-cpu=1 as job $memory_id"
+wait_until 60 "job $memory_id to end" gone "$memory_id"
+[[ "$(final_state "$memory_id")" == FAILED ]] || fail "train.sbatch with 1 MB per rank ended $(final_state "$memory_id")"
+grep -q "error: the job has 1M per rank but the run needs about" "$logs/train-memory.out" ||
+  { cat "$logs/train-memory.out"; fail "train.sbatch with too little memory: no clear error"; }
+[[ ! -e "$scratch/post/runs/memory.h5.ckpt" ]] || fail "train.sbatch with too little memory started training"
+log "train.sbatch with too little memory failed with its reason"
 
 log "PASS: train.sbatch submitted from another folder stopped" \
   "(USR1$( ((requeued_outside)) && echo ", then SIGTERM by scontrol requeue")), resumed $((starts - 1)) times," \
