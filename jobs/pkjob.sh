@@ -10,6 +10,7 @@
 #   pk_find_program              PK_PROGRAM
 #   pk_catch_stops               USR1 and TERM ask a running step for a checkpoint
 #   pk_run_checkpointed OUT ...  one start of `pathkernel train ... --out OUT`
+#   pk_scale_time_limit NUM DEN  a sweep task's own time limit, NUM/DEN of the submitted one
 #   pk_ini_value KEY CONFIG CMD  a setting as `pathkernel CMD --config CONFIG` reads it
 #   pk_srun ARGS...              srun of pathkernel on every rank of the job
 #   pk_log, pk_fail              "job ID: ..." lines in the job log
@@ -88,6 +89,47 @@ pk_ini_value() {
     }
     END { if (!found) exit 1; print value }' "$2" ||
     pk_fail "set '$1 = ...' in $2 (before any section, or under [$3])"
+}
+
+# ---- time limits --------------------------------------------------------------
+
+# pk_seconds TIME: seconds of a SLURM time ([D-]H:M:S, M:S or M); fails on UNLIMITED.
+pk_seconds() {
+  local days=0 rest="$1" a b c
+  [[ "$rest" =~ ^([0-9]+-)?[0-9]+(:[0-9]+){0,2}$ ]] || return 1
+  if [[ "$rest" == *-* ]]; then days="${rest%%-*}" rest="${rest#*-}"; fi
+  IFS=: read -r a b c <<< "$rest"
+  if [[ -n "$c" ]]; then
+    echo $((((10#$days * 24 + 10#$a) * 60 + 10#$b) * 60 + 10#$c))
+  elif [[ -n "$b" ]]; then
+    echo $((10#$days * 86400 + 10#$a * 60 + 10#$b))
+  else
+    echo $((10#$days * 86400 + 10#$a * 60))
+  fi
+}
+
+# pk_scale_time_limit NUM DEN: at the first start, lower this job's time limit
+# to NUM/DEN of the submitted one (whole minutes, at least 10). SLURM lets a
+# user lower a job's limit but only an administrator raise it, so a sweep is
+# submitted with the time of its longest task and each task lowers its own.
+# The lowered limit stays across requeues, and --signal follows it.
+pk_scale_time_limit() {
+  local num="$1" den="$2" limit seconds minutes
+  ((${SLURM_RESTART_COUNT:-0} == 0 && num < den)) || return 0
+  limit="$(squeue -h -j "$pk_job" -o %l 2> /dev/null)" || limit=""
+  if ! seconds="$(pk_seconds "$limit")"; then
+    pk_log "time limit '${limit:-unknown}' kept (not a finite limit this script can scale)"
+    return 0
+  fi
+  minutes=$(((seconds * num / den + 59) / 60))
+  ((minutes >= 10)) || minutes=10
+  if ((minutes * 60 >= seconds)); then
+    pk_log "time limit $limit kept ($num/$den of it would be under 10 minutes)"
+  elif scontrol update JobId="$pk_job" TimeLimit="$minutes"; then
+    pk_log "time limit $limit lowered to $minutes minutes ($num/$den of it, as this task trains $num/$den the steps)"
+  else
+    pk_log "warning: could not lower the time limit $limit to $minutes minutes; the task keeps $limit"
+  fi
 }
 
 # ---- memory: the plan of a run (pathkernel train --dry-run) --------------------

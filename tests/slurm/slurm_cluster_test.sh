@@ -8,8 +8,8 @@
 #   from outside (scontrol requeue: SIGTERM) and resumes again. The final run
 #   file must be bit-identical to an uninterrupted run at the same rank count.
 # - Two array tasks each of sweep_lr.sbatch and sweep_rules.sbatch must write
-#   run files with the lr, steps and path rule they announce; sweep_lr task 1,
-#   preempted, requeues itself alone.
+#   run files with the lr, steps and path rule they announce; sweep_lr task 0
+#   halves its time limit, and task 1, preempted, requeues itself alone.
 # - train.sbatch with too little memory (--mem-per-cpu) must fail clearly.
 #
 #   slurm_cluster_test.sh PROGRAM SOURCE_DIR
@@ -202,6 +202,7 @@ submit() {
 job_state() { timeout 10 squeue -h -j "$1" -o %T 2> /dev/null || true; }
 # The state of a job that has left the queue (slurmctld keeps it for MinJobAge, 300 s).
 final_state() { timeout 10 scontrol show job "$1" 2> /dev/null | sed -n 's/^ *JobState=\([A-Z_]*\).*/\1/p' | head -n 1; }
+time_limit() { timeout 10 scontrol show job "$1" 2> /dev/null | sed -n 's/.*TimeLimit=\([^ ]*\).*/\1/p' | head -n 1; }
 in_queue() { [[ -n "$(timeout 10 squeue -h -j "$1" -t PD,R,CG,RQ,RS,S -o %T 2> /dev/null)" ]]; }
 gone() {
   local id
@@ -325,7 +326,8 @@ sweep() {
   PK_WORK_DIR="$sweep_dir" submit "$scratch" --ntasks=1 --array="$array" --output="$logs/$script-%a.out" "$@" \
     "$source_dir/jobs/$script.sbatch" "$config" small
 }
-lr_array="$(sweep sweep_lr 0-1)"
+# Submitted for the longer task 1 (--time); task 0 trains half the steps and lowers its limit to half.
+lr_array="$(sweep sweep_lr 0-1 --time=00:40:00)"
 rules_array="$(sweep sweep_rules 2-3)"
 job_ids+=("$lr_array" "$rules_array")
 log "submitted jobs/sweep_lr.sbatch (tasks 0-1, job $lr_array) and jobs/sweep_rules.sbatch (tasks 2-3, job $rules_array)"
@@ -365,6 +367,10 @@ log_has "$logs/sweep_lr-1.out" "job ${lr_array}_1: start 2 .*, resuming from" 1 
 (($(count "$logs/sweep_lr-0.out" "job ${lr_array}_0: start ") == 1)) ||
   fail "task ${lr_array}_0 was started more than once: the requeue of task 1 reached it"
 
+limits="$(time_limit "${lr_array}_0") $(time_limit "${lr_array}_1")"
+[[ "$limits" == "00:20:00 00:40:00" ]] || fail "sweep_lr time limits (task 0, task 1) are '$limits', expected 00:20:00 00:40:00"
+log "sweep_lr time limits: task 0 $(grep -o "time limit .*" "$logs/sweep_lr-0.out")"
+
 # ---- 8. a job that must fail clearly --------------------------------------------
 memory_id="$(PK_WORK_DIR="$scratch/post/runs" submit "$scratch" --mem-per-cpu=1 --output="$logs/train-memory.out" \
   "$source_dir/jobs/train.sbatch" "$config" memory)"
@@ -381,4 +387,4 @@ log "PASS: train.sbatch submitted from another folder stopped" \
   "(USR1$( ((requeued_outside)) && echo ", then SIGTERM by scontrol requeue")), resumed $((starts - 1)) times," \
   "and its run file is bit-identical to an uninterrupted run at $ranks ranks"
 log "PASS: sweep_lr.sbatch and sweep_rules.sbatch tasks wrote the runs they announced;" \
-  "an array task requeued itself alone"
+  "an array task requeued itself alone; task 0 halved its time limit"
