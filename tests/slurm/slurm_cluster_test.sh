@@ -10,12 +10,14 @@
 # - Two array tasks each of sweep_lr.sbatch and sweep_rules.sbatch must write
 #   run files with the lr, steps and path rule they announce; sweep_lr task 0
 #   halves its time limit, and task 1, preempted, requeues itself alone.
-# - train.sbatch with too little memory (--mem-per-cpu) must fail clearly.
+# - converge.sbatch, krr.sbatch and figures.sbatch (of a run and of the
+#   converge table) must write complete results; krr.sbatch of a missing file
+#   and train.sbatch with too little memory (--mem-per-cpu) must fail clearly.
 #
 #   slurm_cluster_test.sh PROGRAM SOURCE_DIR
 #
 # Runs as root (daemons are started by hand: no systemd); installs slurmctld,
-# slurmd, slurm-client and munge with apt-get when missing. SLURM's ports
+# slurmd, slurm-client, munge and hdf5-tools (h5dump) with apt-get when missing. SLURM's ports
 # 6817/6818 are fixed: the test fails at once if another cluster holds them.
 # Every daemon is stopped by its PID on exit, also on failure.
 set -euo pipefail
@@ -86,14 +88,14 @@ trap 'exit 130' INT TERM
 
 # ---- 1. install, and make sure no other cluster holds the ports --------------
 if ! command -v slurmctld > /dev/null || ! command -v slurmd > /dev/null || ! command -v sbatch > /dev/null ||
-  ! command -v munged > /dev/null; then
-  log "installing slurmctld slurmd slurm-client munge"
+  ! command -v munged > /dev/null || ! command -v h5dump > /dev/null; then
+  log "installing slurmctld slurmd slurm-client munge hdf5-tools"
   install() { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-    slurmctld slurmd slurm-client munge > "$scratch/apt.log" 2>&1; }
+    slurmctld slurmd slurm-client munge hdf5-tools > "$scratch/apt.log" 2>&1; }
   install || { apt-get update -qq > /dev/null 2>&1 && install; } || { cat "$scratch/apt.log"; fail "apt-get install failed"; }
 fi
 [[ -x "$program" ]] || fail "$program is not an executable"
-for needed in slurmctld slurmd sbatch squeue scontrol scancel munged munge unmunge mpiexec; do
+for needed in slurmctld slurmd sbatch squeue scontrol scancel munged munge unmunge mpiexec h5dump; do
   command -v "$needed" > /dev/null || fail "$needed not found"
 done
 
@@ -191,7 +193,7 @@ log "cluster up: node $host idle"
 export PK_PROGRAM="$program"
 unset PK_JOBS_DIR PK_WORK_DIR
 logs="$scratch/logs"
-mkdir -p "$logs" "$scratch/elsewhere" "$scratch/post" "$scratch/sweeps"
+mkdir -p "$logs" "$scratch/elsewhere" "$scratch/submit" "$scratch/post" "$scratch/sweeps"
 
 # submit FOLDER SBATCH-ARGS...: sbatch called in FOLDER; prints the job id.
 submit() {
@@ -224,6 +226,8 @@ wait_until() {
     sleep 0.2
   done
 }
+# An HDF5 result file with the root attribute complete = 1.
+complete() { h5dump -a /complete "$1" 2> /dev/null | grep -q '(0): 1'; }
 
 # ---- 5. the reference: the train config straight through with mpiexec -------
 cd "$scratch"
@@ -302,7 +306,8 @@ grep -E "^job |stopped by|resuming from" "$job_log"
 
 # ---- 7. the sweeps: two array tasks of each; the larger lr task is preempted ----
 # Submitted in $scratch with absolute script paths. The config has per-command
-# sections: [train] holds the sweep's eps and S.
+# sections: [train] holds the sweep's eps and S, [converge] the converge job's
+# settings (step 8).
 config="$scratch/small.ini"
 cat > "$config" << 'EOF'
 # read by every command
@@ -316,7 +321,10 @@ lr = 0.1    # eps of sweep_lr
 steps = 300
 checkpoint-every = 10
 [converge]
+n-train = 64
 steps = 40  # not read by train
+halvings = 2
+gauss-max = 1
 EOF
 sweep_dir="$scratch/sweeps"
 # sweep SCRIPT ARRAY [sbatch options]: one rank per task, so the two tasks of an array run at once.
@@ -366,25 +374,57 @@ EOF
 log_has "$logs/sweep_lr-1.out" "job ${lr_array}_1: start 2 .*, resuming from" 1 || fail "task ${lr_array}_1 did not resume"
 (($(count "$logs/sweep_lr-0.out" "job ${lr_array}_0: start ") == 1)) ||
   fail "task ${lr_array}_0 was started more than once: the requeue of task 1 reached it"
-
 limits="$(time_limit "${lr_array}_0") $(time_limit "${lr_array}_1")"
 [[ "$limits" == "00:20:00 00:40:00" ]] || fail "sweep_lr time limits (task 0, task 1) are '$limits', expected 00:20:00 00:40:00"
 log "sweep_lr time limits: task 0 $(grep -o "time limit .*" "$logs/sweep_lr-0.out")"
 
-# ---- 8. a job that must fail clearly --------------------------------------------
+# ---- 8. converge, krr and figures; two jobs that must fail clearly -------------
+# converge is submitted in $scratch/submit with a relative script path and runs
+# in $scratch/post (--chdir): the script path is relative to the submit folder,
+# the config and runs/ to the working folder.
+script="$(realpath --relative-to="$scratch/submit" "$source_dir/jobs/converge.sbatch")"
+converge_id="$(submit "$scratch/submit" --chdir="$scratch/post" --output="$logs/converge.out" "$script" ../small.ini)"
+krr_id="$(submit "$scratch" --chdir="$sweep_dir" --output="$logs/krr.out" "$source_dir/jobs/krr.sbatch" \
+  small_lr-0.h5 --ridge 1e-3,1e-1)"
+figures_id="$(submit "$scratch" --output="$logs/figures.out" "$source_dir/jobs/figures.sbatch" "$sweep_dir/small_lr-0.h5")"
+figures_converge_id="$(submit "$scratch" --dependency=afterok:"$converge_id" --output="$logs/figures-converge.out" \
+  "$source_dir/jobs/figures.sbatch" converge "$scratch/post/runs/small_converge.h5")"
+missing_id="$(submit "$scratch" --output="$logs/krr-missing.out" "$source_dir/jobs/krr.sbatch" missing.h5)"
 memory_id="$(PK_WORK_DIR="$scratch/post/runs" submit "$scratch" --mem-per-cpu=1 --output="$logs/train-memory.out" \
   "$source_dir/jobs/train.sbatch" "$config" memory)"
-job_ids+=("$memory_id")
-log "submitted train.sbatch with --mem-per-cpu=1 as job $memory_id"
-wait_until 60 "job $memory_id to end" gone "$memory_id"
+post_ids=("$converge_id" "$krr_id" "$figures_id" "$figures_converge_id" "$missing_id" "$memory_id")
+job_ids+=("${post_ids[@]}")
+log "submitted converge.sbatch, krr.sbatch, figures.sbatch (a run, a converge table), and two jobs that must fail"
+wait_until 150 "the converge, krr and figures jobs to finish" gone "${post_ids[@]}"
+log "converge, krr and figures jobs finished"
+
+for id in "$converge_id" "$krr_id" "$figures_id" "$figures_converge_id"; do
+  [[ "$(final_state "$id")" == COMPLETED ]] ||
+    { cat "$logs"/converge.out "$logs"/krr.out "$logs"/figures*.out; fail "job $id ended $(final_state "$id")"; }
+done
+table="$scratch/post/runs/small_converge.h5"
+complete "$table" || fail "$table is missing or not complete"
+for f in left_0 left_1 left_2 gauss_1; do
+  complete "$scratch/post/runs/small_converge_runs/$f.h5" || fail "the converge job did not keep a complete $f.h5"
+done
+complete "$sweep_dir/small_lr-0.krr.h5" || fail "$sweep_dir/small_lr-0.krr.h5 is missing or not complete"
+for f in predictions kernels loss explain; do
+  [[ -s "$sweep_dir/small_lr-0_figures/$f.png" ]] || fail "figures.sbatch wrote no $f.png"
+done
+[[ -s "$scratch/post/runs/small_converge_figures/converge.png" ]] || fail "figures.sbatch converge wrote no converge.png"
+log "converge table and its runs, krr result complete; figures of the run and of the table written"
+
+[[ "$(final_state "$missing_id")" == FAILED ]] || fail "krr.sbatch of a missing run file ended $(final_state "$missing_id")"
+grep -q "error: 'missing.h5' does not exist" "$logs/krr-missing.out" || fail "krr.sbatch of a missing file: no clear error"
 [[ "$(final_state "$memory_id")" == FAILED ]] || fail "train.sbatch with 1 MB per rank ended $(final_state "$memory_id")"
 grep -q "error: the job has 1M per rank but the run needs about" "$logs/train-memory.out" ||
   { cat "$logs/train-memory.out"; fail "train.sbatch with too little memory: no clear error"; }
 [[ ! -e "$scratch/post/runs/memory.h5.ckpt" ]] || fail "train.sbatch with too little memory started training"
-log "train.sbatch with too little memory failed with its reason"
+log "krr.sbatch of a missing file and train.sbatch with too little memory failed with their reasons"
 
 log "PASS: train.sbatch submitted from another folder stopped" \
   "(USR1$( ((requeued_outside)) && echo ", then SIGTERM by scontrol requeue")), resumed $((starts - 1)) times," \
   "and its run file is bit-identical to an uninterrupted run at $ranks ranks"
 log "PASS: sweep_lr.sbatch and sweep_rules.sbatch tasks wrote the runs they announced;" \
   "an array task requeued itself alone; task 0 halved its time limit"
+log "PASS: converge.sbatch, krr.sbatch and figures.sbatch wrote complete results; bad jobs failed clearly"
