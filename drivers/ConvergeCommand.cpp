@@ -14,6 +14,7 @@
 #include "run/ScratchFolder.hpp"
 #include "core/Options.hpp"
 #include "io/OutputFile.hpp"
+#include "run/Run.hpp"
 #include "run/RunFile.hpp"
 #include "run/Settings.hpp"
 
@@ -75,6 +76,13 @@ int converge(int argc, char** argv, int rank) {
   if (s.train.steps < 1) problems.push_back("--steps must be >= 1 for converge");
   requireValidSettings(problems);
   const TrainSettings base = resolveSettings(s.train);
+  if (base.dryRun) {
+    // The longest of the runs: what each rank will need at most.
+    TrainSettings longest = base;
+    longest.training.steps = base.training.steps << s.halvings;
+    runTraining(longest, MPI_COMM_WORLD, rank == 0 ? &std::cout : nullptr);
+    return 0;
+  }
   requireOutputPath(s.train.out, s.train.force, MPI_COMM_WORLD);
   if (!s.keepRuns.empty()) requireOutputPath(s.keepRuns + "/left_0.h5", s.train.force, MPI_COMM_WORLD);
 

@@ -61,7 +61,14 @@ MemoryEstimate estimateMemory(const RunPlan& plan, int ranks) {
   // Accumulated during the run: K^p and C per output, and K^g at w_0 and w_S when asked.
   const double matrices = 1.0 + c + (s.tangentKernels ? 2.0 : 0.0);
   MemoryEstimate e;
-  e.kernelBytes = kDouble * std::ceil(keptRows / ranks) * n * matrices;
+  const double rowsPerRank = std::ceil(keptRows / ranks);
+  e.kernelBytes = kDouble * rowsPerRank * n * matrices;
+  const bool directions = s.training.optimizer.kind != OptimizerKind::Sgd;
+  const double parameters = static_cast<double>(plan.model.parameterCount());
+  if (directions) e.directionBytes = 2.0 * kDouble * std::ceil(n / ranks) * parameters;
+  // Writing copies one matrix's rows (C interleaved for the contributions); contributions
+  // held as column blocks become rows first, through a transpose per output.
+  e.writeBytes = kDouble * rowsPerRank * n * (directions ? c + 1.0 : std::max(1.0, c));
   e.featureBytes = kDouble * n * static_cast<double>(GatheredFeatures::valuesPerExample(plan.model));
   e.dataBytes = kDouble * std::ceil((n + m) / ranks) * static_cast<double>(plan.data.inputs + plan.data.targetCols);
   // Files: the kernel rows (a checkpoint holds K^g at w_0 only), predictions, Gamma, parameters, histories.
@@ -90,7 +97,8 @@ double availableBytesPerRank(MPI_Comm comm) {
 void requireMemory(const MemoryEstimate& e, double available) {
   PK_REQUIRE(e.perRank() <= available,
              "this run needs about " + formatBytes(e.perRank()) + " per rank (kernel rows " +
-                 formatBytes(e.kernelBytes) + ", gathered features " + formatBytes(e.featureBytes) + ") but only " +
+                 formatBytes(e.kernelBytes) + ", gathered features " + formatBytes(e.featureBytes) +
+                 ", per-example directions " + formatBytes(e.directionBytes) + ") but only " +
                  formatBytes(available) +
                  " is available to each rank: use more ranks (on more nodes), --skip-train-kernels, no "
                  "--tangent-kernels, or fewer test points");

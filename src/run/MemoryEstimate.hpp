@@ -14,10 +14,12 @@ namespace pk {
 struct MemoryEstimate {
   double kernelBytes = 0.0;      // per rank: its rows of every kernel matrix
   double featureBytes = 0.0;     // per rank: the training-side features gathered each step
+  double directionBytes = 0.0;   // per rank: per-example buffers and directions (optimizers with memory)
   double dataBytes = 0.0;        // per rank: its block of the data
+  double writeBytes = 0.0;       // per rank: the copies made while a file is written (the peak)
   double checkpointBytes = 0.0;  // one checkpoint file
   double runFileBytes = 0.0;     // the run file
-  double perRank() const { return kernelBytes + featureBytes + dataBytes; }
+  double perRank() const { return kernelBytes + featureBytes + directionBytes + dataBytes + writeBytes; }
 };
 
 /// Not collective. The estimate for `plan` run on `ranks` ranks.

@@ -52,7 +52,9 @@ void printSettings(std::ostream& log, const RunPlan& plan, const MemoryEstimate&
       << (s.skipTrainKernels ? ", no train x train blocks" : "") << "\n";
   log << "  output  " << s.out << "\n";
   log << "  memory  about " << formatBytes(memory.perRank()) << " per rank (kernel rows "
-      << formatBytes(memory.kernelBytes) << ", gathered features " << formatBytes(memory.featureBytes) << ")";
+      << formatBytes(memory.kernelBytes) << ", gathered features " << formatBytes(memory.featureBytes);
+  if (memory.directionBytes > 0) log << ", per-example directions " << formatBytes(memory.directionBytes);
+  log << ", copies while writing " << formatBytes(memory.writeBytes) << ")";
   if (std::isfinite(available)) log << " of " << formatBytes(available) << " available";
   log << "\n  files   checkpoint about " << formatBytes(memory.checkpointBytes) << ", run file about "
       << formatBytes(memory.runFileBytes) << "\n";
