@@ -15,7 +15,7 @@ namespace pk::cli {
 
 int bench(int argc, char** argv, int rank) {
   BenchSettings s;
-  std::string hidden = "64,64", pathRule = "left";
+  std::string hidden = "64,64", pathRule = "left", optimizer = "sgd";
   po::options_description d("pathkernel bench options (built-in regression data)");
   // clang-format off
   d.add_options()("help,h", "print this help and exit")
@@ -24,6 +24,8 @@ int bench(int argc, char** argv, int rank) {
       ("inputs", po::value(&s.inputs)->default_value(s.inputs), "input dimension D")
       ("hidden", po::value(&hidden)->default_value(hidden), "hidden widths")
       ("path-rule", po::value(&pathRule)->default_value(pathRule), "left | gauss:q")
+      ("optimizer", po::value(&optimizer)->default_value(optimizer),
+       "sgd|momentum|adam|adamw; with memory, the attribution is timed apart")
       ("steps", po::value(&s.steps)->default_value(s.steps), "timed steps");
   // clang-format on
   po::variables_map vm;
@@ -36,6 +38,7 @@ int bench(int argc, char** argv, int rank) {
              "bench needs --n-train >= 1, --n-test >= 0, --inputs >= 1, --steps >= 1");
   s.hidden = parseHidden(hidden);
   s.pathRule = PathRule::parse(pathRule);
+  s.optimizer = parseOptimizer(optimizer);
   int ranks = 1;
   PK_MPI(MPI_Comm_size(MPI_COMM_WORLD, &ranks));
   const BenchResult result = runBenchmark(s, MPI_COMM_WORLD);

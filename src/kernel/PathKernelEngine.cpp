@@ -1,5 +1,6 @@
 #include "kernel/PathKernelEngine.hpp"
 
+#include <chrono>
 #include <cmath>
 
 #include "core/Error.hpp"
@@ -10,6 +11,19 @@ namespace pk {
 
 namespace {
 std::vector<DenseRows> rowsOf(const QueryState& q, const Partition& examples, std::int64_t outputs, MPI_Comm comm);
+
+// Adds the seconds of its lifetime to a total (for the benchmark's account of a step).
+class Stopwatch {
+ public:
+  explicit Stopwatch(double& total) : total_(total), start_(std::chrono::steady_clock::now()) {}
+  ~Stopwatch() { total_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count(); }
+  Stopwatch(const Stopwatch&) = delete;
+  Stopwatch& operator=(const Stopwatch&) = delete;
+
+ private:
+  double& total_;
+  std::chrono::steady_clock::time_point start_;
+};
 }  // namespace
 
 namespace {
@@ -130,6 +144,7 @@ void PathKernelEngine::accumulate(QueryState& q, const Forward& fwd, const std::
 void PathKernelEngine::attribute(QueryState& q, const Partition& rows, const Forward& fwd,
                                  const std::vector<Matrix>& delta, const FeatureView* gathered, double alpha) {
   if (q.globalRows == 0) return;
+  const Stopwatch stopwatch(attributionSeconds_);
   if (gathered) {
     attributionFlops_ += attribution_->contract(*gathered, alpha, q.keepKernels ? &q.contribColumns : nullptr,
                                                 q.stepSums);
@@ -142,6 +157,7 @@ void PathKernelEngine::attribute(QueryState& q, const Partition& rows, const For
 
 void PathKernelEngine::collectStepSums(QueryState& q, const Partition& rows) {
   if (q.globalRows == 0) return;
+  const Stopwatch stopwatch(attributionSeconds_);
   const std::int64_t outputs = model_.outputs();
   const auto& off = rows.offsets();
   std::vector<int> counts(off.size() - 1);
@@ -164,7 +180,10 @@ void PathKernelEngine::updateSuperposition(const StepRecord& in) {
 }
 
 void PathKernelEngine::observe(const StepRecord& in) {
-  if (attribution_) attribution_->update(in);
+  if (attribution_) {
+    const Stopwatch stopwatch(attributionSeconds_);
+    attribution_->update(in);
+  }
   const GatheredFeatures gathered(model_, trainRows_, in.trainForward, in.trainDelta, &in.trainU, !attribution_);
   const double* w = in.w.data();
   if (options_.pathRule.isLeft()) {

@@ -86,8 +86,10 @@ class PathKernelEngine : public StepObserver {
   const Partition& trainRows() const { return trainRows_; }
   /// Flops of the structured kernel accumulation so far (this rank).
   double flops() const { return flops_; }
-  /// Flops of the contraction with per-example directions so far (this rank).
+  /// Flops of the contraction with per-example directions so far (this rank), and its
+  /// seconds (buffers, gathering the query features, products, the sums' exchange).
   double attributionFlops() const { return attributionFlops_; }
+  double attributionSeconds() const { return attributionSeconds_; }
 
   /// Collective: residual of the kernel machine on one query set.
   ResidualSummary summarize(const QueryState& q) const;
@@ -123,6 +125,7 @@ class PathKernelEngine : public StepObserver {
   TileWorkspace workspace_;  // scratch tiles reused by every accumulation
   double flops_ = 0.0;
   double attributionFlops_ = 0.0;
+  double attributionSeconds_ = 0.0;
 };
 
 /// y_KM = f_0 + R + sum_i C(x, i) for this rank's rows.

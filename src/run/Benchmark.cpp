@@ -47,6 +47,19 @@ double dgemmGflops(MPI_Comm comm) {
   return 2.0 * m * n * k * repeats / seconds / 1e9;
 }
 
+void printAttributionBenchmark(std::ostream& out, const BenchSettings& s, const BenchResult& r, int ranks) {
+  out << "|     N |    M | hidden    | rule    | optimizer | ranks | kernel ms/step | attribution ms/step |"
+         " train ms/step | attribution GFLOP/s/rank | DGEMM GFLOP/s/rank | ratio |\n"
+         "|---:|---:|---|---|---|---:|---:|---:|---:|---:|---:|---:|\n";
+  out << std::fixed << std::setprecision(1) << "| " << std::setw(5) << s.nTrain << " | " << std::setw(4) << s.nTest
+      << " | " << std::left << std::setw(9) << hiddenText(s.hidden) << " | " << std::setw(7) << s.pathRule.name()
+      << " | " << std::setw(9) << toString(s.optimizer) << std::right << " | " << std::setw(5) << ranks << " | "
+      << std::setw(14) << 1e3 * r.accumulateSecondsPerStep << " | " << std::setw(19)
+      << 1e3 * r.attributionSecondsPerStep << " | " << std::setw(13) << 1e3 * r.trainSecondsPerStep << " | "
+      << std::setw(24) << r.attributionGflopsPerRank << " | " << std::setw(18) << r.dgemmGflopsPerRank << " | "
+      << std::setprecision(2) << std::setw(5) << r.attributionGflopsPerRank / r.dgemmGflopsPerRank << " |\n";
+}
+
 }  // namespace
 
 BenchResult runBenchmark(const BenchSettings& s, MPI_Comm comm) {
@@ -62,6 +75,7 @@ BenchResult runBenchmark(const BenchSettings& s, MPI_Comm comm) {
   const Mlp model(arch);
   TrainOptions options;
   options.lr = 1e-3;
+  options.optimizer.kind = s.optimizer;
 
   BenchResult result;
   result.dgemmGflopsPerRank = dgemmGflops(comm);
@@ -73,21 +87,28 @@ BenchResult runBenchmark(const BenchSettings& s, MPI_Comm comm) {
   Trainer trainer(model, Loss::Mse, data, options, comm);
   EngineOptions engineOptions;
   engineOptions.pathRule = s.pathRule;
+  engineOptions.optimizer = s.optimizer;
   PathKernelEngine engine(model, data, engineOptions, comm);
   trainer.subscribe(engine);
   trainer.step();  // warm-up (first touch of the kernel matrices)
-  const double flopsBefore = engine.flops();
+  const double flopsBefore = engine.flops(), attributionFlopsBefore = engine.attributionFlops();
+  const double attributionBefore = engine.attributionSeconds();
   const double withEngine = timed(comm, [&] {
     for (std::int64_t k = 0; k < s.steps; ++k) trainer.step();
   });
+  const double attribution = maxOverRanks(engine.attributionSeconds() - attributionBefore, comm);
   result.trainSecondsPerStep = trainSeconds / s.steps;
-  result.accumulateSecondsPerStep = std::max(withEngine - trainSeconds, 1e-12) / s.steps;
+  result.attributionSecondsPerStep = attribution / s.steps;
+  result.accumulateSecondsPerStep = std::max(withEngine - trainSeconds - attribution, 1e-12) / s.steps;
   const double flops = maxOverRanks(engine.flops() - flopsBefore, comm);
   result.kernelGflopsPerRank = flops / s.steps / result.accumulateSecondsPerStep / 1e9;
+  const double attributionFlops = maxOverRanks(engine.attributionFlops() - attributionFlopsBefore, comm);
+  if (attribution > 0) result.attributionGflopsPerRank = attributionFlops / attribution / 1e9;
   return result;
 }
 
 void printBenchmark(std::ostream& out, const BenchSettings& s, const BenchResult& r, int ranks) {
+  if (s.optimizer != OptimizerKind::Sgd) return printAttributionBenchmark(out, s, r, ranks);
   out << "|     N |    M |   D | hidden    | rule    | ranks | accumulate ms/step | train ms/step |"
          " kernel GFLOP/s/rank | DGEMM GFLOP/s/rank | ratio |\n"
          "|---:|---:|---:|---|---|---:|---:|---:|---:|---:|---:|\n";

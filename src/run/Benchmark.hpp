@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "kernel/PathRule.hpp"
+#include "train/Optimizer.hpp"
 
 namespace pk {
 
@@ -17,6 +18,7 @@ struct BenchSettings {
   std::int64_t inputs = 64;
   std::vector<std::int64_t> hidden = {64, 64};
   PathRule pathRule;
+  OptimizerKind optimizer = OptimizerKind::Sgd;
   std::int64_t steps = 5;
 };
 
@@ -25,9 +27,13 @@ struct BenchResult {
   double trainSecondsPerStep = 0.0;       // training alone (no engine)
   double kernelGflopsPerRank = 0.0;       // structured-method flops / accumulation time
   double dgemmGflopsPerRank = 0.0;        // DGEMM on every rank at once
+  // Optimizers with memory: the contraction with per-example directions, counted apart from the kernel.
+  double attributionSecondsPerStep = 0.0;
+  double attributionGflopsPerRank = 0.0;  // 2 x rows_owned x N_q x P (per Gauss node) / attribution time
 };
 
-/// Collective: times `steps` steps with and without the engine, and a DGEMM.
+/// Collective: times `steps` steps with and without the engine, and a DGEMM. For an
+/// optimizer with memory the attribution's own time is measured inside the engine.
 BenchResult runBenchmark(const BenchSettings& settings, MPI_Comm comm);
 
 /// Prints the result as one table row (with a header) on `out`.

@@ -65,6 +65,8 @@ void writeConfig(hid_t file, const TrainingRun& run) {
   h5::setAttribute(config, "restart", s.restart);
   h5::setAttribute(config, "config", s.config);
   h5::setAttribute(config, "progress_every", s.progressEvery);
+  h5::setFlagAttribute(config, "force", s.force);
+  h5::setFlagAttribute(config, "keep_checkpoint", s.keepCheckpoint);
   if (!run.dataSha256().empty()) {
     h5::setAttribute(config, "data_sha256", run.dataSha256());
     // `data` is the path as given; `data_file` the absolute path, for readers started elsewhere.
