@@ -274,6 +274,92 @@ void reserveSpace(hid_t dataset, MPI_Comm comm) {
   agreeOnWrite(comm, cause == 0, cause, path);
 }
 
+// The innermost description on HDF5's error stack, which is then cleared.
+std::string innermostError() {
+  std::string message;
+  H5Ewalk2(
+      H5E_DEFAULT, H5E_WALK_DOWNWARD,
+      [](unsigned, const H5E_error2_t* err, void* data) -> herr_t {
+        if (err->desc && *err->desc) *static_cast<std::string*>(data) = err->desc;
+        return 0;
+      },
+      &message);
+  H5Eclear2(H5E_DEFAULT);
+  return message.empty() ? "unknown error" : message;
+}
+
+// Reads an attribute whole, as stored: "" if it can, else what went wrong.
+std::string attributeProblem(hid_t attr) {
+  const Id type(H5Aget_type(attr));
+  if (type.get() < 0) return innermostError();
+  const Id space(H5Aget_space(attr));
+  if (space.get() < 0) return innermostError();
+  const hssize_t points = H5Sget_simple_extent_npoints(space);
+  const std::size_t size = H5Tget_size(type);
+  if (points < 0 || size == 0) return "malformed attribute";
+  std::vector<char> buffer(static_cast<std::size_t>(std::max<hssize_t>(points, 1)) * size);
+  if (H5Aread(attr, type, buffer.data()) < 0) return innermostError();
+  if (H5Tis_variable_str(type) > 0 || H5Tdetect_class(type, H5T_VLEN) > 0)
+    H5Dvlen_reclaim(type, space, H5P_DEFAULT, buffer.data());
+  return "";
+}
+
+// Opens the object `name` below `loc` and reads all of its metadata: every
+// attribute, and a dataset's shape, type and place in the file, which must lie
+// inside the file's `size` bytes. "" if it can, else what went wrong.
+std::string objectProblem(hid_t loc, const char* name, hsize_t size) {
+  H5O_info_t info{};
+  if (H5Oget_info_by_name2(loc, name, &info, H5O_INFO_BASIC | H5O_INFO_NUM_ATTRS, H5P_DEFAULT) < 0)
+    return innermostError();
+  const Id object(H5Oopen(loc, name, H5P_DEFAULT));
+  if (object.get() < 0) return innermostError();
+  for (hsize_t k = 0; k < info.num_attrs; ++k) {
+    const Id attr(H5Aopen_by_idx(object, ".", H5_INDEX_NAME, H5_ITER_NATIVE, k, H5P_DEFAULT, H5P_DEFAULT));
+    const std::string problem = attr.get() < 0 ? innermostError() : attributeProblem(attr);
+    if (!problem.empty()) return problem;
+  }
+  if (info.type != H5O_TYPE_DATASET) return "";
+  const Id space(H5Dget_space(object));
+  if (space.get() < 0 || H5Sget_simple_extent_npoints(space) < 0) return innermostError();
+  const Id type(H5Dget_type(object));
+  if (type.get() < 0) return innermostError();
+  const haddr_t offset = H5Dget_offset(object);  // contiguous storage only
+  if (offset != HADDR_UNDEF && offset + H5Dget_storage_size(object) > size)
+    return "its data lie past the end of the file";
+  H5Eclear2(H5E_DEFAULT);
+  return "";
+}
+
+struct DamageSearch {
+  hsize_t size = 0;
+  std::string problem;
+};
+
+herr_t searchLink(hid_t group, const char* name, const H5L_info_t* link, void* data) {
+  if (link->type != H5L_TYPE_HARD) return 0;
+  auto& search = *static_cast<DamageSearch*>(data);
+  const std::string problem = objectProblem(group, name, search.size);
+  if (problem.empty()) return 0;
+  search.problem = "/" + std::string(name) + ": " + problem;
+  return 1;
+}
+
+// What is wrong with the file `path` if it cannot be read whole ("" if nothing).
+// Not collective: opens the file alone, without MPI-IO.
+std::string damageOf(const std::string& path) {
+  const Id fapl(PK_H5(H5Pcreate(H5P_FILE_ACCESS)));
+  PK_H5(H5Pset_file_locking(fapl, false, true));  // a look that changes nothing needs no lock
+  const Id file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl));
+  if (file.get() < 0) return innermostError();
+  DamageSearch search;
+  if (H5Fget_filesize(file, &search.size) < 0) return innermostError();
+  const std::string root = objectProblem(file, "/", search.size);
+  if (!root.empty()) return "/: " + root;
+  const herr_t status = H5Lvisit(file, H5_INDEX_NAME, H5_ITER_NATIVE, searchLink, &search);
+  if (status < 0 && search.problem.empty()) return innermostError();
+  return search.problem;
+}
+
 // The communicator the file holding `loc` was opened on. HDF5 hands out a
 // duplicate (a collective call), so one is made per read or write and freed here.
 class FileComm {
@@ -438,6 +524,14 @@ Id openFile(const std::string& path, MPI_Comm comm) {
   PK_REQUIRE(probe != nullptr, "cannot open '" + path + "': no such file or not readable");
   std::fclose(probe);
   PK_REQUIRE(H5Fis_hdf5(path.c_str()) > 0, "'" + path + "' is not an HDF5 file");
+  // A truncated or corrupted file would fail somewhere in the reading that
+  // follows, perhaps on some ranks only: rank 0 reads all of its metadata first.
+  std::string damage = rankOf(comm) == 0 ? damageOf(path) : "";
+  int length = static_cast<int>(damage.size());
+  PK_MPI(MPI_Bcast(&length, 1, MPI_INT, 0, comm));
+  damage.resize(static_cast<std::size_t>(length));
+  PK_MPI(MPI_Bcast(damage.data(), length, MPI_CHAR, 0, comm));
+  PK_REQUIRE(damage.empty(), "'" + path + "' is damaged (truncated or corrupted): " + damage);
   Id fapl = accessList(comm);
   const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl);
   PK_REQUIRE(file >= 0, "cannot open the HDF5 file '" + path + "'");
