@@ -496,6 +496,9 @@ void scalarAttribute(hid_t obj, const std::string& name, hid_t type, const T& va
 
 Id createFile(const std::string& path, MPI_Comm comm) {
   Id fapl = accessList(comm);
+  // The file format of HDF5 1.8, whose metadata carry checksums: a damaged file
+  // is then refused when it is opened (openFile) instead of read wrongly.
+  PK_H5(H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_V18));
   const hid_t file = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
   PK_REQUIRE(file >= 0, "cannot create the file '" + path + "' (does the folder exist and is it writable?)");
   return Id(file);
