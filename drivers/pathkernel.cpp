@@ -6,6 +6,8 @@
 //      anything else on the rank that saw it, then MPI_Abort so no rank waits.
 #include <mpi.h>
 
+#include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
 #include <new>
@@ -14,6 +16,7 @@
 #include "Commands.hpp"
 #include "core/Environment.hpp"
 #include "core/Error.hpp"
+#include "io/H5.hpp"
 #include "pk/Version.hpp"
 
 namespace {
@@ -30,6 +33,9 @@ void usage() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A write past the file size limit (ulimit -f) then fails with EFBIG and is
+  // reported like a full disk, instead of killing this rank alone.
+  std::signal(SIGXFSZ, SIG_IGN);
   pk::Environment env(&argc, &argv);
   const std::string command = argc > 1 ? argv[1] : "";
   try {
@@ -47,6 +53,13 @@ int main(int argc, char** argv) {
       std::cerr << "pathkernel: error: unknown command '" << command << "' (try: pathkernel --help)\n";
     }
     return 1;
+  } catch (const pk::h5::WriteError& e) {
+    // Every rank is here, from the same failed write. HDF5 is not shut down: it
+    // would close the file again, and a close that fails leaves the library
+    // broken (MPI_Finalize would crash in it). The file is already removed.
+    if (env.rank() == 0) std::cerr << "pathkernel: error: " << e.what() << std::endl;
+    std::cout.flush();
+    std::_Exit(1);
   } catch (const pk::InputError& e) {
     // Input errors are detected by every rank alike: report once, exit cleanly.
     if (env.rank() == 0) std::cerr << "pathkernel: error: " << e.what() << std::endl;

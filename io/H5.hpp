@@ -10,9 +10,24 @@
 #include <string>
 #include <vector>
 
+#include "core/Error.hpp"
+
 namespace pk::h5 {
 
-/// Move-only owner of an hid_t; closes it with the matching H5*close.
+/// A write to a file created by createFile failed on at least one rank (a full
+/// disk, a quota, a file size limit, an I/O error). Every rank of the file's
+/// communicator throws it from the same call, with the same message naming the
+/// file and the cause, so like an input error it is reported once, on rank 0.
+/// The file is already removed. Its handle must not be closed: HDF5 would try
+/// to write it again, and a failed close leaves the library unusable.
+class WriteError : public InputError {
+ public:
+  using InputError::InputError;
+};
+
+/// Move-only owner of an hid_t; closes it with the matching H5*close, except a
+/// file while an exception is in flight (closing is collective, and the other
+/// ranks may not be unwinding too).
 class Id {
  public:
   Id() = default;
@@ -32,13 +47,26 @@ class Id {
   hid_t get() const { return id_; }
   operator hid_t() const { return id_; }  // NOLINT: handles are passed straight to the C API
   void reset();
+  /// Gives up ownership without closing (a collective close must not be started
+  /// by one rank alone); returns the handle.
+  hid_t release() {
+    const hid_t id = id_;
+    id_ = H5I_INVALID_HID;
+    return id;
+  }
 
  private:
   hid_t id_ = H5I_INVALID_HID;
 };
 
-/// Creates (truncating) a file for parallel writing on comm.
+/// Creates (truncating) a file for parallel writing on comm. Every write to it
+/// (writeRows, writeReplicated, closeFile) ends with all ranks agreeing whether
+/// it succeeded everywhere; if not, rank 0 truncates and removes the file and
+/// every rank throws the same WriteError naming the file and the cause.
 Id createFile(const std::string& path, MPI_Comm comm);
+/// Collective: closes a file made by createFile, which writes its last metadata,
+/// and agrees on the outcome like every write (WriteError on every rank).
+void closeFile(Id& file, MPI_Comm comm);
 /// Opens an existing file read-only for parallel reading on comm.
 Id openFile(const std::string& path, MPI_Comm comm);
 

@@ -19,9 +19,16 @@ OutputFile::OutputFile(const std::string& path, const std::string& format, std::
   h5::setAttribute(file_, "complete", std::int64_t{0});
 }
 
+OutputFile::~OutputFile() {
+  // Left by an error before finish(): the file is not closed (h5::Id leaves files
+  // open while an exception is in flight) but removed (a failed write, an
+  // h5::WriteError, has removed it already).
+  if (file_.get() >= 0) std::remove((path_ + ".partial").c_str());
+}
+
 void OutputFile::finish() {
   h5::setAttribute(file_, "complete", std::int64_t{1});
-  file_.reset();
+  h5::closeFile(file_, comm_);
   h5::moveIntoPlace(path_ + ".partial", path_, comm_);
 }
 

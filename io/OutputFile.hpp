@@ -2,9 +2,11 @@
 // The one way pathkernel writes a result file: created as PATH.partial with the
 // common root attributes (format, format_version, version, ranks) and
 // complete = 0; finish() sets complete = 1, closes the file and renames it to
-// PATH. A writer that throws before finish() leaves only PATH.partial, so no
-// file at PATH ever looks complete when it is not (docs/FORMAT.md, 2.1).
-// openResultFile is the matching check every reader makes.
+// PATH. A writer that throws before finish() leaves no file at PATH that looks
+// complete when it is not (docs/FORMAT.md, 2.1), and removes PATH.partial. A
+// failed write (a full disk, an I/O error) throws h5::WriteError on every rank,
+// with one message naming the file and the cause. openResultFile is the
+// matching check every reader makes.
 #include <mpi.h>
 
 #include <cstdint>
@@ -18,12 +20,14 @@ class OutputFile {
  public:
   /// Collective on comm.
   OutputFile(const std::string& path, const std::string& format, std::int64_t formatVersion, MPI_Comm comm);
+  ~OutputFile();
   OutputFile(const OutputFile&) = delete;
   OutputFile& operator=(const OutputFile&) = delete;
 
   operator hid_t() const { return file_; }  // NOLINT: passed straight to the h5:: writers
 
-  /// Collective: the last write; afterwards the object holds no file.
+  /// Collective: the last write; afterwards the object holds no file. Throws
+  /// h5::WriteError on every rank if closing the file failed on any.
   void finish();
 
  private:
