@@ -93,7 +93,7 @@ case "$case_name" in
 
   checkpoint_disk_full)
     # Room for one checkpoint, not for two: the second write fails, the first stays.
-    "${run2[@]}" "${settings[@]}" --steps 10 --checkpoint-every 5 --checkpoint probe.h5 --out probe_run.h5 > /dev/null
+    "${run2[@]}" "${settings[@]}" --steps 10 --checkpoint-every 5 --checkpoint probe.h5 --keep-checkpoint --out probe_run.h5 > /dev/null
     size_kb=$(( $(stat -c %s probe.h5) / 1024 + 1536 ))
     rm -f probe.h5 probe_run.h5
     mount_small "$size_kb"
@@ -128,7 +128,7 @@ case "$case_name" in
     ;;
 
   restart_truncated)
-    "${run2[@]}" "${settings[@]}" --steps 20 --checkpoint-every 10 --checkpoint ck.h5 --out first.h5 > /dev/null
+    "${run2[@]}" "${settings[@]}" --steps 20 --checkpoint-every 10 --checkpoint ck.h5 --keep-checkpoint --out first.h5 > /dev/null
     head -c $(( $(stat -c %s ck.h5) / 2 )) ck.h5 > half.h5
     expect="'half.h5' is damaged \(truncated or corrupted\): truncated file"
     expect_failure "${run2[@]}" "${settings[@]}" --steps 20 --restart half.h5 --out run.h5
@@ -136,7 +136,7 @@ case "$case_name" in
     ;;
 
   restart_corrupted)
-    "${run2[@]}" "${settings[@]}" --steps 20 --checkpoint-every 10 --checkpoint ck.h5 --out first.h5 > /dev/null
+    "${run2[@]}" "${settings[@]}" --steps 20 --checkpoint-every 10 --checkpoint ck.h5 --keep-checkpoint --out first.h5 > /dev/null
     # Overwrite a few bytes of the header of the parameters' dataset.
     /usr/bin/python3 - ck.h5 <<'PY'
 import sys, h5py
