@@ -56,6 +56,29 @@ void readPerOutput(hid_t file, const std::string& path, std::vector<DenseRows>& 
   }
 }
 
+void writeSlices(hid_t file, const std::string& path, const std::vector<DenseRows>& matrices) {
+  PK_ASSERT(!matrices.empty(), "writeSlices: no matrices");
+  const DenseRows& first = matrices[0];
+  h5::createDataset(file, path,
+                    {matrices.size(), static_cast<hsize_t>(first.rows()), static_cast<hsize_t>(first.cols())});
+  std::vector<double> rows(static_cast<std::size_t>(first.localRows() * first.cols()));
+  for (std::size_t j = 0; j < matrices.size(); ++j) {
+    matrices[j].copyLocalRowMajor(rows.data());
+    h5::writeSliceRows(file, path, static_cast<std::int64_t>(j), first.firstRow(), first.localRows(), rows.data());
+  }
+}
+
+void readSlices(hid_t file, const std::string& path, std::vector<DenseRows>& matrices) {
+  PK_ASSERT(!matrices.empty(), "readSlices: no matrices");
+  const DenseRows& first = matrices[0];
+  requireShape(file, path,
+               {matrices.size(), static_cast<hsize_t>(first.rows()), static_cast<hsize_t>(first.cols())});
+  for (std::size_t j = 0; j < matrices.size(); ++j) {
+    const auto rows = h5::readSliceRows(file, path, static_cast<std::int64_t>(j), first.firstRow(), first.localRows());
+    matrices[j].setLocalRowMajor(rows.data());
+  }
+}
+
 void writeRowBlock(hid_t file, const std::string& path, const Matrix& local, std::int64_t globalRows,
                    std::int64_t firstRow) {
   h5::writeRows(file, path, {static_cast<hsize_t>(globalRows), static_cast<hsize_t>(local.cols())}, firstRow,

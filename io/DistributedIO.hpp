@@ -21,6 +21,11 @@ void readDenseRows(hid_t file, const std::string& path, DenseRows& m);
 void writePerOutput(hid_t file, const std::string& path, const std::vector<DenseRows>& perOutput);
 void readPerOutput(hid_t file, const std::string& path, std::vector<DenseRows>& perOutput);
 
+/// Matrices of the same shape [rows, cols] as one dataset [k, rows, cols] (slice j is matrices[j]). Collective.
+void writeSlices(hid_t file, const std::string& path, const std::vector<DenseRows>& matrices);
+/// Overwrites this rank's rows of each matrix from the slices of [k, rows, cols]. Collective.
+void readSlices(hid_t file, const std::string& path, std::vector<DenseRows>& matrices);
+
 /// A row block [firstRow, firstRow + local.rows()) of a [globalRows, local.cols()] matrix. Collective.
 void writeRowBlock(hid_t file, const std::string& path, const Matrix& local, std::int64_t globalRows,
                    std::int64_t firstRow);

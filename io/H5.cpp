@@ -390,12 +390,14 @@ constexpr std::size_t kPieceBytes = std::size_t{256} << 20;
 
 // Writes (or reads) this rank's rows [firstRow, firstRow + localRows) of a
 // dataset of globalShape, piece by piece; every rank makes the same number of
-// collective calls. `data` is row-major.
+// collective calls. `data` is row-major. With `slice` >= 0 the dataset has one
+// more, leading dimension, and the rows are those of its slice `slice`.
 template <typename T>
 void transferRows(MPI_Comm comm, hid_t dataset, const std::vector<hsize_t>& globalShape, std::int64_t firstRow,
-                  std::int64_t localRows, T* data, bool write) {
+                  std::int64_t localRows, T* data, bool write, std::int64_t slice = -1) {
+  const std::size_t rowDim = slice >= 0 ? 1 : 0;
   std::size_t rowElements = 1;
-  for (std::size_t d = 1; d < globalShape.size(); ++d) rowElements *= globalShape[d];
+  for (std::size_t d = rowDim + 1; d < globalShape.size(); ++d) rowElements *= globalShape[d];
   const auto rowsPerPiece =
       static_cast<std::int64_t>(std::max<std::size_t>(1, kPieceBytes / (rowElements * sizeof(T))));
   std::int64_t pieces = (localRows + rowsPerPiece - 1) / rowsPerPiece;
@@ -407,15 +409,19 @@ void transferRows(MPI_Comm comm, hid_t dataset, const std::vector<hsize_t>& glob
     const std::int64_t begin = p * rowsPerPiece;
     const std::int64_t count = std::clamp<std::int64_t>(localRows - begin, 0, rowsPerPiece);
     std::vector<hsize_t> start(globalShape.size(), 0), shape = globalShape;
-    start[0] = static_cast<hsize_t>(firstRow + begin);
-    shape[0] = static_cast<hsize_t>(std::max<std::int64_t>(count, 1));
+    if (slice >= 0) {
+      start[0] = static_cast<hsize_t>(slice);
+      shape[0] = 1;
+    }
+    start[rowDim] = static_cast<hsize_t>(firstRow + begin);
+    shape[rowDim] = static_cast<hsize_t>(std::max<std::int64_t>(count, 1));
     Id memSpace(PK_H5(H5Screate_simple(static_cast<int>(shape.size()), shape.data(), nullptr)));
     T* piece = count > 0 ? data + static_cast<std::size_t>(begin) * rowElements : nullptr;
     if (count == 0) {
       PK_H5(H5Sselect_none(fileSpace));
       PK_H5(H5Sselect_none(memSpace));
     } else {
-      shape[0] = static_cast<hsize_t>(count);
+      shape[rowDim] = static_cast<hsize_t>(count);
       PK_H5(H5Sselect_hyperslab(fileSpace, H5S_SELECT_SET, start.data(), nullptr, shape.data(), nullptr));
     }
     if (write) {
@@ -427,10 +433,12 @@ void transferRows(MPI_Comm comm, hid_t dataset, const std::vector<hsize_t>& glob
       if (status < 0) {
         const std::uint64_t bytes = static_cast<std::uint64_t>(count) * rowElements * sizeof(T);
         const haddr_t offset = H5Dget_offset(dataset);
+        const std::uint64_t sliceOffset = slice >= 0 ? static_cast<std::uint64_t>(slice) * globalShape[1] : 0;
         const std::uint64_t end =
             offset == HADDR_UNDEF
                 ? 0
-                : offset + static_cast<std::uint64_t>(firstRow + begin) * rowElements * sizeof(T) + bytes;
+                : offset + (sliceOffset + static_cast<std::uint64_t>(firstRow + begin)) * rowElements * sizeof(T) +
+                      bytes;
         cause = causeOfFailedWrite(error, path, bytes, end);
       }
       agreeOnWrite(comm, status >= 0, cause, path);
@@ -469,6 +477,21 @@ std::vector<T> readBlock(hid_t loc, const std::string& path, std::int64_t firstR
   if (std::any_of(dims.begin(), dims.end(), [](hsize_t d) { return d == 0; })) return out;
   transferRows(FileComm(loc), dataset.get(), dims, firstRow, rows, out.data(), false);
   return out;
+}
+
+// Opens a dataset and checks that it has `dims` dimensions (the leading one being slices when asked).
+Id openSliced(hid_t loc, const std::string& path, std::vector<hsize_t>& dims, std::int64_t slice,
+              std::int64_t firstRow, std::int64_t rows) {
+  Id dataset(PK_H5(H5Dopen2(loc, path.c_str(), H5P_DEFAULT)));
+  Id space(PK_H5(H5Dget_space(dataset)));
+  const int rank = PK_H5(H5Sget_simple_extent_ndims(space));
+  PK_ASSERT(rank >= 2, "slices: " + path + " has no slices of rows");
+  dims.resize(static_cast<std::size_t>(rank));
+  PK_H5(H5Sget_simple_extent_dims(space, dims.data(), nullptr));
+  PK_ASSERT(slice >= 0 && slice < static_cast<std::int64_t>(dims[0]) && firstRow >= 0 &&
+                firstRow + rows <= static_cast<std::int64_t>(dims[1]),
+            "slices: rows out of range in " + path);
+  return dataset;
 }
 
 template <typename T>
@@ -620,6 +643,36 @@ void writeReplicated(hid_t loc, const std::string& path, const std::vector<hsize
 }
 void writeReplicated(hid_t loc, const std::string& path, const std::vector<hsize_t>& shape, const std::int64_t* data) {
   writeAllFromRoot(loc, path, shape, data);
+}
+
+void createDataset(hid_t loc, const std::string& path, const std::vector<hsize_t>& shape) {
+  const auto slash = path.rfind('/');
+  if (slash != std::string::npos && slash > 0) ensureGroup(loc, path.substr(0, slash));
+  Id fileSpace(PK_H5(H5Screate_simple(static_cast<int>(shape.size()), shape.data(), nullptr)));
+  Id dataset(
+      PK_H5(H5Dcreate2(loc, path.c_str(), H5T_IEEE_F64LE, fileSpace, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)));
+  reserveSpace(dataset, FileComm(loc));
+}
+
+void writeSliceRows(hid_t loc, const std::string& path, std::int64_t slice, std::int64_t firstRow,
+                    std::int64_t localRows, const double* data) {
+  const FileComm comm(loc);
+  std::vector<hsize_t> dims;
+  Id dataset = openSliced(loc, path, dims, slice, 0, 0);
+  if (std::any_of(dims.begin(), dims.end(), [](hsize_t d) { return d == 0; })) return;
+  transferRows(comm, dataset.get(), dims, firstRow, localRows, const_cast<double*>(data), true, slice);
+}
+
+std::vector<double> readSliceRows(hid_t loc, const std::string& path, std::int64_t slice, std::int64_t firstRow,
+                                  std::int64_t rows) {
+  std::vector<hsize_t> dims;
+  Id dataset = openSliced(loc, path, dims, slice, firstRow, rows);
+  std::size_t total = static_cast<std::size_t>(rows);
+  for (std::size_t d = 2; d < dims.size(); ++d) total *= dims[d];
+  std::vector<double> out(total);
+  if (std::any_of(dims.begin(), dims.end(), [](hsize_t d) { return d == 0; })) return out;
+  transferRows(FileComm(loc), dataset.get(), dims, firstRow, rows, out.data(), false, slice);
+  return out;
 }
 
 std::vector<double> readRows(hid_t loc, const std::string& path, std::int64_t firstRow, std::int64_t rows) {

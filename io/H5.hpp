@@ -96,6 +96,16 @@ void writeRows(hid_t loc, const std::string& path, const std::vector<hsize_t>& g
 void writeReplicated(hid_t loc, const std::string& path, const std::vector<hsize_t>& shape, const double* data);
 void writeReplicated(hid_t loc, const std::string& path, const std::vector<hsize_t>& shape, const std::int64_t* data);
 
+/// A float64 dataset of `shape`, to be filled slice by slice. Collective.
+void createDataset(hid_t loc, const std::string& path, const std::vector<hsize_t>& shape);
+/// Writes this rank's rows [firstRow, firstRow + localRows) of slice `slice` of a
+/// dataset [k, rows, ...] made by createDataset. Collective.
+void writeSliceRows(hid_t loc, const std::string& path, std::int64_t slice, std::int64_t firstRow,
+                    std::int64_t localRows, const double* data);
+/// Reads rows of slice `slice` of a dataset [k, rows, ...]. Collective.
+std::vector<double> readSliceRows(hid_t loc, const std::string& path, std::int64_t slice, std::int64_t firstRow,
+                                  std::int64_t rows);
+
 /// Reads rows [firstRow, firstRow + rows) of a dataset as float64 (int64 data converts). Collective.
 std::vector<double> readRows(hid_t loc, const std::string& path, std::int64_t firstRow, std::int64_t rows);
 /// Reads rows of an int64 dataset. Collective.

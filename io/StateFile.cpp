@@ -40,6 +40,14 @@ bool H5StateReader::has(const std::string& name) {
   return h5::exists(file_, name);
 }
 
+void H5StateWriter::slices(const std::string& name, const std::vector<DenseRows>& matrices) {
+  writeSlices(file_, name, matrices);
+}
+
+void H5StateReader::slices(const std::string& name, std::vector<DenseRows>& matrices) {
+  readSlices(file_, name, matrices);
+}
+
 std::vector<double> H5StateReader::replicatedDoubles(const std::string& name) {
   return h5::readRows(file_, name, 0, lengthOf(file_, name));
 }

@@ -16,6 +16,7 @@ class H5StateWriter : public StateWriter {
   void rows(const std::string& name, const Matrix& local, std::int64_t globalRows, std::int64_t firstRow) override;
   void matrix(const std::string& name, const DenseRows& m) override;
   void perOutput(const std::string& name, const std::vector<DenseRows>& matrices) override;
+  void slices(const std::string& name, const std::vector<DenseRows>& matrices) override;
 
  private:
   hid_t file_;
@@ -32,6 +33,7 @@ class H5StateReader : public StateReader {
   void rows(const std::string& name, Matrix& local, std::int64_t firstRow) override;
   void matrix(const std::string& name, DenseRows& m) override;
   void perOutput(const std::string& name, std::vector<DenseRows>& matrices) override;
+  void slices(const std::string& name, std::vector<DenseRows>& matrices) override;
 
  private:
   hid_t file_;

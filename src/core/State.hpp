@@ -26,6 +26,8 @@ class StateWriter {
   virtual void matrix(const std::string& name, const DenseRows& m) = 0;
   /// One matrix per output: [rows, cols] for one, [rows, cols, C] interleaved for C > 1.
   virtual void perOutput(const std::string& name, const std::vector<DenseRows>& matrices) = 0;
+  /// Matrices of one shape as slices [k, rows, cols].
+  virtual void slices(const std::string& name, const std::vector<DenseRows>& matrices) = 0;
 };
 
 class StateReader {
@@ -40,6 +42,7 @@ class StateReader {
   /// Overwrites this rank's rows of m.
   virtual void matrix(const std::string& name, DenseRows& m) = 0;
   virtual void perOutput(const std::string& name, std::vector<DenseRows>& matrices) = 0;
+  virtual void slices(const std::string& name, std::vector<DenseRows>& matrices) = 0;
 };
 
 }  // namespace pk

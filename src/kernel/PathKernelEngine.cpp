@@ -1,5 +1,6 @@
 #include "kernel/PathKernelEngine.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 
@@ -29,7 +30,8 @@ class Stopwatch {
 namespace {
 
 QueryState makeQueryState(const std::string& name, const DataBlock& block, const Partition& trainRows,
-                          std::int64_t outputs, bool keepKernels, const EngineOptions& options, MPI_Comm comm) {
+                          std::int64_t outputs, std::int64_t layers, bool keepKernels, const EngineOptions& options,
+                          MPI_Comm comm) {
   QueryState q;
   q.name = name;
   q.globalRows = block.globalRows;
@@ -54,6 +56,9 @@ QueryState makeQueryState(const std::string& name, const DataBlock& block, const
     q.tangentInitial = DenseRows(comm, block.globalRows, columns);
     q.tangentFinal = DenseRows(comm, block.globalRows, columns);
   }
+  for (std::size_t j = 0; j < options.snapshotSteps.size(); ++j) q.snapshots.emplace_back(comm, block.globalRows, columns);
+  if (options.layerKernels)
+    for (std::int64_t k = 0; k < layers; ++k) q.pathLayers.emplace_back(comm, block.globalRows, columns);
   return q;
 }
 
@@ -69,8 +74,9 @@ PathKernelEngine::PathKernelEngine(const Mlp& model, const Dataset& data, Engine
   PK_ASSERT(trainRows_.begin() == data.train.firstRow && testRows_.begin() == data.test.firstRow,
             "query rows are split differently from the data");
   if (!options_.pathRule.isLeft()) rule_ = gaussLegendre(options_.pathRule.gaussPoints());
-  train_ = makeQueryState("train", data.train, trainRows_, model.outputs(), options_.trainKernels, options_, comm);
-  test_ = makeQueryState("test", data.test, trainRows_, model.outputs(), true, options_, comm);
+  const std::int64_t outputs = model.outputs(), layers = model.layers();
+  train_ = makeQueryState("train", data.train, trainRows_, outputs, layers, options_.trainKernels, options_, comm);
+  test_ = makeQueryState("test", data.test, trainRows_, outputs, layers, true, options_, comm);
   gamma_ = Matrix(data.train.x.rows(), model.width(1));
   decay_ = Matrix(model.width(1), model.width(0));
   if (options_.exampleDirections()) attribution_ = std::make_unique<DirectionAttribution>(model, trainRows_);
@@ -87,28 +93,45 @@ void PathKernelEngine::tangentKernel(DenseRows& target, const FeatureView& query
   accumulateTiles(model_, query, train.view(), 1.0, targets, workspace_);
 }
 
-void PathKernelEngine::snapshot(const double* w, Matrix QueryState::*prediction, DenseRows QueryState::*tangent) {
+std::vector<PathKernelEngine::KernelPair> PathKernelEngine::tangentsAt(std::int64_t step,
+                                                                        DenseRows QueryState::*endpoint) {
+  std::vector<KernelPair> tangents;
+  if (options_.tangentKernels && endpoint) tangents.emplace_back(&(train_.*endpoint), &(test_.*endpoint));
+  const auto& steps = options_.snapshotSteps;
+  const auto found = std::find(steps.begin(), steps.end(), step);
+  if (found != steps.end()) {
+    const auto j = static_cast<std::size_t>(found - steps.begin());
+    tangents.emplace_back(train_.snapshots.empty() ? nullptr : &train_.snapshots[j],
+                          test_.snapshots.empty() ? nullptr : &test_.snapshots[j]);
+  }
+  return tangents;
+}
+
+void PathKernelEngine::snapshot(const double* w, Matrix QueryState::*prediction,
+                                const std::vector<KernelPair>& tangents) {
   const Forward trainForward = model_.forward(w, data_.train.x);
-  train_.*prediction = trainForward.output();
-  if (!options_.tangentKernels) {
-    test_.*prediction = model_.forward(w, data_.test.x).output();
+  if (prediction) train_.*prediction = trainForward.output();
+  if (tangents.empty()) {
+    if (prediction) test_.*prediction = model_.forward(w, data_.test.x).output();
     return;
   }
-  // One forward pass per query set serves both the prediction and the tangent kernel.
+  // One forward pass per query set serves both the prediction and the tangent kernels.
   const auto trainDelta = model_.outputSignals(w, trainForward);
   const GatheredFeatures gathered(model_, trainRows_, trainForward, trainDelta, nullptr);
   const QueryFeatures test(model_, w, data_.test.x);
-  test_.*prediction = test.forward().output();
-  tangentKernel(train_.*tangent, viewOf(trainForward, trainDelta, nullptr), gathered);
-  tangentKernel(test_.*tangent, test.view(), gathered);
+  if (prediction) test_.*prediction = test.forward().output();
+  for (const auto& [train, testTarget] : tangents) {
+    if (train) tangentKernel(*train, viewOf(trainForward, trainDelta, nullptr), gathered);
+    if (testTarget) tangentKernel(*testTarget, test.view(), gathered);
+  }
 }
 
 void PathKernelEngine::begin(const double* w0) {
-  snapshot(w0, &QueryState::initial, &QueryState::tangentInitial);
+  snapshot(w0, &QueryState::initial, tangentsAt(-1, &QueryState::tangentInitial));
 }
 
-void PathKernelEngine::finish(const double* wS) {
-  snapshot(wS, &QueryState::network, &QueryState::tangentFinal);
+void PathKernelEngine::finish(const double* wS, std::int64_t steps) {
+  snapshot(wS, &QueryState::network, tangentsAt(steps, &QueryState::tangentFinal));
   if (!attribution_) return;
   // The contributions as rows [n, N], like every other kernel matrix, for the run file.
   for (QueryState* q : {&train_, &test_}) {
@@ -122,6 +145,7 @@ void PathKernelEngine::accumulate(QueryState& q, const Forward& fwd, const std::
                                   const GatheredFeatures& train, const StepRecord& step, double alpha) {
   TileTargets targets;
   targets.kernel = q.keepKernels ? &q.path : nullptr;
+  targets.layerKernels = q.pathLayers.empty() ? nullptr : &q.pathLayers;
   if (!attribution_) {
     // Plain gradient descent: the contributions are the kernel's own products, weighted by l'_i.
     targets.contrib = q.keepKernels ? &q.contrib : nullptr;
@@ -180,6 +204,9 @@ void PathKernelEngine::updateSuperposition(const StepRecord& in) {
 }
 
 void PathKernelEngine::observe(const StepRecord& in) {
+  // The snapshot of step s is K^g at w_s, before the step moves it.
+  const auto snapshots = tangentsAt(in.step, nullptr);
+  if (!snapshots.empty()) snapshot(in.w.data(), nullptr, snapshots);
   if (attribution_) {
     const Stopwatch stopwatch(attributionSeconds_);
     attribution_->update(in);
@@ -285,6 +312,8 @@ void saveQuerySet(StateWriter& out, const std::string& group, const QueryState& 
   out.matrix(group + "/path", q.path);
   out.perOutput(group + "/contrib", contrib);
   if (!q.tangentInitial.empty()) out.matrix(group + "/tangent_initial", q.tangentInitial);
+  if (!q.snapshots.empty()) out.slices(group + "/snapshots", q.snapshots);
+  if (!q.pathLayers.empty()) out.slices(group + "/path_layer", q.pathLayers);
 }
 
 void restoreQuerySet(StateReader& in, const std::string& group, QueryState& q, std::vector<DenseRows>& contrib) {
@@ -296,6 +325,8 @@ void restoreQuerySet(StateReader& in, const std::string& group, QueryState& q, s
   in.matrix(group + "/path", q.path);
   in.perOutput(group + "/contrib", contrib);
   if (!q.tangentInitial.empty()) in.matrix(group + "/tangent_initial", q.tangentInitial);
+  if (!q.snapshots.empty()) in.slices(group + "/snapshots", q.snapshots);
+  if (!q.pathLayers.empty()) in.slices(group + "/path_layer", q.pathLayers);
 }
 
 }  // namespace

@@ -35,6 +35,8 @@ struct EngineOptions {
   bool tangentKernels = false;  // K^g at w_0 and w_S
   PathRule pathRule;            // where the query side of each step is taken
   OptimizerKind optimizer = OptimizerKind::Sgd;  // with memory (not sgd): contributions from per-example directions
+  std::vector<std::int64_t> snapshotSteps;       // steps s (0..S, ascending) whose K^g at w_s is kept
+  bool layerKernels = false;                     // keep each layer's share of K^p
   bool exampleDirections() const { return optimizer != OptimizerKind::Sgd; }
 };
 
@@ -49,6 +51,8 @@ struct QueryState {
   Matrix contribColumns;           // C(x, i) for this rank's examples i: [n, rows_owned * C] (optimizers with memory)
   Matrix stepSums;                 // this step's sums over this rank's examples [n, C] (optimizers with memory)
   DenseRows tangentInitial, tangentFinal;
+  std::vector<DenseRows> snapshots;   // K^g at each snapshot step [n, N]
+  std::vector<DenseRows> pathLayers;  // each layer's share of K^p [n, N] (sums to path)
   Matrix initial;      // f_0 [n_local, C]
   Matrix network;      // f_S [n_local, C]
   Matrix regulariser;  // R [n_local, C]
@@ -70,8 +74,9 @@ class PathKernelEngine : public StepObserver {
   void begin(const double* w0);
   /// Collective. Adds step s's terms.
   void observe(const StepRecord& step) override;
-  /// Collective. Final predictions (and the final tangent kernel) at w_S.
-  void finish(const double* wS);
+  /// Collective. Final predictions (and the final tangent kernel, and the snapshot at
+  /// step S if asked) at w_S after `steps` steps.
+  void finish(const double* wS, std::int64_t steps);
 
   const QueryState& train() const { return train_; }
   const QueryState& test() const { return test_; }
@@ -100,8 +105,11 @@ class PathKernelEngine : public StepObserver {
   void restore(StateReader& in);
 
  private:
-  // Predictions (and the tangent kernel, if asked) at w, into the given members of both query sets.
-  void snapshot(const double* w, Matrix QueryState::*prediction, DenseRows QueryState::*tangent);
+  // Predictions at w, and the tangent kernel at w into each pair of targets (train rows, test rows).
+  using KernelPair = std::pair<DenseRows*, DenseRows*>;
+  void snapshot(const double* w, Matrix QueryState::*prediction, const std::vector<KernelPair>& tangents);
+  // The tangent kernels wanted at step s: K^g at w_0 or w_S, and the snapshot of step s if any.
+  std::vector<KernelPair> tangentsAt(std::int64_t step, DenseRows QueryState::*endpoint);
   void accumulate(QueryState& q, const Forward& fwd, const std::vector<Matrix>& delta, const GatheredFeatures& train,
                   const StepRecord& step, double alpha);
   // Optimizers with memory: every query row of q against this rank's examples' directions.

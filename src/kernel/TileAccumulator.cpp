@@ -86,6 +86,22 @@ class ContributionTile {
   std::int64_t j0_;
 };
 
+// Each layer's share goes into its own tile first: added to its layer's matrix and
+// to the tile's kernel sum (0 + x is exact, so the kernel is the same either way).
+double addByLayer(const std::vector<std::unique_ptr<LayerTerm>>& terms, const TileRange& t, double alpha,
+                  const TileSums& sums, const std::vector<std::unique_ptr<DenseRows::Local>>& layerLocal,
+                  TileWorkspace& workspace) {
+  double flops = 0.0;
+  double* layer = workspace.layerAcc.data();
+  for (std::size_t k = 0; k < terms.size(); ++k) {
+    std::fill_n(layer, t.cells(), 0.0);
+    flops += terms[k]->addTo(t, workspace.layer, TileSums{layer, sums.contrib});
+    addToMatrix(*layerLocal[k], t, alpha, layer);
+    for (std::int64_t e = 0; e < t.cells(); ++e) sums.kernel[e] += layer[e];
+  }
+  return flops;
+}
+
 }  // namespace
 
 double accumulateTiles(const Mlp& model, const FeatureView& query, const FeatureView& train, double alpha,
@@ -105,6 +121,12 @@ double accumulateTiles(const Mlp& model, const FeatureView& query, const Feature
   const auto terms = layerTerms(model, query, train);
   std::unique_ptr<DenseRows::Local> kernelLocal;
   if (plan.wantKernel) kernelLocal = std::make_unique<DenseRows::Local>(targets.kernel->mat());
+  std::vector<std::unique_ptr<DenseRows::Local>> layerLocal;
+  if (targets.layerKernels) {
+    PK_ASSERT(plan.wantKernel && targets.layerKernels->size() == terms.size(), "accumulateTiles: layer targets");
+    for (auto& m : *targets.layerKernels) layerLocal.push_back(std::make_unique<DenseRows::Local>(m.mat()));
+    workspace.layerAcc.resize(workspace.kernelAcc.size());
+  }
   std::vector<std::unique_ptr<DenseRows::Local>> contribLocal;
   if (targets.contrib)
     for (auto& m : *targets.contrib) contribLocal.push_back(std::make_unique<DenseRows::Local>(m.mat()));
@@ -118,7 +140,10 @@ double accumulateTiles(const Mlp& model, const FeatureView& query, const Feature
       t.nj = std::min(kColTile, train.rows - t.j0);
       if (sums.kernel) std::fill_n(sums.kernel, t.cells(), 0.0);
       for (double* acc : sums.contrib) std::fill_n(acc, t.cells(), 0.0);
-      for (const auto& term : terms) flops += term->addTo(t, workspace.layer, sums);
+      if (layerLocal.empty())
+        for (const auto& term : terms) flops += term->addTo(t, workspace.layer, sums);
+      else
+        flops += addByLayer(terms, t, alpha, sums, layerLocal, workspace);
 
       if (plan.wantKernel) addToMatrix(*kernelLocal, t, alpha, sums.kernel);
       for (std::int64_t o = 0; plan.wantContrib && o < outputs; ++o) {

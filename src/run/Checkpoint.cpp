@@ -49,6 +49,10 @@ std::map<std::string, std::string> identityOf(const TrainingRun& run) {
     id["adam_eps"] = exact(o.adamEps);
   }
   id["lr_schedule"] = s.training.schedule.name();
+  std::string snapshots;
+  for (const auto step : s.snapshots.resolve(s.training.steps)) snapshots += (snapshots.empty() ? "" : ",") + std::to_string(step);
+  id["snapshots"] = snapshots;
+  id["layer_kernels"] = s.layerKernels ? "1" : "0";
   id["warmup"] = std::to_string(s.training.warmup);
   // The cosine schedule runs to the last step: with it, --steps cannot change on restart.
   if (s.training.schedule.name() == "cosine") id["steps"] = std::to_string(s.training.steps);

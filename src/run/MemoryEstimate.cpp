@@ -59,7 +59,9 @@ MemoryEstimate estimateMemory(const RunPlan& plan, int ranks) {
   const double c = static_cast<double>(plan.model.outputs());
   const double keptRows = (s.skipTrainKernels ? 0.0 : n) + m;
   // Accumulated during the run: K^p and C per output, and K^g at w_0 and w_S when asked.
-  const double matrices = 1.0 + c + (s.tangentKernels ? 2.0 : 0.0);
+  const double snapshots = static_cast<double>(s.snapshots.resolve(s.training.steps).size());
+  const double layers = s.layerKernels ? static_cast<double>(plan.model.layers()) : 0.0;
+  const double matrices = 1.0 + c + (s.tangentKernels ? 2.0 : 0.0) + snapshots + layers;
   MemoryEstimate e;
   const double rowsPerRank = std::ceil(keptRows / ranks);
   e.kernelBytes = kDouble * rowsPerRank * n * matrices;
@@ -77,7 +79,7 @@ MemoryEstimate estimateMemory(const RunPlan& plan, int ranks) {
   const double common = (n + m) * c * 4.0 + n * static_cast<double>(plan.model.width(1)) +
                         2.0 * static_cast<double>(plan.model.parameterCount()) + steps * (2.0 + batch);
   const double coef = s.kernelCoef && c == 1.0 ? 1.0 : 0.0;
-  e.checkpointBytes = kDouble * (keptRows * n * (1.0 + c + (s.tangentKernels ? 1.0 : 0.0)) + common);
+  e.checkpointBytes = kDouble * (keptRows * n * (matrices - (s.tangentKernels ? 1.0 : 0.0)) + common);
   e.runFileBytes = kDouble * (keptRows * n * (matrices + coef) + common);
   return e;
 }

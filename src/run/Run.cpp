@@ -103,7 +103,7 @@ RunReport runTraining(const TrainSettings& settings, MPI_Comm comm, std::ostream
   if (report.stopSignal != 0) return report;
 
   run.trainer().finish();
-  run.engine().finish(run.trainer().state().w.data());
+  run.engine().finish(run.trainer().state().w.data(), run.trainer().state().step);
   RunSummary summary;
   summary.train = report.train = run.engine().summarize(run.engine().train());
   report.hasTest = run.data().test.globalRows > 0;

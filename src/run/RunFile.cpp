@@ -54,6 +54,8 @@ void writeConfig(hid_t file, const TrainingRun& run) {
   h5::setFlagAttribute(config, "tangent_kernels", s.tangentKernels);
   h5::setFlagAttribute(config, "kernel_coef", s.kernelCoef);
   h5::setFlagAttribute(config, "skip_train_kernels", s.skipTrainKernels);
+  h5::setAttribute(config, "snapshots", s.snapshots.text());
+  h5::setFlagAttribute(config, "layer_kernels", s.layerKernels);
   // The number of outputs actually used (softmax: resolved from the labels when 0).
   h5::setAttribute(config, "classes", run.loss() == Loss::Softmax ? run.model().outputs() : s.classes);
   h5::setAttribute(config, "outputs", run.model().outputs());
@@ -136,6 +138,8 @@ void writeQuerySet(hid_t file, const TrainingRun& run, const QueryState& q) {
   }
   if (run.settings().kernelCoef && q.contrib.size() == 1)
     writeCoefficients(file, "/kernel/coef/" + q.name, q.contrib[0], q.path);
+  if (!q.snapshots.empty()) writeSlices(file, "/snapshots/tangent/" + q.name, q.snapshots);
+  if (!q.pathLayers.empty()) writeSlices(file, "/kernel/path_layer/" + q.name, q.pathLayers);
 }
 
 void writeHistory(hid_t file, const Trainer& trainer) {
@@ -197,6 +201,8 @@ void writeRunFile(const std::string& path, const TrainingRun& run, const RunSumm
   writeHistory(file, run.trainer());
   writeQuerySet(file, run, run.engine().train());
   writeQuerySet(file, run, run.engine().test());
+  const auto snapshots = run.settings().snapshots.resolve(run.settings().training.steps);
+  if (!snapshots.empty()) h5::writeReplicated(file, "/snapshots/steps", {snapshots.size()}, snapshots.data());
   writeSuperposition(file, run);
   writeSummary(file, run, summary);
   file.finish();

@@ -71,6 +71,8 @@ TrainArguments argumentsOf(const ConfigReader& c) {
   a.adamEps = c.optional("adam_eps", a.adamEps, number);
   a.lrSchedule = c.optional("lr_schedule", a.lrSchedule, text);
   a.warmup = c.optional("warmup", a.warmup, integer);
+  a.snapshots = c.optional("snapshots", a.snapshots, text);
+  a.layerKernels = c.optional("layer_kernels", std::int64_t{0}, integer) != 0;
   a.tangentKernels = c.integer("tangent_kernels") != 0;
   a.kernelCoef = c.integer("kernel_coef") != 0;
   a.skipTrainKernels = c.integer("skip_train_kernels") != 0;

@@ -48,6 +48,9 @@ po::options_description describeTrainOptions(TrainArguments& s) {
       ("kernel-coef", po::bool_switch(&s.kernelCoef), "also write a_i(x) = C(x,i)/K^p(x,x_i) (C = 1)")
       ("skip-train-kernels", po::bool_switch(&s.skipTrainKernels),
        "do not keep the train x train kernel blocks (N^2); test rows and all predictions are still written")
+      ("snapshots", po::value(&s.snapshots),
+       "keep the tangent kernel at these steps: 0,10,100 or log:K (step 0 and K-1 log-spaced steps up to S)")
+      ("layer-kernels", po::bool_switch(&s.layerKernels), "also write each layer's share of the path kernel")
       ("classes", po::value(&s.classes)->default_value(s.classes), "softmax classes; 0 = 1 + largest label")
       ("n-train", po::value(&s.nTrain)->default_value(s.nTrain), "built-in data: training examples")
       ("n-test", po::value(&s.nTest)->default_value(s.nTest), "built-in data: test examples")
@@ -180,6 +183,7 @@ std::vector<std::string> validate(const TrainArguments& s) {
   parseInto(problems, [&] { PathRule::parse(s.pathRule); });
   parseInto(problems, [&] { parseOptimizer(s.optimizer); });
   parseInto(problems, [&] { LrSchedule::parse(s.lrSchedule); });
+  parseInto(problems, [&] { SnapshotSteps::parse(s.snapshots).resolve(s.steps); });
   checkNumbers(s, problems);
   checkFiles(s, problems);
   return problems;
@@ -217,6 +221,8 @@ TrainSettings resolveSettings(const TrainArguments& s) {
   t.tangentKernels = s.tangentKernels;
   t.kernelCoef = s.kernelCoef;
   t.skipTrainKernels = s.skipTrainKernels;
+  t.snapshots = SnapshotSteps::parse(s.snapshots);
+  t.layerKernels = s.layerKernels;
   t.checkpoint = checkpointOf(s);
   t.checkpointEvery = s.checkpointEvery;
   t.restart = s.restart;

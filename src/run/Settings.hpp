@@ -14,6 +14,7 @@
 
 #include "data/Builtin.hpp"
 #include "kernel/PathRule.hpp"
+#include "kernel/SnapshotSteps.hpp"
 #include "model/Loss.hpp"
 #include "model/Mlp.hpp"
 #include "train/Trainer.hpp"
@@ -45,6 +46,8 @@ struct TrainArguments {
   bool tangentKernels = false;
   bool kernelCoef = false;
   bool skipTrainKernels = false;
+  std::string snapshots;
+  bool layerKernels = false;
   std::int64_t classes = 0;
   std::int64_t nTrain = 256;
   std::int64_t nTest = 128;
@@ -75,6 +78,8 @@ struct TrainSettings {
   bool tangentKernels = false;
   bool kernelCoef = false;
   bool skipTrainKernels = false;
+  SnapshotSteps snapshots;  // as given (log:K resolves against the steps)
+  bool layerKernels = false;
   std::string checkpoint;  // --checkpoint, or OUT.ckpt
   std::int64_t checkpointEvery = 0;
   std::string restart;

@@ -13,6 +13,8 @@ EngineOptions engineOptionsOf(const TrainSettings& s) {
   options.tangentKernels = s.tangentKernels;
   options.pathRule = s.pathRule;
   options.optimizer = s.training.optimizer.kind;
+  options.snapshotSteps = s.snapshots.resolve(s.training.steps);
+  options.layerKernels = s.layerKernels;
   return options;
 }
 

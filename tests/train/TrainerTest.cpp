@@ -21,12 +21,14 @@ class MemoryState : public StateWriter, public StateReader {
   void rows(const std::string&, const Matrix&, std::int64_t, std::int64_t) override { FAIL(); }
   void matrix(const std::string&, const DenseRows&) override { FAIL(); }
   void perOutput(const std::string&, const std::vector<DenseRows>&) override { FAIL(); }
+  void slices(const std::string&, const std::vector<DenseRows>&) override { FAIL(); }
   bool has(const std::string& name) override { return doubles_.count(name) + ints_.count(name) > 0; }
   std::vector<double> replicatedDoubles(const std::string& name) override { return doubles_.at(name); }
   std::vector<std::int64_t> replicatedInts(const std::string& name) override { return ints_.at(name); }
   void rows(const std::string&, Matrix&, std::int64_t) override { FAIL(); }
   void matrix(const std::string&, DenseRows&) override { FAIL(); }
   void perOutput(const std::string&, std::vector<DenseRows>&) override { FAIL(); }
+  void slices(const std::string&, std::vector<DenseRows>&) override { FAIL(); }
 
   std::map<std::string, std::vector<double>> doubles_;
   std::map<std::string, std::vector<std::int64_t>> ints_;
