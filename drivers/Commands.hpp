@@ -6,4 +6,6 @@ int bench(int argc, char** argv, int rank);
 int krr(int argc, char** argv, int rank);
 int explain(int argc, char** argv, int rank);
 int converge(int argc, char** argv, int rank);
+int replay(int argc, char** argv, int rank);
+int predict(int argc, char** argv, int rank);
 }  // namespace pk::cli

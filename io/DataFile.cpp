@@ -102,6 +102,38 @@ Dataset readDataFile(const std::string& path, MPI_Comm comm) {
 }
 
 std::string hashDataFile(const std::string& path, MPI_Comm comm) {
+  return hashDatasets(path, {"/train/X", "/train/y", "/test/X", "/test/y"}, comm);
+}
+
+QueryFile readQueryFile(const std::string& path, const std::string& group, MPI_Comm comm) {
+  h5::Id file = h5::openFile(path, comm);
+  const std::string xName = group + "/X", yName = group + "/y";
+  PK_REQUIRE(h5::isDataset(file, xName), "'" + path + "' has no dataset " + xName + " of query points");
+  const auto x = h5::shape(file, xName);
+  PK_REQUIRE(x.size() == 2 && x[0] > 0 && x[1] > 0 && h5::elementKind(file, xName) == h5::Kind::Float,
+             xName + " in '" + path + "' must be float64 [n, D] with n, D >= 1");
+  QueryFile q;
+  q.inputs = static_cast<std::int64_t>(x[1]);
+  const Partition part(comm, static_cast<std::int64_t>(x[0]));
+  q.block.globalRows = part.globalRows();
+  q.block.firstRow = part.begin();
+  q.block.x = Matrix(part.localRows(), q.inputs);
+  q.block.x.values() = h5::readRows(file, xName, part.begin(), part.localRows());
+  q.hasTargets = h5::isDataset(file, yName);
+  if (q.hasTargets) {
+    const auto y = h5::shape(file, yName);
+    PK_REQUIRE((y.size() == 1 || y.size() == 2) && y[0] == x[0] && h5::elementKind(file, yName) != h5::Kind::Other,
+               yName + " in '" + path + "' must be [n] or [n, C] with the n rows of " + xName);
+    q.targetCols = y.size() == 2 ? static_cast<std::int64_t>(y[1]) : 1;
+    q.targetIsMatrix = y.size() == 2;
+    q.block.y = Matrix(part.localRows(), q.targetCols);
+    q.block.y.values() = h5::readRows(file, yName, part.begin(), part.localRows());
+  }
+  q.sha256 = hashDatasets(path, {xName, yName}, comm);
+  return q;
+}
+
+std::string hashDatasets(const std::string& path, const std::vector<std::string>& names, MPI_Comm comm) {
   int rank = 0;
   PK_MPI(MPI_Comm_rank(comm, &rank));
   std::string digest(64, '0');
@@ -109,7 +141,8 @@ std::string hashDataFile(const std::string& path, MPI_Comm comm) {
     // A private serial handle: rank 0 streams the whole data set through the hash.
     h5::Id file(PK_H5(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT)));
     Sha256 sha;
-    for (const char* name : {"/train/X", "/train/y", "/test/X", "/test/y"}) {
+    for (const std::string& nameText : names) {
+      const char* name = nameText.c_str();
       if (!h5::exists(file, name)) continue;
       const auto dims = h5::shape(file, name);
       h5::Id dataset(PK_H5(H5Dopen2(file, name, H5P_DEFAULT)));

@@ -157,10 +157,10 @@ pk_allocated_per_rank() {
 pk_plan() {
   local out="$1" plan status=0
   shift
-  plan="$(pk_srun train "$@" --out "$out" --dry-run)" || status=$?
+  plan="$(pk_srun "${PK_COMMAND:-train}" "$@" --out "$out" --dry-run)" || status=$?
   ((status == 0)) || echo "$plan"
   ((status == 0)) ||
-    pk_fail "pathkernel train --dry-run failed (exit $status): the settings are not valid; see the error above"
+    pk_fail "pathkernel ${PK_COMMAND:-train} --dry-run failed (exit $status): the settings are not valid; see the error above"
   local memory checkpoint estimate ask allocated
   memory="$(sed -n 's/^ *memory *about \([0-9.e+]* [MG]B\) per rank.*/\1/p' <<< "$plan")"
   checkpoint="$(sed -n 's/^ *files *checkpoint about \([0-9.e+]* [MG]B\).*/\1/p' <<< "$plan")"
@@ -212,7 +212,7 @@ pk_catch_stops() {
 }
 
 # pk_run_checkpointed OUT [pathkernel train options]: one start of the run
-# whose run file is OUT. Resumes from OUT.ckpt (which exists only when
+# whose run file is OUT (PK_COMMAND=replay: of a replay and its queries file). Resumes from OUT.ckpt (which exists only when
 # complete: pathkernel writes it under a temporary name and renames it); the
 # first start prints the plan (pk_plan) before training.
 pk_run_checkpointed() {
@@ -234,7 +234,8 @@ pk_run_checkpointed() {
   if [[ -z "$pk_stop_signal" ]]; then
     # srun itself in the background (not a function, which would run in a
     # subshell): $! is srun, which forwards a signal to every rank.
-    srun --mpi="$PK_MPI" "$PK_PROGRAM" train "$@" --out "$out" --checkpoint "$checkpoint" "${resume[@]}" &
+    srun --mpi="$PK_MPI" "$PK_PROGRAM" "${PK_COMMAND:-train}" "$@" --out "$out" --checkpoint "$checkpoint" \
+      "${resume[@]}" &
     pk_step_pid=$!
     # A signal that came before $! was known is forwarded now.
     if [[ -n "$pk_stop_signal" ]]; then kill -s "$pk_stop_signal" "$pk_step_pid" 2> /dev/null || true; fi

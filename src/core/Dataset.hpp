@@ -18,6 +18,8 @@ struct DataBlock {
 struct Dataset {
   DataBlock train;
   DataBlock test;               // globalRows = 0 when the data has no test split
+  bool testHasTargets = true;   // false for query points given without targets (y then holds zeros)
+  std::string testSha256;       // query points given apart from the data (a replay): their SHA-256
   std::int64_t inputs = 0;      // D
   std::int64_t targetCols = 1;  // columns of y: 1, or C for mse with y [N, C]
   bool targetIsMatrix = false;  // y stored as [N, C] (predictions then [n, C])

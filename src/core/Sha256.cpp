@@ -2,6 +2,10 @@
 
 #include <algorithm>
 #include <cstring>
+#include <fstream>
+#include <vector>
+
+#include "core/Error.hpp"
 
 namespace pk {
 
@@ -75,6 +79,18 @@ std::string Sha256::hexDigest() {
   for (auto word : h_)
     for (int k = 28; k >= 0; k -= 4) out += hex[(word >> k) & 0xf];
   return out;
+}
+
+std::string sha256OfFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  PK_REQUIRE(in.good(), "cannot read '" + path + "'");
+  Sha256 sha;
+  std::vector<char> buffer(std::size_t{1} << 20);
+  while (in) {
+    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+    sha.update(buffer.data(), static_cast<std::size_t>(in.gcount()));
+  }
+  return sha.hexDigest();
 }
 
 }  // namespace pk

@@ -22,4 +22,7 @@ class Sha256 {
   std::uint64_t totalBytes_ = 0;
 };
 
+/// The SHA-256 of a file's bytes, as hex. Not collective; throws InputError if unreadable.
+std::string sha256OfFile(const std::string& path);
+
 }  // namespace pk

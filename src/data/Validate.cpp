@@ -38,6 +38,13 @@ void requireAll(const Dataset& data, const std::function<bool(double)>& ok, bool
 
 }  // namespace
 
+void requireFiniteRows(const Matrix& x, std::int64_t firstRow, const std::string& what, MPI_Comm comm) {
+  DataBlock block;
+  block.firstRow = firstRow;
+  const std::int64_t row = firstBadRow(block, x, [](double v) { return std::isfinite(v); }, comm);
+  PK_REQUIRE(row < 0, what + " contain NaN or Inf (row " + std::to_string(row) + ")");
+}
+
 std::int64_t checkDataAndCountOutputs(const Dataset& data, Loss loss, std::int64_t classes, MPI_Comm comm) {
   auto finite = [](double v) { return std::isfinite(v); };
   requireAll(data, finite, false, "contains NaN or Inf", comm);

@@ -4,6 +4,7 @@
 #include <mpi.h>
 
 #include <cstdint>
+#include <string>
 
 #include "core/Dataset.hpp"
 #include "model/Loss.hpp"
@@ -14,5 +15,9 @@ namespace pk {
 /// the loss, or a y shape the loss cannot use. Returns C, the number of
 /// network outputs (for softmax: `classes`, or 1 + the largest label if 0).
 std::int64_t checkDataAndCountOutputs(const Dataset& data, Loss loss, std::int64_t classes, MPI_Comm comm);
+
+/// Collective. Throws InputError (on every rank) naming `what` and the first global
+/// row with a NaN or Inf in this rank's block `x` of rows starting at `firstRow`.
+void requireFiniteRows(const Matrix& x, std::int64_t firstRow, const std::string& what, MPI_Comm comm);
 
 }  // namespace pk

@@ -12,7 +12,8 @@ constexpr std::int64_t kMaxQueries = 100000;
 
 [[noreturn]] void malformed(const std::string& item) {
   throw InputError("malformed --query '" + item +
-                   "': expected SET:ROW or SET:FIRST-LAST with SET train or test (e.g. test:17, test:0-9)");
+                   "': expected SET:ROW or SET:FIRST-LAST with SET train, test, or query for a replay's queries "
+                   "file (e.g. test:17, test:0-9, query:3)");
 }
 
 std::int64_t parseIndex(const std::string& text, const std::string& item) {
@@ -24,7 +25,7 @@ void parseItem(const std::string& item, std::vector<QueryPoint>& out) {
   const auto colon = item.find(':');
   if (colon == std::string::npos) malformed(item);
   const std::string set = item.substr(0, colon);
-  if (set != "train" && set != "test") malformed(item);
+  if (set != "train" && set != "test" && set != "query") malformed(item);
   const std::string range = item.substr(colon + 1);
   const auto dash = range.find('-');
   const std::int64_t first = parseIndex(range.substr(0, dash), item);

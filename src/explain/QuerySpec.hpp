@@ -8,7 +8,7 @@
 namespace pk::explain {
 
 struct QueryPoint {
-  std::string set;  // "train" or "test"
+  std::string set;  // "train", "test", or "query" (a replay's queries file)
   std::int64_t row = 0;
   std::string label() const { return set + ":" + std::to_string(row); }
 };

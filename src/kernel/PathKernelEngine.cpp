@@ -75,7 +75,11 @@ PathKernelEngine::PathKernelEngine(const Mlp& model, const Dataset& data, Engine
             "query rows are split differently from the data");
   if (!options_.pathRule.isLeft()) rule_ = gaussLegendre(options_.pathRule.gaussPoints());
   const std::int64_t outputs = model.outputs(), layers = model.layers();
-  train_ = makeQueryState("train", data.train, trainRows_, outputs, layers, options_.trainKernels, options_, comm);
+  // Without training queries the training set is an empty query set: every loop passes it by.
+  DataBlock noRows;
+  noRows.x = Matrix(0, data.inputs);
+  train_ = makeQueryState("train", options_.queryTraining ? data.train : noRows, trainRows_, outputs, layers,
+                          options_.trainKernels, options_, comm);
   test_ = makeQueryState("test", data.test, trainRows_, outputs, layers, true, options_, comm);
   gamma_ = Matrix(data.train.x.rows(), model.width(1));
   decay_ = Matrix(model.width(1), model.width(0));
@@ -110,7 +114,7 @@ std::vector<PathKernelEngine::KernelPair> PathKernelEngine::tangentsAt(std::int6
 void PathKernelEngine::snapshot(const double* w, Matrix QueryState::*prediction,
                                 const std::vector<KernelPair>& tangents) {
   const Forward trainForward = model_.forward(w, data_.train.x);
-  if (prediction) train_.*prediction = trainForward.output();
+  if (prediction && train_.globalRows > 0) train_.*prediction = trainForward.output();
   if (tangents.empty()) {
     if (prediction) test_.*prediction = model_.forward(w, data_.test.x).output();
     return;
@@ -143,6 +147,7 @@ void PathKernelEngine::finish(const double* wS, std::int64_t steps) {
 
 void PathKernelEngine::accumulate(QueryState& q, const Forward& fwd, const std::vector<Matrix>& delta,
                                   const GatheredFeatures& train, const StepRecord& step, double alpha) {
+  if (q.globalRows == 0) return;
   TileTargets targets;
   targets.kernel = q.keepKernels ? &q.path : nullptr;
   targets.layerKernels = q.pathLayers.empty() ? nullptr : &q.pathLayers;
@@ -229,6 +234,7 @@ void PathKernelEngine::observe(const StepRecord& in) {
       for (std::size_t p = 0; p < wt.size(); ++p) wt[p] = w[p] + rule_.nodes[k] * in.dw[p];
       const double alpha = in.lr * rule_.weights[k];
       for (QueryState* q : {&train_, &test_}) {
+        if (q->globalRows == 0) continue;
         const bool isTrain = q == &train_;
         const QueryFeatures features(model_, wt.data(), isTrain ? data_.train.x : data_.test.x);
         accumulate(*q, features.forward(), features.delta(), gathered, in, alpha);

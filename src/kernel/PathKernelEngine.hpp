@@ -37,6 +37,7 @@ struct EngineOptions {
   OptimizerKind optimizer = OptimizerKind::Sgd;  // with memory (not sgd): contributions from per-example directions
   std::vector<std::int64_t> snapshotSteps;       // steps s (0..S, ascending) whose K^g at w_s is kept
   bool layerKernels = false;                     // keep each layer's share of K^p
+  bool queryTraining = true;                     // the training points are query points too (not when replaying)
   bool exampleDirections() const { return optimizer != OptimizerKind::Sgd; }
 };
 

@@ -37,6 +37,7 @@ std::map<std::string, std::string> identityOf(const TrainingRun& run) {
                                            {"tangent_kernels", s.tangentKernels ? "1" : "0"},
                                            {"skip_train_kernels", s.skipTrainKernels ? "1" : "0"}};
   if (s.builtinData()) id["data_seed"] = std::to_string(s.builtin.seed);
+  if (!data.testSha256.empty()) id["queries_sha256"] = data.testSha256;
   const OptimizerSettings& o = s.training.optimizer;
   id["optimizer"] = toString(o.kind);
   if (o.kind == OptimizerKind::Momentum) {

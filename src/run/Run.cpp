@@ -55,16 +55,6 @@ int trainSteps(TrainingRun& run, std::ostream* log) {
   return 0;
 }
 
-// After the run file is in place the checkpoint is no longer needed: removed unless kept.
-void removeCheckpoint(const TrainingRun& run, std::ostream* log) {
-  const TrainSettings& s = run.settings();
-  int rank = 0;
-  PK_MPI(MPI_Comm_rank(run.comm(), &rank));
-  if (s.keepCheckpoint || rank != 0) return;
-  if (std::remove(s.checkpoint.c_str()) == 0 && log)
-    *log << "  removed the checkpoint " << s.checkpoint << " (--keep-checkpoint keeps it)\n";
-}
-
 void printResult(std::ostream& log, const RunReport& report, const std::string& out) {
   log << std::setprecision(3) << std::scientific;
   log << "  final loss " << report.finalLoss << "\n";
@@ -77,33 +67,54 @@ void printResult(std::ostream& log, const RunReport& report, const std::string& 
 
 }  // namespace
 
-RunReport runTraining(const TrainSettings& settings, MPI_Comm comm, std::ostream* log) {
-  const auto start = Clock::now();
-  installStopHandlers();
-  requireOutputPath(settings.out, settings.force || settings.dryRun, comm);
-  RunPlan plan = planRun(settings, comm);
+bool checkPlan(const RunPlan& plan, MPI_Comm comm, std::ostream* log) {
   const int ranks = ranksOf(comm);
   const MemoryEstimate memory = estimateMemory(plan, ranks);
   const double available = availableBytesPerRank(comm);
   if (log) printSettings(*log, plan, memory, available, ranks);
-  RunReport report;
-  if (settings.dryRun) return report;
+  if (plan.settings.dryRun) return false;
   requireMemory(memory, available);
+  return true;
+}
 
-  TrainingRun run(std::move(plan), comm);
+int runToEnd(TrainingRun& run, std::ostream* log) {
+  const TrainSettings& settings = run.settings();
   if (settings.restart.empty())
     run.engine().begin(run.trainer().state().w.data());
   else
     restoreCheckpoint(settings.restart, run);
   if (log && !settings.restart.empty())
     *log << "  resuming from " << settings.restart << " at step " << run.trainer().state().step << "\n";
-  report.stopSignal = trainSteps(run, log);
+  const int signal = trainSteps(run, log);
+  if (signal != 0) return signal;
+  run.trainer().finish();
+  run.engine().finish(run.trainer().state().w.data(), run.trainer().state().step);
+  return 0;
+}
+
+void removeCheckpoint(const TrainingRun& run, std::ostream* log) {
+  const TrainSettings& s = run.settings();
+  int rank = 0;
+  PK_MPI(MPI_Comm_rank(run.comm(), &rank));
+  if (s.keepCheckpoint || rank != 0) return;
+  if (std::remove(s.checkpoint.c_str()) == 0 && log)
+    *log << "  removed the checkpoint " << s.checkpoint << " (--keep-checkpoint keeps it)\n";
+}
+
+RunReport runTraining(const TrainSettings& settings, MPI_Comm comm, std::ostream* log) {
+  const auto start = Clock::now();
+  installStopHandlers();
+  requireOutputPath(settings.out, settings.force || settings.dryRun, comm);
+  RunPlan plan = planRun(settings, comm);
+  RunReport report;
+  if (!checkPlan(plan, comm, log)) return report;
+
+  TrainingRun run(std::move(plan), comm);
+  report.stopSignal = runToEnd(run, log);
   report.steps = run.trainer().state().step;
   report.seconds = secondsSince(start);
   if (report.stopSignal != 0) return report;
 
-  run.trainer().finish();
-  run.engine().finish(run.trainer().state().w.data(), run.trainer().state().step);
   RunSummary summary;
   summary.train = report.train = run.engine().summarize(run.engine().train());
   report.hasTest = run.data().test.globalRows > 0;

@@ -7,6 +7,7 @@
 
 #include "kernel/PathKernelEngine.hpp"
 #include "run/Settings.hpp"
+#include "run/TrainingRun.hpp"
 
 namespace pk {
 
@@ -22,5 +23,18 @@ struct RunReport {
 /// Collective. `log` receives progress and the summary (pass null on ranks
 /// other than 0). Throws InputError on bad input, before anything is written.
 RunReport runTraining(const TrainSettings& settings, MPI_Comm comm, std::ostream* log);
+
+// The parts of a run shared by every command that trains (train, replay):
+
+/// Collective. Prints the plan and its memory estimate (`log` on rank 0); false for
+/// a dry run; throws InputError when the estimate exceeds the memory available.
+bool checkPlan(const RunPlan& plan, MPI_Comm comm, std::ostream* log);
+/// Collective. From the start (or the checkpoint of --restart) to the last step,
+/// with checkpoints when due; then the final predictions. Returns the signal that
+/// stopped the run early (its checkpoint written), or 0.
+int runToEnd(TrainingRun& run, std::ostream* log);
+/// After the result file is in place the checkpoint is no longer needed: rank 0
+/// removes it unless --keep-checkpoint. Not collective.
+void removeCheckpoint(const TrainingRun& run, std::ostream* log);
 
 }  // namespace pk

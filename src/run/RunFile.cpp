@@ -120,27 +120,31 @@ void writeCoefficients(hid_t file, const std::string& path, const DenseRows& con
                 contrib.firstRow(), contrib.localRows(), c.data());
 }
 
-void writeQuerySet(hid_t file, const TrainingRun& run, const QueryState& q) {
+}  // namespace
+
+void writeQueryRows(hid_t file, const TrainingRun& run, const QueryState& q, const std::string& set) {
   if (q.globalRows == 0) return;
   const auto shape = predictionShape(run.data(), run.model(), q.globalRows);
   const std::int64_t n = q.network.rows();
-  const std::string predict = "/predict/" + q.name;
+  const std::string predict = "/predict/" + set;
   h5::writeRows(file, predict + "/network", shape, q.firstRow, n, q.network.data());
   h5::writeRows(file, predict + "/initial", shape, q.firstRow, n, q.initial.data());
   h5::writeRows(file, predict + "/bias", shape, q.firstRow, n, bias(q).data());
   h5::writeRows(file, predict + "/kernel_machine", shape, q.firstRow, n, kernelMachine(q).data());
   if (!q.keepKernels) return;
-  writeDenseRows(file, "/kernel/path/" + q.name, q.path);
-  writePerOutput(file, "/kernel/contrib/" + q.name, q.contrib);
+  writeDenseRows(file, "/kernel/path/" + set, q.path);
+  writePerOutput(file, "/kernel/contrib/" + set, q.contrib);
   if (!q.tangentInitial.empty()) {
-    writeDenseRows(file, "/kernel/tangent/initial/" + q.name, q.tangentInitial);
-    writeDenseRows(file, "/kernel/tangent/final/" + q.name, q.tangentFinal);
+    writeDenseRows(file, "/kernel/tangent/initial/" + set, q.tangentInitial);
+    writeDenseRows(file, "/kernel/tangent/final/" + set, q.tangentFinal);
   }
   if (run.settings().kernelCoef && q.contrib.size() == 1)
-    writeCoefficients(file, "/kernel/coef/" + q.name, q.contrib[0], q.path);
-  if (!q.snapshots.empty()) writeSlices(file, "/snapshots/tangent/" + q.name, q.snapshots);
-  if (!q.pathLayers.empty()) writeSlices(file, "/kernel/path_layer/" + q.name, q.pathLayers);
+    writeCoefficients(file, "/kernel/coef/" + set, q.contrib[0], q.path);
+  if (!q.snapshots.empty()) writeSlices(file, "/snapshots/tangent/" + set, q.snapshots);
+  if (!q.pathLayers.empty()) writeSlices(file, "/kernel/path_layer/" + set, q.pathLayers);
 }
+
+namespace {
 
 void writeHistory(hid_t file, const Trainer& trainer) {
   const TrainState& st = trainer.state();
@@ -199,8 +203,8 @@ void writeRunFile(const std::string& path, const TrainingRun& run, const RunSumm
   writeParameters(file, "/params/initial", run.model(), state.initialW);
   writeParameters(file, "/params/final", run.model(), state.w);
   writeHistory(file, run.trainer());
-  writeQuerySet(file, run, run.engine().train());
-  writeQuerySet(file, run, run.engine().test());
+  writeQueryRows(file, run, run.engine().train(), "train");
+  writeQueryRows(file, run, run.engine().test(), "test");
   const auto snapshots = run.settings().snapshots.resolve(run.settings().training.steps);
   if (!snapshots.empty()) h5::writeReplicated(file, "/snapshots/steps", {snapshots.size()}, snapshots.data());
   writeSuperposition(file, run);

@@ -29,6 +29,10 @@ void writeModelAndTraining(hid_t config, const TrainSettings& settings);
 /// Collective. Every setting of the run as an attribute of /config (docs/FORMAT.md 2.3).
 void writeConfig(hid_t file, const TrainingRun& run);
 
+/// Collective. The rows of one query set under the name `set`: /predict/SET/*,
+/// /kernel/*/SET and /snapshots/tangent/SET (those the run keeps).
+void writeQueryRows(hid_t file, const TrainingRun& run, const QueryState& q, const std::string& set);
+
 /// Collective. Writes `path` (through `path`.partial, renamed at the end).
 void writeRunFile(const std::string& path, const TrainingRun& run, const RunSummary& summary);
 

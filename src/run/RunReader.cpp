@@ -120,8 +120,19 @@ Labels readLabels(hid_t file, const std::string& dataset, std::int64_t rows, con
 
 }  // namespace
 
+namespace {
+// A run file, or the rows a replay added to a run for new query points.
+h5::Id openRunOrQueries(const std::string& path, MPI_Comm comm, bool& queries) {
+  h5::Id probe = h5::openFile(path, comm);
+  queries = h5::hasAttribute(probe, "format") && h5::stringAttribute(probe, "format") == kQueriesFormat;
+  probe.reset();
+  return queries ? openResultFile(path, kQueriesFormat, kQueriesFormatVersion, comm)
+                 : openResultFile(path, kRunFormat, kRunFormatVersion, comm);
+}
+}  // namespace
+
 RunReader::RunReader(const std::string& path, MPI_Comm comm)
-    : path_(path), comm_(comm), file_(openResultFile(path, kRunFormat, kRunFormatVersion, comm)) {
+    : path_(path), comm_(comm), file_(openRunOrQueries(path, comm, queries_)) {
   const ConfigReader config(file_, path);
   settings_ = resolveSettings(argumentsOf(config));
   PK_REQUIRE(settings_.loss.has_value(), "'" + path + "' records no resolved loss in /config");
@@ -131,20 +142,25 @@ RunReader::RunReader(const std::string& path, MPI_Comm comm)
   inputs_ = config.integer("inputs");
   if (config.has("data_sha256")) dataSha256_ = config.text("data_sha256");
   if (config.has("data_file")) dataFile_ = config.text("data_file");
-  trainKernels_ = has("/kernel/contrib/train") && has("/kernel/path/train");
-  testKernels_ = nTest_ > 0 && has("/kernel/contrib/test") && has("/kernel/path/test");
+  if (queries_) nQuery_ = config.integer("n_query");
 }
 
 std::int64_t RunReader::rows(const std::string& set) const {
-  return set == "train" ? nTrain_ : nTest_;
+  if (queries_) return set == "query" ? nQuery_ : 0;
+  return set == "train" ? nTrain_ : set == "test" ? nTest_ : 0;
 }
 
 bool RunReader::has(const std::string& dataset) const {
   return h5::exists(file_, dataset);
 }
 
+std::vector<hsize_t> RunReader::shape(const std::string& dataset) const {
+  PK_REQUIRE(has(dataset), "'" + path_ + "' has no dataset " + dataset);
+  return h5::shape(file_, dataset);
+}
+
 bool RunReader::hasKernels(const std::string& set) const {
-  return set == "train" ? trainKernels_ : testKernels_;
+  return rows(set) > 0 && has("/kernel/contrib/" + set) && has("/kernel/path/" + set);
 }
 
 std::vector<double> RunReader::rowsOf(const std::string& dataset, std::int64_t first, std::int64_t count) const {

@@ -1,5 +1,6 @@
 #pragma once
-// The one reader of run files (docs/FORMAT.md, section 2), for every command
+// The one reader of run files (docs/FORMAT.md, section 2) and of the queries
+// files a replay adds to a run (section 6), for every command
 // that reads a finished run (explain, krr, and the ones that retrain or
 // replay it): the format and version check, the typed settings of /config,
 // the rows of predictions and kernels a question needs (hyperslabs), and the
@@ -15,6 +16,7 @@
 #include "core/DenseRows.hpp"
 #include "core/Matrix.hpp"
 #include "io/H5.hpp"
+#include "run/Replay.hpp"
 #include "run/Settings.hpp"
 
 namespace pk {
@@ -53,10 +55,15 @@ class RunReader {
   std::int64_t inputs() const { return inputs_; }
   /// SHA-256 of the data file's datasets, empty for built-in data.
   const std::string& dataSha256() const { return dataSha256_; }
-  /// Number of query rows of "train" or "test" (Not collective).
+  /// Number of query rows of "train" or "test" in a run file, of "query" in a
+  /// queries file (a replay's new points); 0 for a set the file does not hold. Not collective.
   std::int64_t rows(const std::string& set) const;
+  /// Whether the file is a replay's queries file (its query set is "query").
+  bool isQueries() const { return queries_; }
   /// Whether a dataset exists (Not collective).
   bool has(const std::string& dataset) const;
+  /// A dataset's shape (Not collective); throws InputError if it is missing.
+  std::vector<hsize_t> shape(const std::string& dataset) const;
   /// Whether /kernel/contrib/<set> and /kernel/path/<set> are present (Not collective).
   bool hasKernels(const std::string& set) const;
 
@@ -90,11 +97,11 @@ class RunReader {
 
   std::string path_;
   MPI_Comm comm_;
+  bool queries_ = false;  // set while file_ is opened (declared first, so initialised first)
   h5::Id file_;
   TrainSettings settings_;
   std::string dataSha256_, dataFile_;
-  std::int64_t outputs_ = 1, nTrain_ = 0, nTest_ = 0, inputs_ = 0;
-  bool trainKernels_ = false, testKernels_ = false;
+  std::int64_t outputs_ = 1, nTrain_ = 0, nTest_ = 0, nQuery_ = 0, inputs_ = 0;
 };
 
 }  // namespace pk

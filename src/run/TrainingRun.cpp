@@ -7,8 +7,9 @@ namespace pk {
 
 namespace {
 
-EngineOptions engineOptionsOf(const TrainSettings& s) {
+EngineOptions engineOptionsOf(const TrainSettings& s, bool queryTraining) {
   EngineOptions options;
+  options.queryTraining = queryTraining;
   options.trainKernels = !s.skipTrainKernels;
   options.tangentKernels = s.tangentKernels;
   options.pathRule = s.pathRule;
@@ -25,7 +26,10 @@ Dataset loadData(const TrainSettings& s, MPI_Comm comm) {
 }
 
 RunPlan planRun(const TrainSettings& settings, MPI_Comm comm) {
-  Dataset data = loadData(settings, comm);
+  return planRunWith(settings, loadData(settings, comm), comm);
+}
+
+RunPlan planRunWith(const TrainSettings& settings, Dataset data, MPI_Comm comm) {
   TrainSettings s = settings;
   // The loss asked for, else the one the data names, else mse.
   if (!s.loss) s.loss = data.suggestedLoss.empty() ? Loss::Mse : parseLoss(data.suggestedLoss);
@@ -39,11 +43,11 @@ RunPlan planRun(const TrainSettings& settings, MPI_Comm comm) {
   return RunPlan{std::move(s), std::move(data), Mlp(arch), std::move(sha)};
 }
 
-TrainingRun::TrainingRun(RunPlan plan, MPI_Comm comm)
+TrainingRun::TrainingRun(RunPlan plan, MPI_Comm comm, bool queryTraining)
     : comm_(comm),
       plan_(std::move(plan)),
       trainer_(plan_.model, *plan_.settings.loss, plan_.data, plan_.settings.training, comm),
-      engine_(plan_.model, plan_.data, engineOptionsOf(plan_.settings), comm) {
+      engine_(plan_.model, plan_.data, engineOptionsOf(plan_.settings, queryTraining), comm) {
   trainer_.subscribe(engine_);
 }
 

@@ -28,11 +28,14 @@ struct RunPlan {
 /// Collective. Loads and checks the data, resolves the loss and the number of
 /// outputs, and builds the model. Throws InputError.
 RunPlan planRun(const TrainSettings& settings, MPI_Comm comm);
+/// Collective. The same for data already loaded (a replay's training set with new query points).
+RunPlan planRunWith(const TrainSettings& settings, Dataset data, MPI_Comm comm);
 
 class TrainingRun {
  public:
   /// Collective. Draws w_0, allocates the kernel rows, and subscribes the engine to the trainer.
-  TrainingRun(RunPlan plan, MPI_Comm comm);
+  /// Without `queryTraining` only the test rows are query points (a replay's new points).
+  TrainingRun(RunPlan plan, MPI_Comm comm, bool queryTraining = true);
   TrainingRun(const TrainingRun&) = delete;
   TrainingRun& operator=(const TrainingRun&) = delete;
 

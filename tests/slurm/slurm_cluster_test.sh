@@ -389,19 +389,38 @@ krr_id="$(submit "$scratch" --chdir="$sweep_dir" --output="$logs/krr.out" "$sour
 figures_id="$(submit "$scratch" --output="$logs/figures.out" "$source_dir/jobs/figures.sbatch" "$sweep_dir/small_lr-0.h5")"
 figures_converge_id="$(submit "$scratch" --dependency=afterok:"$converge_id" --output="$logs/figures-converge.out" \
   "$source_dir/jobs/figures.sbatch" converge "$scratch/post/runs/small_converge.h5")"
+# replay.sbatch: the run's own test points, as a queries file, must give the run's test rows.
+/usr/bin/python3 - "$sweep_dir/small_lr-0.h5" "$scratch/queries.h5" << 'PY'
+import sys, h5py
+with h5py.File(sys.argv[1], "r") as run, h5py.File(sys.argv[2], "w") as q:
+    q["X"] = run["data/test/X"][()]
+    q["y"] = run["data/test/y"][()]
+PY
+replay_id="$(submit "$scratch" --output="$logs/replay.out" "$source_dir/jobs/replay.sbatch" \
+  "$sweep_dir/small_lr-0.h5" queries.h5 small_lr-0)"
 missing_id="$(submit "$scratch" --output="$logs/krr-missing.out" "$source_dir/jobs/krr.sbatch" missing.h5)"
 memory_id="$(PK_WORK_DIR="$scratch/post/runs" submit "$scratch" --mem-per-cpu=1 --output="$logs/train-memory.out" \
   "$source_dir/jobs/train.sbatch" "$config" memory)"
-post_ids=("$converge_id" "$krr_id" "$figures_id" "$figures_converge_id" "$missing_id" "$memory_id")
+post_ids=("$converge_id" "$krr_id" "$figures_id" "$figures_converge_id" "$replay_id" "$missing_id" "$memory_id")
 job_ids+=("${post_ids[@]}")
 log "submitted converge.sbatch, krr.sbatch, figures.sbatch (a run, a converge table), and two jobs that must fail"
 wait_until 150 "the converge, krr and figures jobs to finish" gone "${post_ids[@]}"
 log "converge, krr and figures jobs finished"
 
-for id in "$converge_id" "$krr_id" "$figures_id" "$figures_converge_id"; do
+for id in "$converge_id" "$krr_id" "$figures_id" "$figures_converge_id" "$replay_id"; do
   [[ "$(final_state "$id")" == COMPLETED ]] ||
-    { cat "$logs"/converge.out "$logs"/krr.out "$logs"/figures*.out; fail "job $id ended $(final_state "$id")"; }
+    { cat "$logs"/converge.out "$logs"/krr.out "$logs"/figures*.out "$logs"/replay.out; fail "job $id ended $(final_state "$id")"; }
 done
+replayed="$scratch/runs/small_lr-0.queries.h5"
+complete "$replayed" || fail "$replayed is missing or not complete"
+/usr/bin/python3 - "$sweep_dir/small_lr-0.h5" "$replayed" << 'PY' || fail "the replayed rows differ from the run's test rows"
+import sys, h5py, numpy as np
+run, q = h5py.File(sys.argv[1], "r"), h5py.File(sys.argv[2], "r")
+for name in ("kernel/path/%s", "kernel/contrib/%s", "predict/%s/network", "predict/%s/kernel_machine"):
+    a, b = run[name % "test"][()], q[name % "query"][()]
+    assert np.abs(a - b).max() <= 1e-12 * np.abs(a).max(), name
+PY
+log "replay.sbatch: the run's test points replayed as new points give its test rows"
 table="$scratch/post/runs/small_converge.h5"
 complete "$table" || fail "$table is missing or not complete"
 for f in left_0 left_1 left_2 gauss_1; do

@@ -1,0 +1,150 @@
+#include "explain/Predict.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <iomanip>
+#include <sstream>
+
+#include "core/Error.hpp"
+#include "core/Partition.hpp"
+#include "data/Validate.hpp"
+#include "explain/Explanation.hpp"
+#include "io/OutputFile.hpp"
+#include "model/Mlp.hpp"
+#include "run/Replay.hpp"
+#include "run/RunReader.hpp"
+
+namespace pk::explain {
+
+namespace {
+
+std::vector<double> parametersOf(const RunReader& run, const Mlp& model, const std::string& which) {
+  std::vector<double> w(static_cast<std::size_t>(model.parameterCount()));
+  for (int k = 0; k < model.layers(); ++k) {
+    const std::string layer = "/params/" + which + "/layer_" + std::to_string(k);
+    const auto weights = run.rowsOf(layer + "/W", 0, model.width(k + 1));
+    const auto biases = run.rowsOf(layer + "/b", 0, model.width(k + 1));
+    PK_REQUIRE(static_cast<std::int64_t>(weights.size()) == model.width(k + 1) * model.width(k),
+               "'" + run.path() + "': " + layer + "/W does not have the shape of the recorded model");
+    std::copy(weights.begin(), weights.end(), w.begin() + model.weightOffset(k));
+    std::copy(biases.begin(), biases.end(), w.begin() + model.biasOffset(k));
+  }
+  return w;
+}
+
+Matrix probabilities(Loss loss, const Matrix& f) {
+  if (loss == Loss::Mse) return Matrix();
+  Matrix p(f.rows(), f.cols());
+  for (std::int64_t r = 0; r < f.rows(); ++r) {
+    if (loss == Loss::Logistic) {
+      p(r, 0) = 1.0 / (1.0 + std::exp(-f(r, 0)));
+      continue;
+    }
+    const double top = *std::max_element(f.row(r), f.row(r) + f.cols());
+    double sum = 0.0;
+    for (std::int64_t c = 0; c < f.cols(); ++c) sum += (p(r, c) = std::exp(f(r, c) - top));
+    for (std::int64_t c = 0; c < f.cols(); ++c) p(r, c) /= sum;
+  }
+  return p;
+}
+
+std::int64_t predictedClass(const Predictions& p, const double* f) {
+  return p.loss == Loss::Logistic ? (f[0] > 0 ? 1 : 0) : argmax(f, p.outputs);
+}
+
+}  // namespace
+
+Predictions predict(const std::string& runPath, const std::string& querySpec, MPI_Comm comm) {
+  const RunReader run(runPath, comm);
+  PK_REQUIRE(!run.isQueries(), "'" + runPath + "' is a queries file: predict needs the run file itself");
+  Predictions p;
+  const auto [file, group] = querySource(querySpec);
+  p.queries = readQueryFile(file, group, comm);
+  PK_REQUIRE(p.queries.inputs == run.inputs(), "the query points of '" + querySpec + "' have D = " +
+                                                   std::to_string(p.queries.inputs) + " but the run has D = " +
+                                                   std::to_string(run.inputs()));
+  requireFiniteRows(p.queries.block.x, p.queries.block.firstRow, "the query points of '" + querySpec + "'", comm);
+  const TrainSettings& s = run.settings();
+  Architecture arch;
+  arch.inputs = run.inputs();
+  arch.hidden = s.hidden;
+  arch.outputs = run.outputs();
+  arch.activation = s.activation;
+  arch.parameterization = s.parameterization;
+  const Mlp model(arch);
+  p.loss = run.loss();
+  p.outputs = run.outputs();
+  // Predictions are [n, C] when the run's are (C > 1, or targets given as [N, C]).
+  p.matrixShape = run.shape("/predict/train/network").size() == 2;
+  p.network = model.forward(parametersOf(run, model, "final").data(), p.queries.block.x).output();
+  p.initial = model.forward(parametersOf(run, model, "initial").data(), p.queries.block.x).output();
+  p.probability = probabilities(p.loss, p.network);
+  return p;
+}
+
+void writePredictions(const std::string& path, const std::string& run, const std::string& queries,
+                      const Predictions& p, MPI_Comm comm) {
+  OutputFile file(path, kPredictionsFormat, kPredictionsFormatVersion, comm);
+  h5::setAttribute(file, "run", run);
+  h5::setAttribute(file, "queries", queries);
+  h5::setAttribute(file, "loss", toString(p.loss));
+  const DataBlock& q = p.queries.block;
+  const auto n = static_cast<hsize_t>(q.globalRows), c = static_cast<hsize_t>(p.outputs);
+  const std::vector<hsize_t> shape = p.matrixShape ? std::vector<hsize_t>{n, c} : std::vector<hsize_t>{n};
+  h5::writeRows(file, "/predict/query/network", shape, q.firstRow, q.x.rows(), p.network.data());
+  h5::writeRows(file, "/predict/query/initial", shape, q.firstRow, q.x.rows(), p.initial.data());
+  if (p.loss != Loss::Mse) {
+    std::vector<std::int64_t> classes;
+    for (std::int64_t r = 0; r < p.network.rows(); ++r) classes.push_back(predictedClass(p, p.network.row(r)));
+    h5::writeRows(file, "/predict/query/class", {n}, q.firstRow, q.x.rows(), classes.data());
+    const std::vector<hsize_t> probShape = p.loss == Loss::Logistic ? std::vector<hsize_t>{n} : shape;
+    h5::writeRows(file, "/predict/query/probability", probShape, q.firstRow, q.x.rows(), p.probability.data());
+  }
+  h5::writeRows(file, "/queries/X", {n, static_cast<hsize_t>(p.queries.inputs)}, q.firstRow, q.x.rows(),
+                q.x.data());
+  file.finish();
+}
+
+void printPredictions(std::ostream* out, const Predictions& p, const std::string& format, MPI_Comm comm) {
+  const Partition rows(comm, p.queries.block.globalRows);
+  const auto network = allgatherRows(rows, p.network.data(), p.outputs);
+  const auto initial = allgatherRows(rows, p.initial.data(), p.outputs);
+  const std::int64_t pc = p.loss == Loss::Mse ? 0 : p.probability.cols();
+  const auto probability = allgatherRows(rows, p.probability.data(), pc);
+  if (!out) return;
+  const bool csv = format == "csv", json = format == "json";
+  const bool classes = p.loss != Loss::Mse;
+  auto values = [&](const std::vector<double>& v, std::int64_t r, std::int64_t width, const char* sep) {
+    std::ostringstream os;
+    os << std::setprecision(csv || json ? 17 : 6);
+    for (std::int64_t c = 0; c < width; ++c) os << (c ? sep : "") << v[static_cast<std::size_t>(r * width + c)];
+    return os.str();
+  };
+  if (csv) *out << "query,network,initial" << (classes ? ",class,probability" : "") << "\n";
+  if (json) *out << "{\"loss\": \"" << toString(p.loss) << "\", \"queries\": [";
+  for (std::int64_t r = 0; r < rows.globalRows(); ++r) {
+    const std::int64_t cls = classes ? predictedClass(p, &network[static_cast<std::size_t>(r * p.outputs)]) : 0;
+    // The probability of the predicted class.
+    const double p1 = p.loss == Loss::Logistic ? probability[static_cast<std::size_t>(r)] : 0.0;
+    const double prob = !classes                    ? 0.0
+                        : p.loss == Loss::Logistic ? (cls == 1 ? p1 : 1.0 - p1)
+                                                   : probability[static_cast<std::size_t>(r * pc + cls)];
+    if (csv)
+      *out << r << "," << values(network, r, p.outputs, ";") << "," << values(initial, r, p.outputs, ";");
+    else if (json)
+      *out << (r ? ",\n  " : "\n  ") << "{\"query\": " << r << ", \"network\": [" << values(network, r, p.outputs, ", ")
+           << "], \"initial\": [" << values(initial, r, p.outputs, ", ") << "]";
+    else
+      *out << "query:" << std::left << std::setw(6) << r << std::right << "  f_S " << values(network, r, p.outputs, " ")
+           << "  f_0 " << values(initial, r, p.outputs, " ");
+    if (classes) {
+      if (csv) *out << "," << cls << "," << std::setprecision(17) << prob;
+      if (json) *out << ", \"class\": " << cls << ", \"probability\": " << std::setprecision(17) << prob;
+      if (!csv && !json) *out << "  class " << cls << " (p = " << std::setprecision(4) << prob << ")";
+    }
+    *out << (json ? "}" : "\n") << std::setprecision(6);
+  }
+  if (json) *out << "\n]}\n";
+}
+
+}  // namespace pk::explain

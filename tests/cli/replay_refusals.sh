@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# A replay that cannot give the run's rows is refused: one clear
+# "pathkernel: error:" message, a non-zero exit, and no queries file (not even
+# a partial one) left behind.
+#
+#   replay_refusals.sh PROGRAM CASE
+set -euo pipefail
+program="$1"
+case_name="$2"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+
+run() { mpiexec -n 2 --oversubscribe "$program" "$@"; }
+py() { /usr/bin/python3 -c "import sys, h5py, numpy as np; $1"; }
+
+# A small data file with a test split, a run on it, and its test points as queries.
+py "
+rng = np.random.default_rng(0)
+with h5py.File('data.h5', 'w') as f:
+    f['train/X'] = rng.normal(size=(30, 3)); f['train/y'] = rng.normal(size=30)
+    f['test/X'] = rng.normal(size=(7, 3)); f['test/y'] = rng.normal(size=7)
+with h5py.File('data.h5') as d, h5py.File('queries.h5', 'w') as q:
+    q['X'] = d['test/X'][()]
+"
+run train --data data.h5 --hidden 4 --steps 10 --out run.h5 > /dev/null
+
+queries=queries.h5
+case "$case_name" in
+  modified_data)  py "f = h5py.File('data.h5', 'r+'); f['train/y'][3] += 1.0"
+                  expect="is not the data the run was trained on" ;;
+  incomplete_run) py "f = h5py.File('run.h5', 'r+'); f.attrs['complete'] = np.int64(0)"
+                  expect="'run.h5' is not complete" ;;
+  unknown_version) py "f = h5py.File('run.h5', 'r+'); f.attrs['format_version'] = np.int64(7)"
+                  expect="'run.h5' has format_version 7" ;;
+  wrong_width)    py "f = h5py.File('wide.h5', 'w'); f['X'] = np.ones((5, 4))"; queries=wide.h5
+                  expect="have D = 4 but the run was trained with D = 3" ;;
+  nonfinite)      py "f = h5py.File('nan.h5', 'w'); x = np.ones((5, 3)); x[2, 1] = np.nan; f['X'] = x"; queries=nan.h5
+                  expect="contain NaN or Inf" ;;
+  no_points)      queries=data.h5:validation; expect="expected FILE.h5 \\(with /X\\) or DATA.h5:test" ;;
+  *) echo "unknown case $case_name"; exit 2 ;;
+esac
+
+set +e
+timeout 120 mpiexec -n 2 --oversubscribe "$program" replay --run run.h5 --queries "$queries" --out q.h5 > out.log 2> err.log
+status=$?
+set -e
+cat out.log err.log
+[[ $status -ne 0 && $status -ne 124 ]] || { echo "FAIL: exit status $status (want a non-zero status, no time-out)"; exit 1; }
+count=$(grep -c "pathkernel: error:" err.log || true)
+[[ $count -eq 1 ]] || { echo "FAIL: $count error messages (want exactly one)"; exit 1; }
+tr '\n' ' ' < err.log | grep -Eq -- "$expect" || { echo "FAIL: message does not match: $expect"; exit 1; }
+for f in q.h5 q.h5.partial; do [[ ! -e "$f" ]] || { echo "FAIL: $f was left behind"; exit 1; }; done
+echo "PASS: $case_name"

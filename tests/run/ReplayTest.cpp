@@ -1,0 +1,99 @@
+// New query points after training: a run made without a test set, replayed
+// with points T, holds for T exactly the rows (1e-12) of the same run made with
+// T as its test set, for gradient descent under gauss:3, SGD with weight decay
+// under the left rule, and Adam; also when the run was made on another rank
+// count than the replay. predict gives the run's network outputs.
+#include <gtest/gtest.h>
+
+#include "TestSupport.hpp"
+#include "explain/Predict.hpp"
+#include "io/H5.hpp"
+#include "run/Replay.hpp"
+
+namespace pk::test {
+namespace {
+
+// The test split of a run on built-in data, as a queries file (/X, /y).
+void writeQueries(const std::string& run, const std::string& queries) {
+  const auto x = readAll(run, "/data/test/X");
+  const auto y = readAll(run, "/data/test/y");
+  const auto shape = shapeOf(run, "/data/test/X");
+  h5::Id file = h5::createFile(queries, MPI_COMM_WORLD);
+  h5::writeReplicated(file, "/X", {shape[0], shape[1]}, x.data());
+  h5::writeReplicated(file, "/y", {shape[0]}, y.data());
+}
+
+ReplaySettings replayOf(const std::string& run, const std::string& queries, const std::string& out) {
+  ReplaySettings r;
+  r.run = run;
+  r.queries = queries;
+  r.out = out;
+  return r;
+}
+
+void expectSameRows(const std::string& run, const std::string& replayed, const std::string& what) {
+  for (const std::string name : {"/kernel/path/", "/kernel/contrib/", "/kernel/tangent/initial/",
+                                 "/kernel/tangent/final/", "/snapshots/tangent/", "/predict/network/",
+                                 "/predict/initial/", "/predict/bias/", "/predict/kernel_machine/"}) {
+    const bool predict = name.rfind("/predict/", 0) == 0;
+    const std::string base = predict ? "/predict/" : name;
+    const std::string leaf = predict ? "/" + name.substr(9, name.size() - 10) : "";
+    const auto expected = readAll(run, base + "test" + leaf);
+    const auto actual = readAll(replayed, base + "query" + leaf);
+    EXPECT_EQ(expected.size(), actual.size()) << what << " " << name;
+    EXPECT_LT(relativeDifference(actual, expected), 1e-12) << what << " " << name;
+  }
+}
+
+TEST(Replay, NewPointsGetTheRowsOfARunWithThemAsItsTestSet) {
+  struct Case {
+    std::string what, optimizer, rule;
+    std::int64_t batch;
+    double decay;
+  };
+  for (const Case& c : {Case{"gd gauss:3", "sgd", "gauss:3", 0, 0.0}, Case{"sgd left decay", "sgd", "left", 8, 1e-2},
+                        Case{"adam gauss:2", "adam", "gauss:2", 8, 1e-3}}) {
+    TrainArguments s = smallSettings(tempPath("with_test.h5"));
+    s.data = "builtin:moons";
+    s.optimizer = c.optimizer;
+    s.lr = c.optimizer == "adam" ? 0.01 : 0.1;
+    s.pathRule = c.rule;
+    s.batchSize = c.batch;
+    s.weightDecay = c.decay;
+    s.tangentKernels = true;
+    s.snapshots = "0,5,20";
+    train(s);
+    TrainArguments trainOnly = s;
+    trainOnly.nTest = 0;
+    trainOnly.out = tempPath("train_only.h5");
+    // Made on one rank, replayed on all: the path does not depend on the rank count.
+    trainOnRankZeroAlone(trainOnly);
+    const std::string queries = tempPath("queries.h5");
+    writeQueries(s.out, queries);
+    const std::string replayed = tempPath("replayed.h5");
+    const RunReport report = runReplay(replayOf(trainOnly.out, queries, replayed), MPI_COMM_WORLD, nullptr);
+    EXPECT_EQ(report.steps, s.steps);
+    expectSameRows(s.out, replayed, c.what);
+  }
+}
+
+TEST(Replay, PredictGivesTheNetworksOutputs) {
+  TrainArguments s = smallSettings(tempPath("run.h5"));
+  s.data = "builtin:blobs";
+  train(s);
+  const std::string queries = tempPath("queries.h5");
+  writeQueries(s.out, queries);
+  const explain::Predictions p = explain::predict(s.out, queries, MPI_COMM_WORLD);
+  const std::string out = tempPath("predictions.h5");
+  explain::writePredictions(out, s.out, queries, p, MPI_COMM_WORLD);
+  EXPECT_LT(relativeDifference(readAll(out, "/predict/query/network"), readAll(s.out, "/predict/test/network")),
+            1e-13);
+  EXPECT_LT(relativeDifference(readAll(out, "/predict/query/initial"), readAll(s.out, "/predict/test/initial")),
+            1e-13);
+  const auto probability = readAll(out, "/predict/query/probability");
+  for (std::size_t r = 0; r < probability.size() / 3; ++r)
+    EXPECT_NEAR(probability[3 * r] + probability[3 * r + 1] + probability[3 * r + 2], 1.0, 1e-14);
+}
+
+}  // namespace
+}  // namespace pk::test
