@@ -20,7 +20,10 @@ KernelMatrices storedKernel(KernelKind kind, const KrrProblem& p, MPI_Comm comm)
   const std::string group = storedKernelGroup(kind);
   KernelMatrices k;
   k.train = run.matrix(group + "/train");
-  if (p.nTest > 0 && run.has(group + "/test")) k.test = run.matrix(group + "/test");
+  if (p.nTest > 0) {
+    const RunReader heldOut(p.testSource, comm);
+    if (heldOut.has(group + "/" + p.testSet)) k.test = heldOut.matrix(group + "/" + p.testSet);
+  }
   const double asymmetry = symmetrise(k.train);
   const std::string what = kind == KernelKind::Path             ? "K^p (path rule " + p.pathRule + ")"
                            : kind == KernelKind::TangentInitial ? "K^g at w_0"

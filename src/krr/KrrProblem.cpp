@@ -2,6 +2,7 @@
 
 #include "core/Error.hpp"
 #include "core/Partition.hpp"
+#include "core/Sha256.hpp"
 #include "io/H5.hpp"
 #include "run/RunReader.hpp"
 
@@ -25,6 +26,36 @@ void requireKernel(const RunReader& run, const KrrProblem& p, KernelKind kind) {
              "'" + p.runPath + "' has no " + group + "/train" +
                  (tangent ? ": tangent kernels are stored only by runs trained with --tangent-kernels"
                           : ": the run was trained with --skip-train-kernels"));
+}
+
+// The held-out rows' targets (from `targetsFile`) and the network's and the kernel machine's predictions.
+void readHeldOut(KrrProblem& p, hid_t rowsFile, const std::string& targetsFile, const std::string& targets,
+                 MPI_Comm comm) {
+  const Partition test(comm, p.nTest);
+  {
+    const h5::Id source = h5::openFile(targetsFile, comm);
+    PK_REQUIRE(h5::exists(source, targets), "'" + targetsFile + "' has no " + targets + ": the held-out points need targets");
+    p.testY = readBlock(source, targets, test.begin(), test.localRows());
+  }
+  const std::string predict = "/predict/" + p.testSet;
+  p.testNetwork = readBlock(rowsFile, predict + "/network", test.begin(), test.localRows());
+  p.testMachine = readBlock(rowsFile, predict + "/kernel_machine", test.begin(), test.localRows());
+}
+
+// A replay's queries file of this very run, holding the kernels asked for.
+void requireQueriesOf(const RunReader& queries, const std::string& runPath, const std::vector<KernelKind>& kernels,
+                      MPI_Comm comm) {
+  PK_REQUIRE(queries.isQueries(), "--queries '" + queries.path() + "' is not a queries file (pathkernel replay)");
+  int rank = 0;
+  PK_MPI(MPI_Comm_rank(comm, &rank));
+  std::string sha(64, '0');
+  if (rank == 0) sha = sha256OfFile(runPath);
+  PK_MPI(MPI_Bcast(sha.data(), 64, MPI_CHAR, 0, comm));
+  PK_REQUIRE(h5::stringAttribute(queries.file(), "run_sha256") == sha,
+             "'" + queries.path() + "' was replayed from another run than '" + runPath + "' (its run_sha256 differs)");
+  for (auto kind : kernels)
+    PK_REQUIRE(kind == KernelKind::Rbf || queries.has(storedKernelGroup(kind) + "/query"),
+               "'" + queries.path() + "' has no " + storedKernelGroup(kind) + "/query");
 }
 
 }  // namespace
@@ -58,24 +89,34 @@ KrrProblem loadKrrProblem(const KrrSettings& s, const std::vector<KernelKind>& k
   p.dataFile = data.file;
   p.dataPrefix = data.prefix;
 
-  const Partition train(comm, p.nTrain), test(comm, p.nTest);
+  const Partition train(comm, p.nTrain);
   {
     const h5::Id source = h5::openFile(p.dataFile, comm);
     p.trainY = readBlock(source, p.dataPrefix + "/train/y", train.begin(), train.localRows());
-    if (p.nTest > 0) p.testY = readBlock(source, p.dataPrefix + "/test/y", test.begin(), test.localRows());
   }
   p.trainNetwork = readBlock(run.file(), "/predict/train/network", train.begin(), train.localRows());
   p.trainMachine = readBlock(run.file(), "/predict/train/kernel_machine", train.begin(), train.localRows());
-  if (p.nTest > 0) {
-    p.testNetwork = readBlock(run.file(), "/predict/test/network", test.begin(), test.localRows());
-    p.testMachine = readBlock(run.file(), "/predict/test/kernel_machine", test.begin(), test.localRows());
+  if (s.queries.empty()) {
+    p.testSource = s.run;
+    p.testInputsFile = p.dataFile;
+    p.testInputs = p.dataPrefix + "/test/X";
+    if (p.nTest > 0) readHeldOut(p, run.file(), p.dataFile, p.dataPrefix + "/test/y", comm);
+  } else {
+    const RunReader queries(s.queries, comm);
+    requireQueriesOf(queries, s.run, kernels, comm);
+    p.testSource = p.testInputsFile = s.queries;
+    p.testSet = "query";
+    p.testInputs = "/queries/X";
+    p.nTest = queries.rows("query");
+    readHeldOut(p, queries.file(), s.queries, "/queries/y", comm);
   }
   return p;
 }
 
 Matrix readInputs(const KrrProblem& p, const std::string& split, std::int64_t first, std::int64_t rows, MPI_Comm comm) {
-  h5::Id file = h5::openFile(p.dataFile, comm);
-  return readBlock(file, p.dataPrefix + "/" + split + "/X", first, rows);
+  const bool heldOut = split != "train";
+  h5::Id file = h5::openFile(heldOut ? p.testInputsFile : p.dataFile, comm);
+  return readBlock(file, heldOut ? p.testInputs : p.dataPrefix + "/train/X", first, rows);
 }
 
 }  // namespace pk

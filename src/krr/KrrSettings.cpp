@@ -35,6 +35,8 @@ po::options_description describeKrrOptions(KrrSettings& s) {
        "rbf bandwidth h of exp(-|x-x'|^2/(2h^2)); 0 = median pairwise distance of training inputs")
       ("data", po::value(&s.data),
        "data file (README: Input data) for targets and rbf inputs; default: the run's /data or its /config data file")
+      ("queries", po::value(&s.queries),
+       "a queries file of this run (pathkernel replay): predict and score its points instead of the test points")
       ("out", po::value(&s.out), "output HDF5 file; default: RUN.h5 -> RUN.krr.h5")
       ("rtol", po::value(&s.rtol)->default_value(s.rtol), "KSP relative tolerance (-ksp_rtol overrides)")
       ("force", po::bool_switch(&s.force), "replace the output file if it exists");

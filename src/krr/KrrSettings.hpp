@@ -15,6 +15,7 @@ struct KrrSettings {
   std::string ridge = "1e-3";    // comma-separated lambdas, each >= 0
   double bandwidth = 0.0;        // rbf: 0 = median heuristic
   std::string data;              // rbf and targets: data file instead of the run's own data
+  std::string queries;           // a replay's queries file: its points are the held-out ones
   std::string out;               // empty: RUN.h5 -> RUN.krr.h5
   double rtol = 1e-10;           // KSP relative tolerance (before -ksp_rtol)
   std::string petscOptions;      // the PETSc tokens, joined by spaces

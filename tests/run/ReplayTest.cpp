@@ -8,6 +8,7 @@
 #include "TestSupport.hpp"
 #include "explain/Predict.hpp"
 #include "io/H5.hpp"
+#include "krr/KrrRun.hpp"
 #include "run/Replay.hpp"
 
 namespace pk::test {
@@ -74,6 +75,38 @@ TEST(Replay, NewPointsGetTheRowsOfARunWithThemAsItsTestSet) {
     const RunReport report = runReplay(replayOf(trainOnly.out, queries, replayed), MPI_COMM_WORLD, nullptr);
     EXPECT_EQ(report.steps, s.steps);
     expectSameRows(s.out, replayed, c.what);
+  }
+}
+
+// krr --queries scores a replay's points as krr scores the same points as test points.
+TEST(Replay, KernelRidgeOnQueriesEqualsKernelRidgeOnTheTestPoints) {
+  TrainArguments s = smallSettings(tempPath("with_test.h5"));
+  s.data = "builtin:moons";
+  s.tangentKernels = true;
+  train(s);
+  TrainArguments trainOnly = s;
+  trainOnly.nTest = 0;
+  trainOnly.out = tempPath("train_only.h5");
+  train(trainOnly);
+  const std::string queries = tempPath("queries.h5"), replayed = tempPath("replayed.h5");
+  writeQueries(s.out, queries);
+  runReplay(replayOf(trainOnly.out, queries, replayed), MPI_COMM_WORLD, nullptr);
+  const std::vector<KernelKind> kernels = {KernelKind::Path, KernelKind::TangentFinal, KernelKind::Rbf};
+  KrrSettings withTest, withQueries;
+  withTest.run = s.out;
+  withQueries.run = trainOnly.out;
+  withQueries.queries = replayed;
+  SolverOptions options;
+  options.rtol = 1e-13;
+  const auto a = runKernelRidge(loadKrrProblem(withTest, kernels, MPI_COMM_WORLD), kernels, {1e-3}, 0.0, options,
+                                MPI_COMM_WORLD);
+  const auto b = runKernelRidge(loadKrrProblem(withQueries, kernels, MPI_COMM_WORLD), kernels, {1e-3}, 0.0, options,
+                                MPI_COMM_WORLD);
+  ASSERT_EQ(a.size(), b.size());
+  for (std::size_t k = 0; k < a.size(); ++k) {
+    EXPECT_EQ(a[k].test.count, b[k].test.count);
+    EXPECT_NEAR(a[k].test.accuracy, b[k].test.accuracy, 1e-12) << toString(a[k].kernel);
+    EXPECT_NEAR(a[k].test.logloss, b[k].test.logloss, 1e-9) << toString(a[k].kernel);
   }
 }
 
