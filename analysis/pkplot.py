@@ -13,6 +13,9 @@ A run file (format "pathkernel-run", version 1) gives
   explain.png        a query next to the training examples that most support and most oppose
                      its prediction, and the scores of all training examples
   superposition.png  first-layer weight changes W_1^S - W_1^0 = sum_i Gamma_i x_i^T (image inputs)
+A replay's queries file (format "pathkernel-queries", version 1: a run's rows for new points,
+pathkernel replay) gives
+  explain.png        as above for one of its points, --query query:INDEX (default query:0)
 A convergence file (format "pathkernel-converge", version 1) gives
   converge.png       the absolute and the relative residual max|r| of the train and the test
                      points against the learning rate, and max|r| of the gauss:q rules
@@ -23,7 +26,8 @@ Options for a run file:
   --data FILE            the data file with the inputs and labels (see below)
   --class-names A,B,...  class names in class order; default: the data file's root attribute
                          class_names (one comma-separated string), else the class numbers
-  --query SPLIT:INDEX    the point explained (default test:0, or train:0 without a test split)
+  --query SPLIT:INDEX    the point explained (default test:0, or train:0 without a test split;
+                         query:0 for a queries file)
   --top K                proponents and opponents shown (default 5)
   --output K             softmax: the class explained (default: the predicted class);
                          mse: the output explained (default 0)
@@ -74,6 +78,7 @@ except ImportError:  # pragma: no cover
     sys.exit(1)
 
 RUN_FORMAT = "pathkernel-run"
+QUERIES_FORMAT = "pathkernel-queries"  # a replay's rows for new points (set "query") of a run
 CONVERGE_FORMAT = "pathkernel-converge"
 SUPPORTED_VERSION = 1
 
@@ -128,13 +133,15 @@ def open_checked(path, fmt):
         f = h5py.File(path, "r")
     except OSError as e:
         raise PkError("'%s' is not an HDF5 file (%s)" % (path, e), 2)
+    formats = (fmt,) if isinstance(fmt, str) else tuple(fmt)
+    expected = " or ".join('"%s"' % f_ for f_ in formats)
     got = f.attrs.get("format")
     if got is None:
         f.close()
-        raise PkError("'%s' has no 'format' attribute; expected format \"%s\"" % (path, fmt), 2)
-    if _str(got) != fmt:
+        raise PkError("'%s' has no 'format' attribute; expected format %s" % (path, expected), 2)
+    if _str(got) not in formats:
         f.close()
-        raise PkError("'%s' has format \"%s\"; expected \"%s\"" % (path, _str(got), fmt), 2)
+        raise PkError("'%s' has format \"%s\"; expected %s" % (path, _str(got), expected), 2)
     version = f.attrs.get("format_version")
     if version is None:
         f.close()
@@ -168,7 +175,9 @@ class Run:
 
     def __init__(self, path, data_override=None, class_names=None):
         self.path = path
-        self.f = open_checked(path, RUN_FORMAT)
+        self.f = open_checked(path, (RUN_FORMAT, QUERIES_FORMAT))
+        # A replay's queries file: the run's /config, and rows for new points under the set "query".
+        self.is_queries = _str(self.f.attrs.get("format")) == QUERIES_FORMAT
         complete = self.f.attrs.get("complete")
         if complete is None or int(_scalar(complete)) != 1:
             raise PkError("'%s' is not complete (complete != 1): the run did not finish" % path, 2)
@@ -218,7 +227,10 @@ class Run:
 
     @property
     def splits(self):
-        """The query sets of the run: train, and test when the run has a test split."""
+        """The query sets of the file: train, and test when the run has a test split; query for a
+        replay's queries file."""
+        if self.is_queries:
+            return ["query"]
         return ["train", "test"] if has(self.f, "/predict/test/network") else ["train"]
 
     def data_candidates(self, name):
@@ -249,11 +261,20 @@ class Run:
             return None
 
     def _load_data(self):
+        out = self._load_run_data()
+        if self.is_queries:
+            # The new points are in the queries file itself; their targets are optional.
+            X = need(self.f, "/queries/X", "the replayed points")
+            y = self.f["/queries/y"][()] if has(self.f, "/queries/y") else None
+            out["query"] = (X, y)
+        return out
+
+    def _load_run_data(self):
         name = self.config("data", "")
         if self.data_override is None and (name.startswith("builtin:") or name == ""):
             return {split: (need(self.f, "/data/%s/X" % split, "built-in data"),
                             need(self.f, "/data/%s/y" % split, "built-in data"))
-                    for split in self.splits}
+                    for split in self.splits if split != "query"}
         if self.data_override is not None:
             path = self.data_override
             if not os.path.exists(path):
@@ -289,6 +310,8 @@ class Run:
         if "class_names" in d.attrs:
             self._data_class_names = _str(d.attrs["class_names"])
         for split, key in (("train", "n_train"), ("test", "n_test")):
+            if split == "test" and self.is_queries:
+                continue  # a queries file holds the run's /config with no test rows
             n = self.config(key)
             rows = out[split][0].shape[0] if split in out else 0
             if n is not None and int(n) != rows:
@@ -358,6 +381,8 @@ class Run:
 
     def label_text(self, y_row):
         """A target, short: the class name for classification, all values for regression."""
+        if y_row is None:
+            return "unknown"
         if self.is_classification:
             return self.class_label(int(class_of(np.asarray([y_row]), True)[0]))
         v = np.asarray(y_row, dtype=float).reshape(-1)
@@ -650,14 +675,17 @@ def fig_loss(run, outdir):
 def resolve_query(run, query):
     """(split, index) of --query, checked against the run; default test:0, or train:0 without a test split."""
     if query is None:
-        query = "test:0" if "test" in run.splits else "train:0"
+        query = "query:0" if run.is_queries else "test:0" if "test" in run.splits else "train:0"
     try:
         split, j = query.split(":")
         j = int(j)
     except ValueError:
-        raise PkError("--query must look like test:0 or train:12, got '%s'" % query, 1)
-    if split not in ("train", "test"):
-        raise PkError("--query split must be train or test, got '%s'" % split, 1)
+        raise PkError("--query must look like test:0, train:12 or query:3 (a queries file), got '%s'" % query, 1)
+    if split not in ("train", "test", "query"):
+        raise PkError("--query split must be train, test or query, got '%s'" % split, 1)
+    if run.is_queries != (split == "query"):
+        raise PkError("--query %s: %s" % (query, "a queries file holds the set query only (e.g. --query query:0)"
+                                          if run.is_queries else "the set query is in a replay's queries file"), 1)
     if split not in run.splits:
         raise PkError("--query %s: the run has no test split (its data has only /train); "
                       "explain a training point instead, e.g. --query train:0" % query, 1)
@@ -728,6 +756,7 @@ def fig_explain(run, outdir, split, j, top, output=None, shape_override=None):
     data = run.data()
     Xtr, ytr = data["train"]
     Xq, yq = data[split]
+    yj = None if yq is None else yq[j]  # a replay's points may come without targets
     print("explain %s, score toward %s %d: proponents %s; opponents %s"
           % (query, "class" if run.is_classification else "output", k,
              ",".join(map(str, pro)), ",".join(map(str, opp))))
@@ -743,7 +772,7 @@ def fig_explain(run, outdir, split, j, top, output=None, shape_override=None):
         pred = int(np.argmax(probs))
         about = run.class_label(k)
         header = ("Query %s: true %s, predicted %s (p = %.3f)"
-                  % (query, run.label_text(yq[j]), run.class_label(pred), probs[pred]))
+                  % (query, run.label_text(yj), run.class_label(pred), probs[pred]))
         if k == pred:
             roles = ("supports the prediction (%s)" % about, "opposes the prediction (%s)" % about)
         else:
@@ -756,7 +785,7 @@ def fig_explain(run, outdir, split, j, top, output=None, shape_override=None):
         toward = "toward %s" % about
     else:
         header = ("Query %s: target y = %s, network $f_S(x)$ = %s"
-                  % (query, run.label_text(yq[j]), run.label_text(net)))
+                  % (query, run.label_text(yj), run.label_text(net)))
         out = "$f_S(x)$" if C == 1 else "output %d" % k
         roles = ("raises %s" % out, "lowers %s" % out)
         formula = "$C%s(x, i)$" % sub
@@ -791,7 +820,7 @@ def fig_explain(run, outdir, split, j, top, output=None, shape_override=None):
     lo, hi = float(min(Xtr.min(), Xq.min())), float(max(Xtr.max(), Xq.max()))
     axq = fig.add_subplot(gs[0:2, 0])
     axq.imshow(Xq[j].reshape(shp), cmap="gray_r", vmin=lo, vmax=hi, interpolation="nearest")
-    axq.set_title("query %s\ntrue: %s" % (query, run.label_text(yq[j])))
+    axq.set_title("query %s\ntrue: %s" % (query, run.label_text(yj)))
     axq.set_xticks([])
     axq.set_yticks([])
     for r_, idxs, role, col in ((0, pro, roles[0], red), (1, opp, roles[1], blue)):
@@ -1056,7 +1085,7 @@ def main_run(argv):
         epilog="Inputs and labels: --data FILE; else /data in the run file (built-in data); else the data\n"
                "file named by /config data, tried relative to the working folder, then to the run file's\n"
                "folder, then at /config data_file (absolute). The test split is optional.")
-    p.add_argument("run", help="run file (format pathkernel-run)")
+    p.add_argument("run", help="run file (format pathkernel-run), or a replay's queries file (pathkernel-queries)")
     p.add_argument("--outdir", default=".", metavar="DIR", help="folder for the PNG files (created)")
     p.add_argument("--data", default=None, metavar="FILE", help="data file with the inputs and labels (see below)")
     p.add_argument("--query", default=None, metavar="SPLIT:INDEX",
@@ -1086,6 +1115,8 @@ def main_run(argv):
             raise PkError("--only: unknown figure(s) %s" % ", ".join(bad), 1)
         figures = want
     run = Run(a.run, a.data, a.class_names)
+    if run.is_queries and not a.only:
+        figures = ["explain"]  # a queries file holds rows of new points only: their explanation
     try:
         run.class_names()  # a wrong --class-names stops here, before any figure is written
         if "explain" in figures:

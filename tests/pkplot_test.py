@@ -261,6 +261,20 @@ def main():
         check("no test split" in p.stderr and len(p.stderr.strip().splitlines()) == 1,
               "a test query on a run without a test split: one clear message")
 
+        # 2b. The test points the run never saw, replayed as new points: the explanation figure of
+        #     the queries file, toward the same proponents and opponents as its rows say.
+        replayed = os.path.join(tmp, "replayed.h5")
+        mpiexec = shutil.which("mpiexec")
+        run(([mpiexec, "-n", "2", "--oversubscribe"] if mpiexec else []) +
+            [BIN, "replay", "--run", run_only, "--queries", os.path.join(SRC, "data", "digits2.h5") + ":test",
+             "--out", replayed], tmp)
+        figs = os.path.join(tmp, "replayed")
+        p = pkplot([replayed, "--outdir", figs, "--query", "query:4"], tmp)
+        check_png(os.path.join(figs, "explain.png"))
+        check_explain(p, replayed, "query:4")
+        p = pkplot([replayed, "--outdir", figs, "--query", "test:0"], tmp, expect=1)
+        check("query only" in p.stderr, "a test query on a queries file: one clear message")
+
         # 3. Ten classes (softmax), kernels on one colour scale; explain toward the predicted
         #    class and toward a chosen one.
         digits10 = os.path.join(tmp, "digits10.h5")
