@@ -132,6 +132,7 @@ void writeKrrFile(const std::string& path, const KrrSettings& s, const KrrProble
     h5::setAttribute(config, "ridge", s.ridge);
     h5::setAttribute(config, "bandwidth", s.bandwidth);
     h5::setAttribute(config, "data", p.dataFile);
+    h5::setAttribute(config, "queries", s.queries);
     h5::setAttribute(config, "rtol", s.rtol);
     h5::setAttribute(config, "petsc_options", s.petscOptions);
     h5::setAttribute(config, "loss", toString(p.loss));
