@@ -11,6 +11,9 @@ namespace {
 // Query points per tile, and the product tile's size in doubles (about 1 MB: it stays in L2).
 constexpr std::int64_t kQueryTile = 256;
 constexpr std::int64_t kProductValues = 1 << 17;
+// Query points per tile of the one-output contraction: their outer products, H_out (H_in + 1)
+// values each, are the GEMM's second operand.
+constexpr std::int64_t kOuterTile = 64;
 }  // namespace
 
 DirectionAttribution::DirectionAttribution(const Mlp& model, const Partition& trainRows)
@@ -122,8 +125,36 @@ double DirectionAttribution::tileProducts(std::int64_t nx, std::int64_t i0, std:
   return flops;
 }
 
+double DirectionAttribution::outerProducts(const FeatureView& queries, std::int64_t x0, std::int64_t nx,
+                                           std::vector<double>& sums) {
+  double flops = 0.0;
+  const int layers = model_.layers();
+  for (int k = 0; k < layers; ++k) {
+    const std::int64_t in = model_.width(k), out = model_.width(k + 1), cols = in + 1, width = out * cols;
+    const double s = model_.scale(k);
+    // Row x: delta_k(x)_j [s_k h_k(x), 1] for j = 0..H_out-1 (the last layer's delta is 1).
+    product_.resize(static_cast<std::size_t>(nx * width));
+    for (std::int64_t x = 0; x < nx; ++x) {
+      const double* h = queries.h[static_cast<std::size_t>(k)].row(x0 + x);
+      const double* d = k + 1 < layers ? queries.delta[static_cast<std::size_t>(k)].row(x0 + x) : nullptr;
+      double* row = &product_[static_cast<std::size_t>(x * width)];
+      for (std::int64_t j = 0; j < out; ++j) {
+        const double dj = d ? d[j] : 1.0;
+        for (std::int64_t l = 0; l < in; ++l) row[j * cols + l] = dj * s * h[l];
+        row[j * cols + in] = dj;
+      }
+    }
+    const Matrix& directions = directions_[static_cast<std::size_t>(k)];
+    blas::gemmNT(1.0, denseView(directions.data(), examples_, width), denseView(product_.data(), nx, width), 1.0,
+                 denseView(sums.data(), examples_, nx));
+    flops += 2.0 * static_cast<double>(examples_ * width * nx);
+  }
+  return flops;
+}
+
 double DirectionAttribution::contract(const FeatureView& queries, double alpha, Matrix* columns, Matrix& rowSums) {
   const std::int64_t outputs = model_.outputs();
+  if (outputs == 1) return contractOneOutput(queries, alpha, columns, rowSums);
   std::int64_t widest = 1;
   for (int k = 0; k < model_.layers(); ++k) widest = std::max(widest, model_.width(k + 1));
   const std::int64_t block = std::max<std::int64_t>(1, kProductValues / (widest * kQueryTile));
@@ -144,6 +175,24 @@ double DirectionAttribution::contract(const FeatureView& queries, double alpha, 
             rowSums(x0 + x, c) -= v;
           }
     }
+  }
+  return flops;
+}
+
+double DirectionAttribution::contractOneOutput(const FeatureView& queries, double alpha, Matrix* columns,
+                                               Matrix& rowSums) {
+  std::vector<double> sums;  // [examples, nx]: g(x) . d_i summed over the layers
+  double flops = 0.0;
+  for (std::int64_t x0 = 0; x0 < queries.rows; x0 += kOuterTile) {
+    const std::int64_t nx = std::min(kOuterTile, queries.rows - x0);
+    sums.assign(static_cast<std::size_t>(examples_ * nx), 0.0);
+    flops += outerProducts(queries, x0, nx, sums);
+    for (std::int64_t x = 0; x < nx; ++x)
+      for (std::int64_t i = 0; i < examples_; ++i) {
+        const double v = alpha * sums[static_cast<std::size_t>(i * nx + x)];
+        if (columns) (*columns)(x0 + x, i) -= v;
+        rowSums(x0 + x, 0) -= v;
+      }
   }
   return flops;
 }

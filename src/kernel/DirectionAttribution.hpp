@@ -13,6 +13,12 @@
 // every query point is one GEMM per layer, [rows_owned * H_out, H_in + 1] x
 // [H_in + 1, N_q], followed by a dot with the query's output signals. The
 // results are column blocks (all query rows x this rank's examples).
+//
+// With one output the per-layer dot can go into the GEMM instead: g(x) for
+// layer k is the outer product delta_k(x) [s_k h_k(x); 1]^T, so with the query
+// side flattened to [N_q, H_out (H_in + 1)] (the same layout as a direction)
+// the contraction is one GEMM per layer with an inner dimension of
+// H_out (H_in + 1), which runs near the DGEMM peak. The flops are the same.
 #include <cstdint>
 #include <vector>
 
@@ -54,6 +60,9 @@ class DirectionAttribution {
  private:
   // Adds this tile's g(x) . d_i to sums[i][c][x] for every layer.
   double tileProducts(std::int64_t nx, std::int64_t i0, std::int64_t ni, std::vector<double>& sums);
+  double contractOneOutput(const FeatureView& queries, double alpha, Matrix* columns, Matrix& rowSums);
+  // One output: the query tile's outer products per layer, and their products with every direction.
+  double outerProducts(const FeatureView& queries, std::int64_t x0, std::int64_t nx, std::vector<double>& sums);
   void prepareQueries(const FeatureView& queries, std::int64_t x0, std::int64_t nx);
 
   const Mlp& model_;
