@@ -5,6 +5,8 @@
 // count than the replay. predict gives the run's network outputs.
 #include <gtest/gtest.h>
 
+#include <cstring>
+
 #include "TestSupport.hpp"
 #include "explain/Predict.hpp"
 #include "io/H5.hpp"
@@ -75,6 +77,32 @@ TEST(Replay, NewPointsGetTheRowsOfARunWithThemAsItsTestSet) {
     const RunReport report = runReplay(replayOf(trainOnly.out, queries, replayed), MPI_COMM_WORLD, nullptr);
     EXPECT_EQ(report.steps, s.steps);
     expectSameRows(s.out, replayed, c.what);
+  }
+}
+
+// A replay stopped at a checkpoint and restarted writes the same file as one straight through.
+TEST(Replay, RestartsFromItsCheckpointBitIdentically) {
+  TrainArguments s = smallSettings(tempPath("with_test.h5"));
+  s.data = "builtin:moons";
+  s.optimizer = "momentum";
+  s.batchSize = 8;
+  train(s);
+  const std::string queries = tempPath("queries.h5");
+  writeQueries(s.out, queries);
+  const std::string straight = tempPath("straight.h5");
+  runReplay(replayOf(s.out, queries, straight), MPI_COMM_WORLD, nullptr);
+  ReplaySettings first = replayOf(s.out, queries, tempPath("first.h5"));
+  first.checkpoint = tempPath("replay.ckpt");
+  first.checkpointEvery = 7;
+  first.keepCheckpoint = true;
+  runReplay(first, MPI_COMM_WORLD, nullptr);
+  ReplaySettings resumed = replayOf(s.out, queries, tempPath("resumed.h5"));
+  resumed.restart = first.checkpoint;
+  runReplay(resumed, MPI_COMM_WORLD, nullptr);
+  for (const std::string name : {"/kernel/path/query", "/kernel/contrib/query", "/predict/query/kernel_machine"}) {
+    const auto a = readAll(straight, name), b = readAll(resumed.out, name);
+    ASSERT_EQ(a.size(), b.size()) << name;
+    EXPECT_EQ(std::memcmp(a.data(), b.data(), a.size() * sizeof(double)), 0) << name;
   }
 }
 
