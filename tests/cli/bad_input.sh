@@ -66,6 +66,8 @@ case "$case_name" in
   stray_argument)      expect="unexpected argument"; args=(--hidden 16 16) ;;
   config_is_folder)    mkdir cfg; expect="cannot read the config file 'cfg'"; args=(--config cfg) ;;
   bad_loss_attribute)  make_data d.h5 'f.attrs["loss"] = "hinge"'; expect="root attribute loss = 'hinge'"; args=(--data d.h5) ;;
+  memory_too_large)    expect="this run needs about [0-9.]+ GB per rank .* but only .* is available to each rank: use more ranks"
+                       args=(--n-train 200000 --n-test 0 --optimizer adam) ;;
   unknown_optimizer)   expect="unknown optimizer 'rmsprop' \(allowed: sgd, momentum, adam, adamw\)"; args=(--optimizer rmsprop) ;;
   momentum_range)      expect="--momentum must be in \[0, 1\)"; args=(--optimizer momentum --momentum 1.5) ;;
   beta2_range)         expect="--beta2 must be in \[0, 1\)"; args=(--optimizer adam --beta2 1) ;;
