@@ -574,26 +574,31 @@ void moveIntoPlace(const std::string& partial, const std::string& path, MPI_Comm
   PK_REQUIRE(renamed == 1, "could not rename '" + partial + "' to '" + path + "'");
 }
 
+namespace {
+H5O_type_t objectType(hid_t loc, const std::string& path) {
+  H5O_info_t info{};
+  PK_H5(H5Oget_info_by_name2(loc, path.c_str(), &info, H5O_INFO_BASIC, H5P_DEFAULT));
+  return info.type;
+}
+}  // namespace
+
 bool exists(hid_t loc, const std::string& path) {
-  // Check each prefix: H5Lexists fails when an intermediate group is missing.
+  // Prefix by prefix: H5Lexists fails (an error, not "absent") below a missing group or a dataset.
   std::size_t pos = 0;
   while (true) {
     pos = path.find('/', pos + 1);
     const std::string prefix = path.substr(0, pos);
-    if (!prefix.empty() && prefix != "/" && H5Lexists(loc, prefix.c_str(), H5P_DEFAULT) <= 0) return false;
-    if (pos == std::string::npos) return true;
+    const bool last = pos == std::string::npos;
+    if (!prefix.empty() && prefix != "/") {
+      if (PK_H5(H5Lexists(loc, prefix.c_str(), H5P_DEFAULT)) == 0) return false;
+      if (!last && objectType(loc, prefix) != H5O_TYPE_GROUP) return false;
+    }
+    if (last) return true;
   }
 }
 
 bool isDataset(hid_t loc, const std::string& path) {
-  if (!exists(loc, path)) return false;
-  const hid_t dataset = H5Dopen2(loc, path.c_str(), H5P_DEFAULT);
-  if (dataset < 0) {
-    H5Eclear2(H5E_DEFAULT);
-    return false;
-  }
-  H5Dclose(dataset);
-  return true;
+  return exists(loc, path) && objectType(loc, path) == H5O_TYPE_DATASET;
 }
 
 Id ensureGroup(hid_t loc, const std::string& path) {
@@ -602,7 +607,7 @@ Id ensureGroup(hid_t loc, const std::string& path) {
     pos = path.find('/', pos + 1);
     const std::string prefix = path.substr(0, pos);
     if (prefix.empty() || prefix == "/") continue;
-    if (H5Lexists(loc, prefix.c_str(), H5P_DEFAULT) <= 0)
+    if (PK_H5(H5Lexists(loc, prefix.c_str(), H5P_DEFAULT)) == 0)
       Id(PK_H5(H5Gcreate2(loc, prefix.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)));
   }
   return Id(PK_H5(H5Gopen2(loc, path.c_str(), H5P_DEFAULT)));

@@ -3,15 +3,20 @@
 #include <cmath>
 
 #include "core/Error.hpp"
+#include "core/NameTable.hpp"
 #include "core/Rng.hpp"
 
 namespace pk {
 
-const char* builtinNames() {
-  return "regression, regression2, moons, blobs";
-}
-
 namespace {
+
+enum class BuiltinSet { Regression, Regression2, Moons, Blobs };
+
+// The one list of the built-in sets' names.
+constexpr NameTable<BuiltinSet, 4> kBuiltinNames = {{BuiltinSet::Regression, "regression"},
+                                                    {BuiltinSet::Regression2, "regression2"},
+                                                    {BuiltinSet::Moons, "moons"},
+                                                    {BuiltinSet::Blobs, "blobs"}};
 
 constexpr int kBlobClasses = 3;
 
@@ -43,17 +48,22 @@ void blobsExample(Rng& rng, std::int64_t d, double* x, double* y) {
   y[0] = label;
 }
 
-DataBlock makeSplit(const BuiltinSpec& spec, Rng& rng, std::int64_t rows, std::int64_t cols, MPI_Comm comm) {
+DataBlock makeSplit(BuiltinSet set, const BuiltinSpec& spec, Rng& rng, std::int64_t rows, std::int64_t cols,
+                    MPI_Comm comm) {
   Matrix x(rows, spec.inputs), y(rows, cols);
   for (std::int64_t r = 0; r < rows; ++r) {
-    if (spec.name == "regression")
-      regressionExample(rng, spec.inputs, x.row(r), y.row(r), 1);
-    else if (spec.name == "regression2")
-      regressionExample(rng, spec.inputs, x.row(r), y.row(r), 2);
-    else if (spec.name == "moons")
-      moonsExample(rng, spec.inputs, x.row(r), y.row(r));
-    else
-      blobsExample(rng, spec.inputs, x.row(r), y.row(r));
+    switch (set) {
+      case BuiltinSet::Regression:
+      case BuiltinSet::Regression2:
+        regressionExample(rng, spec.inputs, x.row(r), y.row(r), set == BuiltinSet::Regression2 ? 2 : 1);
+        break;
+      case BuiltinSet::Moons:
+        moonsExample(rng, spec.inputs, x.row(r), y.row(r));
+        break;
+      case BuiltinSet::Blobs:
+        blobsExample(rng, spec.inputs, x.row(r), y.row(r));
+        break;
+    }
   }
   const Partition part(comm, rows);
   DataBlock block;
@@ -68,20 +78,23 @@ DataBlock makeSplit(const BuiltinSpec& spec, Rng& rng, std::int64_t rows, std::i
 
 }  // namespace
 
+std::string builtinNames() {
+  return nameList(kBuiltinNames);
+}
+
 Dataset makeBuiltin(const BuiltinSpec& spec, MPI_Comm comm) {
-  const bool known =
-      spec.name == "regression" || spec.name == "regression2" || spec.name == "moons" || spec.name == "blobs";
-  PK_REQUIRE(known, "unknown built-in data set '" + spec.name + "' (allowed: " + builtinNames() + ")");
+  const BuiltinSet* set = findByName(kBuiltinNames, spec.name);
+  PK_REQUIRE(set, "unknown built-in data set '" + spec.name + "' (allowed: " + builtinNames() + ")");
   Dataset data;
   data.inputs = spec.inputs;
-  data.targetCols = spec.name == "regression2" ? 2 : 1;
-  data.targetIsMatrix = spec.name == "regression2";
-  data.integerLabels = spec.name == "blobs";
+  data.targetCols = *set == BuiltinSet::Regression2 ? 2 : 1;
+  data.targetIsMatrix = *set == BuiltinSet::Regression2;
+  data.integerLabels = *set == BuiltinSet::Blobs;
   data.origin = kBuiltinPrefix + spec.name;
-  data.suggestedLoss = spec.name == "moons" ? "logistic" : spec.name == "blobs" ? "softmax" : "mse";
+  data.suggestedLoss = *set == BuiltinSet::Moons ? "logistic" : *set == BuiltinSet::Blobs ? "softmax" : "mse";
   Rng rng(spec.seed);
-  data.train = makeSplit(spec, rng, spec.nTrain, data.targetCols, comm);
-  data.test = makeSplit(spec, rng, spec.nTest, data.targetCols, comm);
+  data.train = makeSplit(*set, spec, rng, spec.nTrain, data.targetCols, comm);
+  data.test = makeSplit(*set, spec, rng, spec.nTest, data.targetCols, comm);
   return data;
 }
 

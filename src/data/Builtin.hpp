@@ -9,7 +9,7 @@
 namespace pk {
 
 struct BuiltinSpec {
-  std::string name;  // regression | regression2 | moons | blobs
+  std::string name;  // one of builtinNames()
   std::int64_t nTrain = 256;
   std::int64_t nTest = 128;
   std::int64_t inputs = 2;
@@ -22,8 +22,8 @@ inline bool isBuiltin(const std::string& data) {
   return data.rfind(kBuiltinPrefix, 0) == 0;
 }
 
-/// Names of the built-in sets, for messages.
-const char* builtinNames();
+/// Names of the built-in sets, "regression, regression2, moons, blobs", for messages and help.
+std::string builtinNames();
 
 /// Generates the set and keeps this rank's rows of each split. Collective.
 Dataset makeBuiltin(const BuiltinSpec& spec, MPI_Comm comm);

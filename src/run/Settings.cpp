@@ -21,7 +21,8 @@ po::options_description describeTrainOptions(TrainArguments& s) {
       ("help,h", "print this help and exit")
       ("config", po::value(&s.config), "INI file with any of these options (key = value); the command line wins")
       ("data", po::value(&s.data)->default_value(s.data),
-       "training data: an HDF5 file with /train/X, /train/y (README: Input data) or builtin:regression|regression2|moons|blobs")
+       ("training data: an HDF5 file with /train/X, /train/y (README: Input data) or builtin:NAME, NAME one of " +
+        builtinNames()).c_str())
       ("out", po::value(&s.out)->default_value(s.out), "output HDF5 run file")
       ("hidden", po::value(&s.hidden)->default_value(s.hidden), "hidden widths, comma-separated, or none (linear model)")
       ("activation", po::value(&s.activation)->default_value(s.activation), "tanh|relu|softplus|gelu|identity")

@@ -34,6 +34,9 @@ TEST(H5, RowBlocksAndReplicatedDataRoundTrip) {
   }
   h5::Id file = h5::openFile(path, MPI_COMM_WORLD);
   EXPECT_EQ(h5::shape(file, "/a/b/values"), (std::vector<hsize_t>{7, 3}));
+  EXPECT_TRUE(h5::isDataset(file, "/a/b/values"));
+  EXPECT_FALSE(h5::isDataset(file, "/a/b"));
+  EXPECT_FALSE(h5::exists(file, "/a/b/values/below"));  // below a dataset: absent, not an error
   EXPECT_EQ(h5::elementKind(file, "/ints"), h5::Kind::Integer);
   EXPECT_EQ(h5::elementKind(file, "/shared"), h5::Kind::Float);
   const auto all = h5::readRows(file, "/a/b/values", 0, rows);
