@@ -38,6 +38,15 @@ void requireAll(const Dataset& data, const std::function<bool(double)>& ok, bool
 
 }  // namespace
 
+Loss resolveLoss(const Dataset& data, std::optional<Loss> asked) {
+  if (asked) return *asked;
+  if (!data.suggestedLoss.empty()) return parseLoss(data.suggestedLoss);
+  PK_REQUIRE(!data.integerLabels, "'" + data.origin +
+                                      "' has integer labels (/train/y) but no root attribute loss, so --loss auto "
+                                      "cannot tell the task: give --loss softmax|logistic|mse");
+  return Loss::Mse;
+}
+
 std::int64_t checkDataAndCountOutputs(const Dataset& data, Loss loss, std::int64_t classes, MPI_Comm comm) {
   auto finite = [](double v) { return std::isfinite(v); };
   requireAll(data, finite, false, "contains NaN or Inf", comm);

@@ -25,8 +25,7 @@ Dataset loadData(const TrainSettings& s, MPI_Comm comm) {
 RunPlan planRun(const TrainSettings& settings, MPI_Comm comm) {
   Dataset data = loadData(settings, comm);
   TrainSettings s = settings;
-  // The loss asked for, else the one the data names, else mse.
-  if (!s.loss) s.loss = data.suggestedLoss.empty() ? Loss::Mse : parseLoss(data.suggestedLoss);
+  s.loss = resolveLoss(data, s.loss);
   Architecture arch;
   arch.inputs = data.inputs;
   arch.hidden = s.hidden;

@@ -51,7 +51,20 @@ case "$case_name" in
   malformed_hidden)    expect="malformed --hidden '64,,x'"; args=(--hidden 64,,x) ;;
   unknown_option)      expect="unrecognised option '--learning-rate'|unrecognized option '--learning-rate'"; args=(--learning-rate 0.1) ;;
   unreadable_ini)      expect="cannot read the config file"; args=(--config missing.ini) ;;
-  malformed_ini)       printf 'lr = fast\n' > bad.ini; expect="bad option: .*lr"; args=(--config bad.ini) ;;
+  malformed_ini)       printf 'lr = fast\n' > bad.ini; expect="--lr 'fast' is not a number"; args=(--config bad.ini) ;;
+  parse_errors_together)
+    # A value that is not a number is reported with every other problem, not alone.
+    expect="--lr 'fast' is not a number.*--steps '1.5' is not a whole number.*unknown activation 'foo'"
+    args=(--lr fast --activation foo --steps 1.5) ;;
+  builtin_options_with_file)
+    make_data d.h5 ''; expect="--n-train, --data-seed apply to built-in data only: with the data file 'd.h5'"
+    args=(--data d.h5 --n-train 10 --data-seed 3) ;;
+  builtin_options_in_ini)
+    make_data d.h5 ''; printf 'data = d.h5\nn-test = 5\n' > run.ini
+    expect="--n-test applies to built-in data only"; args=(--config run.ini) ;;
+  integer_labels_no_loss)
+    make_data d.h5 'del f["train/y"]; f["train/y"] = y.astype(np.int64); del f["test/y"]; f["test/y"] = yt.astype(np.int64)'
+    expect="has integer labels .* no root attribute loss.*--loss softmax\|logistic\|mse"; args=(--data d.h5) ;;
   output_folder_missing) expect="cannot write 'nofolder/run.h5'"; args=(--out nofolder/run.h5) ;;
   output_not_writable) expect="cannot write '/proc/run.h5'"; args=(--out /proc/run.h5) ;;
   output_is_input)     make_data d.h5 ''; expect="--out must not be the input data file"; args=(--data d.h5 --out d.h5) ;;
