@@ -50,7 +50,7 @@ ConvergeSettings cheapDefaults() {
 // (one INI file may serve train and converge) but hidden from the help, and a
 // note says that they are ignored.
 const std::vector<std::string> kIgnoredTrainOptions = {
-    "path-rule", "checkpoint", "checkpoint-every", "restart", "keep-checkpoint", "progress-every"};
+    "path-rule", "checkpoint", "checkpoint-every", "restart", "keep-checkpoint", "progress-every", "pid-file"};
 
 std::string optionList(const std::vector<std::string>& names) {
   std::string list;
@@ -119,6 +119,7 @@ bool parse(int argc, char** argv, ConvergeSettings& s, bool isRoot) {
   // Ignored for real: every run starts from w_0 and writes a checkpoint only when stopped by a signal.
   s.train.restart.clear();
   s.train.checkpointEvery = 0;
+  s.train.pidFile.clear();
   return true;
 }
 

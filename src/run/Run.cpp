@@ -9,6 +9,7 @@
 #include "io/OutputFile.hpp"
 #include "run/Checkpoint.hpp"
 #include "run/MemoryEstimate.hpp"
+#include "run/PidFile.hpp"
 #include "run/RunFile.hpp"
 #include "run/RunLog.hpp"
 #include "run/TrainingRun.hpp"
@@ -81,6 +82,8 @@ RunReport runTraining(const TrainSettings& settings, MPI_Comm comm, std::ostream
   const auto start = Clock::now();
   installStopHandlers();
   requireOutputPath(settings.out, settings.force || settings.dryRun, comm);
+  // From here to the end of the run, however it ends, the ranks' process ids are in the --pid-file.
+  const PidFile pids(settings.dryRun ? "" : settings.pidFile, comm);
   RunPlan plan = planRun(settings, comm);
   const int ranks = ranksOf(comm);
   const MemoryEstimate memory = estimateMemory(plan, ranks);

@@ -65,6 +65,7 @@ void writeConfig(hid_t file, const TrainingRun& run) {
   h5::setAttribute(config, "restart", s.restart);
   h5::setAttribute(config, "config", s.config);
   h5::setAttribute(config, "progress_every", s.progressEvery);
+  h5::setAttribute(config, "pid_file", s.pidFile);
   h5::setFlagAttribute(config, "force", s.force);
   h5::setFlagAttribute(config, "keep_checkpoint", s.keepCheckpoint);
   if (!run.dataSha256().empty()) {

@@ -84,6 +84,7 @@ TrainArguments argumentsOf(const ConfigReader& c) {
   a.restart = c.text("restart");
   a.config = c.text("config");
   a.progressEvery = c.integer("progress_every");
+  a.pidFile = c.optional("pid_file", a.pidFile, text);
   return a;
 }
 

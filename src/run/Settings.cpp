@@ -62,6 +62,9 @@ po::options_description describeTrainOptions(TrainArguments& s) {
       ("restart", po::value(&s.restart), "continue from this checkpoint")
       ("progress-every", number(&s.progressEvery, "progress-every")->default_value(s.progressEvery),
        "steps between progress lines; 0 = about 20 per run")
+      ("pid-file", po::value(&s.pidFile),
+       "write each rank's process id to this file, one line per rank (kill -USR1 $(head -1 FILE) stops the run "
+       "cleanly); removed when the run ends")
       ("force", po::bool_switch(&s.force), "replace --out if it exists (otherwise an existing run file is refused)")
       ("keep-checkpoint", po::bool_switch(&s.keepCheckpoint),
        "keep the checkpoint after the run file is written (otherwise it is removed)")
@@ -187,6 +190,9 @@ void checkFiles(const TrainArguments& s, std::vector<std::string>& problems) {
   if (!s.restart.empty() && (samePath(s.restart, s.out) || samePath(s.restart, s.data)))
     problems.push_back("--restart must differ from --out and --data");
   if (samePath(s.out, s.data)) problems.push_back("--out must not be the input data file");
+  if (!s.pidFile.empty() &&
+      (samePath(s.pidFile, s.out) || samePath(s.pidFile, s.data) || samePath(s.pidFile, checkpoint)))
+    problems.push_back("--pid-file must differ from --out, --data and --checkpoint");
 }
 
 }  // namespace
@@ -250,6 +256,7 @@ TrainSettings resolveSettings(const TrainArguments& s) {
   t.force = s.force;
   t.keepCheckpoint = s.keepCheckpoint;
   t.dryRun = s.dryRun;
+  t.pidFile = s.pidFile;
   return t;
 }
 

@@ -58,6 +58,7 @@ struct TrainArguments {
   bool force = false;
   bool keepCheckpoint = false;
   bool dryRun = false;
+  std::string pidFile;
   // Filled by the parse: the options given (command line or INI file, not
   // defaulted), and the values that did not parse ("--lr fast"), which
   // validate() reports with every other problem.
@@ -91,6 +92,7 @@ struct TrainSettings {
   bool force = false;           // replace an existing run file
   bool keepCheckpoint = false;  // keep the checkpoint after the run file is written
   bool dryRun = false;          // print the settings and the memory estimate, and stop
+  std::string pidFile;          // every rank's process id, one line each, while the run lasts
 
   bool builtinData() const { return isBuiltin(data); }
 };

@@ -65,6 +65,7 @@ case "$case_name" in
   integer_labels_no_loss)
     make_data d.h5 'del f["train/y"]; f["train/y"] = y.astype(np.int64); del f["test/y"]; f["test/y"] = yt.astype(np.int64)'
     expect="has integer labels .* no root attribute loss.*--loss softmax\|logistic\|mse"; args=(--data d.h5) ;;
+  pid_file_unwritable) expect="cannot write the --pid-file 'nofolder/pids'"; args=(--pid-file nofolder/pids) ;;
   output_folder_missing) expect="cannot write 'nofolder/run.h5'"; args=(--out nofolder/run.h5) ;;
   output_not_writable) expect="cannot write '/proc/run.h5'"; args=(--out /proc/run.h5) ;;
   output_is_input)     make_data d.h5 ''; expect="--out must not be the input data file"; args=(--data d.h5 --out d.h5) ;;
