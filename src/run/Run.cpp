@@ -6,6 +6,7 @@
 
 #include "core/Error.hpp"
 #include "core/StopRequest.hpp"
+#include "core/Text.hpp"
 #include "io/OutputFile.hpp"
 #include "run/Checkpoint.hpp"
 #include "run/MemoryEstimate.hpp"
@@ -46,9 +47,8 @@ int trainSteps(TrainingRun& run, std::ostream* log) {
     }
     if (signal != 0) {
       if (log)
-        *log << "pathkernel: stopped by " << signalName(signal) << " after step " << done
-             << "; checkpoint written to " << s.checkpoint << "; continue with --restart " << s.checkpoint
-             << std::endl;
+        *log << "pathkernel: stopped by " << signalName(signal) << " after step " << done << "; checkpoint written to "
+             << s.checkpoint << "; continue with --restart " << s.checkpoint << std::endl;
       return signal;
     }
     progress.after(done, trainer.state().lossHistory.back());
@@ -68,11 +68,16 @@ void removeCheckpoint(const TrainingRun& run, std::ostream* log) {
 
 void printResult(std::ostream& log, const RunReport& report, const std::string& out) {
   log << std::setprecision(3) << std::scientific;
-  log << "  final loss " << report.finalLoss << "\n";
+  log << "  final loss " << report.finalLoss;
+  if (report.hasTest) log << ", test loss " << report.testLoss;
+  if (report.hasAccuracy)
+    log << std::fixed << std::setprecision(4) << ", accuracy train " << report.trainAccuracy
+        << (report.hasTest ? "/test " + formatNumber("%.4f", report.testAccuracy) : std::string()) << std::scientific
+        << std::setprecision(3);
+  log << "\n";
   log << "  kernel machine vs network: max |r| train " << report.train.maxAbsResidual << " (relative "
       << report.train.relative() << ")";
-  if (report.hasTest)
-    log << ", test " << report.test.maxAbsResidual << " (relative " << report.test.relative() << ")";
+  if (report.hasTest) log << ", test " << report.test.maxAbsResidual << " (relative " << report.test.relative() << ")";
   log << "\n" << std::defaultfloat << std::setprecision(3) << "  wrote " << out << " in " << report.seconds << " s\n";
 }
 
@@ -106,12 +111,18 @@ RunReport runTraining(const TrainSettings& settings, MPI_Comm comm, std::ostream
   if (report.stopSignal != 0) return report;
 
   run.trainer().finish();
+  run.metrics().finish(run.trainer().state().w.data());
   run.engine().finish(run.trainer().state().w.data());
   RunSummary summary;
   summary.train = report.train = run.engine().summarize(run.engine().train());
   report.hasTest = run.data().test.globalRows > 0;
   if (report.hasTest) summary.test = report.test = run.engine().summarize(run.engine().test());
   report.finalLoss = run.trainer().state().lossHistory.back();
+  const Metrics& metrics = run.metrics();
+  if (report.hasTest) report.testLoss = metrics.testLoss().back();
+  report.hasAccuracy = metrics.hasAccuracy();
+  if (report.hasAccuracy) report.trainAccuracy = metrics.trainAccuracy().back();
+  if (report.hasAccuracy && report.hasTest) report.testAccuracy = metrics.testAccuracy().back();
   summary.wallSeconds = run.wallSegments();
   writeRunFile(settings.out, run, summary);
   removeCheckpoint(run, log);

@@ -40,8 +40,10 @@ TrainingRun::TrainingRun(RunPlan plan, MPI_Comm comm)
     : comm_(comm),
       plan_(std::move(plan)),
       trainer_(plan_.model, *plan_.settings.loss, plan_.data, plan_.settings.training, comm),
-      engine_(plan_.model, plan_.data, engineOptionsOf(plan_.settings), comm) {
+      engine_(plan_.model, plan_.data, engineOptionsOf(plan_.settings), comm),
+      metrics_(plan_.model, *plan_.settings.loss, plan_.data, comm) {
   trainer_.subscribe(engine_);
+  trainer_.subscribe(metrics_);
 }
 
 std::vector<double> TrainingRun::wallSegments() const {

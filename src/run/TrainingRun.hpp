@@ -13,6 +13,7 @@
 #include "core/Dataset.hpp"
 #include "kernel/PathKernelEngine.hpp"
 #include "model/Mlp.hpp"
+#include "run/Metrics.hpp"
 #include "run/Settings.hpp"
 #include "train/Trainer.hpp"
 
@@ -31,7 +32,7 @@ RunPlan planRun(const TrainSettings& settings, MPI_Comm comm);
 
 class TrainingRun {
  public:
-  /// Collective. Draws w_0, allocates the kernel rows, and subscribes the engine to the trainer.
+  /// Collective. Draws w_0, allocates the kernel rows, and subscribes the engine and the metrics to the trainer.
   TrainingRun(RunPlan plan, MPI_Comm comm);
   TrainingRun(const TrainingRun&) = delete;
   TrainingRun& operator=(const TrainingRun&) = delete;
@@ -47,6 +48,8 @@ class TrainingRun {
   const Trainer& trainer() const { return trainer_; }
   PathKernelEngine& engine() { return engine_; }
   const PathKernelEngine& engine() const { return engine_; }
+  Metrics& metrics() { return metrics_; }
+  const Metrics& metrics() const { return metrics_; }
 
   /// Wall-clock seconds of each start of the run: the earlier starts (from a
   /// checkpoint) and this one so far. Not collective.
@@ -61,6 +64,7 @@ class TrainingRun {
   RunPlan plan_;
   Trainer trainer_;
   PathKernelEngine engine_;
+  Metrics metrics_;
 };
 
 /// Collective. The data named by settings.data: generated (builtin:NAME) or read from a file.

@@ -89,6 +89,12 @@ case "$case_name" in
     mpiexec -n 2 --oversubscribe "$program" train --hidden 4 --steps 6 --optimizer adam --checkpoint-every 3 --checkpoint ck.h5 --keep-checkpoint --out first.h5 > /dev/null
     expect="written by a run with other settings or data:.*optimizer: checkpoint has 'adam', this run has 'momentum'"
     args=(--hidden 4 --optimizer momentum --restart ck.h5) ;;
+  checkpoint_without_metrics)
+    # A checkpoint from before the test-loss and accuracy histories cannot continue them.
+    mpiexec -n 2 --oversubscribe "$program" train --hidden 4 --steps 6 --checkpoint-every 3 --checkpoint ck.h5 --keep-checkpoint --out first.h5 > /dev/null
+    /usr/bin/python3 -c 'import h5py; f = h5py.File("ck.h5", "r+"); del f["metrics"]'
+    expect="written by an earlier pathkernel, without the test-loss and accuracy histories"
+    args=(--hidden 4 --restart ck.h5) ;;
   group_not_dataset)   make_data d.h5 'del f["train/X"]; f.create_group("train/X")'; expect="has no dataset /train/X"; args=(--data d.h5) ;;
   *) echo "unknown case $case_name"; exit 2 ;;
 esac
