@@ -37,6 +37,7 @@ int trainSteps(TrainingRun& run, std::ostream* log) {
   const TrainSettings& s = run.settings();
   Trainer& trainer = run.trainer();
   ProgressLog progress(log, s, trainer.state().step);
+  LossGrowthWarning growth(log, s.training.lr);
   while (trainer.state().step < s.training.steps) {
     trainer.step();
     const std::int64_t done = trainer.state().step;
@@ -51,6 +52,7 @@ int trainSteps(TrainingRun& run, std::ostream* log) {
              << s.checkpoint << "; continue with --restart " << s.checkpoint << std::endl;
       return signal;
     }
+    growth.check(trainer.state().lossHistory);
     progress.after(done, trainer.state().lossHistory.back());
   }
   return 0;
