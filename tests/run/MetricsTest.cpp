@@ -51,8 +51,8 @@ void checkRun(const std::string& data, const std::string& lossName, Loss loss) {
   ASSERT_EQ(testLoss.size(), points) << data;
   const auto yTest = readAll(file, "/data/test/y"), yTrain = readAll(file, "/data/train/y");
   const bool classes = loss != Loss::Mse;
-  for (const auto& [at, index] : {std::make_pair(std::string("initial"), std::size_t{0}),
-                                  std::make_pair(std::string("network"), points - 1)}) {
+  for (const auto& [at, index] :
+       {std::make_pair(std::string("initial"), std::size_t{0}), std::make_pair(std::string("network"), points - 1)}) {
     const auto test = score(loss, readAll(file, "/predict/test/" + at), yTest);
     EXPECT_NEAR(testLoss[index], test.first, 1e-12 * std::max(1.0, test.first)) << data << " " << at;
     if (!classes) continue;
