@@ -15,7 +15,7 @@ using text::number;
 struct Columns {
   std::string score;   // header of the score column
   std::string value;   // header of the contribution column ("" for none)
-  bool kernel = true;  // K^p(x, x_i)
+  std::string kernel;  // header of the K^p column ("" for none)
   bool coefficient = true;
 };
 
@@ -26,7 +26,7 @@ void tableRows(std::ostream& out, const std::string& title, const std::vector<In
   out << "    " << std::setw(4) << "#" << std::setw(8) << "index" << std::setw(10) << "label" << std::setw(16)
       << columns.score;
   if (!columns.value.empty()) out << std::setw(15) << columns.value;
-  if (columns.kernel) out << std::setw(15) << "K^p(x,x_i)";
+  if (!columns.kernel.empty()) out << std::setw(15) << columns.kernel;
   if (columns.coefficient) out << std::setw(15) << "a_i(x)";
   out << "\n";
   for (std::size_t k = 0; k < list.size(); ++k) {
@@ -34,7 +34,7 @@ void tableRows(std::ostream& out, const std::string& title, const std::vector<In
     out << "    " << std::setw(4) << k + 1 << std::setw(8) << in.index << std::setw(10)
         << text::label(in.label, integer, "?") << std::setw(16) << number(in.score);
     if (!columns.value.empty()) out << std::setw(15) << number(in.contribution);
-    if (columns.kernel) out << std::setw(15) << number(in.pathKernel);
+    if (!columns.kernel.empty()) out << std::setw(15) << number(in.pathKernel);
     if (columns.coefficient) out << std::setw(15) << number(in.coefficient);
     out << "\n";
   }
@@ -69,7 +69,7 @@ void table(std::ostream& out, const QueryExplanation& e, bool integer) {
       << "  change f_S - f_0        " << number(e.change, 10) << "\n"
       << "  sum_i C(x,i), all N     " << number(e.contributionSum, 10) << "\n"
       << "  " << e.rule.formula() << "\n";
-  const Columns columns{e.rule.header(), "C(x,i)", true, e.outputs == 1};
+  const Columns columns{e.rule.header(), "C(x,i)", "K^p(x,x_i)", e.outputs == 1};
   tableRows(out, "top proponents (largest score > 0)", e.proponents, integer, columns);
   tableRows(out, "top opponents (most negative score)", e.opponents, integer, columns);
   out << "  share of f_S - f_0 (sums of C(x,i)): top proponents " << number(e.proponentSum) << " + top opponents "
@@ -100,10 +100,10 @@ void tableAggregate(std::ostream& out, const AggregateInfluence& a, const std::s
       << "  " << a.scoreFormula << "\n"
       << "  all positive totals " << number(a.totalPositive) << ", all negative totals " << number(a.totalNegative)
       << "\n";
-  const Columns totals{"T_i", "", false, false};
+  const Columns totals{"T_i", "", "", false};
   tableRows(out, "most positive in total", a.mostPositive, integer, totals);
   tableRows(out, "most negative in total", a.mostNegative, integer, totals);
-  const Columns self{"score(x_i,i)", "C(x_i,i)", true, a.hasCoefficient};
+  const Columns self{"score(x_i,i)", "C(x_i,i)", "K^p(x_i,x_i)", a.hasCoefficient};
   if (a.hasSelf)
     tableRows(out, "largest self-influence |score(x_i,i)|", a.selfLargest, integer, self);
   else
