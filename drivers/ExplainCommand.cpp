@@ -66,7 +66,7 @@ void printHelp(const po::options_description& d) {
             << "  logistic  score = s C(x,i), s = +1 toward class 1 (f_S(x) > 0), -1 toward class 0\n"
             << "  softmax   score = C_k(x,i) - mean_c C_c(x,i), k the predicted class (or --class)\n"
             << "  mse       score = C_k(x,i), k the output (--class, default 0)\n"
-            << "(README: Explaining a prediction; docs/THEORY.md: Contributions and the kernel machine)\n\n"
+            << "(README: Explaining a prediction; docs/THEORY.md: Support for a prediction)\n\n"
             << d;
 }
 
@@ -77,12 +77,15 @@ void validate(const ExplainSettings& s) {
   if (!s.aggregate && s.queries.empty()) problems.push_back("explain needs --query (e.g. test:17) or --aggregate");
   if (s.top < 1) problems.push_back("--top must be >= 1");
   if (s.output < -1) problems.push_back("--class must be >= 0 (or -1 = the predicted class)");
-  try {
-    explain::parseFormat(s.format);
-    explain::parseQuerySelections(s.queries);
-  } catch (const InputError& e) {
-    problems.push_back(e.what());
-  }
+  auto collect = [&problems](auto&& check) {
+    try {
+      check();
+    } catch (const InputError& e) {
+      problems.push_back(e.what());
+    }
+  };
+  collect([&] { explain::parseFormat(s.format); });
+  collect([&] { explain::parseQuerySelections(s.queries); });
   requireValidSettings(problems);
 }
 
@@ -108,6 +111,9 @@ int explain(int argc, char** argv, int rank) {
   const RunReader run(s.run, MPI_COMM_WORLD);
   const explain::QuerySets sets = explain::querySetsOf(run, s.data);
   explain::requireClass(run.loss(), run.outputs(), s.output);
+  PK_REQUIRE(!selections.empty() || run.rows("test") > 0,
+             "--aggregate without --query covers the test points, and '" + s.run +
+                 "' has none: give --query train:all (or other training points)");
   const std::vector<explain::QuerySelection> chosen =
       selections.empty() ? std::vector<explain::QuerySelection>{{"test", explain::QuerySelection::Kind::All}}
                          : selections;

@@ -183,6 +183,17 @@ with h5py.File(sys.argv[1], "w") as f:
 PY
     pk 2 train --data d.h5 --loss mse --hidden 4 --steps 3 --out m.h5 > m.log || { cat m.log; fail "explicit --loss mse refused"; }
     ;;
+  explain_problems_together)
+    # explain reports every problem of its options at once, values that are not numbers included.
+    set +e
+    pk 2 explain --top many --format xml --query valid:3 > out.log 2> err.log
+    status=$?
+    set -e
+    [[ $status -ne 0 && $(grep -c "pathkernel: error:" err.log) -eq 1 ]] || { cat err.log; fail "want one error and a non-zero exit"; }
+    for m in "--top 'many' is not a whole number" "explain needs --run" "unknown --format 'xml'" "malformed --query 'valid:3'"; do
+      grep -qF -- "$m" err.log || { cat err.log; fail "missing: $m"; }
+    done
+    ;;
   krr_mse_label)
     # krr's mse column is the plain mean squared error, twice the halved training loss (C = 1): its header says so.
     pk 2 train --hidden 8 --steps 30 --out reg.h5 > /dev/null
