@@ -18,7 +18,7 @@ using text::quoted;
 std::string csvQuery(const QueryExplanation& e, bool integer) {
   const bool cls = text::classification(e);
   auto exact = [](double v) { return number(v, 17); };
-  return e.query.label() + "," + text::label(text::shownTarget(e), integer && cls, "") + "," +
+  return e.query.label() + "," + text::label(text::shownTarget(e), integer && cls, "", 17) + "," +
          (cls ? std::to_string(e.rule.predicted) : "") + "," +
          (cls ? exact(text::probability(e, e.rule.predicted)) : "") + "," + std::to_string(e.rule.toward) + "," +
          std::to_string(e.output) + "," + exact(e.network) + "," + exact(e.kernelMachine) + "," + exact(e.residual) +
@@ -31,7 +31,7 @@ void csvRows(std::ostream& out, const std::string& prefix, const char* role, con
   for (std::size_t k = 0; k < list.size(); ++k) {
     const Influence& in = list[k];
     out << prefix << (prefix.empty() ? "" : ",") << role << "," << k + 1 << "," << in.index << ","
-        << text::label(in.label, integer, "") << "," << number(in.score, 17) << "," << number(in.contribution, 17)
+        << text::label(in.label, integer, "", 17) << "," << number(in.score, 17) << "," << number(in.contribution, 17)
         << "," << number(in.pathKernel, 17);
     if (coefficient) out << "," << number(in.coefficient, 17);
     out << "\n";
@@ -45,7 +45,7 @@ void jsonList(std::ostream& out, const std::vector<Influence>& list, bool intege
   for (std::size_t k = 0; k < list.size(); ++k) {
     const Influence& in = list[k];
     out << (k ? ", " : "") << "{\"train_index\": " << in.index
-        << ", \"label\": " << (std::isnan(in.label) ? "null" : text::label(in.label, integer, ""))
+        << ", \"label\": " << (std::isnan(in.label) ? "null" : text::label(in.label, integer, "", 17))
         << ", \"score\": " << json(in.score) << ", \"contribution\": " << json(in.contribution);
     if (kernel) out << ", \"path_kernel\": " << json(in.pathKernel);
     if (coefficient) out << ", \"coefficient\": " << json(in.coefficient);
@@ -67,7 +67,7 @@ void jsonTruth(std::ostream& out, const QueryExplanation& e, bool integer) {
         << ", \"explained_output\": " << e.rule.toward;
     return;
   }
-  out << ", \"true_label\": " << (e.target.empty() ? "null" : text::label(e.target[0], integer, ""))
+  out << ", \"true_label\": " << (e.target.empty() ? "null" : text::label(e.target[0], integer, "", 17))
       << ", \"predicted_class\": " << e.rule.predicted
       << ", \"probability\": " << json(text::probability(e, e.rule.predicted))
       << ", \"probabilities\": " << jsonArray(e.probabilities) << ", \"explained_class\": " << e.rule.toward;

@@ -18,10 +18,10 @@ inline std::string number(double v, int precision = 6) {
   return os.str();
 }
 
-inline std::string label(double value, bool integer, const char* unknown) {
+inline std::string label(double value, bool integer, const char* unknown, int precision = 6) {
   if (std::isnan(value)) return unknown;
   if (integer) return std::to_string(static_cast<long long>(std::llround(value)));
-  return number(value);
+  return number(value, precision);
 }
 
 inline std::string json(double v) {
