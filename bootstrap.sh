@@ -35,7 +35,7 @@ cmake --build build -j "$(nproc)" >> build.log 2>&1 || { tail -50 build.log; exi
 echo "bootstrap: built build/pathkernel"
 
 if [[ "$mode" == demo ]]; then
-  mpiexec -n 2 build/pathkernel train --data builtin:regression --out run.h5
+  mpiexec -n 2 build/pathkernel train --data builtin:regression --out run.h5 --force  # --force: idempotent
   echo "bootstrap: wrote run.h5 (inspect with: h5dump -H run.h5)"
 else
   ctest --test-dir build --output-on-failure

@@ -5,8 +5,8 @@
 
 #include "Commands.hpp"
 #include "core/Error.hpp"
-#include "run/Benchmark.hpp"
 #include "core/Options.hpp"
+#include "run/Benchmark.hpp"
 #include "run/Settings.hpp"
 
 namespace po = boost::program_options;
@@ -31,7 +31,11 @@ int bench(int argc, char** argv, int rank) {
   po::variables_map vm;
   parseOptions(argc, argv, d, vm, "bench");
   if (vm.count("help")) {
-    if (rank == 0) std::cout << d << "\n";
+    if (rank == 0)
+      std::cout << "usage: pathkernel bench [options]\n\n"
+                << "Times one step of the kernel accumulation on built-in regression data and compares\n"
+                << "its speed with a DGEMM measured in the same run (README: Speed).\n\n"
+                << d << "\n";
     return 0;
   }
   PK_REQUIRE(s.nTrain >= 1 && s.nTest >= 0 && s.inputs >= 1 && s.steps >= 1,

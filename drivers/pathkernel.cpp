@@ -9,6 +9,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
+#include <iomanip>
 #include <iostream>
 #include <new>
 #include <string>
@@ -20,18 +21,71 @@
 #include "pk/Version.hpp"
 
 namespace {
+
+struct CommandHelp {
+  const char* name;
+  const char* summary;
+};
+
+constexpr CommandHelp kCommands[] = {
+    {"train", "train an MLP and accumulate its path kernel"},
+    {"explain", "a prediction as a sum over training examples"},
+    {"krr", "kernel ridge regression with the learned kernels"},
+    {"converge", "residual of the kernel machine as lr -> 0"},
+    {"replay", "a finished run's rows for new query points"},
+    {"predict", "the trained network's outputs for new points"},
+    {"bench", "time the kernel accumulation against DGEMM"},
+};
+
 void usage() {
   std::cout << "pathkernel " << pk::kVersion << "\n"
-            << "usage: pathkernel <command> [options]\n\n"
-            << "commands:\n"
-            << "  train   train an MLP and accumulate its path kernel (pathkernel train --help)\n"
-            << "  bench   time the kernel accumulation against DGEMM (pathkernel bench --help)\n"
-            << "  krr     kernel ridge regression with the learned kernels (pathkernel krr --help)\n"
-            << "  explain   a prediction as a sum over training examples (pathkernel explain --help)\n"
-            << "  converge  residual of the kernel machine as lr -> 0 (pathkernel converge --help)\n"
-            << "  replay    a finished run's rows for new query points (pathkernel replay --help)\n"
-            << "  predict   the trained network's outputs for new points (pathkernel predict --help)\n";
+            << "usage: pathkernel <command> [options]\n"
+            << "       pathkernel <command> --help    the options of one command\n"
+            << "       pathkernel --version\n\n"
+            << "commands:\n";
+  for (const auto& c : kCommands) std::cout << "  " << std::left << std::setw(10) << c.name << c.summary << "\n";
+  std::cout << "\nThe mathematics is in docs/THEORY.md, the files in docs/FORMAT.md, usage in README.md.\n";
 }
+
+bool isHelp(const std::string& command) {
+  return command == "--help" || command == "-h" || command == "help";
+}
+
+using Command = int (*)(int, char**, int);
+
+Command commandNamed(const std::string& name) {
+  if (name == "train") return pk::cli::train;
+  if (name == "bench") return pk::cli::bench;
+  if (name == "krr") return pk::cli::krr;
+  if (name == "explain") return pk::cli::explain;
+  if (name == "replay") return pk::cli::replay;
+  if (name == "predict") return pk::cli::predict;
+  if (name == "converge") return pk::cli::converge;
+  return nullptr;
+}
+
+// The subcommand sees argv[1..]: its own name takes the place of the program name.
+// Every rank returns the same status; rank 0 prints.
+int dispatch(int argc, char** argv, int rank) {
+  const std::string command = argc > 1 ? argv[1] : "";
+  if (Command run = commandNamed(command)) return run(argc - 1, argv + 1, rank);
+  if (command == "help" && argc > 2 && commandNamed(argv[2])) {
+    // "pathkernel help train" is "pathkernel train --help".
+    char helpOption[] = "--help";
+    char* helpArgv[] = {argv[2], helpOption, nullptr};
+    return commandNamed(argv[2])(2, helpArgv, rank);
+  }
+  if (command.empty() || isHelp(command)) {
+    if (rank == 0) usage();
+    return command.empty() ? 1 : 0;
+  }
+  if (command == "--version" || command == "version") {
+    if (rank == 0) std::cout << "pathkernel " << pk::kVersion << "\n";
+    return 0;
+  }
+  throw pk::InputError("unknown command '" + command + "' (try: pathkernel --help)");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -39,24 +93,8 @@ int main(int argc, char** argv) {
   // reported like a full disk, instead of killing this rank alone.
   std::signal(SIGXFSZ, SIG_IGN);
   pk::Environment env(&argc, &argv);
-  const std::string command = argc > 1 ? argv[1] : "";
   try {
-    // The subcommand sees argv[1..]: its own name takes the place of the program name.
-    if (command == "train") return pk::cli::train(argc - 1, argv + 1, env.rank());
-    if (command == "bench") return pk::cli::bench(argc - 1, argv + 1, env.rank());
-    if (command == "krr") return pk::cli::krr(argc - 1, argv + 1, env.rank());
-    if (command == "explain") return pk::cli::explain(argc - 1, argv + 1, env.rank());
-    if (command == "converge") return pk::cli::converge(argc - 1, argv + 1, env.rank());
-    if (command == "replay") return pk::cli::replay(argc - 1, argv + 1, env.rank());
-    if (command == "predict") return pk::cli::predict(argc - 1, argv + 1, env.rank());
-    if (env.rank() == 0) {
-      if (command.empty() || command == "--help" || command == "-h") {
-        usage();
-        return command.empty() ? 1 : 0;
-      }
-      std::cerr << "pathkernel: error: unknown command '" << command << "' (try: pathkernel --help)\n";
-    }
-    return 1;
+    return dispatch(argc, argv, env.rank());
   } catch (const pk::h5::WriteError& e) {
     // Every rank is here, from the same failed write. HDF5 is not shut down: it
     // would close the file again, and a close that fails leaves the library

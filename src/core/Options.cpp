@@ -65,4 +65,11 @@ void parseOptions(int argc, const char* const* argv, const po::options_descripti
   }
 }
 
+std::vector<std::string> givenOptions(const po::variables_map& vm) {
+  std::vector<std::string> given;
+  for (const auto& [name, value] : vm)
+    if (!value.defaulted()) given.push_back(name);
+  return given;
+}
+
 }  // namespace pk

@@ -11,8 +11,46 @@
 #include <boost/program_options.hpp>
 
 #include <string>
+#include <type_traits>
+#include <vector>
 
 namespace pk {
+
+/// A typed option value whose malformed text ("--lr fast") is recorded in
+/// `problems` instead of ending the parse at the first bad value, so that it is
+/// reported together with every other problem of the settings (validate()).
+/// The variable then keeps the value it had (its default).
+template <typename T>
+class CheckedValue : public boost::program_options::typed_value<T> {
+ public:
+  CheckedValue(T* store, std::vector<std::string>* problems, std::string name)
+      : boost::program_options::typed_value<T>(store), store_(store), problems_(problems), name_(std::move(name)) {}
+
+  void xparse(boost::any& valueStore, const std::vector<std::string>& tokens) const override {
+    try {
+      boost::program_options::typed_value<T>::xparse(valueStore, tokens);
+    } catch (const boost::program_options::validation_error&) {
+      const std::string text = tokens.empty() ? "" : tokens.front();
+      problems_->push_back("--" + name_ + " '" + text + "' is not " +
+                           (std::is_integral<T>::value ? "a whole number" : "a number"));
+      valueStore = boost::any(*store_);
+    }
+  }
+
+ private:
+  T* store_;
+  std::vector<std::string>* problems_;
+  std::string name_;
+};
+
+/// `po::value(store)` for a number whose malformed text goes to `problems` (CheckedValue).
+template <typename T>
+CheckedValue<T>* checkedValue(T* store, std::vector<std::string>* problems, const std::string& name) {
+  return new CheckedValue<T>(store, problems, name);
+}
+
+/// The options of vm that were given (on the command line or in the INI file), not defaulted.
+std::vector<std::string> givenOptions(const boost::program_options::variables_map& vm);
 
 /// Parses the command line of `pathkernel COMMAND` (and its INI file) into vm.
 /// Throws InputError with one clear line naming the problem.

@@ -45,6 +45,15 @@ void requireFiniteRows(const Matrix& x, std::int64_t firstRow, const std::string
   PK_REQUIRE(row < 0, what + " contain NaN or Inf (row " + std::to_string(row) + ")");
 }
 
+Loss resolveLoss(const Dataset& data, std::optional<Loss> asked) {
+  if (asked) return *asked;
+  if (!data.suggestedLoss.empty()) return parseLoss(data.suggestedLoss);
+  PK_REQUIRE(!data.integerLabels, "'" + data.origin +
+                                      "' has integer labels (/train/y) but no root attribute loss, so --loss auto "
+                                      "cannot tell the task: give --loss softmax|logistic|mse");
+  return Loss::Mse;
+}
+
 std::int64_t checkDataAndCountOutputs(const Dataset& data, Loss loss, std::int64_t classes, MPI_Comm comm) {
   auto finite = [](double v) { return std::isfinite(v); };
   requireAll(data, finite, false, "contains NaN or Inf", comm);

@@ -5,11 +5,18 @@
 
 #include <cstdint>
 #include <string>
+#include <optional>
 
 #include "core/Dataset.hpp"
 #include "model/Loss.hpp"
 
 namespace pk {
+
+/// The loss to train with: `asked` if given, else the loss the data names, else
+/// mse. Throws InputError when nothing is asked and the data names no loss but
+/// has integer labels: class ids are not regression targets, so mse is never
+/// guessed for them. Not collective (every rank has the same Dataset header).
+Loss resolveLoss(const Dataset& data, std::optional<Loss> asked);
 
 /// Collective. Throws InputError for NaN/Inf values, labels that do not fit
 /// the loss, or a y shape the loss cannot use. Returns C, the number of

@@ -1,8 +1,9 @@
 #pragma once
-// Influence of each training example over a whole query set: the total
-// contribution T_i = sum over test rows x of C(x, i), and the self-influence
-// C(x_i, i) on the training rows. The test rows are streamed in blocks, each
-// rank reading its own share, and the totals are summed across ranks.
+// Influence of each training example over a set of query points (--aggregate,
+// over the points --query selects, all test points by default): the total
+// score T_i = sum over the points x of score(x, i) (explain/Score.hpp), and the
+// self-influence score(x_i, i) on the training rows. The points' rows are
+// split among the ranks and read in blocks; the totals are summed across ranks.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -13,18 +14,24 @@
 namespace pk::explain {
 
 struct AggregateInfluence {
-  std::int64_t testRows = 0;
-  std::string output;                                 // "class K", or "each point's predicted class"
-  std::vector<Influence> mostPositive, mostNegative;  // by total contribution (pathKernel = NaN)
+  std::int64_t points = 0;                            // query points aggregated (each counted once)
+  std::string over;                                   // which points, as selected ("all test points", "test:label=3")
+  std::string toward;                                 // "each point's predicted class", "class 2", "output 0"
+  std::string scoreFormula;                           // what score(x, i) is
+  std::vector<Influence> mostPositive, mostNegative;  // by T_i (score and contribution = T_i; no kernel)
   double totalPositive = 0.0, totalNegative = 0.0;    // sums over all N of the positive / negative totals
+  bool hasCoefficient = true;                         // a_i is shown (C = 1 only)
   bool hasSelf = false;
   std::string selfNote;                // why self-influence is missing
-  std::vector<Influence> selfLargest;  // by |C(x_i, i)|, with K^p(x_i, x_i) and a_i(x_i)
+  std::vector<Influence> selfLargest;  // by |score(x_i, i)|, with C(x_i, i), K^p(x_i, x_i) and a_i(x_i)
 };
 
-/// Collective. `output` < 0: each point's network-predicted class (softmax) or output 0.
-/// `blockRows` bounds the rows a rank reads at once.
-AggregateInfluence aggregateInfluence(const RunReader& run, std::int64_t output, std::int64_t top, const Labels& labels,
-                                      std::int64_t blockRows = 0);
+/// Collective. Aggregates over `points` (every rank passes the same list;
+/// duplicates count once); `over` describes them. `requested` is --class (-1:
+/// each point's predicted class, or output 0 for mse). `blockRows` bounds the
+/// rows a rank reads at once (0: about 32 MB).
+AggregateInfluence aggregateInfluence(const RunReader& run, const std::vector<QueryPoint>& points,
+                                      const std::string& over, std::int64_t requested, std::int64_t top,
+                                      const QuerySets& sets, std::int64_t blockRows = 0);
 
 }  // namespace pk::explain

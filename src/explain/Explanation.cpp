@@ -24,16 +24,18 @@ std::vector<std::int64_t> strongest(const std::vector<double>& score, std::int64
   return order;
 }
 
-std::int64_t argmax(const double* values, std::int64_t n) {
-  return static_cast<std::int64_t>(std::max_element(values, values + n) - values);
+namespace {
+
+// The query's own label (classification) or targets (mse), empty when unknown.
+std::vector<double> targetOf(const QueryPoint& query, const QuerySets& sets) {
+  const Labels& labels = sets.labels(query.set);
+  std::vector<double> target;
+  if (!labels.available) return target;
+  for (std::int64_t c = 0; c < labels.cols; ++c) target.push_back(labels.of(query.row, c));
+  return target;
 }
 
-QueryExplanation explainRows(const QueryPoint& query, const QueryRows& rows, std::int64_t outputs, std::int64_t output,
-                             std::int64_t top, const Labels& labels, bool softmax) {
-  QueryExplanation e;
-  e.query = query;
-  e.outputs = outputs;
-  e.output = output >= 0 ? output : (softmax ? argmax(rows.network.data(), outputs) : 0);
+void setPrediction(QueryExplanation& e, const QueryRows& rows) {
   const auto c = static_cast<std::size_t>(e.output);
   e.network = rows.network[c];
   e.initial = rows.initial[c];
@@ -41,25 +43,45 @@ QueryExplanation explainRows(const QueryPoint& query, const QueryRows& rows, std
   e.kernelMachine = rows.kernelMachine[c];
   e.residual = e.network - e.kernelMachine;
   e.change = e.network - e.initial;
+}
 
-  const std::size_t n = rows.path.size();
-  std::vector<double> contrib(n);
-  for (std::size_t i = 0; i < n; ++i) contrib[i] = rows.contrib[i * static_cast<std::size_t>(outputs) + c];
+}  // namespace
+
+QueryExplanation explainRows(const QueryPoint& query, const QueryRows& rows, Loss loss, std::int64_t requested,
+                             std::int64_t top, const QuerySets& sets) {
+  QueryExplanation e;
+  e.query = query;
+  e.outputs = static_cast<std::int64_t>(rows.network.size());
+  e.rule = scoreRule(loss, rows.network.data(), e.outputs, requested);
+  e.output = e.rule.column;
+  e.target = targetOf(query, sets);
+  e.probabilities = classProbabilities(loss, rows.network.data(), e.outputs);
+  setPrediction(e, rows);
+
+  const std::size_t n = rows.path.size(), outputs = static_cast<std::size_t>(e.outputs);
+  std::vector<double> score(n), contrib(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    score[i] = e.rule.score(rows.contrib.data() + i * outputs);
+    contrib[i] = rows.contrib[i * outputs + static_cast<std::size_t>(e.output)];
+  }
   e.contributionSum = std::accumulate(contrib.begin(), contrib.end(), 0.0);
   auto describe = [&](std::int64_t i) {
+    const auto k = static_cast<std::size_t>(i);
     Influence in;
     in.index = i;
-    in.label = labels.of(i, e.output);
-    in.contribution = contrib[static_cast<std::size_t>(i)];
-    in.pathKernel = rows.path[static_cast<std::size_t>(i)];
-    in.coefficient = in.pathKernel != 0.0 ? in.contribution / in.pathKernel : std::nan("");
+    in.label = sets.train.of(i, e.output);
+    in.score = score[k];
+    in.contribution = contrib[k];
+    in.pathKernel = rows.path[k];
+    // For C > 1, K^p is the trace over outputs: C / K^p is no coefficient of one output.
+    in.coefficient = e.outputs == 1 && in.pathKernel != 0.0 ? in.contribution / in.pathKernel : std::nan("");
     return in;
   };
-  for (std::int64_t i : strongest(contrib, top, false)) {
+  for (std::int64_t i : strongest(score, top, false)) {
     e.proponents.push_back(describe(i));
     e.proponentSum += e.proponents.back().contribution;
   }
-  for (std::int64_t i : strongest(contrib, top, true)) {
+  for (std::int64_t i : strongest(score, top, true)) {
     e.opponents.push_back(describe(i));
     e.opponentSum += e.opponents.back().contribution;
   }
@@ -68,8 +90,8 @@ QueryExplanation explainRows(const QueryPoint& query, const QueryRows& rows, std
   return e;
 }
 
-QueryExplanation explainQuery(const RunReader& run, const QueryPoint& query, std::int64_t output, std::int64_t top,
-                              const Labels& labels) {
+QueryExplanation explainQuery(const RunReader& run, const QueryPoint& query, std::int64_t requested, std::int64_t top,
+                              const QuerySets& sets) {
   const std::int64_t rows = run.rows(query.set);
   PK_REQUIRE(rows > 0, "query " + query.label() + ": the run has no " + query.set + " points");
   PK_REQUIRE(query.row < rows, "query " + query.label() + " is out of range: the run has " + std::to_string(rows) +
@@ -90,7 +112,7 @@ QueryExplanation explainQuery(const RunReader& run, const QueryPoint& query, std
   PK_REQUIRE(r.contrib.size() == r.path.size() * static_cast<std::size_t>(outputs) &&
                  static_cast<std::int64_t>(r.path.size()) == run.trainRows(),
              "'" + run.path() + "': the kernel datasets do not have the shapes of docs/FORMAT.md");
-  return explainRows(query, r, outputs, output, top, labels, run.loss() == Loss::Softmax);
+  return explainRows(query, r, run.loss(), requested, top, sets);
 }
 
 }  // namespace pk::explain

@@ -1,13 +1,16 @@
 #pragma once
 // One prediction explained by training examples (docs/THEORY.md):
 //   f_S(x) = sum_i C(x, i) + b(x) + r(x),   b(x) = f_0(x) + R(x),
-// with the largest positive contributions (proponents), the most negative
-// (opponents), the path kernel K^p(x, x_i) and a_i(x) = C(x, i) / K^p(x, x_i).
+// with the training examples that support the prediction most (proponents,
+// the largest positive scores) and oppose it most (opponents, the most
+// negative scores; explain/Score.hpp), their contributions C(x, i), the path
+// kernel K^p(x, x_i) and, for one output, a_i(x) = C(x, i) / K^p(x, x_i).
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "explain/QuerySpec.hpp"
+#include "explain/Score.hpp"
 #include "run/RunReader.hpp"
 
 namespace pk::explain {
@@ -16,20 +19,24 @@ namespace pk::explain {
 struct Influence {
   std::int64_t index = 0;     // training example i (input order)
   double label = 0.0;         // y*_i (for y [N, C]: column `output`), NaN if unknown
-  double contribution = 0.0;  // C(x, i) for the chosen output
+  double score = 0.0;         // its score toward the class or output explained
+  double contribution = 0.0;  // C(x, i) for the output shown
   double pathKernel = 0.0;    // K^p(x, x_i) (trace over outputs when C > 1); NaN if not applicable
-  double coefficient = 0.0;   // C / K^p, NaN where K^p = 0
+  double coefficient = 0.0;   // C / K^p for C = 1; NaN where K^p = 0, for C > 1, or not applicable
 };
 
 struct QueryExplanation {
   QueryPoint query;
-  std::int64_t output = 0;   // the output (class) explained
-  std::int64_t outputs = 1;  // C
+  ScoreRule rule;                     // the class or output explained, and the score
+  std::int64_t output = 0;            // the output whose values are shown (rule.column)
+  std::int64_t outputs = 1;           // C
+  std::vector<double> target;         // the query's true label, or its targets (mse); empty if unknown
+  std::vector<double> probabilities;  // of each class (sigmoid or softmax of f_S); empty for mse
   double network = 0.0, kernelMachine = 0.0, residual = 0.0, bias = 0.0, initial = 0.0;
   double change = 0.0;                           // f_S - f_0
   double contributionSum = 0.0;                  // sum over all N training examples
   std::vector<Influence> proponents, opponents;  // up to `top` each, strongest first
-  double proponentSum = 0.0, opponentSum = 0.0;  // their contributions
+  double proponentSum = 0.0, opponentSum = 0.0;  // their contributions C(x, i)
   double topShare = 0.0;                         // (proponentSum + opponentSum) / change, NaN if change = 0
   double allShare = 0.0;                         // contributionSum / change
 };
@@ -41,21 +48,18 @@ struct QueryRows {
   std::vector<double> path;                                   // [N]
 };
 
-/// Not collective. The explanation of one query for output `output` (-1: the
-/// network's predicted class for softmax, output 0 otherwise).
-QueryExplanation explainRows(const QueryPoint& query, const QueryRows& rows, std::int64_t outputs, std::int64_t output,
-                             std::int64_t top, const Labels& labels, bool softmax);
+/// Not collective. The explanation of one query toward class (or output)
+/// `requested` (-1: the predicted class, or output 0 for mse).
+QueryExplanation explainRows(const QueryPoint& query, const QueryRows& rows, Loss loss, std::int64_t requested,
+                             std::int64_t top, const QuerySets& sets);
 
 /// Collective. Checks and reads the query's rows, then explains it. Throws
 /// InputError for a row out of range or kernels the run did not keep.
-QueryExplanation explainQuery(const RunReader& run, const QueryPoint& query, std::int64_t output, std::int64_t top,
-                              const Labels& labels);
+QueryExplanation explainQuery(const RunReader& run, const QueryPoint& query, std::int64_t requested, std::int64_t top,
+                              const QuerySets& sets);
 
 /// The largest (descending) `top` entries of `score` with a positive value, or
 /// with `negative` the most negative ones. Not collective.
 std::vector<std::int64_t> strongest(const std::vector<double>& score, std::int64_t top, bool negative);
-
-/// Index of the largest entry (the predicted class). Not collective.
-std::int64_t argmax(const double* values, std::int64_t n);
 
 }  // namespace pk::explain

@@ -11,6 +11,7 @@
 #include "explain/Explanation.hpp"
 #include "io/OutputFile.hpp"
 #include "model/Mlp.hpp"
+#include "run/Metrics.hpp"
 #include "run/Replay.hpp"
 #include "run/RunReader.hpp"
 
@@ -46,10 +47,6 @@ Matrix probabilities(Loss loss, const Matrix& f) {
     for (std::int64_t c = 0; c < f.cols(); ++c) p(r, c) /= sum;
   }
   return p;
-}
-
-std::int64_t predictedClass(const Predictions& p, const double* f) {
-  return p.loss == Loss::Logistic ? (f[0] > 0 ? 1 : 0) : argmax(f, p.outputs);
 }
 
 }  // namespace
@@ -95,7 +92,7 @@ void writePredictions(const std::string& path, const std::string& run, const std
   h5::writeRows(file, "/predict/query/initial", shape, q.firstRow, q.x.rows(), p.initial.data());
   if (p.loss != Loss::Mse) {
     std::vector<std::int64_t> classes;
-    for (std::int64_t r = 0; r < p.network.rows(); ++r) classes.push_back(predictedClass(p, p.network.row(r)));
+    for (std::int64_t r = 0; r < p.network.rows(); ++r) classes.push_back(predictedClass(p.loss, p.network.row(r), p.outputs));
     h5::writeRows(file, "/predict/query/class", {n}, q.firstRow, q.x.rows(), classes.data());
     const std::vector<hsize_t> probShape = p.loss == Loss::Logistic ? std::vector<hsize_t>{n} : shape;
     h5::writeRows(file, "/predict/query/probability", probShape, q.firstRow, q.x.rows(), p.probability.data());
@@ -123,7 +120,7 @@ void printPredictions(std::ostream* out, const Predictions& p, const std::string
   if (csv) *out << "query,network,initial" << (classes ? ",class,probability" : "") << "\n";
   if (json) *out << "{\"loss\": \"" << toString(p.loss) << "\", \"queries\": [";
   for (std::int64_t r = 0; r < rows.globalRows(); ++r) {
-    const std::int64_t cls = classes ? predictedClass(p, &network[static_cast<std::size_t>(r * p.outputs)]) : 0;
+    const std::int64_t cls = classes ? predictedClass(p.loss, &network[static_cast<std::size_t>(r * p.outputs)], p.outputs) : 0;
     // The probability of the predicted class.
     const double p1 = p.loss == Loss::Logistic ? probability[static_cast<std::size_t>(r)] : 0.0;
     const double prob = !classes                    ? 0.0

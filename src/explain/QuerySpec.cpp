@@ -1,5 +1,6 @@
 #include "explain/QuerySpec.hpp"
 
+#include <cmath>
 #include <sstream>
 
 #include "core/Error.hpp"
@@ -12,8 +13,9 @@ constexpr std::int64_t kMaxQueries = 100000;
 
 [[noreturn]] void malformed(const std::string& item) {
   throw InputError("malformed --query '" + item +
-                   "': expected SET:ROW or SET:FIRST-LAST with SET train, test, or query for a replay's queries "
-                   "file (e.g. test:17, test:0-9, query:3)");
+                   "': expected SET:ROW, SET:FIRST-LAST, SET:label=K or SET:all with SET train or test (query in a "
+                   "replay's queries file), items separated by commas (e.g. test:17, test:0-9, test:11,14, "
+                   "test:label=3, query:0)");
 }
 
 std::int64_t parseIndex(const std::string& text, const std::string& item) {
@@ -21,34 +23,108 @@ std::int64_t parseIndex(const std::string& text, const std::string& item) {
   return std::stoll(text);
 }
 
-void parseItem(const std::string& item, std::vector<QueryPoint>& out) {
+// One item; `set` is the set of the item before it (empty for the first).
+QuerySelection parseItem(const std::string& item, const std::string& set) {
+  QuerySelection s;
   const auto colon = item.find(':');
-  if (colon == std::string::npos) malformed(item);
-  const std::string set = item.substr(0, colon);
-  if (set != "train" && set != "test" && set != "query") malformed(item);
-  const std::string range = item.substr(colon + 1);
-  const auto dash = range.find('-');
-  const std::int64_t first = parseIndex(range.substr(0, dash), item);
-  const std::int64_t last = dash == std::string::npos ? first : parseIndex(range.substr(dash + 1), item);
-  PK_REQUIRE(last >= first, "malformed --query '" + item + "': the range FIRST-LAST needs FIRST <= LAST");
-  PK_REQUIRE(last - first < kMaxQueries && out.size() + static_cast<std::size_t>(last - first) < kMaxQueries,
-             "--query asks for more than " + std::to_string(kMaxQueries) + " points (use --aggregate instead)");
-  for (std::int64_t row = first; row <= last; ++row) out.push_back({set, row});
+  s.set = colon == std::string::npos ? set : item.substr(0, colon);
+  if (s.set != "train" && s.set != "test" && s.set != "query") malformed(item);
+  const std::string what = colon == std::string::npos ? item : item.substr(colon + 1);
+  if (what == "all") {
+    s.kind = QuerySelection::Kind::All;
+  } else if (what.rfind("label=", 0) == 0) {
+    s.kind = QuerySelection::Kind::Label;
+    s.label = parseIndex(what.substr(6), item);
+  } else {
+    const auto dash = what.find('-');
+    s.first = parseIndex(what.substr(0, dash), item);
+    s.last = dash == std::string::npos ? s.first : parseIndex(what.substr(dash + 1), item);
+    PK_REQUIRE(s.last >= s.first, "malformed --query '" + item + "': the range FIRST-LAST needs FIRST <= LAST");
+  }
+  return s;
+}
+
+void add(std::vector<QueryPoint>& points, const std::string& set, std::int64_t row) {
+  PK_REQUIRE(static_cast<std::int64_t>(points.size()) < kMaxQueries,
+             "--query asks for more than " + std::to_string(kMaxQueries) + " points");
+  points.push_back({set, row});
+}
+
+void resolveLabel(const QuerySelection& s, const QuerySets& sets, std::vector<QueryPoint>& points) {
+  const Labels& labels = sets.labels(s.set);
+  PK_REQUIRE(sets.classification, "--query " + s.text() + " selects a class, but the run's loss is mse");
+  PK_REQUIRE(labels.available, "--query " + s.text() + " needs the labels of the " + s.set + " points: " + labels.note);
+  const std::size_t before = points.size();
+  for (std::int64_t row = 0; row < sets.rows(s.set); ++row)
+    if (labels.of(row, 0) == static_cast<double>(s.label)) add(points, s.set, row);
+  PK_REQUIRE(points.size() > before,
+             "--query " + s.text() + ": no " + s.set + " point has label " + std::to_string(s.label));
 }
 
 }  // namespace
 
-std::vector<QueryPoint> parseQueries(const std::vector<std::string>& texts) {
-  std::vector<QueryPoint> points;
+std::string QuerySelection::text() const {
+  switch (kind) {
+    case Kind::All:
+      return set + ":all";
+    case Kind::Label:
+      return set + ":label=" + std::to_string(label);
+    case Kind::Rows:
+      break;
+  }
+  return set + ":" + std::to_string(first) + (last > first ? "-" + std::to_string(last) : "");
+}
+
+QuerySets querySetsOf(const RunReader& run, const std::string& dataOverride) {
+  QuerySets sets;
+  sets.trainRows = run.rows("train");
+  sets.testRows = run.rows("test");
+  sets.train = run.labels("train", dataOverride);
+  sets.test = run.labels("test", dataOverride);
+  sets.classification = run.loss() != Loss::Mse;
+  return sets;
+}
+
+std::vector<QuerySelection> parseQuerySelections(const std::vector<std::string>& texts) {
+  std::vector<QuerySelection> selections;
   for (const auto& text : texts) {
     std::stringstream stream(text);
-    std::string item;
+    std::string item, set;
     bool any = false;
     while (std::getline(stream, item, ',')) {
-      parseItem(item, points);
+      selections.push_back(parseItem(item, set));
+      set = selections.back().set;
       any = true;
     }
     if (!any || text.back() == ',') malformed(text);
+  }
+  return selections;
+}
+
+std::vector<QueryPoint> resolveQueries(const std::vector<QuerySelection>& selections, const QuerySets& sets) {
+  std::vector<QueryPoint> points;
+  for (const auto& s : selections) {
+    const std::int64_t rows = sets.rows(s.set);
+    PK_REQUIRE(rows > 0, "--query " + s.text() + ": the run has no " + s.set + " points");
+    if (s.kind == QuerySelection::Kind::Label) {
+      resolveLabel(s, sets, points);
+      continue;
+    }
+    const std::int64_t first = s.kind == QuerySelection::Kind::All ? 0 : s.first;
+    const std::int64_t last = s.kind == QuerySelection::Kind::All ? rows - 1 : s.last;
+    PK_REQUIRE(last < rows, "query " + s.text() + " is out of range: the run has " + std::to_string(rows) + " " +
+                                s.set + " points (rows 0.." + std::to_string(rows - 1) + ")");
+    PK_REQUIRE(last - first < kMaxQueries, "--query asks for more than " + std::to_string(kMaxQueries) + " points");
+    for (std::int64_t row = first; row <= last; ++row) add(points, s.set, row);
+  }
+  return points;
+}
+
+std::vector<QueryPoint> parseQueries(const std::vector<std::string>& texts) {
+  std::vector<QueryPoint> points;
+  for (const auto& s : parseQuerySelections(texts)) {
+    PK_REQUIRE(s.kind == QuerySelection::Kind::Rows, "--query " + s.text() + " needs the run's labels and sizes");
+    for (std::int64_t row = s.first; row <= s.last; ++row) add(points, s.set, row);
   }
   return points;
 }

@@ -1,5 +1,6 @@
 #include "krr/KrrReport.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <tuple>
 
@@ -37,7 +38,8 @@ std::string logloss(const KrrProblem& p, const Scores& s, bool valid = true) {
 std::string targetsNote(const KrrProblem& p) {
   switch (p.loss) {
     case Loss::Mse:
-      return "targets y as stored; error = mean squared error";
+      return "targets y as stored; error mean(f-y)^2 = the plain mean squared error over points and outputs, "
+             "not the halved training loss: mean(f-y)^2 = (2/C) x loss";
     case Loss::Logistic:
       return "targets 2y-1 in {-1,+1}; class = sign of the fit; log-loss with p = clip((1+f)/2, 1e-3, 1-1e-3)";
     case Loss::Softmax:
@@ -64,6 +66,15 @@ void writeColumns(hid_t file, const std::string& path, const Matrix& local, std:
   h5::writeRows(file, path, shape, part.begin(), part.localRows(), local.data());
 }
 
+// Column widths of the table: wide enough for the headers the metric's name makes.
+struct Widths {
+  explicit Widths(const std::string& metric)
+      : main(std::max<std::size_t>(12, metric.size() + 8)),
+        network(std::max<std::size_t>(18, metric.size() + 15)),
+        machine(std::max<std::size_t>(16, metric.size() + 12)) {}
+  std::size_t main, network, machine;
+};
+
 }  // namespace
 
 KrrReference scoreReference(const KrrProblem& p, MPI_Comm comm) {
@@ -78,7 +89,9 @@ KrrReference scoreReference(const KrrProblem& p, MPI_Comm comm) {
 }
 
 void printKrrReport(std::ostream& os, const KrrProblem& p, const std::vector<KrrRow>& rows, const KrrReference& ref) {
-  const std::string metric = classification(p) ? "acc" : "mse";
+  // For mse the header says what is measured: the plain mean squared error, not the halved loss.
+  const std::string metric = classification(p) ? "acc" : "mean(f-y)^2";
+  const Widths w(metric);
   os << "kernel ridge regression (K + lambda I) alpha = y on " << p.runPath << ": N = " << p.nTrain
      << " train, M = " << p.nTest << " test, C = " << p.outputs << ", loss " << toString(p.loss) << "\n"
      << "  " << targetsNote(p) << "\n";
@@ -91,22 +104,22 @@ void printKrrReport(std::ostream& os, const KrrProblem& p, const std::vector<Krr
        << "; residual = |y - (K + lambda I) alpha| / |y| (max over outputs)\n";
   os << "\n"
      << pad("kernel", 16) << pad("lambda", 9, true) << pad("iters", 7, true) << pad("residual", 10, true) << "  "
-     << pad("status", 8) << pad("train " + metric, 12, true) << pad("test " + metric, 12, true)
-     << pad("test logloss", 14, true) << "  |" << pad("network test " + metric, 18, true)
-     << pad("y_KM test " + metric, 16, true) << "\n";
+     << pad("status", 8) << pad("train " + metric, w.main, true) << pad("test " + metric, w.main, true)
+     << pad("test logloss", 14, true) << "  |" << pad("network test " + metric, w.network, true)
+     << pad("y_KM test " + metric, w.machine, true) << "\n";
   const std::string netTest = mainMetric(p, ref.networkTest), kmTest = mainMetric(p, ref.machineTest);
   for (const auto& row : rows) {
     const auto& s = row.solution;
     os << pad(toString(row.kernel), 16) << pad(formatNumber("%.3g", s.lambda), 9, true)
        << pad(std::to_string(s.iterations), 7, true) << pad(formatNumber("%.1e", s.relResidual), 10, true) << "  "
-       << pad(s.ok ? "ok" : "FAILED", 8) << pad(mainMetric(p, row.train, s.ok), 12, true)
-       << pad(mainMetric(p, row.test, s.ok), 12, true) << pad(logloss(p, row.test, s.ok), 14, true) << "  |"
-       << pad(netTest, 18, true) << pad(kmTest, 16, true) << "\n";
+       << pad(s.ok ? "ok" : "FAILED", 8) << pad(mainMetric(p, row.train, s.ok), w.main, true)
+       << pad(mainMetric(p, row.test, s.ok), w.main, true) << pad(logloss(p, row.test, s.ok), 14, true) << "  |"
+       << pad(netTest, w.network, true) << pad(kmTest, w.machine, true) << "\n";
   }
   for (const auto& [name, train, test] : {std::make_tuple("network", ref.networkTrain, ref.networkTest),
                                           std::make_tuple("y_KM (run)", ref.machineTrain, ref.machineTest)}) {
-    os << pad(name, 16) << pad("", 9 + 7 + 10 + 2 + 8) << pad(mainMetric(p, train), 12, true)
-       << pad(mainMetric(p, test), 12, true) << pad(logloss(p, test), 14, true) << "\n";
+    os << pad(name, 16) << pad("", 9 + 7 + 10 + 2 + 8) << pad(mainMetric(p, train), w.main, true)
+       << pad(mainMetric(p, test), w.main, true) << pad(logloss(p, test), 14, true) << "\n";
   }
   for (const auto& row : rows) {
     if (row.solution.ok) continue;

@@ -66,7 +66,8 @@ void requireSameIdentity(hid_t file, const std::string& path, const TrainingRun&
   std::string differences;
   for (const auto& [key, value] : identityOf(run)) {
     const std::string stored = h5::hasAttribute(identity, key) ? h5::stringAttribute(identity, key) : "(absent)";
-    if (stored != value) differences += "\n  " + key + ": checkpoint has '" + stored + "', this run has '" + value + "'";
+    if (stored != value)
+      differences += "\n  " + key + ": checkpoint has '" + stored + "', this run has '" + value + "'";
   }
   PK_REQUIRE(differences.empty(),
              "checkpoint '" + path + "' was written by a run with other settings or data:" + differences);
@@ -85,6 +86,7 @@ void writeCheckpoint(const std::string& path, const TrainingRun& run) {
   H5StateWriter state(file);
   state.replicated("/run/wall_seconds", run.wallSegments());
   run.trainer().save(state);
+  run.metrics().save(state);
   run.engine().save(state);
   file.finish();
 }
@@ -101,6 +103,7 @@ void restoreCheckpoint(const std::string& path, TrainingRun& run) {
   run.trainer().restore(state);
   PK_REQUIRE(run.trainer().state().step == step,
              "checkpoint '" + path + "' is damaged: its histories do not match its step " + std::to_string(step));
+  run.metrics().restore(state, step);
   run.engine().restore(state);
 }
 

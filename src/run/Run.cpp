@@ -6,9 +6,11 @@
 
 #include "core/Error.hpp"
 #include "core/StopRequest.hpp"
+#include "core/Text.hpp"
 #include "io/OutputFile.hpp"
 #include "run/Checkpoint.hpp"
 #include "run/MemoryEstimate.hpp"
+#include "run/PidFile.hpp"
 #include "run/RunFile.hpp"
 #include "run/RunLog.hpp"
 #include "run/TrainingRun.hpp"
@@ -35,6 +37,7 @@ int trainSteps(TrainingRun& run, std::ostream* log) {
   const TrainSettings& s = run.settings();
   Trainer& trainer = run.trainer();
   ProgressLog progress(log, s, trainer.state().step);
+  LossGrowthWarning growth(log, s.training.lr);
   while (trainer.state().step < s.training.steps) {
     trainer.step();
     const std::int64_t done = trainer.state().step;
@@ -45,11 +48,11 @@ int trainSteps(TrainingRun& run, std::ostream* log) {
     }
     if (signal != 0) {
       if (log)
-        *log << "pathkernel: stopped by " << signalName(signal) << " after step " << done
-             << "; checkpoint written to " << s.checkpoint << "; continue with --restart " << s.checkpoint
-             << std::endl;
+        *log << "pathkernel: stopped by " << signalName(signal) << " after step " << done << "; checkpoint written to "
+             << s.checkpoint << "; continue with --restart " << s.checkpoint << std::endl;
       return signal;
     }
+    growth.check(trainer.state().lossHistory);
     progress.after(done, trainer.state().lossHistory.back());
   }
   return 0;
@@ -57,11 +60,16 @@ int trainSteps(TrainingRun& run, std::ostream* log) {
 
 void printResult(std::ostream& log, const RunReport& report, const std::string& out) {
   log << std::setprecision(3) << std::scientific;
-  log << "  final loss " << report.finalLoss << "\n";
+  log << "  final loss " << report.finalLoss;
+  if (report.hasTest) log << ", test loss " << report.testLoss;
+  if (report.hasAccuracy)
+    log << std::fixed << std::setprecision(4) << ", accuracy train " << report.trainAccuracy
+        << (report.hasTest ? "/test " + formatNumber("%.4f", report.testAccuracy) : std::string()) << std::scientific
+        << std::setprecision(3);
+  log << "\n";
   log << "  kernel machine vs network: max |r| train " << report.train.maxAbsResidual << " (relative "
       << report.train.relative() << ")";
-  if (report.hasTest)
-    log << ", test " << report.test.maxAbsResidual << " (relative " << report.test.relative() << ")";
+  if (report.hasTest) log << ", test " << report.test.maxAbsResidual << " (relative " << report.test.relative() << ")";
   log << "\n" << std::defaultfloat << std::setprecision(3) << "  wrote " << out << " in " << report.seconds << " s\n";
 }
 
@@ -88,6 +96,7 @@ int runToEnd(TrainingRun& run, std::ostream* log) {
   const int signal = trainSteps(run, log);
   if (signal != 0) return signal;
   run.trainer().finish();
+  run.metrics().finish(run.trainer().state().w.data());
   run.engine().finish(run.trainer().state().w.data(), run.trainer().state().step);
   return 0;
 }
@@ -105,6 +114,8 @@ RunReport runTraining(const TrainSettings& settings, MPI_Comm comm, std::ostream
   const auto start = Clock::now();
   installStopHandlers();
   requireOutputPath(settings.out, settings.force || settings.dryRun, comm);
+  // From here to the end of the run, however it ends, the ranks' process ids are in the --pid-file.
+  const PidFile pids(settings.dryRun ? "" : settings.pidFile, comm);
   RunPlan plan = planRun(settings, comm);
   RunReport report;
   if (!checkPlan(plan, comm, log)) return report;
@@ -120,6 +131,11 @@ RunReport runTraining(const TrainSettings& settings, MPI_Comm comm, std::ostream
   report.hasTest = run.data().test.globalRows > 0;
   if (report.hasTest) summary.test = report.test = run.engine().summarize(run.engine().test());
   report.finalLoss = run.trainer().state().lossHistory.back();
+  const Metrics& metrics = run.metrics();
+  if (report.hasTest) report.testLoss = metrics.testLoss().back();
+  report.hasAccuracy = metrics.hasAccuracy();
+  if (report.hasAccuracy) report.trainAccuracy = metrics.trainAccuracy().back();
+  if (report.hasAccuracy && report.hasTest) report.testAccuracy = metrics.testAccuracy().back();
   summary.wallSeconds = run.wallSegments();
   writeRunFile(settings.out, run, summary);
   removeCheckpoint(run, log);

@@ -16,6 +16,9 @@ struct RunReport {
   bool hasTest = false;
   std::int64_t steps = 0;
   double finalLoss = 0.0;
+  double testLoss = 0.0;                           // at w_S, when hasTest
+  double trainAccuracy = 0.0, testAccuracy = 0.0;  // at w_S, when hasAccuracy (and hasTest)
+  bool hasAccuracy = false;
   double seconds = 0.0;
   int stopSignal = 0;  // a signal stopped the run (checkpoint written, no run file)
 };

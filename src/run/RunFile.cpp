@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <utility>
 
 #include "core/Error.hpp"
 #include "io/DistributedIO.hpp"
@@ -67,6 +68,7 @@ void writeConfig(hid_t file, const TrainingRun& run) {
   h5::setAttribute(config, "restart", s.restart);
   h5::setAttribute(config, "config", s.config);
   h5::setAttribute(config, "progress_every", s.progressEvery);
+  h5::setAttribute(config, "pid_file", s.pidFile);
   h5::setFlagAttribute(config, "force", s.force);
   h5::setFlagAttribute(config, "keep_checkpoint", s.keepCheckpoint);
   if (!run.dataSha256().empty()) {
@@ -146,9 +148,14 @@ void writeQueryRows(hid_t file, const TrainingRun& run, const QueryState& q, con
 
 namespace {
 
-void writeHistory(hid_t file, const Trainer& trainer) {
+void writeHistory(hid_t file, const Trainer& trainer, const Metrics& metrics) {
   const TrainState& st = trainer.state();
   h5::writeReplicated(file, "/history/loss", {st.lossHistory.size()}, st.lossHistory.data());
+  // Present when they apply (docs/FORMAT.md 2.6): a test split, classification.
+  for (const auto& [name, values] : {std::make_pair("/history/test_loss", &metrics.testLoss()),
+                                     std::make_pair("/history/train_accuracy", &metrics.trainAccuracy()),
+                                     std::make_pair("/history/test_accuracy", &metrics.testAccuracy())})
+    if (!values->empty()) h5::writeReplicated(file, name, {values->size()}, values->data());
   h5::writeReplicated(file, "/history/lr", {st.lrHistory.size()}, st.lrHistory.data());
   const std::int64_t width = trainer.batchWidth();
   if (width > 0)
@@ -163,10 +170,9 @@ void writeSuperposition(hid_t file, const TrainingRun& run) {
   const Mlp& model = run.model();
   const Matrix& decay = engine.firstLayerDecay();
   if (engine.hasGamma()) {
-    writeRowBlock(file, "/superposition/Gamma", engine.gamma(), run.data().train.globalRows,
-                  run.data().train.firstRow);
-    h5::writeReplicated(file, "/superposition/decay", {static_cast<hsize_t>(decay.rows()), static_cast<hsize_t>(decay.cols())},
-                        decay.data());
+    writeRowBlock(file, "/superposition/Gamma", engine.gamma(), run.data().train.globalRows, run.data().train.firstRow);
+    h5::writeReplicated(file, "/superposition/decay",
+                        {static_cast<hsize_t>(decay.rows()), static_cast<hsize_t>(decay.cols())}, decay.data());
   }
   const TrainState& state = run.trainer().state();
   Matrix change(decay.rows(), decay.cols());
@@ -202,7 +208,7 @@ void writeRunFile(const std::string& path, const TrainingRun& run, const RunSumm
   const TrainState& state = run.trainer().state();
   writeParameters(file, "/params/initial", run.model(), state.initialW);
   writeParameters(file, "/params/final", run.model(), state.w);
-  writeHistory(file, run.trainer());
+  writeHistory(file, run.trainer(), run.metrics());
   writeQueryRows(file, run, run.engine().train(), "train");
   writeQueryRows(file, run, run.engine().test(), "test");
   const auto snapshots = run.settings().snapshots.resolve(run.settings().training.steps);

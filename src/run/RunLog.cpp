@@ -31,8 +31,7 @@ std::string optimizerText(const TrainOptions& t) {
 
 }  // namespace
 
-void printSettings(std::ostream& log, const RunPlan& plan, const MemoryEstimate& memory, double available,
-                   int ranks) {
+void printSettings(std::ostream& log, const RunPlan& plan, const MemoryEstimate& memory, double available, int ranks) {
   const TrainSettings& s = plan.settings;
   const TrainOptions& t = s.training;
   const Dataset& data = plan.data;
@@ -45,9 +44,8 @@ void printSettings(std::ostream& log, const RunPlan& plan, const MemoryEstimate&
   log << "  train   loss " << toString(*s.loss) << ", " << optimizerText(t) << ", lr " << t.lr;
   if (t.schedule.name() != "constant") log << " " << t.schedule.name();
   if (t.warmup > 0) log << " after " << t.warmup << " warm-up steps";
-  log << ", steps " << t.steps << ", batch "
-      << (t.batchSize == 0 ? std::string("full") : std::to_string(t.batchSize)) << ", weight decay " << t.weightDecay
-      << ", seed " << t.seed << "\n";
+  log << ", steps " << t.steps << ", batch " << (t.batchSize == 0 ? std::string("full") : std::to_string(t.batchSize))
+      << ", weight decay " << t.weightDecay << ", seed " << t.seed << "\n";
   log << "  kernel  path rule " << s.pathRule.name() << (s.tangentKernels ? ", tangent kernels" : "")
       << (s.skipTrainKernels ? ", no train x train blocks" : "") << "\n";
   log << "  output  " << s.out << "\n";
@@ -76,6 +74,17 @@ void ProgressLog::after(std::int64_t done, double lossBefore) {
   *log_ << "  step " << std::setw(7) << done << "/" << steps_ << "  loss(w_" << done - 1 << ") " << std::scientific
         << std::setprecision(4) << lossBefore << std::defaultfloat << "  " << std::setprecision(4) << rate
         << " steps/s  left " << formatDuration((steps_ - done) / rate) << std::endl;
+}
+
+void LossGrowthWarning::check(const std::vector<double>& lossHistory) {
+  if (!log_ || warned_ || lossHistory.size() < 2) return;
+  const double initial = lossHistory.front(), current = lossHistory.back();
+  if (!(initial > 0.0 && current > kFactor * initial)) return;
+  warned_ = true;
+  *log_ << "  warning: the training loss grew from " << formatNumber("%.4g", initial) << " at w_0 to "
+        << formatNumber("%.4g", current) << " at w_" << lossHistory.size() - 1 << ", more than "
+        << formatNumber("%g", kFactor) << " times: the run may be diverging (--lr " << formatNumber("%g", lr_)
+        << "; try a smaller one)" << std::endl;
 }
 
 }  // namespace pk

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdint>
 #include <ostream>
+#include <vector>
 
 #include "run/MemoryEstimate.hpp"
 #include "run/TrainingRun.hpp"
@@ -26,6 +27,22 @@ class ProgressLog {
   std::ostream* log_;
   std::int64_t steps_, every_, firstStep_;
   Clock::time_point start_ = Clock::now();
+};
+
+/// A warning, once per start of a run and on rank 0, when the training loss
+/// exceeds 100 times its value at w_0: a run diverging slowly, which only
+/// stops by itself once the loss is NaN or Inf.
+class LossGrowthWarning {
+ public:
+  static constexpr double kFactor = 100.0;
+  LossGrowthWarning(std::ostream* log, double lr) : log_(log), lr_(lr) {}
+  /// Checks the newest value of the loss history (data loss at w_0 .. w_s).
+  void check(const std::vector<double>& lossHistory);
+
+ private:
+  std::ostream* log_;
+  double lr_;
+  bool warned_ = false;
 };
 
 }  // namespace pk

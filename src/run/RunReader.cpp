@@ -86,6 +86,7 @@ TrainArguments argumentsOf(const ConfigReader& c) {
   a.restart = c.text("restart");
   a.config = c.text("config");
   a.progressEvery = c.integer("progress_every");
+  a.pidFile = c.optional("pid_file", a.pidFile, text);
   return a;
 }
 
@@ -238,26 +239,40 @@ DataLocation RunReader::data(const std::string& override) const {
   const std::string file = override.empty() ? findDataFile(settings_.data, path_, dataFile_) : override;
   PK_REQUIRE(!file.empty(), "the data file '" + settings_.data + "' of run '" + path_ +
                                 "' was found neither from the working folder, nor beside the run file, nor at "
-                                "its recorded path '" + dataFile_ + "'" + hint);
+                                "its recorded path '" +
+                                dataFile_ + "'" + hint);
   PK_REQUIRE(!isBuiltin(file), "'" + file + "' is not a data file");
+  const auto checked = checkedData_.find(override);
+  if (checked != checkedData_.end()) return checked->second;
   requireRunShapes(file, hint);
-  if (!dataSha256_.empty())
-    PK_REQUIRE(hashDataFile(file, comm_) == dataSha256_,
-               "'" + file + "' is not the data the run was trained on (its SHA-256 differs from /config data_sha256)" +
-                   hint);
-  return {file, ""};
+  if (!dataSha256_.empty()) {
+    const std::string sha = hashDataFile(file, comm_);
+    PK_REQUIRE(sha == dataSha256_,
+               "'" + file + "' is not the data the run '" + path_ +
+                   "' was trained on: the SHA-256 of its datasets is " + sha + ", the run recorded " + dataSha256_ +
+                   " (/config data_sha256): it changed after the run, or it is another file" + hint);
+  }
+  return checkedData_[override] = DataLocation{file, ""};
 }
 
-Labels RunReader::labels() const {
-  if (settings_.builtinData()) return readLabels(file_, "/data/train/y", nTrain_, "the run file");
-  if (findDataFile(settings_.data, path_, dataFile_).empty()) {
+Labels RunReader::labels(const std::string& set, const std::string& dataOverride) const {
+  PK_REQUIRE(set == "train" || set == "test", "no split '" + set + "' (train or test)");
+  const std::int64_t rows = this->rows(set);
+  if (rows == 0) {
+    Labels none;
+    none.note = "the run has no " + set + " points";
+    return none;
+  }
+  if (dataOverride.empty() && settings_.builtinData())
+    return readLabels(file_, "/data/" + set + "/y", rows, "the run file");
+  if (dataOverride.empty() && findDataFile(settings_.data, path_, dataFile_).empty()) {
     Labels missing;
     missing.note = "labels unavailable: the data file '" + settings_.data + "' named in /config was not found";
     return missing;
   }
-  const DataLocation where = data();
+  const DataLocation where = data(dataOverride);
   h5::Id file = h5::openFile(where.file, comm_);
-  return readLabels(file, "/train/y", nTrain_, "'" + where.file + "'");
+  return readLabels(file, "/" + set + "/y", rows, "'" + where.file + "'");
 }
 
 }  // namespace pk

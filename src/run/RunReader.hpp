@@ -10,6 +10,7 @@
 #include <mpi.h>
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -87,9 +88,11 @@ class RunReader {
   /// folder, then /config `data_file`. The file found is checked against
   /// /config data_sha256. Throws InputError when none exists or it differs.
   DataLocation data(const std::string& override = "") const;
-  /// The training labels; marked unavailable (with the reason) when the data
-  /// file cannot be found. Throws InputError when it is found but differs from the run's.
-  Labels labels() const;
+  /// The labels (targets) of split `set` ("train" or "test"), from `dataOverride`
+  /// or the run's data by the rule of data(); marked unavailable (with the
+  /// reason) when the data file cannot be found. Throws InputError when it is
+  /// found but differs from the run's (its SHA-256 named).
+  Labels labels(const std::string& set = "train", const std::string& dataOverride = "") const;
 
  private:
   // Throws InputError unless the data file has the run's splits and shapes.
@@ -101,6 +104,8 @@ class RunReader {
   h5::Id file_;
   TrainSettings settings_;
   std::string dataSha256_, dataFile_;
+  // data() hashes the file once per override: the hash reads every dataset.
+  mutable std::map<std::string, DataLocation> checkedData_;
   std::int64_t outputs_ = 1, nTrain_ = 0, nTest_ = 0, nQuery_ = 0, inputs_ = 0;
 };
 

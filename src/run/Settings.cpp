@@ -1,5 +1,6 @@
 #include "run/Settings.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <iostream>
@@ -16,6 +17,8 @@ namespace pk {
 po::options_description describeTrainOptions(TrainArguments& s) {
   po::options_description d("training options");
   auto shortText = [](double v) { return formatNumber("%g", v); };
+  // Numbers that do not parse are reported by validate() with every other problem.
+  auto number = [&s](auto* store, const char* name) { return checkedValue(store, &s.parseProblems, name); };
   // clang-format off
   d.add_options()
       ("help,h", "print this help and exit")
@@ -30,20 +33,20 @@ po::options_description describeTrainOptions(TrainArguments& s) {
       ("loss", po::value(&s.loss)->default_value(s.loss),
        "mse|logistic|softmax, or auto: the loss the data names (a data file's root attribute loss; "
        "regression: mse, moons: logistic, blobs: softmax), mse if it names none")
-      ("lr", po::value(&s.lr)->default_value(s.lr, shortText(s.lr)), "learning rate (the schedule's base rate), > 0")
-      ("steps", po::value(&s.steps)->default_value(s.steps), "gradient steps, >= 0")
-      ("batch-size", po::value(&s.batchSize)->default_value(s.batchSize), "minibatch size; 0 or >= N = full batch")
-      ("weight-decay", po::value(&s.weightDecay)->default_value(s.weightDecay, shortText(s.weightDecay)), "lambda of (lambda/2)|w|^2, >= 0")
-      ("seed", po::value(&s.seed)->default_value(s.seed), "seed of initialisation and batch order")
+      ("lr", number(&s.lr, "lr")->default_value(s.lr, shortText(s.lr)), "learning rate (the schedule's base rate), > 0")
+      ("steps", number(&s.steps, "steps")->default_value(s.steps), "gradient steps, >= 0")
+      ("batch-size", number(&s.batchSize, "batch-size")->default_value(s.batchSize), "minibatch size; 0 or >= N = full batch")
+      ("weight-decay", number(&s.weightDecay, "weight-decay")->default_value(s.weightDecay, shortText(s.weightDecay)), "lambda of (lambda/2)|w|^2, >= 0")
+      ("seed", number(&s.seed, "seed")->default_value(s.seed), "seed of initialisation and batch order")
       ("optimizer", po::value(&s.optimizer)->default_value(s.optimizer), "sgd|momentum|adam|adamw (docs/THEORY.md, Optimizers)")
-      ("momentum", po::value(&s.momentum)->default_value(s.momentum, shortText(s.momentum)), "momentum mu, in [0, 1)")
+      ("momentum", number(&s.momentum, "momentum")->default_value(s.momentum, shortText(s.momentum)), "momentum mu, in [0, 1)")
       ("nesterov", po::bool_switch(&s.nesterov), "Nesterov momentum (--optimizer momentum)")
-      ("beta1", po::value(&s.beta1)->default_value(s.beta1, shortText(s.beta1)), "adam/adamw: beta1, in [0, 1)")
-      ("beta2", po::value(&s.beta2)->default_value(s.beta2, shortText(s.beta2)), "adam/adamw: beta2, in [0, 1)")
-      ("adam-eps", po::value(&s.adamEps)->default_value(s.adamEps, shortText(s.adamEps)), "adam/adamw: epsilon, > 0")
+      ("beta1", number(&s.beta1, "beta1")->default_value(s.beta1, shortText(s.beta1)), "adam/adamw: beta1, in [0, 1)")
+      ("beta2", number(&s.beta2, "beta2")->default_value(s.beta2, shortText(s.beta2)), "adam/adamw: beta2, in [0, 1)")
+      ("adam-eps", number(&s.adamEps, "adam-eps")->default_value(s.adamEps, shortText(s.adamEps)), "adam/adamw: epsilon, > 0")
       ("lr-schedule", po::value(&s.lrSchedule)->default_value(s.lrSchedule),
        "constant | step:K:G (times G every K steps) | cosine (to 0 at the last step)")
-      ("warmup", po::value(&s.warmup)->default_value(s.warmup), "steps of linear warm-up, >= 0")
+      ("warmup", number(&s.warmup, "warmup")->default_value(s.warmup), "steps of linear warm-up, >= 0")
       ("path-rule", po::value(&s.pathRule)->default_value(s.pathRule), "left | gauss:q (q = 1..8)")
       ("tangent-kernels", po::bool_switch(&s.tangentKernels), "also write the tangent kernels at the first and last step")
       ("kernel-coef", po::bool_switch(&s.kernelCoef), "also write a_i(x) = C(x,i)/K^p(x,x_i) (C = 1)")
@@ -52,17 +55,20 @@ po::options_description describeTrainOptions(TrainArguments& s) {
       ("snapshots", po::value(&s.snapshots),
        "keep the tangent kernel at these steps: 0,10,100 or log:K (step 0 and K-1 log-spaced steps up to S)")
       ("layer-kernels", po::bool_switch(&s.layerKernels), "also write each layer's share of the path kernel")
-      ("classes", po::value(&s.classes)->default_value(s.classes), "softmax classes; 0 = 1 + largest label")
-      ("n-train", po::value(&s.nTrain)->default_value(s.nTrain), "built-in data: training examples")
-      ("n-test", po::value(&s.nTest)->default_value(s.nTest), "built-in data: test examples")
-      ("inputs", po::value(&s.inputs)->default_value(s.inputs), "built-in data: input dimension D")
-      ("data-seed", po::value(&s.dataSeed)->default_value(s.dataSeed), "built-in data: generator seed")
+      ("classes", number(&s.classes, "classes")->default_value(s.classes), "softmax classes; 0 = 1 + largest label")
+      ("n-train", number(&s.nTrain, "n-train")->default_value(s.nTrain), "built-in data: training examples")
+      ("n-test", number(&s.nTest, "n-test")->default_value(s.nTest), "built-in data: test examples")
+      ("inputs", number(&s.inputs, "inputs")->default_value(s.inputs), "built-in data: input dimension D")
+      ("data-seed", number(&s.dataSeed, "data-seed")->default_value(s.dataSeed), "built-in data: generator seed")
       ("checkpoint", po::value(&s.checkpoint), "checkpoint file (default: OUT.ckpt); also written on SIGTERM/SIGUSR1")
-      ("checkpoint-every", po::value(&s.checkpointEvery)->default_value(s.checkpointEvery),
+      ("checkpoint-every", number(&s.checkpointEvery, "checkpoint-every")->default_value(s.checkpointEvery),
        "steps between checkpoints; 0 = only when stopped by a signal")
       ("restart", po::value(&s.restart), "continue from this checkpoint")
-      ("progress-every", po::value(&s.progressEvery)->default_value(s.progressEvery),
+      ("progress-every", number(&s.progressEvery, "progress-every")->default_value(s.progressEvery),
        "steps between progress lines; 0 = about 20 per run")
+      ("pid-file", po::value(&s.pidFile),
+       "write each rank's process id to this file, one line per rank (kill -USR1 $(head -1 FILE) stops the run "
+       "cleanly); removed when the run ends")
       ("force", po::bool_switch(&s.force), "replace --out if it exists (otherwise an existing run file is refused)")
       ("keep-checkpoint", po::bool_switch(&s.keepCheckpoint),
        "keep the checkpoint after the run file is written (otherwise it is removed)")
@@ -76,6 +82,7 @@ bool parseTrainArguments(int argc, const char* const* argv, TrainArguments& s, b
   auto description = describeTrainOptions(s);
   po::variables_map vm;
   parseOptions(argc, argv, description, vm, "train");
+  s.given = givenOptions(vm);
   if (vm.count("help")) {
     if (printHelp) std::cout << "usage: pathkernel train [options]\n\n" << description << "\n";
     return false;
@@ -164,6 +171,22 @@ void checkNumbers(const TrainArguments& s, std::vector<std::string>& problems) {
   require(!s.nesterov || s.optimizer == "momentum", "--nesterov needs --optimizer momentum");
 }
 
+// The built-in generator's options mean nothing for a data file: given with one, they
+// would be ignored silently, so they are refused.
+void checkBuiltinOnly(const TrainArguments& s, std::vector<std::string>& problems) {
+  if (isBuiltin(s.data)) return;
+  std::string ignored;
+  int count = 0;
+  for (const char* name : {"n-train", "n-test", "inputs", "data-seed"})
+    if (s.wasGiven(name)) {
+      ignored += std::string(ignored.empty() ? "" : ", ") + "--" + name;
+      ++count;
+    }
+  if (count > 0)
+    problems.push_back(ignored + (count > 1 ? " apply" : " applies") + " to built-in data only: with the data file '" +
+                       s.data + "' the sizes come from the file (remove " + (count > 1 ? "them)" : "it)"));
+}
+
 void checkFiles(const TrainArguments& s, std::vector<std::string>& problems) {
   const std::string checkpoint = checkpointOf(s);
   if (samePath(checkpoint, s.out) || samePath(checkpoint, s.data))
@@ -171,12 +194,19 @@ void checkFiles(const TrainArguments& s, std::vector<std::string>& problems) {
   if (!s.restart.empty() && (samePath(s.restart, s.out) || samePath(s.restart, s.data)))
     problems.push_back("--restart must differ from --out and --data");
   if (samePath(s.out, s.data)) problems.push_back("--out must not be the input data file");
+  if (!s.pidFile.empty() &&
+      (samePath(s.pidFile, s.out) || samePath(s.pidFile, s.data) || samePath(s.pidFile, checkpoint)))
+    problems.push_back("--pid-file must differ from --out, --data and --checkpoint");
 }
 
 }  // namespace
 
+bool TrainArguments::wasGiven(const std::string& name) const {
+  return std::find(given.begin(), given.end(), name) != given.end();
+}
+
 std::vector<std::string> validate(const TrainArguments& s) {
-  std::vector<std::string> problems;
+  std::vector<std::string> problems = s.parseProblems;
   parseInto(problems, [&] { parseHidden(s.hidden); });
   parseInto(problems, [&] { parseActivation(s.activation); });
   parseInto(problems, [&] { parseParameterization(s.param); });
@@ -186,6 +216,7 @@ std::vector<std::string> validate(const TrainArguments& s) {
   parseInto(problems, [&] { LrSchedule::parse(s.lrSchedule); });
   parseInto(problems, [&] { SnapshotSteps::parse(s.snapshots).resolve(s.steps); });
   checkNumbers(s, problems);
+  checkBuiltinOnly(s, problems);
   checkFiles(s, problems);
   return problems;
 }
@@ -232,6 +263,7 @@ TrainSettings resolveSettings(const TrainArguments& s) {
   t.force = s.force;
   t.keepCheckpoint = s.keepCheckpoint;
   t.dryRun = s.dryRun;
+  t.pidFile = s.pidFile;
   return t;
 }
 

@@ -61,13 +61,22 @@ struct TrainArguments {
   bool force = false;
   bool keepCheckpoint = false;
   bool dryRun = false;
+  std::string pidFile;
+  // Filled by the parse: the options given (command line or INI file, not
+  // defaulted), and the values that did not parse ("--lr fast"), which
+  // validate() reports with every other problem.
+  std::vector<std::string> given;
+  std::vector<std::string> parseProblems;
+
+  /// Whether option `name` ("n-train") was given rather than defaulted.
+  bool wasGiven(const std::string& name) const;
 };
 
 /// A training run's settings, typed and checked.
 struct TrainSettings {
-  std::string data;                 // builtin:NAME or the data file's path, as given
-  BuiltinSpec builtin;              // the generator's sizes and seed (recorded for every run)
-  std::string out;                  // the run file
+  std::string data;                  // builtin:NAME or the data file's path, as given
+  BuiltinSpec builtin;               // the generator's sizes and seed (recorded for every run)
+  std::string out;                   // the run file
   std::vector<std::int64_t> hidden;  // hidden widths; empty = linear model
   Activation activation = Activation::Tanh;
   Parameterization parameterization = Parameterization::Standard;
@@ -88,6 +97,7 @@ struct TrainSettings {
   bool force = false;           // replace an existing run file
   bool keepCheckpoint = false;  // keep the checkpoint after the run file is written
   bool dryRun = false;          // print the settings and the memory estimate, and stop
+  std::string pidFile;          // every rank's process id, one line each, while the run lasts
 
   bool builtinData() const { return isBuiltin(data); }
 };

@@ -31,8 +31,7 @@ RunPlan planRun(const TrainSettings& settings, MPI_Comm comm) {
 
 RunPlan planRunWith(const TrainSettings& settings, Dataset data, MPI_Comm comm) {
   TrainSettings s = settings;
-  // The loss asked for, else the one the data names, else mse.
-  if (!s.loss) s.loss = data.suggestedLoss.empty() ? Loss::Mse : parseLoss(data.suggestedLoss);
+  s.loss = resolveLoss(data, s.loss);
   Architecture arch;
   arch.inputs = data.inputs;
   arch.hidden = s.hidden;
@@ -47,8 +46,10 @@ TrainingRun::TrainingRun(RunPlan plan, MPI_Comm comm, bool queryTraining)
     : comm_(comm),
       plan_(std::move(plan)),
       trainer_(plan_.model, *plan_.settings.loss, plan_.data, plan_.settings.training, comm),
-      engine_(plan_.model, plan_.data, engineOptionsOf(plan_.settings, queryTraining), comm) {
+      engine_(plan_.model, plan_.data, engineOptionsOf(plan_.settings, queryTraining), comm),
+      metrics_(plan_.model, *plan_.settings.loss, plan_.data, comm) {
   trainer_.subscribe(engine_);
+  trainer_.subscribe(metrics_);
 }
 
 std::vector<double> TrainingRun::wallSegments() const {

@@ -13,6 +13,7 @@
 #include "core/Dataset.hpp"
 #include "kernel/PathKernelEngine.hpp"
 #include "model/Mlp.hpp"
+#include "run/Metrics.hpp"
 #include "run/Settings.hpp"
 #include "train/Trainer.hpp"
 
@@ -33,7 +34,7 @@ RunPlan planRunWith(const TrainSettings& settings, Dataset data, MPI_Comm comm);
 
 class TrainingRun {
  public:
-  /// Collective. Draws w_0, allocates the kernel rows, and subscribes the engine to the trainer.
+  /// Collective. Draws w_0, allocates the kernel rows, and subscribes the engine and the metrics to the trainer.
   /// Without `queryTraining` only the test rows are query points (a replay's new points).
   TrainingRun(RunPlan plan, MPI_Comm comm, bool queryTraining = true);
   TrainingRun(const TrainingRun&) = delete;
@@ -50,6 +51,8 @@ class TrainingRun {
   const Trainer& trainer() const { return trainer_; }
   PathKernelEngine& engine() { return engine_; }
   const PathKernelEngine& engine() const { return engine_; }
+  Metrics& metrics() { return metrics_; }
+  const Metrics& metrics() const { return metrics_; }
 
   /// Wall-clock seconds of each start of the run: the earlier starts (from a
   /// checkpoint) and this one so far. Not collective.
@@ -64,6 +67,7 @@ class TrainingRun {
   RunPlan plan_;
   Trainer trainer_;
   PathKernelEngine engine_;
+  Metrics metrics_;
 };
 
 /// Collective. The data named by settings.data: generated (builtin:NAME) or read from a file.

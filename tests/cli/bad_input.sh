@@ -51,7 +51,21 @@ case "$case_name" in
   malformed_hidden)    expect="malformed --hidden '64,,x'"; args=(--hidden 64,,x) ;;
   unknown_option)      expect="unrecognised option '--learning-rate'|unrecognized option '--learning-rate'"; args=(--learning-rate 0.1) ;;
   unreadable_ini)      expect="cannot read the config file"; args=(--config missing.ini) ;;
-  malformed_ini)       printf 'lr = fast\n' > bad.ini; expect="bad option: .*lr"; args=(--config bad.ini) ;;
+  malformed_ini)       printf 'lr = fast\n' > bad.ini; expect="--lr 'fast' is not a number"; args=(--config bad.ini) ;;
+  parse_errors_together)
+    # A value that is not a number is reported with every other problem, not alone.
+    expect="--lr 'fast' is not a number.*--steps '1.5' is not a whole number.*unknown activation 'foo'"
+    args=(--lr fast --activation foo --steps 1.5) ;;
+  builtin_options_with_file)
+    make_data d.h5 ''; expect="--n-train, --data-seed apply to built-in data only: with the data file 'd.h5'"
+    args=(--data d.h5 --n-train 10 --data-seed 3) ;;
+  builtin_options_in_ini)
+    make_data d.h5 ''; printf 'data = d.h5\nn-test = 5\n' > run.ini
+    expect="--n-test applies to built-in data only"; args=(--config run.ini) ;;
+  integer_labels_no_loss)
+    make_data d.h5 'del f["train/y"]; f["train/y"] = y.astype(np.int64); del f["test/y"]; f["test/y"] = yt.astype(np.int64)'
+    expect="has integer labels .* no root attribute loss.*--loss softmax\|logistic\|mse"; args=(--data d.h5) ;;
+  pid_file_unwritable) expect="cannot write the --pid-file 'nofolder/pids'"; args=(--pid-file nofolder/pids) ;;
   output_folder_missing) expect="cannot write 'nofolder/run.h5'"; args=(--out nofolder/run.h5) ;;
   output_not_writable) expect="cannot write '/proc/run.h5'"; args=(--out /proc/run.h5) ;;
   output_is_input)     make_data d.h5 ''; expect="--out must not be the input data file"; args=(--data d.h5 --out d.h5) ;;
@@ -77,6 +91,12 @@ case "$case_name" in
     mpiexec -n 2 --oversubscribe "$program" train --hidden 4 --steps 6 --optimizer adam --checkpoint-every 3 --checkpoint ck.h5 --keep-checkpoint --out first.h5 > /dev/null
     expect="written by a run with other settings or data:.*optimizer: checkpoint has 'adam', this run has 'momentum'"
     args=(--hidden 4 --optimizer momentum --restart ck.h5) ;;
+  checkpoint_without_metrics)
+    # A checkpoint from before the test-loss and accuracy histories cannot continue them.
+    mpiexec -n 2 --oversubscribe "$program" train --hidden 4 --steps 6 --checkpoint-every 3 --checkpoint ck.h5 --keep-checkpoint --out first.h5 > /dev/null
+    /usr/bin/python3 -c 'import h5py; f = h5py.File("ck.h5", "r+"); del f["metrics"]'
+    expect="written by an earlier pathkernel, without the test-loss and accuracy histories"
+    args=(--hidden 4 --restart ck.h5) ;;
   group_not_dataset)   make_data d.h5 'del f["train/X"]; f.create_group("train/X")'; expect="has no dataset /train/X"; args=(--data d.h5) ;;
   *) echo "unknown case $case_name"; exit 2 ;;
 esac

@@ -3,6 +3,7 @@
 // stray word or a malformed file is one clear InputError.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 
 #include "TestSupport.hpp"
@@ -57,6 +58,31 @@ TEST(Options, BadInputIsOneInputError) {
   EXPECT_THROW(parse({"--rate", "1"}, "train"), InputError);
   EXPECT_THROW(parse({"--config", tempPath("absent.ini")}, "train"), InputError);
   EXPECT_THROW(parse({"--config", writeIni("open.ini", "[train\nlr = 1\n")}, "train"), InputError);
+}
+
+// Checked numbers: a malformed value is recorded (the variable keeps its default) and the
+// parse goes on, so it can be reported with every other problem; defaulted options are not "given".
+TEST(Options, MalformedNumbersAreCollectedAndGivenOptionsKnown) {
+  double lr = 0.25;
+  std::int64_t steps = 3, seed = 1;
+  std::vector<std::string> problems;
+  po::options_description d;
+  d.add_options()("lr", checkedValue(&lr, &problems, "lr")->default_value(lr))(
+      "steps", checkedValue(&steps, &problems, "steps")->default_value(steps))(
+      "seed", checkedValue(&seed, &problems, "seed")->default_value(seed))("config", po::value<std::string>());
+  const std::string ini = writeIni("numbers.ini", "seed = 5\n");
+  std::vector<const char*> argv{"train", "--lr", "fast", "--steps", "1.5", "--config", ini.c_str()};
+  po::variables_map vm;
+  parseOptions(static_cast<int>(argv.size()), argv.data(), d, vm, "train");
+  ASSERT_EQ(problems.size(), 2u);
+  EXPECT_EQ(problems[0], "--lr 'fast' is not a number");
+  EXPECT_EQ(problems[1], "--steps '1.5' is not a whole number");
+  EXPECT_EQ(lr, 0.25);
+  EXPECT_EQ(steps, 3);
+  EXPECT_EQ(seed, 5);
+  auto given = givenOptions(vm);
+  std::sort(given.begin(), given.end());
+  EXPECT_EQ(given, (std::vector<std::string>{"config", "lr", "seed", "steps"}));
 }
 
 }  // namespace
