@@ -17,10 +17,21 @@ Matrix readBlock(hid_t file, const std::string& path, std::int64_t first, std::i
   return m;
 }
 
-void requireKernel(const RunReader& run, const KrrProblem& p, KernelKind kind) {
-  if (kind == KernelKind::Rbf) return;
-  const std::string group = storedKernelGroup(kind);
-  const bool tangent = kind != KernelKind::Path;
+// snapshot:J needs a run trained with --snapshots that has a J-th snapshot.
+void requireSnapshot(const RunReader& run, const KrrProblem& p, const KernelChoice& kernel) {
+  PK_REQUIRE(run.has("/snapshots/steps"), "--kernel " + toString(kernel) + ": '" + p.runPath +
+                                              "' has no kernel snapshots (train with --snapshots 0,10,100 or log:K)");
+  const auto count = static_cast<std::int64_t>(h5::shape(run.file(), "/snapshots/steps").at(0));
+  PK_REQUIRE(kernel.snapshot < count, "--kernel " + toString(kernel) + ": '" + p.runPath + "' has " +
+                                          std::to_string(count) +
+                                          " snapshots, snapshot:0 .. snapshot:" + std::to_string(count - 1));
+}
+
+void requireKernel(const RunReader& run, const KrrProblem& p, const KernelChoice& kernel) {
+  if (kernel.kind == KernelKind::Rbf) return;
+  if (kernel.kind == KernelKind::Snapshot) requireSnapshot(run, p, kernel);
+  const std::string group = storedKernelGroup(kernel.kind);
+  const bool tangent = kernel.kind == KernelKind::TangentInitial || kernel.kind == KernelKind::TangentFinal;
   PK_REQUIRE(run.has(group + "/train"),
              "'" + p.runPath + "' has no " + group + "/train" +
                  (tangent ? ": tangent kernels are stored only by runs trained with --tangent-kernels"
@@ -37,13 +48,15 @@ std::string storedKernelGroup(KernelKind kind) {
       return "/kernel/tangent/initial";
     case KernelKind::TangentFinal:
       return "/kernel/tangent/final";
+    case KernelKind::Snapshot:
+      return "/snapshots/tangent";
     case KernelKind::Rbf:
       return "";
   }
   return "";
 }
 
-KrrProblem loadKrrProblem(const KrrSettings& s, const std::vector<KernelKind>& kernels, MPI_Comm comm) {
+KrrProblem loadKrrProblem(const KrrSettings& s, const std::vector<KernelChoice>& kernels, MPI_Comm comm) {
   const RunReader run(s.run, comm);
   KrrProblem p;
   p.runPath = s.run;
@@ -53,7 +66,7 @@ KrrProblem loadKrrProblem(const KrrSettings& s, const std::vector<KernelKind>& k
   p.nTest = run.rows("test");
   p.inputs = run.inputs();
   p.pathRule = run.settings().pathRule.name();
-  for (auto kind : kernels) requireKernel(run, p, kind);
+  for (const auto& kernel : kernels) requireKernel(run, p, kernel);
   const DataLocation data = run.data(s.data);
   p.dataFile = data.file;
   p.dataPrefix = data.prefix;
