@@ -180,7 +180,7 @@ DynamicsResult analyseDynamics(const RunReader& run, const DynamicsRequest& requ
 double memoryPerRank(const RunReader& run, const DynamicsRequest& request, int ranks) {
   const auto n = static_cast<double>(run.trainRows());
   const double rowsPerRank = std::ceil(n / ranks);
-  // The first, last, previous and current snapshot and a transpose; K^p or a layer and a transpose otherwise.
+  // The first, last, previous and current snapshot and the rows being read; K^p or a layer and its rows otherwise.
   const double blocks = request.snapshots ? 5.0 : 2.0;
   auto slices = [&](const char* dataset) { return static_cast<double>(h5::shape(run.file(), dataset).at(0)); };
   const double matrices = (request.snapshots ? slices("/snapshots/steps") : 0.0) + (request.path ? 1.0 : 0.0) +

@@ -4,7 +4,7 @@
 // velocity), and for every matrix (snapshots, K^p, its layers) the trace,
 // norm, alignment with the targets, participation ratio and top eigenpairs.
 // Matrices are read one at a time; at most four N x N matrices (the first,
-// the last, the previous and the current snapshot) and one transpose are held
+// the last, the previous and the current snapshot) and the rows being read are held
 // at once, each distributed by rows.
 #include <cstdint>
 

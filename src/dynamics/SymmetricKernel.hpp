@@ -24,7 +24,9 @@ SymmetricKernel readSymmetric(const RunReader& run, const std::string& dataset);
 SymmetricKernel readSymmetricSlice(const RunReader& run, const std::string& dataset, std::int64_t slice);
 
 /// Collective. Replaces a square K by (K + K^T)/2, exactly symmetric, and
-/// returns |K - K^T|_F / |K|_F of the matrix before.
+/// returns |K - K^T|_F / |K|_F of the matrix before. The transpose's blocks are
+/// exchanged rank pair by rank pair (one block of N/R x N/R in flight per rank),
+/// not assembled as a second N x N matrix.
 double symmetrise(DenseRows& k);
 
 }  // namespace pk::dynamics
