@@ -84,18 +84,25 @@ BenchResult benchEigensolvers(const RunReader& run, const DynamicsRequest& reque
              "--bench gathers the N x N matrix on one rank in one message: N = " + std::to_string(b.n) +
                  " is too large for it");
   const SymmetricKernel s = benchMatrix(run, request, b.matrix);
-  PK_MPI(MPI_Barrier(comm));
-  double start = MPI_Wtime();
-  const Eigenpairs pairs = largestEigenpairs(s.matrix, request.eigen, request.eigenvectors);
-  b.slepcSeconds = seconds(comm, start);
+  Eigenpairs pairs;
+  b.slepcSeconds = std::numeric_limits<double>::infinity();
+  for (int k = 0; k < kRepeats; ++k) {
+    PK_MPI(MPI_Barrier(comm));
+    const double start = MPI_Wtime();
+    pairs = largestEigenpairs(s.matrix, request.eigen, request.eigenvectors);
+    b.slepcSeconds = std::min(b.slepcSeconds, seconds(comm, start));
+  }
   b.solver = pairs.type;
   std::vector<double> all = gatherOnRoot(s.matrix, comm);
-  double dense[3] = {0.0, 0.0, 0.0};  // seconds (values), seconds (vectors), largest difference
+  double dense[3] = {std::numeric_limits<double>::infinity(), 0.0, 0.0};  // seconds (values, vectors), difference
   if (!all.empty()) {
-    start = MPI_Wtime();
-    const auto values = denseEigenvalues(static_cast<int>(b.n), all);
-    dense[0] = MPI_Wtime() - start;
-    start = MPI_Wtime();
+    std::vector<double> values;
+    for (int k = 0; k < kRepeats; ++k) {
+      const double start = MPI_Wtime();
+      values = denseEigenvalues(static_cast<int>(b.n), all);
+      dense[0] = std::min(dense[0], MPI_Wtime() - start);
+    }
+    const double start = MPI_Wtime();
     lapack::symmetricEigen(b.n, all);
     dense[1] = MPI_Wtime() - start;
     const double top = std::abs(values.back());
@@ -114,7 +121,7 @@ BenchResult benchEigensolvers(const RunReader& run, const DynamicsRequest& reque
 void printBench(std::ostream& out, const BenchResult& b, double analysisSeconds, std::size_t matrices) {
   const auto ratio = [&](double dense) { return formatNumber("%.1f", dense / b.slepcSeconds) + "x"; };
   out << "\nbenchmark: the " << b.count << " largest eigenvalues of " << b.matrix << " (symmetric part), N = " << b.n
-      << "\n"
+      << "; best of " << kRepeats << " solves\n"
       << "  SLEPc " << b.solver << ", " << b.ranks << (b.ranks == 1 ? " rank:  " : " ranks: ")
       << formatNumber("%8.3f s", b.slepcSeconds) << "\n"
       << "  LAPACK dsyevd, eigenvalues only, rank 0:  " << formatNumber("%8.3f s", b.denseValuesSeconds) << "  ("

@@ -3,6 +3,7 @@
 #include <slepceps.h>
 
 #include <cmath>
+#include <functional>
 
 #include "core/Environment.hpp"
 #include "core/Error.hpp"
@@ -23,6 +24,22 @@ class QuietPetscErrors {
   QuietPetscErrors(const QuietPetscErrors&) = delete;
   QuietPetscErrors& operator=(const QuietPetscErrors&) = delete;
 };
+
+// A call that can only fail because of the -eps_* options (the matrix is a valid
+// symmetric PETSc matrix): its failure is the user's, reported as one message.
+void optionDependentCall(const std::function<PetscErrorCode()>& call, const std::string& what) {
+  PetscErrorCode code = 0;
+  {
+    const QuietPetscErrors quiet;
+    code = call();
+  }
+  if (code == 0) return;
+  const char* text = nullptr;
+  char* specific = nullptr;
+  PetscErrorMessage(code, &text, &specific);
+  const char* why = specific && *specific ? specific : text ? text : "PETSc error";
+  throw InputError("the eigensolver " + what + ": " + why);
+}
 
 std::string registeredTypes() {
   const char** names = nullptr;
@@ -46,17 +63,13 @@ OwnedEps makeSolver(const DenseRows& s, std::int64_t count) {
   // (near 0 for a rank-deficient one) need no more digits than the large ones.
   PK_PETSC(EPSSetConvergenceTest(eps.get(), EPS_CONV_NORM));
   PK_PETSC(EPSSetTolerances(eps.get(), kDefaultTolerance, PETSC_DEFAULT));
-  PetscErrorCode code = 0;
-  {
-    const QuietPetscErrors quiet;
-    code = EPSSetFromOptions(eps.get());
-  }
-  if (code != 0) {
-    const char* text = nullptr;
-    PetscErrorMessage(code, &text, nullptr);
-    throw InputError(std::string("the eigensolver refused its -eps_* options (") + (text ? text : "PETSc error") +
-                     "); see SLEPc's EPSSetFromOptions");
-  }
+  optionDependentCall([&] { return EPSSetFromOptions(eps.get()); }, "refused its -eps_* options");
+  EPSType type = nullptr;
+  PK_PETSC(EPSGetType(eps.get(), &type));
+  optionDependentCall([&] { return EPSSetUp(eps.get()); },
+                      std::string("'") + (type ? type : "?") +
+                          "' cannot compute the largest eigenvalues with these options (without -eps_type, "
+                          "krylovschur does)");
   return eps;
 }
 

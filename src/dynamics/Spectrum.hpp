@@ -37,7 +37,8 @@ void requireKnownEigensolver();
 
 /// Collective. The `count` largest eigenpairs of the symmetric `s` (1 <= count <= N). Each
 /// eigenvector's sign is fixed so that its entry of largest magnitude is positive. Throws
-/// InputError when the solver refuses its options or converges to fewer than `count` pairs.
+/// InputError when the solver refuses its options, cannot compute the largest eigenvalues of a
+/// symmetric matrix (-eps_type power, subspace), or converges to fewer than `count` pairs.
 Eigenpairs largestEigenpairs(const DenseRows& s, std::int64_t count, bool vectors);
 
 }  // namespace pk::dynamics

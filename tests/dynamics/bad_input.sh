@@ -22,6 +22,7 @@ case "$case_name" in
   no_layers)        train run.h5 --snapshots 0,6;      expect="'run.h5' has no layer kernels: train with --layer-kernels"; args=(--kernels snapshots,layers) ;;
   eigen_too_large)  train run.h5 --snapshots 0,6;      expect="--eigen 21 is larger than N = 20"; args=(--eigen 21) ;;
   unknown_eps_type) train run.h5 --snapshots 0,6;      expect="unknown -eps_type 'nonsense' \(this SLEPc has: .*krylovschur"; args=(--eigen 2 -eps_type nonsense) ;;
+  unsuitable_eps_type) train run.h5 --snapshots 0,6;   expect="the eigensolver 'power' cannot compute the largest eigenvalues"; args=(--eigen 2 -eps_type power) ;;
   *) echo "unknown case $case_name"; exit 2 ;;
 esac
 
