@@ -49,7 +49,8 @@ void printHeader(std::ostream& out, const DynamicsResult& r, int ranks) {
       << "  d(A, B) = 1 - <A,B>_F / (|A|_F |B|_F); velocity = d(previous snapshot, this one) / sum of eps_s "
          "between them\n"
       << "  alignment = <HSH, Y>_F / (|HSH|_F |HYH|_F), H = I - 11^T/N, Y = y y^T with y: " << r.targets << "\n"
-      << "  participation = tr(S)^2 / |S|_F^2\n";
+      << "  participation = tr(S)^2 / |S|_F^2" << (r.layers.empty() ? "" : "; K^p layer l: the share of W_l, b_l")
+      << "\n";
   if (r.eigenCount > 0)
     out << "  eigenvalues: SLEPc " << r.eigenType << ", |S v - lambda v| <= " << formatNumber("%.0e", r.eigenTolerance)
         << " |S|; the " << std::min<std::int64_t>(r.eigenCount, kTableEigenvalues) << " largest shown, all "
@@ -148,7 +149,7 @@ std::string matrixName(Series series, std::size_t index) {
     case Series::Path:
       return "K^p";
     case Series::PathLayer:
-      return "K^p layer " + std::to_string(index);
+      return "K^p layer " + std::to_string(index + 1);  // layers l = 1..L, as docs/THEORY.md numbers them
   }
   return "?";
 }

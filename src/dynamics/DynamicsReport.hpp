@@ -13,7 +13,7 @@ namespace pk::dynamics {
 /// Not collective (call on one rank).
 void printDynamics(std::ostream& out, const DynamicsResult& result, Format format, int ranks);
 
-/// The name of matrix `index` of a series in the table: K^g_s, K^p, K^p layer l.
+/// The name of matrix `index` of a series in the table: K^g_s, K^p, K^p layer l (l = index + 1).
 std::string matrixName(Series series, std::size_t index);
 
 }  // namespace pk::dynamics
