@@ -1,4 +1,4 @@
-# Finds the five packages pathkernel is built on and exposes them as targets.
+# Finds the six packages pathkernel is built on and exposes them as targets.
 # Every package comes from the distribution (see README); nothing is vendored.
 
 find_package(MPI REQUIRED COMPONENTS C CXX)
@@ -8,6 +8,11 @@ find_package(PkgConfig REQUIRED)
 # alongside it by the library target.
 pkg_check_modules(PETSc REQUIRED IMPORTED_TARGET PETSc)
 add_library(PkDeps::PETSc ALIAS PkgConfig::PETSc)
+
+# SLEPc, the eigensolvers built on PETSc (pathkernel dynamics): Debian's build
+# for the installed PETSc. Its flags carry PETSc's paths as well.
+pkg_check_modules(SLEPc REQUIRED IMPORTED_TARGET SLEPc)
+add_library(PkDeps::SLEPc ALIAS PkgConfig::SLEPc)
 
 # OpenBLAS directly (cblas.h and the optimised DGEMM); PETSc reaches the same
 # library through the libblas.so.3 alternative.

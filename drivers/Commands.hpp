@@ -8,4 +8,5 @@ int explain(int argc, char** argv, int rank);
 int converge(int argc, char** argv, int rank);
 int replay(int argc, char** argv, int rank);
 int predict(int argc, char** argv, int rank);
+int dynamics(int argc, char** argv, int rank);
 }  // namespace pk::cli

@@ -34,6 +34,7 @@ constexpr CommandHelp kCommands[] = {
     {"converge", "residual of the kernel machine as lr -> 0"},
     {"replay", "a finished run's rows for new query points"},
     {"predict", "the trained network's outputs for new points"},
+    {"dynamics", "how the kernel changed during training"},
     {"bench", "time the kernel accumulation against DGEMM"},
 };
 
@@ -61,6 +62,7 @@ Command commandNamed(const std::string& name) {
   if (name == "replay") return pk::cli::replay;
   if (name == "predict") return pk::cli::predict;
   if (name == "converge") return pk::cli::converge;
+  if (name == "dynamics") return pk::cli::dynamics;
   return nullptr;
 }
 

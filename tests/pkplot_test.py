@@ -4,9 +4,10 @@ analysis/pkplot.py and checks that each PNG exists and is not blank.
 
 Runs: digits 3 vs 8 with a test split and tangent kernels; a data file without
 a test split; ten digit classes with kernels on one colour scale; multi-output
-regression; built-in regression without train kernel blocks; softmax blobs; and
-convergence tables. For explain, the proponents and opponents pkplot prints are
-checked against the largest scores toward the predicted class computed here.
+regression; built-in regression without train kernel blocks; softmax blobs;
+convergence tables; and the kernel dynamics of a digits run with snapshots.
+For explain, the proponents and opponents pkplot prints are checked against
+the largest scores toward the predicted class computed here.
 
 Usage: pkplot_test.py PATHKERNEL_BINARY SOURCE_DIR
 
@@ -364,10 +365,34 @@ def main():
         p = pkplot([broken, "--outdir", tmp, "--only", "loss"], tmp, expect=1)
         check("/history/loss" in p.stderr, "missing dataset is named")
 
-        # 10. --help names the converge subcommand and the options.
+        # 10. --help names the converge and dynamics subcommands and the options.
         p = pkplot(["--help"], tmp)
-        check(all(w in p.stdout for w in ("converge", "--class-names", "--shared-scale", "--output")),
-              "--help mentions converge, --class-names, --shared-scale and --output")
+        check(all(w in p.stdout for w in ("converge", "dynamics", "--class-names", "--shared-scale", "--output")),
+              "--help mentions converge, dynamics, --class-names, --shared-scale and --output")
+
+        # 11. Kernel dynamics: a digits run with snapshots and layer kernels, measured with
+        #     eigenpairs; every dynamics figure, the eigenvectors on the 8x8 images.
+        snap = os.path.join(tmp, "snapshots.h5")
+        train(["--data", os.path.join(SRC, "data", "digits2.h5"), "--hidden", "8,8", "--lr", "0.1", "--steps", "60",
+               "--snapshots", "log:5", "--layer-kernels"], tmp, snap)
+        dyn = os.path.join(tmp, "snapshots.dynamics.h5")
+        pathkernel("dynamics", ["--run", snap, "--eigen", "4", "--eigenvectors"], tmp, dyn)
+        figs = os.path.join(tmp, "dynamics")
+        pkplot(["dynamics", dyn, "--outdir", figs, "--class-names", "three,eight"], tmp, subprocess_=True)
+        for n in ("distance", "alignment", "spectrum", "eigenvectors"):
+            check_png(os.path.join(figs, "dynamics_%s.png" % n))
+        # Without eigenpairs the spectrum and the eigenvectors are skipped with a note ...
+        plain = os.path.join(tmp, "plain.dynamics.h5")
+        pathkernel("dynamics", ["--run", snap, "--kernels", "snapshots"], tmp, plain)
+        p = pkplot(["dynamics", plain, "--outdir", os.path.join(tmp, "plain")], tmp)
+        check(os.path.exists(os.path.join(tmp, "plain", "dynamics_alignment.png"))
+              and not os.path.exists(os.path.join(tmp, "plain", "dynamics_spectrum.png"))
+              and "skipped" in p.stdout, "a dynamics file without eigenpairs: spectrum skipped with a note")
+        # ... and asked for by name, refused with a message naming --eigen.
+        p = pkplot(["dynamics", plain, "--outdir", tmp, "--only", "spectrum"], tmp, expect=1)
+        check("--eigen" in p.stderr, "the spectrum of a file without eigenvalues names --eigen")
+        p = pkplot(["dynamics", snap, "--outdir", tmp], tmp, expect=2)
+        check("pathkernel-dynamics" in p.stderr, "a run file given to pkplot dynamics: wrong format")
     finally:
         if not keep:
             shutil.rmtree(tmp, ignore_errors=True)

@@ -3,6 +3,7 @@
 #include <hdf5.h>
 #include <mpi.h>
 #include <petscsys.h>
+#include <slepcsys.h>
 
 #include <cstdio>
 
@@ -16,15 +17,17 @@ Environment::Environment(int* argc, char*** argv) {
   PK_MPI(MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN));
   PK_MPI(MPI_Comm_rank(MPI_COMM_WORLD, &rank_));
   PK_MPI(MPI_Comm_size(MPI_COMM_WORLD, &size_));
-  // PETSc must not read the program's own options; it leaves MPI alone at
-  // PetscFinalize because MPI was initialised first.
-  PK_PETSC(PetscInitializeNoArguments());
+  // SLEPc starts PETSc (and registers its eigensolvers); neither may read the
+  // program's own options. Both leave MPI alone at finalisation because MPI
+  // was initialised first.
+  PK_PETSC(SlepcInitializeNoArguments());
   // HDF5 errors are reported through exceptions (PK_H5), not printed.
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
 }
 
 Environment::~Environment() {
-  if (PetscFinalize() != 0) std::fprintf(stderr, "warning: PetscFinalize failed\n");
+  // SlepcFinalize finalises PETSc too.
+  if (SlepcFinalize() != 0) std::fprintf(stderr, "warning: SlepcFinalize failed\n");
   MPI_Finalize();
 }
 

@@ -1,8 +1,9 @@
 #pragma once
-// Starts and stops the world: MPI first, then PETSc; finalised in reverse.
-// The first object of every main. PETSc is initialised without command-line
-// arguments (they are the program's own); a command that takes PETSc options
-// hands them over explicitly with insertPetscOptions().
+// Starts and stops the world: MPI first, then SLEPc (which starts PETSc);
+// finalised in reverse. The first object of every main. PETSc and SLEPc are
+// initialised without command-line arguments (they are the program's own); a
+// command that takes PETSc or SLEPc options (-ksp_*, -eps_*) hands them over
+// explicitly with insertPetscOptions().
 #include <string>
 
 namespace pk {
@@ -22,7 +23,7 @@ class Environment {
   int size_ = 1;
 };
 
-/// Hands PETSc options ("-ksp_type cg -ksp_rtol 1e-10") to PETSc's database.
+/// Hands PETSc options ("-ksp_type cg -ksp_rtol 1e-10", "-eps_type lanczos") to PETSc's database.
 /// Collective on MPI_COMM_WORLD.
 void insertPetscOptions(const std::string& options);
 

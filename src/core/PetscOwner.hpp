@@ -1,7 +1,8 @@
 #pragma once
-// Move-only owner of a PETSc object (Mat, Vec, KSP): the matching XxxDestroy
+// Move-only owner of a PETSc or SLEPc object (Mat, Vec, KSP, EPS): the matching XxxDestroy
 // runs in the destructor, moving nulls the source. Destructors never throw.
 #include <petscksp.h>
+#include <slepceps.h>
 
 #include <cstdio>
 #include <utility>
@@ -43,5 +44,6 @@ class PetscOwner {
 using OwnedMat = PetscOwner<Mat, MatDestroy>;
 using OwnedVec = PetscOwner<Vec, VecDestroy>;
 using OwnedKsp = PetscOwner<KSP, KSPDestroy>;
+using OwnedEps = PetscOwner<EPS, EPSDestroy>;
 
 }  // namespace pk

@@ -53,7 +53,7 @@ Matrix probabilities(Loss loss, const Matrix& f) {
 
 Predictions predict(const std::string& runPath, const std::string& querySpec, MPI_Comm comm) {
   const RunReader run(runPath, comm);
-  PK_REQUIRE(!run.isQueries(), "'" + runPath + "' is a queries file: predict needs the run file itself");
+  run.requireRunFile("predict");
   Predictions p;
   const auto [file, group] = querySource(querySpec);
   p.queries = readQueryFile(file, group, comm);

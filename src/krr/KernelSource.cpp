@@ -15,19 +15,43 @@ namespace pk {
 
 namespace {
 
-KernelMatrices storedKernel(KernelKind kind, const KrrProblem& p, MPI_Comm comm) {
+// Slice J of a stack [k, rows, N] of kernels, distributed by rows.
+DenseRows snapshotSlice(const RunReader& run, const std::string& dataset, std::int64_t j) {
+  const auto dims = h5::shape(run.file(), dataset);
+  DenseRows m(run.comm(), static_cast<std::int64_t>(dims.at(1)), static_cast<std::int64_t>(dims.at(2)));
+  m.setLocalRowMajor(h5::readSliceRows(run.file(), dataset, j, m.firstRow(), m.localRows()).data());
+  return m;
+}
+
+// "K^g at w_s, s = 21 of 200 steps (10.5%; snapshot 4 of 0..7)": how far training had come.
+std::string snapshotDescription(const RunReader& run, std::int64_t j) {
+  const auto count = static_cast<std::int64_t>(h5::shape(run.file(), "/snapshots/steps").at(0));
+  const auto step = static_cast<std::int64_t>(run.rowsOf("/snapshots/steps", j, 1).at(0));
+  const auto steps = static_cast<std::int64_t>(h5::shape(run.file(), "/history/lr").at(0));
+  const double share = steps > 0 ? 100.0 * static_cast<double>(step) / static_cast<double>(steps) : 0.0;
+  return "K^g at w_s, s = " + std::to_string(step) + " of " + std::to_string(steps) + " steps (" +
+         formatNumber("%.3g", share) + "%; snapshot " + std::to_string(j) + " of 0.." + std::to_string(count - 1) + ")";
+}
+
+KernelMatrices storedKernel(const KernelChoice& kernel, const KrrProblem& p, MPI_Comm comm) {
   const RunReader run(p.runPath, comm);
-  const std::string group = storedKernelGroup(kind);
+  const std::string group = storedKernelGroup(kernel.kind);
+  const bool snapshot = kernel.kind == KernelKind::Snapshot;
   KernelMatrices k;
-  k.train = run.matrix(group + "/train");
+  // A snapshot kernel is one slice of the stack; the held-out rows come from the run or a queries file.
+  auto read = [&](const RunReader& from, const std::string& name) {
+    return snapshot ? snapshotSlice(from, name, kernel.snapshot) : from.matrix(name);
+  };
+  k.train = read(run, group + "/train");
   if (p.nTest > 0) {
     const RunReader heldOut(p.testSource, comm);
-    if (heldOut.has(group + "/" + p.testSet)) k.test = heldOut.matrix(group + "/" + p.testSet);
+    if (heldOut.has(group + "/" + p.testSet)) k.test = read(heldOut, group + "/" + p.testSet);
   }
   const double asymmetry = symmetrise(k.train);
-  const std::string what = kind == KernelKind::Path             ? "K^p (path rule " + p.pathRule + ")"
-                           : kind == KernelKind::TangentInitial ? "K^g at w_0"
-                                                                : "K^g at w_S";
+  const std::string what = kernel.kind == KernelKind::Path             ? "K^p (path rule " + p.pathRule + ")"
+                           : kernel.kind == KernelKind::TangentInitial ? "K^g at w_0"
+                           : kernel.kind == KernelKind::TangentFinal   ? "K^g at w_S"
+                                                                       : snapshotDescription(run, kernel.snapshot);
   k.description = what + ", symmetrised (K + K^T)/2; |K - K^T|_F/|K|_F was " + formatNumber("%.2e", asymmetry);
   return k;
 }
@@ -59,8 +83,8 @@ KernelMatrices rbfKernel(const KrrProblem& p, double bandwidth, MPI_Comm comm) {
 
 }  // namespace
 
-KernelMatrices buildKernel(KernelKind kind, const KrrProblem& problem, double bandwidth, MPI_Comm comm) {
-  return kind == KernelKind::Rbf ? rbfKernel(problem, bandwidth, comm) : storedKernel(kind, problem, comm);
+KernelMatrices buildKernel(const KernelChoice& kernel, const KrrProblem& problem, double bandwidth, MPI_Comm comm) {
+  return kernel.kind == KernelKind::Rbf ? rbfKernel(problem, bandwidth, comm) : storedKernel(kernel, problem, comm);
 }
 
 double symmetrise(DenseRows& k) {

@@ -9,8 +9,8 @@
 #include <cstdint>
 #include <string>
 
-#include "core/Matrix.hpp"
 #include "core/DenseRows.hpp"
+#include "core/Matrix.hpp"
 #include "krr/KrrProblem.hpp"
 #include "krr/KrrSettings.hpp"
 
@@ -22,8 +22,8 @@ struct KernelMatrices {
   std::string description;  // one line: what the kernel is and what was done to it
 };
 
-/// Collective. The kernel `kind` for `problem`; `bandwidth` 0 = median heuristic (rbf only).
-KernelMatrices buildKernel(KernelKind kind, const KrrProblem& problem, double bandwidth, MPI_Comm comm);
+/// Collective. The kernel `kernel` for `problem`; `bandwidth` 0 = median heuristic (rbf only).
+KernelMatrices buildKernel(const KernelChoice& kernel, const KrrProblem& problem, double bandwidth, MPI_Comm comm);
 
 /// Collective. Replaces a square K by (K + K^T)/2 (exactly symmetric) and
 /// returns |K - K^T|_F / |K|_F of the matrix before (0 for a zero matrix).

@@ -18,10 +18,21 @@ Matrix readBlock(hid_t file, const std::string& path, std::int64_t first, std::i
   return m;
 }
 
-void requireKernel(const RunReader& run, const KrrProblem& p, KernelKind kind) {
-  if (kind == KernelKind::Rbf) return;
-  const std::string group = storedKernelGroup(kind);
-  const bool tangent = kind != KernelKind::Path;
+// snapshot:J needs a run trained with --snapshots that has a J-th snapshot.
+void requireSnapshot(const RunReader& run, const KrrProblem& p, const KernelChoice& kernel) {
+  PK_REQUIRE(run.has("/snapshots/steps"), "--kernel " + toString(kernel) + ": '" + p.runPath +
+                                              "' has no kernel snapshots (train with --snapshots 0,10,100 or log:K)");
+  const auto count = static_cast<std::int64_t>(h5::shape(run.file(), "/snapshots/steps").at(0));
+  PK_REQUIRE(kernel.snapshot < count, "--kernel " + toString(kernel) + ": '" + p.runPath + "' has " +
+                                          std::to_string(count) +
+                                          " snapshots, snapshot:0 .. snapshot:" + std::to_string(count - 1));
+}
+
+void requireKernel(const RunReader& run, const KrrProblem& p, const KernelChoice& kernel) {
+  if (kernel.kind == KernelKind::Rbf) return;
+  if (kernel.kind == KernelKind::Snapshot) requireSnapshot(run, p, kernel);
+  const std::string group = storedKernelGroup(kernel.kind);
+  const bool tangent = kernel.kind == KernelKind::TangentInitial || kernel.kind == KernelKind::TangentFinal;
   PK_REQUIRE(run.has(group + "/train"),
              "'" + p.runPath + "' has no " + group + "/train" +
                  (tangent ? ": tangent kernels are stored only by runs trained with --tangent-kernels"
@@ -43,7 +54,7 @@ void readHeldOut(KrrProblem& p, hid_t rowsFile, const std::string& targetsFile, 
 }
 
 // A replay's queries file of this very run, holding the kernels asked for.
-void requireQueriesOf(const RunReader& queries, const std::string& runPath, const std::vector<KernelKind>& kernels,
+void requireQueriesOf(const RunReader& queries, const std::string& runPath, const std::vector<KernelChoice>& kernels,
                       MPI_Comm comm) {
   PK_REQUIRE(queries.isQueries(), "--queries '" + queries.path() + "' is not a queries file (pathkernel replay)");
   int rank = 0;
@@ -53,9 +64,9 @@ void requireQueriesOf(const RunReader& queries, const std::string& runPath, cons
   PK_MPI(MPI_Bcast(sha.data(), 64, MPI_CHAR, 0, comm));
   PK_REQUIRE(h5::stringAttribute(queries.file(), "run_sha256") == sha,
              "'" + queries.path() + "' was replayed from another run than '" + runPath + "' (its run_sha256 differs)");
-  for (auto kind : kernels)
-    PK_REQUIRE(kind == KernelKind::Rbf || queries.has(storedKernelGroup(kind) + "/query"),
-               "'" + queries.path() + "' has no " + storedKernelGroup(kind) + "/query");
+  for (const auto& kernel : kernels)
+    PK_REQUIRE(kernel.kind == KernelKind::Rbf || queries.has(storedKernelGroup(kernel.kind) + "/query"),
+               "'" + queries.path() + "' has no " + storedKernelGroup(kernel.kind) + "/query");
 }
 
 }  // namespace
@@ -68,14 +79,17 @@ std::string storedKernelGroup(KernelKind kind) {
       return "/kernel/tangent/initial";
     case KernelKind::TangentFinal:
       return "/kernel/tangent/final";
+    case KernelKind::Snapshot:
+      return "/snapshots/tangent";
     case KernelKind::Rbf:
       return "";
   }
   return "";
 }
 
-KrrProblem loadKrrProblem(const KrrSettings& s, const std::vector<KernelKind>& kernels, MPI_Comm comm) {
+KrrProblem loadKrrProblem(const KrrSettings& s, const std::vector<KernelChoice>& kernels, MPI_Comm comm) {
   const RunReader run(s.run, comm);
+  run.requireRunFile("krr");
   KrrProblem p;
   p.runPath = s.run;
   p.loss = run.loss();
@@ -84,7 +98,7 @@ KrrProblem loadKrrProblem(const KrrSettings& s, const std::vector<KernelKind>& k
   p.nTest = run.rows("test");
   p.inputs = run.inputs();
   p.pathRule = run.settings().pathRule.name();
-  for (auto kind : kernels) requireKernel(run, p, kind);
+  for (const auto& kernel : kernels) requireKernel(run, p, kernel);
   const DataLocation data = run.data(s.data);
   p.dataFile = data.file;
   p.dataPrefix = data.prefix;

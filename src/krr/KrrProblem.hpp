@@ -33,15 +33,17 @@ struct KrrProblem {
 };
 
 /// Collective. Opens the run file (read only) and checks that every kernel in
-/// `kernels` is stored. Throws InputError (alike on every rank) for a missing
-/// or foreign file, a missing kernel, or a data file that does not match the run.
-KrrProblem loadKrrProblem(const KrrSettings& settings, const std::vector<KernelKind>& kernels, MPI_Comm comm);
+/// `kernels` is stored (for snapshot:J, that the run has snapshot J). Throws
+/// InputError (alike on every rank) for a missing or foreign file, a missing
+/// kernel, or a data file that does not match the run.
+KrrProblem loadKrrProblem(const KrrSettings& settings, const std::vector<KernelChoice>& kernels, MPI_Comm comm);
 
 /// Collective. Rows [first, first + rows) of the inputs of `split` ("train"|"test") [rows, D].
 Matrix readInputs(const KrrProblem& problem, const std::string& split, std::int64_t first, std::int64_t rows,
                   MPI_Comm comm);
 
-/// The group of a stored kernel in the run file ("/kernel/path", ...); empty for rbf.
+/// The group of a stored kernel in the run file ("/kernel/path", ...; "/snapshots/tangent", whose
+/// datasets stack every snapshot); empty for rbf.
 std::string storedKernelGroup(KernelKind kind);
 
 }  // namespace pk

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <map>
 #include <tuple>
 
 #include "core/Error.hpp"
@@ -160,11 +161,10 @@ void writeKrrFile(const std::string& path, const KrrSettings& s, const KrrProble
     writeScores(machine, "train", p, ref.machineTrain);
     writeScores(machine, "test", p, ref.machineTest);
   }
-  std::vector<std::int64_t> counter(4, 0);
+  std::map<std::string, std::int64_t> counter;  // solves written so far per kernel
   for (const auto& row : rows) {
     const std::string kernel = toString(row.kernel);
-    const std::string group =
-        "/solve/" + kernel + "/" + std::to_string(counter[static_cast<std::size_t>(row.kernel)]++);
+    const std::string group = "/solve/" + kernel + "/" + std::to_string(counter[kernel]++);
     const auto& sol = row.solution;
     writeColumns(file, group + "/alpha", sol.alpha, p.nTrain, p.outputs, comm);
     writeColumns(file, group + "/predict_train", sol.trainPrediction, p.nTrain, p.outputs, comm);

@@ -19,7 +19,7 @@ inline constexpr const char* kKrrFormat = "pathkernel-krr";
 inline constexpr std::int64_t kKrrFormatVersion = 1;
 
 struct KrrRow {
-  KernelKind kernel = KernelKind::Path;
+  KernelChoice kernel;
   std::string description;  // what the kernel is (KernelMatrices::description)
   RidgeSolution solution;
   Scores train, test;

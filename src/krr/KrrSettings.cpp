@@ -29,7 +29,8 @@ po::options_description describeKrrOptions(KrrSettings& s) {
       ("help", "print this help and exit")
       ("run", po::value(&s.run), "run file written by pathkernel train (never modified)")
       ("kernel", po::value(&s.kernels)->default_value(s.kernels),
-       ("kernels, comma-separated: " + nameList(kKernelNames)).c_str())
+       ("kernels, comma-separated: " + nameList(kKernelNames) +
+        ", snapshot:J (the tangent kernel at the J-th step of /snapshots/steps, J from 0)").c_str())
       ("ridge", po::value(&s.ridge)->default_value(s.ridge), "ridge lambdas, comma-separated, each >= 0")
       ("bandwidth", po::value(&s.bandwidth)->default_value(s.bandwidth),
        "rbf bandwidth h of exp(-|x-x'|^2/(2h^2)); 0 = median pairwise distance of training inputs")
@@ -65,10 +66,22 @@ std::vector<std::string> splitList(const std::string& text) {
   return items;
 }
 
+// "snapshot:J" -> J, or -1 when `name` is not of that form. Throws InputError for a malformed J.
+std::int64_t snapshotIndex(const std::string& name) {
+  const std::string prefix = "snapshot:";
+  if (name.rfind(prefix, 0) != 0) return -1;
+  const std::string digits = name.substr(prefix.size());
+  PK_REQUIRE(
+      !digits.empty() && digits.size() < 10 && digits.find_first_not_of("0123456789") == std::string::npos,
+      "--kernel: '" + name + "' is not snapshot:J with J = 0, 1, 2, ... (the snapshot's place in /snapshots/steps)");
+  return std::stoll(digits);
+}
+
 }  // namespace
 
-std::string toString(KernelKind kind) {
-  return nameOf(kKernelNames, kind);
+std::string toString(const KernelChoice& kernel) {
+  if (kernel.kind == KernelKind::Snapshot) return "snapshot:" + std::to_string(kernel.snapshot);
+  return nameOf(kKernelNames, kernel.kind);
 }
 
 bool parseKrrSettings(int argc, const char* const* argv, KrrSettings& s, bool printHelp) {
@@ -100,16 +113,19 @@ bool parseKrrSettings(int argc, const char* const* argv, KrrSettings& s, bool pr
   return true;
 }
 
-std::vector<KernelKind> parseKernelList(const std::string& text) {
-  std::vector<KernelKind> kinds;
+std::vector<KernelChoice> parseKernelList(const std::string& text) {
+  std::vector<KernelChoice> kernels;
+  const std::string allowed = nameList(kKernelNames) + ", snapshot:J";
   for (const auto& name : splitList(text)) {
+    const std::int64_t snapshot = snapshotIndex(name);
     const auto* kind = findByName(kKernelNames, name);
-    if (kind == nullptr)
-      throw InputError("--kernel: unknown kernel '" + name + "' (allowed: " + nameList(kKernelNames) + ")");
-    if (std::find(kinds.begin(), kinds.end(), *kind) == kinds.end()) kinds.push_back(*kind);
+    if (kind == nullptr && snapshot < 0)
+      throw InputError("--kernel: unknown kernel '" + name + "' (allowed: " + allowed + ")");
+    const KernelChoice kernel = snapshot >= 0 ? KernelChoice(KernelKind::Snapshot, snapshot) : KernelChoice(*kind);
+    if (std::find(kernels.begin(), kernels.end(), kernel) == kernels.end()) kernels.push_back(kernel);
   }
-  PK_REQUIRE(!kinds.empty(), "--kernel: give at least one kernel (" + nameList(kKernelNames) + ")");
-  return kinds;
+  PK_REQUIRE(!kernels.empty(), "--kernel: give at least one kernel (" + allowed + ")");
+  return kernels;
 }
 
 std::vector<double> parseRidgeList(const std::string& text) {

@@ -88,6 +88,7 @@ RunReport runReplay(const ReplaySettings& r, MPI_Comm comm, std::ostream* log) {
   installStopHandlers();
   requireOutputPath(r.out, r.force || r.dryRun, comm);
   const RunReader reader(r.run, comm);
+  reader.requireRunFile("replay");
   const TrainSettings settings = replaySettings(reader, r);
   const auto [file, group] = querySource(r.queries);
   Dataset data = loadData(settings, comm);

@@ -146,6 +146,11 @@ RunReader::RunReader(const std::string& path, MPI_Comm comm)
   if (queries_) nQuery_ = config.integer("n_query");
 }
 
+void RunReader::requireRunFile(const std::string& command) const {
+  PK_REQUIRE(!queries_, "'" + path_ + "' is a queries file (pathkernel replay), not a run file: " + command +
+                            " needs the run file itself (queries files are read by explain and by krr --queries)");
+}
+
 std::int64_t RunReader::rows(const std::string& set) const {
   if (queries_) return set == "query" ? nQuery_ : 0;
   return set == "train" ? nTrain_ : set == "test" ? nTest_ : 0;

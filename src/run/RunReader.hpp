@@ -61,6 +61,9 @@ class RunReader {
   std::int64_t rows(const std::string& set) const;
   /// Whether the file is a replay's queries file (its query set is "query").
   bool isQueries() const { return queries_; }
+  /// Throws InputError naming `command` if the file is a queries file: only
+  /// explain reads both kinds, every other command needs the run itself.
+  void requireRunFile(const std::string& command) const;
   /// Whether a dataset exists (Not collective).
   bool has(const std::string& dataset) const;
   /// A dataset's shape (Not collective); throws InputError if it is missing.

@@ -26,6 +26,7 @@ with h5py.File('data.h5') as d, h5py.File('queries.h5', 'w') as q:
 run train --data data.h5 --hidden 4 --steps 10 --out run.h5 > /dev/null
 
 queries=queries.h5
+run_file=run.h5
 case "$case_name" in
   modified_data)  py "f = h5py.File('data.h5', 'r+'); f['train/y'][3] += 1.0"
                   expect="is not the data the run .* was trained on" ;;
@@ -37,12 +38,14 @@ case "$case_name" in
                   expect="have D = 4 but the run was trained with D = 3" ;;
   nonfinite)      py "f = h5py.File('nan.h5', 'w'); x = np.ones((5, 3)); x[2, 1] = np.nan; f['X'] = x"; queries=nan.h5
                   expect="contain NaN or Inf" ;;
+  queries_as_run) run replay --run run.h5 --queries queries.h5 --out first.h5 > /dev/null; run_file=first.h5
+                  expect="'first.h5' is a queries file \\(pathkernel replay\\), not a run file: replay needs" ;;
   no_points)      queries=data.h5:validation; expect="expected FILE.h5 \\(with /X\\) or DATA.h5:test" ;;
   *) echo "unknown case $case_name"; exit 2 ;;
 esac
 
 set +e
-timeout 120 mpiexec -n 2 --oversubscribe "$program" replay --run run.h5 --queries "$queries" --out q.h5 > out.log 2> err.log
+timeout 120 mpiexec -n 2 --oversubscribe "$program" replay --run "$run_file" --queries "$queries" --out q.h5 > out.log 2> err.log
 status=$?
 set -e
 cat out.log err.log

@@ -33,12 +33,14 @@ case "$case_name" in
     # Aligned: every command's description starts in the same column.
     columns=$(awk '/^commands:/ {on = 1; next} on && NF == 0 {exit} on {match($0, /^  [a-z]+ +/); print RLENGTH}' a.txt | sort -u)
     [[ $(grep -c . <<< "$columns") -eq 1 ]] || { cat a.txt; fail "command list not aligned ($columns)"; }
-    for c in train explain krr converge bench; do grep -q "^  $c " a.txt || fail "$c missing from the list"; done
-    pk 2 help train | grep -q "^usage: pathkernel train" || fail "help train is not train --help"
+    for c in train explain krr converge replay predict dynamics bench; do grep -q "^  $c " a.txt || fail "$c missing from the list"; done
+    # Into a file first: grep -q stops reading at its match, and the broken pipe would fail the run.
+    pk 2 help train > d.txt || fail "help train exited non-zero"
+    grep -q "^usage: pathkernel train" d.txt || fail "help train is not train --help"
     ;;
   help_texts)
     # Every command has a usage line; none points to a document the repository lacks.
-    for c in train explain krr converge bench; do
+    for c in train explain krr converge replay predict dynamics bench; do
       pk 1 "$c" --help > "$c.txt" || fail "$c --help exited non-zero"
       grep -q "^usage: pathkernel $c" "$c.txt" || fail "$c --help has no usage line"
     done
@@ -88,7 +90,8 @@ PY
     rank=0
     for pid in $(cat pids); do
       grep -q pathkernel "/proc/$pid/cmdline" || fail "pid $pid is no pathkernel rank"
-      tr '\0' '\n' < "/proc/$pid/environ" | grep -qx "OMPI_COMM_WORLD_RANK=$rank" || fail "line $((rank + 1)) is not rank $rank"
+      tr '\0' '\n' < "/proc/$pid/environ" > environ.txt
+      grep -qx "OMPI_COMM_WORLD_RANK=$rank" environ.txt || fail "line $((rank + 1)) is not rank $rank"
       rank=$((rank + 1))
     done
     kill -USR1 "$(head -1 pids)"

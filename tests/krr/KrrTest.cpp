@@ -117,7 +117,7 @@ TEST(KrrTest, RunFileKernelsMatchDenseSolveAndFileIsWritten) {
   KrrSettings s;
   s.run = run;
   s.out = tempPath("krr.h5");
-  const std::vector<KernelKind> kernels{KernelKind::Path, KernelKind::TangentFinal, KernelKind::Rbf};
+  const std::vector<KernelChoice> kernels{KernelKind::Path, KernelKind::TangentFinal, KernelKind::Rbf};
   const KrrProblem p = loadKrrProblem(s, kernels, MPI_COMM_WORLD);
   ASSERT_EQ(p.nTrain, t.nTrain);
   SolverOptions options;

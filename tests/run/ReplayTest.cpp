@@ -119,7 +119,7 @@ TEST(Replay, KernelRidgeOnQueriesEqualsKernelRidgeOnTheTestPoints) {
   const std::string queries = tempPath("queries.h5"), replayed = tempPath("replayed.h5");
   writeQueries(s.out, queries);
   runReplay(replayOf(trainOnly.out, queries, replayed), MPI_COMM_WORLD, nullptr);
-  const std::vector<KernelKind> kernels = {KernelKind::Path, KernelKind::TangentFinal, KernelKind::Rbf};
+  const std::vector<KernelChoice> kernels = {KernelKind::Path, KernelKind::TangentFinal, KernelKind::Rbf};
   KrrSettings withTest, withQueries;
   withTest.run = s.out;
   withQueries.run = trainOnly.out;

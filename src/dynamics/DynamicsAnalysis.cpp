@@ -1,0 +1,194 @@
+#include "dynamics/DynamicsAnalysis.hpp"
+
+#include <mpi.h>
+
+#include <cmath>
+
+#include "core/Error.hpp"
+#include "core/Partition.hpp"
+#include "dynamics/AlignmentTargets.hpp"
+#include "dynamics/KernelMetrics.hpp"
+#include "dynamics/Spectrum.hpp"
+#include "dynamics/SymmetricKernel.hpp"
+#include "io/H5.hpp"
+
+namespace pk::dynamics {
+
+namespace {
+
+const char* const kSnapshots = "/snapshots/tangent/train";
+const char* const kPath = "/kernel/path/train";
+const char* const kLayers = "/kernel/path_layer/train";
+
+// A measured matrix the later ones are compared with.
+struct Anchor {
+  const DenseRows* matrix = nullptr;
+  double norm = 0.0;
+  double distanceTo(const DenseRows& other, double otherNorm) const {
+    return matrix ? cosineDistance(frobeniusInner(*matrix, other), norm, otherNorm) : kNotApplicable;
+  }
+};
+
+struct Context {
+  const RunReader& run;
+  const DynamicsRequest& request;
+  AlignmentTargets targets;
+  DynamicsResult& result;
+};
+
+// Everything measured of one matrix alone; `started` is when reading it began.
+MatrixMetrics measure(const SymmetricKernel& k, Context& c, double started) {
+  MatrixMetrics m;
+  m.asymmetry = k.asymmetry;
+  m.trace = trace(k.matrix);
+  m.frobenius = std::sqrt(frobeniusInner(k.matrix, k.matrix));
+  m.participation = participationRatio(m.trace, m.frobenius);
+  m.alignment = centredAlignment(k.matrix, c.targets);
+  if (c.request.eigen > 0) {
+    const double before = MPI_Wtime();
+    Eigenpairs pairs = largestEigenpairs(k.matrix, c.request.eigen, c.request.eigenvectors);
+    m.eigenSeconds = MPI_Wtime() - before;
+    m.eigenvalues = std::move(pairs.values);
+    m.eigenvectors = std::move(pairs.vectors);
+    m.eigenIterations = pairs.iterations;
+    m.eigenError = pairs.maxError;
+    c.result.eigenType = pairs.type;
+    c.result.eigenTolerance = pairs.tolerance;
+  }
+  m.seconds = MPI_Wtime() - started;
+  return m;
+}
+
+// t_s = sum_{r<s} eps_r for every snapshot step, and T.
+void readTimes(const RunReader& run, DynamicsResult& r) {
+  const auto steps = static_cast<std::int64_t>(h5::shape(run.file(), "/history/lr").at(0));
+  const auto lr = run.rowsOf("/history/lr", 0, steps);
+  std::vector<double> t(lr.size() + 1, 0.0);
+  for (std::size_t s = 0; s < lr.size(); ++s) t[s + 1] = t[s] + lr[s];
+  r.totalSteps = steps;
+  r.totalTime = t.back();
+  if (!run.has("/snapshots/steps")) return;
+  const auto count = static_cast<std::int64_t>(h5::shape(run.file(), "/snapshots/steps").at(0));
+  for (const double s : run.rowsOf("/snapshots/steps", 0, count)) {
+    const auto step = static_cast<std::int64_t>(s);
+    PK_REQUIRE(step >= 0 && step <= steps, "'" + run.path() + "' has a snapshot step beyond its /history/lr");
+    r.steps.push_back(step);
+    r.times.push_back(t[static_cast<std::size_t>(step)]);
+  }
+}
+
+void measureSnapshots(Context& c, Anchor& first, Anchor& last, SymmetricKernel& firstKernel,
+                      SymmetricKernel& lastKernel) {
+  const auto k = static_cast<std::int64_t>(c.result.steps.size());
+  double started = MPI_Wtime();
+  firstKernel = readSymmetricSlice(c.run, kSnapshots, 0);
+  first = {&firstKernel.matrix, std::sqrt(frobeniusInner(firstKernel.matrix, firstKernel.matrix))};
+  if (k > 1) lastKernel = readSymmetricSlice(c.run, kSnapshots, k - 1);
+  const SymmetricKernel& lastOne = k > 1 ? lastKernel : firstKernel;
+  last = {&lastOne.matrix, std::sqrt(frobeniusInner(lastOne.matrix, lastOne.matrix))};
+  SymmetricKernel held, previousHeld;  // the current and the previous snapshot between the first and the last
+  Anchor previous;
+  for (std::int64_t j = 0; j < k; ++j) {
+    if (j > 0) started = MPI_Wtime();
+    if (j > 0 && j < k - 1) held = readSymmetricSlice(c.run, kSnapshots, j);
+    const SymmetricKernel& current = j == 0 ? firstKernel : j == k - 1 ? lastOne : held;
+    MatrixMetrics m = measure(current, c, started);
+    m.distanceFirst = first.distanceTo(current.matrix, m.frobenius);
+    m.distanceLast = last.distanceTo(current.matrix, m.frobenius);
+    const auto at = static_cast<std::size_t>(j);
+    if (j > 0)
+      m.velocity = previous.distanceTo(current.matrix, m.frobenius) / (c.result.times[at] - c.result.times[at - 1]);
+    m.seconds = MPI_Wtime() - started;
+    c.result.snapshots.push_back(std::move(m));
+    if (&current == &held) {
+      previousHeld = std::move(held);
+      previous = {&previousHeld.matrix, c.result.snapshots.back().frobenius};
+    } else {
+      previous = {&current.matrix, c.result.snapshots.back().frobenius};
+    }
+  }
+}
+
+void measurePathAndLayers(Context& c, const Anchor& first, const Anchor& last) {
+  if (c.request.path) {
+    const double started = MPI_Wtime();
+    const SymmetricKernel path = readSymmetric(c.run, kPath);
+    MatrixMetrics m = measure(path, c, started);
+    m.distanceFirst = first.distanceTo(path.matrix, m.frobenius);
+    m.distanceLast = last.distanceTo(path.matrix, m.frobenius);
+    c.result.path.push_back(std::move(m));
+  }
+  if (!c.request.layers) return;
+  const auto layers = static_cast<std::int64_t>(h5::shape(c.run.file(), kLayers).at(0));
+  for (std::int64_t l = 0; l < layers; ++l) {
+    const double started = MPI_Wtime();
+    c.result.layers.push_back(measure(readSymmetricSlice(c.run, kLayers, l), c, started));
+  }
+}
+
+}  // namespace
+
+DynamicsRequest resolveRequest(const RunReader& run, const KernelSelection& selection, std::int64_t eigen,
+                               bool eigenvectors) {
+  const std::string name = "'" + run.path() + "'";
+  run.requireRunFile("dynamics");
+  const std::string skipped = name + " keeps no train x train kernels: it was trained with --skip-train-kernels";
+  DynamicsRequest r;
+  r.snapshots = selection.snapshots;
+  r.path = selection.path;
+  r.layers = selection.layers && (!selection.all || run.has(kLayers));
+  PK_REQUIRE(!r.snapshots || run.has("/snapshots/steps"),
+             name +
+                 " has no kernel snapshots: train with --snapshots 0,10,100 or --snapshots log:K to keep the "
+                 "tangent kernel during training" +
+                 (selection.all ? " (or measure the path kernel alone with --kernels path)" : ""));
+  PK_REQUIRE(!r.snapshots || run.has(kSnapshots), skipped);
+  PK_REQUIRE(!r.path || run.has(kPath), skipped);
+  PK_REQUIRE(!r.layers || run.has(kLayers),
+             run.has("/kernel/path_layer") ? skipped
+                                           : name + " has no layer kernels: train with --layer-kernels to keep them");
+  const std::int64_t n = run.trainRows();
+  PK_REQUIRE(eigen <= n, "--eigen " + std::to_string(eigen) + " is larger than N = " + std::to_string(n) +
+                             ", the size of the train x train kernels");
+  r.eigen = eigen;
+  r.eigenvectors = eigenvectors;
+  return r;
+}
+
+DynamicsResult analyseDynamics(const RunReader& run, const DynamicsRequest& request) {
+  DynamicsResult result;
+  result.runPath = run.path();
+  result.nTrain = run.trainRows();
+  result.loss = run.loss();
+  result.eigenCount = request.eigen;
+  const Partition rows(run.comm(), result.nTrain);
+  result.firstRow = rows.begin();
+  result.localRows = rows.localRows();
+  readTimes(run, result);
+  if (!request.snapshots) {
+    result.steps.clear();
+    result.times.clear();
+  }
+  Context c{run, request, alignmentTargets(run.labels(), run.loss(), run.outputs()), result};
+  result.targets = c.targets.description;
+  Anchor first, last;
+  SymmetricKernel firstKernel, lastKernel;
+  if (request.snapshots) measureSnapshots(c, first, last, firstKernel, lastKernel);
+  measurePathAndLayers(c, first, last);
+  return result;
+}
+
+double memoryPerRank(const RunReader& run, const DynamicsRequest& request, int ranks) {
+  const auto n = static_cast<double>(run.trainRows());
+  const double rowsPerRank = std::ceil(n / ranks);
+  // The first, last, previous and current snapshot and the rows being read; K^p or a layer and its rows otherwise.
+  const double blocks = request.snapshots ? 5.0 : 2.0;
+  auto slices = [&](const char* dataset) { return static_cast<double>(h5::shape(run.file(), dataset).at(0)); };
+  const double matrices = (request.snapshots ? slices("/snapshots/steps") : 0.0) + (request.path ? 1.0 : 0.0) +
+                          (request.layers ? slices(kLayers) : 0.0);
+  // Every matrix's eigenvectors are kept until the file is written.
+  const double vectors = request.eigenvectors ? matrices * static_cast<double>(request.eigen) : 0.0;
+  return 8.0 * rowsPerRank * (n * blocks + vectors);
+}
+
+}  // namespace pk::dynamics
