@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "Commands.hpp"
+#include "core/Environment.hpp"
 #include "core/Error.hpp"
 #include "io/OutputFile.hpp"
 #include "krr/KrrProblem.hpp"

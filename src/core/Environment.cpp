@@ -31,8 +31,11 @@ Environment::~Environment() {
   MPI_Finalize();
 }
 
-void insertPetscOptions(const std::string& options) {
+void usePetscOptions(const std::string& options) {
   if (!options.empty()) PK_PETSC(PetscOptionsInsertString(nullptr, options.c_str()));
+  PetscBool logView = PETSC_FALSE;
+  PK_PETSC(PetscOptionsHasName(nullptr, nullptr, "-log_view", &logView));
+  if (logView) PK_PETSC(PetscLogDefaultBegin());
 }
 
 }  // namespace pk

@@ -3,7 +3,7 @@
 // finalised in reverse. The first object of every main. PETSc and SLEPc are
 // initialised without command-line arguments (they are the program's own); a
 // command that takes PETSc or SLEPc options (-ksp_*, -eps_*) hands them over
-// explicitly with insertPetscOptions().
+// explicitly with usePetscOptions().
 #include <string>
 
 namespace pk {
@@ -23,8 +23,8 @@ class Environment {
   int size_ = 1;
 };
 
-/// Hands PETSc options ("-ksp_type cg -ksp_rtol 1e-10", "-eps_type lanczos") to PETSc's database.
-/// Collective on MPI_COMM_WORLD.
-void insertPetscOptions(const std::string& options);
+/// Hands PETSc options ("-ksp_type cg -ksp_rtol 1e-10", "-eps_type lanczos") to PETSc's database,
+/// and starts PETSc's logging when they ask for -log_view. Collective on MPI_COMM_WORLD.
+void usePetscOptions(const std::string& options);
 
 }  // namespace pk

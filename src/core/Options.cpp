@@ -65,6 +65,31 @@ void parseOptions(int argc, const char* const* argv, const po::options_descripti
   }
 }
 
+bool parseOptionsWithPetsc(int argc, const char* const* argv, const po::options_description& d, po::variables_map& vm,
+                           const std::string& command, std::string& petscOptions) {
+  const std::string seeHelp = " (see pathkernel " + command + " --help)";
+  try {
+    const auto style = po::command_line_style::allow_long | po::command_line_style::long_allow_adjacent |
+                       po::command_line_style::long_allow_next;
+    const auto parsed = po::command_line_parser(argc, argv).options(d).style(style).allow_unregistered().run();
+    po::store(parsed, vm);
+    if (vm.count("help")) return false;
+    po::notify(vm);
+    petscOptions.clear();
+    const auto tokens = po::collect_unrecognized(parsed.options, po::include_positional);
+    for (std::size_t k = 0; k < tokens.size(); ++k) {
+      const std::string& t = tokens[k];
+      PK_REQUIRE(t.rfind("--", 0) != 0, "unknown option '" + t + "'" + seeHelp);
+      // PETSc options start with one dash; their values follow as separate tokens.
+      PK_REQUIRE(k > 0 || (t.size() > 1 && t[0] == '-'), "unexpected argument '" + t + "'" + seeHelp);
+      petscOptions += (petscOptions.empty() ? "" : " ") + t;
+    }
+  } catch (const po::error& e) {
+    throw InputError(std::string("bad option: ") + e.what() + seeHelp);
+  }
+  return true;
+}
+
 std::vector<std::string> givenOptions(const po::variables_map& vm) {
   std::vector<std::string> given;
   for (const auto& [name, value] : vm)

@@ -14,6 +14,8 @@
 #include <type_traits>
 #include <vector>
 
+#include "core/Error.hpp"
+
 namespace pk {
 
 /// A typed option value whose malformed text ("--lr fast") is recorded in
@@ -56,5 +58,29 @@ std::vector<std::string> givenOptions(const boost::program_options::variables_ma
 /// Throws InputError with one clear line naming the problem.
 void parseOptions(int argc, const char* const* argv, const boost::program_options::options_description& d,
                   boost::program_options::variables_map& vm, const std::string& command);
+
+/// Parses the command line of a command whose one-dash options go to PETSc
+/// (krr: -ksp_*, dynamics: -eps_*): long options only and no guessing, so
+/// "-ksp_type" reaches PETSc untouched. The PETSc tokens, joined by spaces, go
+/// to `petscOptions`; a stray word in front of them or an unknown "--" option
+/// is an error. Returns false, with vm holding only what was given, when
+/// --help was asked (the caller prints it). Throws InputError naming the problem.
+bool parseOptionsWithPetsc(int argc, const char* const* argv, const boost::program_options::options_description& d,
+                           boost::program_options::variables_map& vm, const std::string& command,
+                           std::string& petscOptions);
+
+/// Runs one check and keeps its InputError message in `problems` instead of
+/// throwing, so that a command reports every problem of its settings at once.
+template <typename Check>
+void collectProblem(std::vector<std::string>& problems, Check&& check);
+
+template <typename Check>
+void collectProblem(std::vector<std::string>& problems, Check&& check) {
+  try {
+    check();
+  } catch (const InputError& e) {
+    problems.push_back(e.what());
+  }
+}
 
 }  // namespace pk

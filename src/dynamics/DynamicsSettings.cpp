@@ -7,6 +7,7 @@
 
 #include "core/Error.hpp"
 #include "core/NameTable.hpp"
+#include "core/Options.hpp"
 
 namespace po = boost::program_options;
 
@@ -36,55 +37,17 @@ po::options_description describeDynamicsOptions(DynamicsSettings& s) {
   return d;
 }
 
-// PETSc options start with one dash; their values follow as separate tokens.
-// A stray word in front of the first option is an error.
-std::string petscTokens(const std::vector<std::string>& tokens) {
-  std::string joined;
-  for (std::size_t k = 0; k < tokens.size(); ++k) {
-    const std::string& t = tokens[k];
-    PK_REQUIRE(t.rfind("--", 0) != 0, "unknown option '" + t + "' (see pathkernel dynamics --help)");
-    PK_REQUIRE(k > 0 || (t.size() > 1 && t[0] == '-'),
-               "unexpected argument '" + t + "' (see pathkernel dynamics --help)");
-    joined += (joined.empty() ? "" : " ") + t;
-  }
-  return joined;
-}
-
-// Runs one check and keeps its message, so that every problem is reported at once.
-template <typename Check>
-void collect(std::vector<std::string>& problems, Check check) {
-  try {
-    check();
-  } catch (const InputError& e) {
-    problems.push_back(e.what());
-  }
-}
-
 }  // namespace
 
 bool parseDynamicsSettings(int argc, const char* const* argv, DynamicsSettings& s, bool printHelp) {
   auto description = describeDynamicsOptions(s);
   po::variables_map vm;
-  try {
-    // No short options and no guessing: "-eps_type" must reach PETSc untouched.
-    const auto style = po::command_line_style::allow_long | po::command_line_style::long_allow_adjacent |
-                       po::command_line_style::long_allow_next;
-    const auto parsed =
-        po::command_line_parser(argc, argv).options(description).style(style).allow_unregistered().run();
-    po::store(parsed, vm);
-    if (vm.count("help")) {
-      if (printHelp)
-        std::cout << "usage: pathkernel dynamics --run RUN.h5 [options] [SLEPc options: -eps_type krylovschur "
-                     "-eps_tol 1e-12 ...]\n\n"
-                  << description << "\n";
-      return false;
-    }
-    po::notify(vm);
-    s.petscOptions = petscTokens(po::collect_unrecognized(parsed.options, po::include_positional));
-  } catch (const po::error& e) {
-    throw InputError(std::string("bad option: ") + e.what() + " (see pathkernel dynamics --help)");
-  }
-  return true;
+  if (parseOptionsWithPetsc(argc, argv, description, vm, "dynamics", s.petscOptions)) return true;
+  if (printHelp)
+    std::cout << "usage: pathkernel dynamics --run RUN.h5 [options] [SLEPc options: -eps_type krylovschur "
+                 "-eps_tol 1e-12 ...]\n\n"
+              << description << "\n";
+  return false;
 }
 
 KernelSelection parseKernelSelection(const std::string& text) {
@@ -118,8 +81,8 @@ Format parseFormat(const std::string& text) {
 std::vector<std::string> validate(const DynamicsSettings& s) {
   std::vector<std::string> problems;
   if (s.run.empty()) problems.push_back("--run: the run file is required");
-  collect(problems, [&] { parseKernelSelection(s.kernels); });
-  collect(problems, [&] { parseFormat(s.format); });
+  collectProblem(problems, [&] { parseKernelSelection(s.kernels); });
+  collectProblem(problems, [&] { parseFormat(s.format); });
   if (s.eigen < 0) problems.push_back("--eigen: must be >= 0 (0: no eigenvalues)");
   if (s.eigenvectors && s.eigen == 0) problems.push_back("--eigenvectors needs --eigen K with K >= 1");
   if (s.bench && s.eigen == 0) problems.push_back("--bench compares eigensolvers: give --eigen K with K >= 1");

@@ -98,10 +98,7 @@ void fixSign(Vec v, MPI_Comm comm, std::int64_t firstRow) {
 }  // namespace
 
 void useSolverOptions(const std::string& options) {
-  insertPetscOptions(options);
-  PetscBool logView = PETSC_FALSE;
-  PK_PETSC(PetscOptionsHasName(nullptr, nullptr, "-log_view", &logView));
-  if (logView) PK_PETSC(PetscLogDefaultBegin());
+  usePetscOptions(options);
   requireKnownEigensolver();
 }
 

@@ -1,8 +1,5 @@
 #include "krr/KrrRun.hpp"
 
-#include <petscsys.h>
-
-#include "core/Environment.hpp"
 #include "core/Error.hpp"
 #include "krr/KernelSource.hpp"
 #include "krr/Scores.hpp"
@@ -27,13 +24,6 @@ std::vector<KrrRow> runKernelRidge(const KrrProblem& p, const std::vector<Kernel
     }
   }
   return rows;
-}
-
-void usePetscOptions(const std::string& options) {
-  insertPetscOptions(options);
-  PetscBool logView = PETSC_FALSE;
-  PK_PETSC(PetscOptionsHasName(nullptr, nullptr, "-log_view", &logView));
-  if (logView) PK_PETSC(PetscLogDefaultBegin());
 }
 
 }  // namespace pk

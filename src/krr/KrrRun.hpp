@@ -18,9 +18,4 @@ std::vector<KrrRow> runKernelRidge(const KrrProblem& problem, const std::vector<
                                    const std::vector<double>& lambdas, double bandwidth, const SolverOptions& options,
                                    MPI_Comm comm);
 
-/// Collective on MPI_COMM_WORLD. Hands options such as "-ksp_type gmres
-/// -log_view" to PETSc's database and starts PETSc's logging if -log_view is
-/// among them (PETSc prints the log at PetscFinalize).
-void usePetscOptions(const std::string& options);
-
 }  // namespace pk

@@ -9,6 +9,7 @@
 
 #include "core/Error.hpp"
 #include "core/NameTable.hpp"
+#include "core/Options.hpp"
 
 namespace po = boost::program_options;
 
@@ -45,19 +46,6 @@ po::options_description describeKrrOptions(KrrSettings& s) {
   return d;
 }
 
-// PETSc options start with one dash and a letter; their values follow as
-// separate tokens. A stray word in front of the first option is an error.
-std::string petscTokens(const std::vector<std::string>& tokens) {
-  std::string joined;
-  for (std::size_t k = 0; k < tokens.size(); ++k) {
-    const std::string& t = tokens[k];
-    PK_REQUIRE(t.rfind("--", 0) != 0, "unknown option '" + t + "' (see pathkernel krr --help)");
-    PK_REQUIRE(k > 0 || (t.size() > 1 && t[0] == '-'), "unexpected argument '" + t + "' (see pathkernel krr --help)");
-    joined += (joined.empty() ? "" : " ") + t;
-  }
-  return joined;
-}
-
 std::vector<std::string> splitList(const std::string& text) {
   std::vector<std::string> items;
   std::stringstream stream(text);
@@ -87,30 +75,16 @@ std::string toString(const KernelChoice& kernel) {
 bool parseKrrSettings(int argc, const char* const* argv, KrrSettings& s, bool printHelp) {
   auto description = describeKrrOptions(s);
   po::variables_map vm;
-  try {
-    // No short options and no guessing: "-ksp_type" must reach PETSc untouched.
-    const auto style = po::command_line_style::allow_long | po::command_line_style::long_allow_adjacent |
-                       po::command_line_style::long_allow_next;
-    const auto parsed =
-        po::command_line_parser(argc, argv).options(description).style(style).allow_unregistered().run();
-    po::store(parsed, vm);
-    if (vm.count("help")) {
-      if (printHelp)
-        std::cout
-            << "usage: pathkernel krr --run RUN.h5 [options] [PETSc options: -ksp_type cg -pc_type jacobi ...]\n\n"
-            << "Kernel ridge regression (K + lambda I) alpha = y with the kernels a run learned, scored next to\n"
-            << "the network: accuracy and log-loss for classification; for mse the plain mean squared error\n"
-            << "mean(f-y)^2, which is 2/C times the training loss (README: Kernel machines from the learned\n"
-            << "kernel; docs/THEORY.md: Kernel ridge regression).\n\n"
-            << description << "\n";
-      return false;
-    }
-    po::notify(vm);
-    s.petscOptions = petscTokens(po::collect_unrecognized(parsed.options, po::include_positional));
-  } catch (const po::error& e) {
-    throw InputError(std::string("bad option: ") + e.what() + " (see pathkernel krr --help)");
-  }
-  return true;
+  if (parseOptionsWithPetsc(argc, argv, description, vm, "krr", s.petscOptions)) return true;
+  if (printHelp)
+    std::cout
+        << "usage: pathkernel krr --run RUN.h5 [options] [PETSc options: -ksp_type cg -pc_type jacobi ...]\n\n"
+        << "Kernel ridge regression (K + lambda I) alpha = y with the kernels a run learned, scored next to\n"
+        << "the network: accuracy and log-loss for classification; for mse the plain mean squared error\n"
+        << "mean(f-y)^2, which is 2/C times the training loss (README: Kernel machines from the learned\n"
+        << "kernel; docs/THEORY.md: Kernel ridge regression).\n\n"
+        << description << "\n";
+  return false;
 }
 
 std::vector<KernelChoice> parseKernelList(const std::string& text) {
@@ -149,16 +123,8 @@ std::vector<double> parseRidgeList(const std::string& text) {
 std::vector<std::string> validate(const KrrSettings& s) {
   std::vector<std::string> problems;
   if (s.run.empty()) problems.push_back("--run: the run file is required");
-  try {
-    parseKernelList(s.kernels);
-  } catch (const InputError& e) {
-    problems.push_back(e.what());
-  }
-  try {
-    parseRidgeList(s.ridge);
-  } catch (const InputError& e) {
-    problems.push_back(e.what());
-  }
+  collectProblem(problems, [&] { parseKernelList(s.kernels); });
+  collectProblem(problems, [&] { parseRidgeList(s.ridge); });
   if (!(std::isfinite(s.bandwidth) && s.bandwidth >= 0.0))
     problems.push_back("--bandwidth: must be > 0, or 0 for the median heuristic");
   if (!(s.rtol > 0.0 && s.rtol < 1.0)) problems.push_back("--rtol: must be in (0, 1)");

@@ -135,16 +135,6 @@ std::string checkpointOf(const TrainArguments& s) {
   return s.checkpoint.empty() ? s.out + ".ckpt" : s.checkpoint;
 }
 
-// Each parse either fills its typed setting or adds its message to `problems`.
-template <typename Parse>
-void parseInto(std::vector<std::string>& problems, Parse&& parse) {
-  try {
-    parse();
-  } catch (const InputError& e) {
-    problems.push_back(e.what());
-  }
-}
-
 void checkNumbers(const TrainArguments& s, std::vector<std::string>& problems) {
   auto require = [&](bool ok, const char* message) {
     if (!ok) problems.push_back(message);
@@ -207,14 +197,14 @@ bool TrainArguments::wasGiven(const std::string& name) const {
 
 std::vector<std::string> validate(const TrainArguments& s) {
   std::vector<std::string> problems = s.parseProblems;
-  parseInto(problems, [&] { parseHidden(s.hidden); });
-  parseInto(problems, [&] { parseActivation(s.activation); });
-  parseInto(problems, [&] { parseParameterization(s.param); });
-  if (s.loss != "auto") parseInto(problems, [&] { parseLoss(s.loss); });
-  parseInto(problems, [&] { PathRule::parse(s.pathRule); });
-  parseInto(problems, [&] { parseOptimizer(s.optimizer); });
-  parseInto(problems, [&] { LrSchedule::parse(s.lrSchedule); });
-  parseInto(problems, [&] { SnapshotSteps::parse(s.snapshots).resolve(s.steps); });
+  collectProblem(problems, [&] { parseHidden(s.hidden); });
+  collectProblem(problems, [&] { parseActivation(s.activation); });
+  collectProblem(problems, [&] { parseParameterization(s.param); });
+  if (s.loss != "auto") collectProblem(problems, [&] { parseLoss(s.loss); });
+  collectProblem(problems, [&] { PathRule::parse(s.pathRule); });
+  collectProblem(problems, [&] { parseOptimizer(s.optimizer); });
+  collectProblem(problems, [&] { LrSchedule::parse(s.lrSchedule); });
+  collectProblem(problems, [&] { SnapshotSteps::parse(s.snapshots).resolve(s.steps); });
   checkNumbers(s, problems);
   checkBuiltinOnly(s, problems);
   checkFiles(s, problems);
