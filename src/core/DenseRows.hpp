@@ -21,6 +21,8 @@ class DenseRows {
   std::int64_t cols() const { return cols_; }
   std::int64_t firstRow() const { return firstRow_; }
   std::int64_t localRows() const { return localRows_; }
+  /// The communicator the matrix is distributed over. Not collective.
+  MPI_Comm comm() const;
 
   /// Scoped access to the local rows: column-major, element (r, j) at a[r + j * ld].
   class Local {
@@ -53,5 +55,12 @@ class DenseRows {
   OwnedMat mat_;
   std::int64_t rows_ = 0, cols_ = 0, firstRow_ = 0, localRows_ = 0;
 };
+
+/// Collective. Replaces a square K by its symmetric part (K + K^T)/2, exactly
+/// symmetric, and returns |K - K^T|_F / |K|_F of the matrix before (0 for a
+/// zero matrix). The transpose's blocks are exchanged rank pair by rank pair
+/// (one block of N/R x N/R in flight per rank), never assembled as a second
+/// N x N matrix: a PETSc transpose of a dense matrix costs several times more.
+double symmetrise(DenseRows& k);
 
 }  // namespace pk

@@ -16,7 +16,7 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 double sumOver(const DenseRows& k, double local) {
   double global = 0.0;
-  PK_MPI(MPI_Allreduce(&local, &global, 1, MPI_DOUBLE, MPI_SUM, commOf(k)));
+  PK_MPI(MPI_Allreduce(&local, &global, 1, MPI_DOUBLE, MPI_SUM, k.comm()));
   return global;
 }
 
@@ -32,7 +32,7 @@ double centredSquares(const DenseRows& s) {
       partial[static_cast<std::size_t>(j)] += v;
     }
   std::vector<double> colSums(static_cast<std::size_t>(n), 0.0);
-  PK_MPI(MPI_Allreduce(partial.data(), colSums.data(), static_cast<int>(n), MPI_DOUBLE, MPI_SUM, commOf(s)));
+  PK_MPI(MPI_Allreduce(partial.data(), colSums.data(), static_cast<int>(n), MPI_DOUBLE, MPI_SUM, s.comm()));
   double grand = 0.0;
   for (const double c : colSums) grand += c;
   const double inv = 1.0 / static_cast<double>(n), shift = grand * inv * inv;
@@ -63,12 +63,6 @@ double targetInner(const DenseRows& s, const Matrix& centred) {
 }
 
 }  // namespace
-
-MPI_Comm commOf(const DenseRows& k) {
-  MPI_Comm comm = MPI_COMM_NULL;
-  PK_PETSC(PetscObjectGetComm(reinterpret_cast<PetscObject>(k.mat()), &comm));
-  return comm;
-}
 
 double trace(const DenseRows& s) {
   const auto a = s.local();

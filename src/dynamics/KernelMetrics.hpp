@@ -15,9 +15,6 @@
 
 namespace pk::dynamics {
 
-/// The communicator of a distributed matrix. Not collective.
-MPI_Comm commOf(const DenseRows& k);
-
 /// Collective. sum_i S_ii.
 double trace(const DenseRows& s);
 /// Collective. <A, B>_F = sum_ij A_ij B_ij (same shape and row split).

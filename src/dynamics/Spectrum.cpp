@@ -54,7 +54,7 @@ std::string registeredTypes() {
 
 OwnedEps makeSolver(const DenseRows& s, std::int64_t count) {
   OwnedEps eps;
-  PK_PETSC(EPSCreate(commOf(s), eps.receive()));
+  PK_PETSC(EPSCreate(s.comm(), eps.receive()));
   PK_PETSC(EPSSetOperators(eps.get(), s.mat(), nullptr));
   PK_PETSC(EPSSetProblemType(eps.get(), EPS_HEP));
   PK_PETSC(EPSSetWhichEigenpairs(eps.get(), EPS_LARGEST_REAL));
@@ -142,7 +142,7 @@ Eigenpairs largestEigenpairs(const DenseRows& s, std::int64_t count, bool vector
     out.values.push_back(real);
     out.maxError = std::max(out.maxError, static_cast<double>(error));
     if (!vectors) continue;
-    fixSign(v.get(), commOf(s), s.firstRow());
+    fixSign(v.get(), s.comm(), s.firstRow());
     const auto local = v.local();
     for (std::int64_t r = 0; r < s.localRows(); ++r) out.vectors(r, k) = local.data()[r];
   }

@@ -23,10 +23,4 @@ SymmetricKernel readSymmetric(const RunReader& run, const std::string& dataset);
 /// Collective. Slice `slice` of a stored [k, N, N] dataset, symmetrised.
 SymmetricKernel readSymmetricSlice(const RunReader& run, const std::string& dataset, std::int64_t slice);
 
-/// Collective. Replaces a square K by (K + K^T)/2, exactly symmetric, and
-/// returns |K - K^T|_F / |K|_F of the matrix before. The transpose's blocks are
-/// exchanged rank pair by rank pair (one block of N/R x N/R in flight per rank),
-/// not assembled as a second N x N matrix.
-double symmetrise(DenseRows& k);
-
 }  // namespace pk::dynamics

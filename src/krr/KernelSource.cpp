@@ -87,30 +87,6 @@ KernelMatrices buildKernel(const KernelChoice& kernel, const KrrProblem& problem
   return kernel.kind == KernelKind::Rbf ? rbfKernel(problem, bandwidth, comm) : storedKernel(kernel, problem, comm);
 }
 
-double symmetrise(DenseRows& k) {
-  PK_ASSERT(k.rows() == k.cols(), "symmetrise: the kernel is not square");
-  const DenseRows transposed = k.transpose();
-  double local[2] = {0.0, 0.0};  // |K - K^T|_F^2, |K|_F^2 over this rank's rows
-  {
-    const auto a = k.local();
-    const auto t = transposed.local();
-    for (std::int64_t j = 0; j < k.cols(); ++j)
-      for (std::int64_t r = 0; r < k.localRows(); ++r) {
-        double& kij = a.data()[r + j * a.ld()];
-        const double tij = t.data()[r + j * t.ld()];
-        local[0] += (kij - tij) * (kij - tij);
-        local[1] += kij * kij;
-        kij = 0.5 * (kij + tij);  // the same sum on both sides: exactly symmetric
-      }
-  }
-  k.assemble();
-  double global[2] = {0.0, 0.0};
-  MPI_Comm comm = MPI_COMM_NULL;
-  PK_PETSC(PetscObjectGetComm(reinterpret_cast<PetscObject>(k.mat()), &comm));
-  PK_MPI(MPI_Allreduce(local, global, 2, MPI_DOUBLE, MPI_SUM, comm));
-  return global[1] > 0.0 ? std::sqrt(global[0] / global[1]) : 0.0;
-}
-
 void fillRbf(DenseRows& k, const Matrix& localX, const Matrix& trainX, double bandwidth) {
   PK_ASSERT(localX.rows() == k.localRows() && trainX.rows() == k.cols() && localX.cols() == trainX.cols(),
             "fillRbf: inputs do not match the kernel");

@@ -25,10 +25,6 @@ struct KernelMatrices {
 /// Collective. The kernel `kernel` for `problem`; `bandwidth` 0 = median heuristic (rbf only).
 KernelMatrices buildKernel(const KernelChoice& kernel, const KrrProblem& problem, double bandwidth, MPI_Comm comm);
 
-/// Collective. Replaces a square K by (K + K^T)/2 (exactly symmetric) and
-/// returns |K - K^T|_F / |K|_F of the matrix before (0 for a zero matrix).
-double symmetrise(DenseRows& k);
-
 /// Not collective. exp(-|x - x_i|^2 / (2 h^2)) for this rank's rows of `k`,
 /// whose query inputs are `localX` [k.localRows(), D], against `trainX` [N, D].
 void fillRbf(DenseRows& k, const Matrix& localX, const Matrix& trainX, double bandwidth);

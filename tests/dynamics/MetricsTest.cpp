@@ -44,8 +44,8 @@ TEST(DynamicsMetrics, EveryMetricEqualsItsDenseFormula) {
   const std::int64_t n = 29, classes = 3;
   const Square k1 = synthetic(n, 0.0), k2 = synthetic(n, 0.9);
   DenseRows a = dense::distribute(k1, n), b = dense::distribute(k2, n);
-  const double asymmetry = dynamics::symmetrise(a);
-  dynamics::symmetrise(b);
+  const double asymmetry = symmetrise(a);
+  symmetrise(b);
   const Square s1 = dense::symmetricPart(k1, n), s2 = dense::symmetricPart(k2, n);
   const auto rel = [](double got, double want) { return std::abs(got - want) / std::abs(want); };
 
