@@ -58,7 +58,8 @@ int replay(int argc, char** argv, int rank) {
   if (s.out.empty()) problems.push_back("--out must name a file");
   if (s.checkpointEvery < 0) problems.push_back("--checkpoint-every must be >= 0");
   if (s.progressEvery < 0) problems.push_back("--progress-every must be >= 0");
-  if (!s.run.empty() && s.out == s.run) problems.push_back("--out must differ from the run file (it is never modified)");
+  if (!s.run.empty() && s.out == s.run)
+    problems.push_back("--out must differ from the run file (it is never modified)");
   requireValidSettings(problems);
   // 3. run  4. report (in the library)
   runReplay(s, MPI_COMM_WORLD, rank == 0 ? &std::cout : nullptr);

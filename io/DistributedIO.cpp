@@ -71,8 +71,7 @@ void writeSlices(hid_t file, const std::string& path, const std::vector<DenseRow
 void readSlices(hid_t file, const std::string& path, std::vector<DenseRows>& matrices) {
   PK_ASSERT(!matrices.empty(), "readSlices: no matrices");
   const DenseRows& first = matrices[0];
-  requireShape(file, path,
-               {matrices.size(), static_cast<hsize_t>(first.rows()), static_cast<hsize_t>(first.cols())});
+  requireShape(file, path, {matrices.size(), static_cast<hsize_t>(first.rows()), static_cast<hsize_t>(first.cols())});
   for (std::size_t j = 0; j < matrices.size(); ++j) {
     const auto rows = h5::readSliceRows(file, path, static_cast<std::int64_t>(j), first.firstRow(), first.localRows());
     matrices[j].setLocalRowMajor(rows.data());

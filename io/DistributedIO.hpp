@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "core/Matrix.hpp"
 #include "core/DenseRows.hpp"
+#include "core/Matrix.hpp"
 
 namespace pk {
 

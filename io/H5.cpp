@@ -480,8 +480,8 @@ std::vector<T> readBlock(hid_t loc, const std::string& path, std::int64_t firstR
 }
 
 // Opens a dataset and checks that it has `dims` dimensions (the leading one being slices when asked).
-Id openSliced(hid_t loc, const std::string& path, std::vector<hsize_t>& dims, std::int64_t slice,
-              std::int64_t firstRow, std::int64_t rows) {
+Id openSliced(hid_t loc, const std::string& path, std::vector<hsize_t>& dims, std::int64_t slice, std::int64_t firstRow,
+              std::int64_t rows) {
   Id dataset(PK_H5(H5Dopen2(loc, path.c_str(), H5P_DEFAULT)));
   Id space(PK_H5(H5Dget_space(dataset)));
   const int rank = PK_H5(H5Sget_simple_extent_ndims(space));
@@ -654,8 +654,7 @@ void createDataset(hid_t loc, const std::string& path, const std::vector<hsize_t
   const auto slash = path.rfind('/');
   if (slash != std::string::npos && slash > 0) ensureGroup(loc, path.substr(0, slash));
   Id fileSpace(PK_H5(H5Screate_simple(static_cast<int>(shape.size()), shape.data(), nullptr)));
-  Id dataset(
-      PK_H5(H5Dcreate2(loc, path.c_str(), H5T_IEEE_F64LE, fileSpace, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)));
+  Id dataset(PK_H5(H5Dcreate2(loc, path.c_str(), H5T_IEEE_F64LE, fileSpace, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)));
   reserveSpace(dataset, FileComm(loc));
 }
 

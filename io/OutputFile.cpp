@@ -55,8 +55,7 @@ void requireOutputPath(const std::string& path, bool force, MPI_Comm comm) {
                                          "file, or pass --force to replace it");
 }
 
-h5::Id openResultFile(const std::string& path, const std::string& format, std::int64_t formatVersion,
-                      MPI_Comm comm) {
+h5::Id openResultFile(const std::string& path, const std::string& format, std::int64_t formatVersion, MPI_Comm comm) {
   h5::Id file = h5::openFile(path, comm);
   PK_REQUIRE(h5::hasAttribute(file, "format") && h5::stringAttribute(file, "format") == format,
              "'" + path + "' is not a " + format + " file (no format = \"" + format + "\" attribute)");

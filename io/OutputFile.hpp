@@ -44,7 +44,6 @@ void requireOutputPath(const std::string& path, bool force, MPI_Comm comm);
 /// Collective. Opens a result file for reading and checks it as every reader
 /// must: its `format` is `format`, its `format_version` is `formatVersion` and
 /// `complete` is 1. Throws InputError naming what is wrong otherwise.
-h5::Id openResultFile(const std::string& path, const std::string& format, std::int64_t formatVersion,
-                      MPI_Comm comm);
+h5::Id openResultFile(const std::string& path, const std::string& format, std::int64_t formatVersion, MPI_Comm comm);
 
 }  // namespace pk

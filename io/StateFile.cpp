@@ -23,8 +23,7 @@ void H5StateWriter::replicated(const std::string& name, const std::vector<std::i
   h5::writeReplicated(file_, name, {values.size()}, values.data());
 }
 
-void H5StateWriter::rows(const std::string& name, const Matrix& local, std::int64_t globalRows,
-                         std::int64_t firstRow) {
+void H5StateWriter::rows(const std::string& name, const Matrix& local, std::int64_t globalRows, std::int64_t firstRow) {
   writeRowBlock(file_, name, local, globalRows, firstRow);
 }
 

@@ -21,8 +21,7 @@ void gemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, double alpha, const ConstView&
   const std::int64_t n = tb == CblasNoTrans ? b.cols : b.rows;
   PK_ASSERT(k == kb && c.rows == m && c.cols == n, "gemm: operand shapes do not agree");
   if (m == 0 || n == 0) return;
-  cblas_dgemm(CblasRowMajor, ta, tb, i(m), i(n), i(k), alpha, a.data, i(a.ld), b.data, i(b.ld), beta, c.data,
-              i(c.ld));
+  cblas_dgemm(CblasRowMajor, ta, tb, i(m), i(n), i(k), alpha, a.data, i(a.ld), b.data, i(b.ld), beta, c.data, i(c.ld));
 }
 
 }  // namespace

@@ -70,8 +70,8 @@ std::vector<double> allgatherRows(const Partition& rows, const double* local, st
   std::vector<double> all(static_cast<std::size_t>(rows.globalRows() * cols));
   if (cols == 0) return all;
   const RowType row(cols);
-  PK_MPI(MPI_Allgatherv(local, static_cast<int>(rows.localRows()), row.get(), all.data(), counts.data(),
-                        displs.data(), row.get(), rows.comm()));
+  PK_MPI(MPI_Allgatherv(local, static_cast<int>(rows.localRows()), row.get(), all.data(), counts.data(), displs.data(),
+                        row.get(), rows.comm()));
   return all;
 }
 

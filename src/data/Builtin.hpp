@@ -3,8 +3,8 @@
 #include <cstdint>
 #include <string>
 
-#include "core/Partition.hpp"
 #include "core/Dataset.hpp"
+#include "core/Partition.hpp"
 
 namespace pk {
 

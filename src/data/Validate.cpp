@@ -41,7 +41,8 @@ void requireAll(const Dataset& data, const std::function<bool(double)>& ok, bool
 void requireFiniteRows(const Matrix& x, std::int64_t firstRow, const std::string& what, MPI_Comm comm) {
   DataBlock block;
   block.firstRow = firstRow;
-  const std::int64_t row = firstBadRow(block, x, [](double v) { return std::isfinite(v); }, comm);
+  const std::int64_t row = firstBadRow(
+      block, x, [](double v) { return std::isfinite(v); }, comm);
   PK_REQUIRE(row < 0, what + " contain NaN or Inf (row " + std::to_string(row) + ")");
 }
 

@@ -4,8 +4,8 @@
 #include <mpi.h>
 
 #include <cstdint>
-#include <string>
 #include <optional>
+#include <string>
 
 #include "core/Dataset.hpp"
 #include "model/Loss.hpp"

@@ -57,9 +57,9 @@ Predictions predict(const std::string& runPath, const std::string& querySpec, MP
   Predictions p;
   const auto [file, group] = querySource(querySpec);
   p.queries = readQueryFile(file, group, comm);
-  PK_REQUIRE(p.queries.inputs == run.inputs(), "the query points of '" + querySpec + "' have D = " +
-                                                   std::to_string(p.queries.inputs) + " but the run has D = " +
-                                                   std::to_string(run.inputs()));
+  PK_REQUIRE(p.queries.inputs == run.inputs(), "the query points of '" + querySpec +
+                                                   "' have D = " + std::to_string(p.queries.inputs) +
+                                                   " but the run has D = " + std::to_string(run.inputs()));
   requireFiniteRows(p.queries.block.x, p.queries.block.firstRow, "the query points of '" + querySpec + "'", comm);
   const TrainSettings& s = run.settings();
   Architecture arch;
@@ -79,8 +79,8 @@ Predictions predict(const std::string& runPath, const std::string& querySpec, MP
   return p;
 }
 
-void writePredictions(const std::string& path, const std::string& run, const std::string& queries,
-                      const Predictions& p, MPI_Comm comm) {
+void writePredictions(const std::string& path, const std::string& run, const std::string& queries, const Predictions& p,
+                      MPI_Comm comm) {
   OutputFile file(path, kPredictionsFormat, kPredictionsFormatVersion, comm);
   h5::setAttribute(file, "run", run);
   h5::setAttribute(file, "queries", queries);
@@ -92,13 +92,13 @@ void writePredictions(const std::string& path, const std::string& run, const std
   h5::writeRows(file, "/predict/query/initial", shape, q.firstRow, q.x.rows(), p.initial.data());
   if (p.loss != Loss::Mse) {
     std::vector<std::int64_t> classes;
-    for (std::int64_t r = 0; r < p.network.rows(); ++r) classes.push_back(predictedClass(p.loss, p.network.row(r), p.outputs));
+    for (std::int64_t r = 0; r < p.network.rows(); ++r)
+      classes.push_back(predictedClass(p.loss, p.network.row(r), p.outputs));
     h5::writeRows(file, "/predict/query/class", {n}, q.firstRow, q.x.rows(), classes.data());
     const std::vector<hsize_t> probShape = p.loss == Loss::Logistic ? std::vector<hsize_t>{n} : shape;
     h5::writeRows(file, "/predict/query/probability", probShape, q.firstRow, q.x.rows(), p.probability.data());
   }
-  h5::writeRows(file, "/queries/X", {n, static_cast<hsize_t>(p.queries.inputs)}, q.firstRow, q.x.rows(),
-                q.x.data());
+  h5::writeRows(file, "/queries/X", {n, static_cast<hsize_t>(p.queries.inputs)}, q.firstRow, q.x.rows(), q.x.data());
   file.finish();
 }
 
@@ -120,10 +120,11 @@ void printPredictions(std::ostream* out, const Predictions& p, const std::string
   if (csv) *out << "query,network,initial" << (classes ? ",class,probability" : "") << "\n";
   if (json) *out << "{\"loss\": \"" << toString(p.loss) << "\", \"queries\": [";
   for (std::int64_t r = 0; r < rows.globalRows(); ++r) {
-    const std::int64_t cls = classes ? predictedClass(p.loss, &network[static_cast<std::size_t>(r * p.outputs)], p.outputs) : 0;
+    const std::int64_t cls =
+        classes ? predictedClass(p.loss, &network[static_cast<std::size_t>(r * p.outputs)], p.outputs) : 0;
     // The probability of the predicted class.
     const double p1 = p.loss == Loss::Logistic ? probability[static_cast<std::size_t>(r)] : 0.0;
-    const double prob = !classes                    ? 0.0
+    const double prob = !classes                   ? 0.0
                         : p.loss == Loss::Logistic ? (cls == 1 ? p1 : 1.0 - p1)
                                                    : probability[static_cast<std::size_t>(r * pc + cls)];
     if (csv)

@@ -32,8 +32,8 @@ struct Predictions {
 Predictions predict(const std::string& run, const std::string& queries, MPI_Comm comm);
 
 /// Collective. The predictions as a file (format "pathkernel-predictions", docs/FORMAT.md section 7).
-void writePredictions(const std::string& path, const std::string& run, const std::string& queries,
-                      const Predictions& p, MPI_Comm comm);
+void writePredictions(const std::string& path, const std::string& run, const std::string& queries, const Predictions& p,
+                      MPI_Comm comm);
 
 /// Collective (gathers the rows); rank 0 prints a table, CSV or JSON (format "table"|"csv"|"json").
 void printPredictions(std::ostream* out, const Predictions& p, const std::string& format, MPI_Comm comm);

@@ -204,7 +204,8 @@ void DirectionAttribution::addDirections(std::vector<double>& sum) const {
     for (std::int64_t i = 0; i < examples_; ++i)
       for (std::int64_t j = 0; j < out; ++j) {
         const double* row = d.row(i * out + j);
-        for (std::int64_t l = 0; l < in; ++l) sum[static_cast<std::size_t>(model_.weightOffset(k) + j * in + l)] += row[l];
+        for (std::int64_t l = 0; l < in; ++l)
+          sum[static_cast<std::size_t>(model_.weightOffset(k) + j * in + l)] += row[l];
         sum[static_cast<std::size_t>(model_.biasOffset(k) + j)] += row[in];
       }
   }
@@ -213,8 +214,8 @@ void DirectionAttribution::addDirections(std::vector<double>& sum) const {
 void DirectionAttribution::save(StateWriter& out) const {
   for (int k = 0; k < model_.layers(); ++k) {
     const std::int64_t width = model_.width(k + 1);
-    out.rows("/attribution/buffer_" + std::to_string(k), buffers_[static_cast<std::size_t>(k)],
-             globalExamples_ * width, firstExample_ * width);
+    out.rows("/attribution/buffer_" + std::to_string(k), buffers_[static_cast<std::size_t>(k)], globalExamples_ * width,
+             firstExample_ * width);
   }
   out.rows("/attribution/gamma_buffer", gammaBuffer_, globalExamples_, firstExample_);
 }

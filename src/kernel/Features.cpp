@@ -77,8 +77,7 @@ GatheredFeatures::GatheredFeatures(const Mlp& model, const Partition& rows, cons
   }
   if (withLossSignals) {
     const Matrix noSignal(n, outputs);
-    arrays_.push_back(
-        allgatherRows(rows, (u ? (*u)[static_cast<std::size_t>(layers) - 1] : noSignal).data(), outputs));
+    arrays_.push_back(allgatherRows(rows, (u ? (*u)[static_cast<std::size_t>(layers) - 1] : noSignal).data(), outputs));
   }
 
   const std::int64_t all = rows.globalRows();

@@ -56,7 +56,8 @@ QueryState makeQueryState(const std::string& name, const DataBlock& block, const
     q.tangentInitial = DenseRows(comm, block.globalRows, columns);
     q.tangentFinal = DenseRows(comm, block.globalRows, columns);
   }
-  for (std::size_t j = 0; j < options.snapshotSteps.size(); ++j) q.snapshots.emplace_back(comm, block.globalRows, columns);
+  for (std::size_t j = 0; j < options.snapshotSteps.size(); ++j)
+    q.snapshots.emplace_back(comm, block.globalRows, columns);
   if (options.layerKernels)
     for (std::int64_t k = 0; k < layers; ++k) q.pathLayers.emplace_back(comm, block.globalRows, columns);
   return q;
@@ -98,7 +99,7 @@ void PathKernelEngine::tangentKernel(DenseRows& target, const FeatureView& query
 }
 
 std::vector<PathKernelEngine::KernelPair> PathKernelEngine::tangentsAt(std::int64_t step,
-                                                                        DenseRows QueryState::*endpoint) {
+                                                                       DenseRows QueryState::*endpoint) {
   std::vector<KernelPair> tangents;
   if (options_.tangentKernels && endpoint) tangents.emplace_back(&(train_.*endpoint), &(test_.*endpoint));
   const auto& steps = options_.snapshotSteps;
@@ -175,8 +176,8 @@ void PathKernelEngine::attribute(QueryState& q, const Partition& rows, const For
   if (q.globalRows == 0) return;
   const Stopwatch stopwatch(attributionSeconds_);
   if (gathered) {
-    attributionFlops_ += attribution_->contract(*gathered, alpha, q.keepKernels ? &q.contribColumns : nullptr,
-                                                q.stepSums);
+    attributionFlops_ +=
+        attribution_->contract(*gathered, alpha, q.keepKernels ? &q.contribColumns : nullptr, q.stepSums);
     return;
   }
   const GatheredFeatures all(model_, rows, fwd, delta, nullptr, false);
@@ -354,7 +355,8 @@ void PathKernelEngine::restore(StateReader& in) {
     const bool columns = attribution_ && q->keepKernels;
     std::vector<DenseRows> rows;
     if (columns)
-      for (std::int64_t c = 0; c < model_.outputs(); ++c) rows.emplace_back(comm_, q->globalRows, trainRows_.globalRows());
+      for (std::int64_t c = 0; c < model_.outputs(); ++c)
+        rows.emplace_back(comm_, q->globalRows, trainRows_.globalRows());
     restoreQuerySet(in, "/engine/" + q->name, *q, columns ? rows : q->contrib);
     if (columns) setColumns(q->contribColumns, rows, model_.outputs());
   }

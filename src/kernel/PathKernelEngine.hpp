@@ -21,8 +21,8 @@
 #include "core/DenseRows.hpp"
 #include "core/Partition.hpp"
 #include "core/State.hpp"
-#include "kernel/GaussLegendre.hpp"
 #include "kernel/DirectionAttribution.hpp"
+#include "kernel/GaussLegendre.hpp"
 #include "kernel/PathRule.hpp"
 #include "kernel/TileAccumulator.hpp"
 #include "model/Mlp.hpp"
@@ -31,9 +31,9 @@
 namespace pk {
 
 struct EngineOptions {
-  bool trainKernels = true;     // keep the train x train blocks (N^2 in total)
-  bool tangentKernels = false;  // K^g at w_0 and w_S
-  PathRule pathRule;            // where the query side of each step is taken
+  bool trainKernels = true;                      // keep the train x train blocks (N^2 in total)
+  bool tangentKernels = false;                   // K^g at w_0 and w_S
+  PathRule pathRule;                             // where the query side of each step is taken
   OptimizerKind optimizer = OptimizerKind::Sgd;  // with memory (not sgd): contributions from per-example directions
   std::vector<std::int64_t> snapshotSteps;       // steps s (0..S, ascending) whose K^g at w_s is kept
   bool layerKernels = false;                     // keep each layer's share of K^p
@@ -54,10 +54,10 @@ struct QueryState {
   DenseRows tangentInitial, tangentFinal;
   std::vector<DenseRows> snapshots;   // K^g at each snapshot step [n, N]
   std::vector<DenseRows> pathLayers;  // each layer's share of K^p [n, N] (sums to path)
-  Matrix initial;      // f_0 [n_local, C]
-  Matrix network;      // f_S [n_local, C]
-  Matrix regulariser;  // R [n_local, C]
-  Matrix contribSum;   // sum_i C(x, i) [n_local, C]
+  Matrix initial;                     // f_0 [n_local, C]
+  Matrix network;                     // f_S [n_local, C]
+  Matrix regulariser;                 // R [n_local, C]
+  Matrix contribSum;                  // sum_i C(x, i) [n_local, C]
 };
 
 struct ResidualSummary {

@@ -6,8 +6,8 @@ namespace pk {
 
 namespace {
 [[noreturn]] void unknown(const std::string& text) {
-  throw InputError("unknown path rule '" + text + "' (allowed: left, gauss:1 .. gauss:" +
-                   std::to_string(PathRule::kMaxGaussPoints) + ")");
+  throw InputError("unknown path rule '" + text +
+                   "' (allowed: left, gauss:1 .. gauss:" + std::to_string(PathRule::kMaxGaussPoints) + ")");
 }
 }  // namespace
 

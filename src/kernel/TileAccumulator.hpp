@@ -20,18 +20,18 @@
 namespace pk {
 
 struct TileTargets {
-  DenseRows* kernel = nullptr;                // [n, N], or null
-  std::vector<DenseRows>* contrib = nullptr;  // C matrices [n, N], or null
-  Matrix* contribSum = nullptr;               // [n, C], or null (requires the u features)
+  DenseRows* kernel = nullptr;                     // [n, N], or null
+  std::vector<DenseRows>* contrib = nullptr;       // C matrices [n, N], or null
+  Matrix* contribSum = nullptr;                    // [n, C], or null (requires the u features)
   std::vector<DenseRows>* layerKernels = nullptr;  // each layer's share of `kernel` [n, N], or null
 };
 
 /// Scratch tiles, kept by the caller so that the hot loop allocates nothing
 /// (each buffer is 512 KB: a fresh allocation would be mapped and zeroed every call).
 struct TileWorkspace {
-  TileScratch layer;                             // the layers' products
-  std::vector<double> kernelAcc, rowSum;         // the tile's kernel sum, its row sums
-  std::vector<double> layerAcc;                  // one layer's share of the tile (layer kernels)
+  TileScratch layer;                            // the layers' products
+  std::vector<double> kernelAcc, rowSum;        // the tile's kernel sum, its row sums
+  std::vector<double> layerAcc;                 // one layer's share of the tile (layer kernels)
   std::vector<std::vector<double>> contribAcc;  // the tile's contribution sums per output (C > 1)
 };
 

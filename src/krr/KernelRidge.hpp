@@ -6,8 +6,8 @@
 #include <cstdint>
 #include <string>
 
-#include "core/Matrix.hpp"
 #include "core/DenseRows.hpp"
+#include "core/Matrix.hpp"
 
 namespace pk {
 

@@ -45,7 +45,8 @@ void readHeldOut(KrrProblem& p, hid_t rowsFile, const std::string& targetsFile, 
   const Partition test(comm, p.nTest);
   {
     const h5::Id source = h5::openFile(targetsFile, comm);
-    PK_REQUIRE(h5::exists(source, targets), "'" + targetsFile + "' has no " + targets + ": the held-out points need targets");
+    PK_REQUIRE(h5::exists(source, targets),
+               "'" + targetsFile + "' has no " + targets + ": the held-out points need targets");
     p.testY = readBlock(source, targets, test.begin(), test.localRows());
   }
   const std::string predict = "/predict/" + p.testSet;

@@ -25,10 +25,10 @@ struct KrrProblem {
   std::string dataFile;    // where targets and inputs are read
   std::string dataPrefix;  // "/data" inside a run file, "" in a data file
   // The held-out rows: the run's test points, or a replay's query points (--queries).
-  std::string testSource = "";  // the file holding their kernel rows and predictions
-  std::string testSet = "test";  // their set name in it ("test" or "query")
+  std::string testSource = "";             // the file holding their kernel rows and predictions
+  std::string testSet = "test";            // their set name in it ("test" or "query")
   std::string testInputsFile, testInputs;  // where their inputs are (for rbf)
-  Matrix trainY, testY;    // this rank's rows of the targets as stored [local, columns of y]
+  Matrix trainY, testY;                    // this rank's rows of the targets as stored [local, columns of y]
   Matrix trainNetwork, testNetwork, trainMachine, testMachine;  // this rank's rows [local, C]
 };
 

@@ -77,13 +77,12 @@ bool parseKrrSettings(int argc, const char* const* argv, KrrSettings& s, bool pr
   po::variables_map vm;
   if (parseOptionsWithPetsc(argc, argv, description, vm, "krr", s.petscOptions)) return true;
   if (printHelp)
-    std::cout
-        << "usage: pathkernel krr --run RUN.h5 [options] [PETSc options: -ksp_type cg -pc_type jacobi ...]\n\n"
-        << "Kernel ridge regression (K + lambda I) alpha = y with the kernels a run learned, scored next to\n"
-        << "the network: accuracy and log-loss for classification; for mse the plain mean squared error\n"
-        << "mean(f-y)^2, which is 2/C times the training loss (README: Kernel machines from the learned\n"
-        << "kernel; docs/THEORY.md: Kernel ridge regression).\n\n"
-        << description << "\n";
+    std::cout << "usage: pathkernel krr --run RUN.h5 [options] [PETSc options: -ksp_type cg -pc_type jacobi ...]\n\n"
+              << "Kernel ridge regression (K + lambda I) alpha = y with the kernels a run learned, scored next to\n"
+              << "the network: accuracy and log-loss for classification; for mse the plain mean squared error\n"
+              << "mean(f-y)^2, which is 2/C times the training loss (README: Kernel machines from the learned\n"
+              << "kernel; docs/THEORY.md: Kernel ridge regression).\n\n"
+              << description << "\n";
   return false;
 }
 

@@ -51,7 +51,8 @@ std::map<std::string, std::string> identityOf(const TrainingRun& run) {
   }
   id["lr_schedule"] = s.training.schedule.name();
   std::string snapshots;
-  for (const auto step : s.snapshots.resolve(s.training.steps)) snapshots += (snapshots.empty() ? "" : ",") + std::to_string(step);
+  for (const auto step : s.snapshots.resolve(s.training.steps))
+    snapshots += (snapshots.empty() ? "" : ",") + std::to_string(step);
   id["snapshots"] = snapshots;
   id["layer_kernels"] = s.layerKernels ? "1" : "0";
   id["warmup"] = std::to_string(s.training.warmup);

@@ -51,9 +51,8 @@ ConvergenceTable measureConvergence(const TrainSettings& base, int halvings, int
     test.push_back(r.test.maxAbsResidual);
     if (log)
       *log << "  left    lr " << std::setw(12) << s.training.lr << "  steps " << std::setw(8) << s.training.steps
-           << "  max|r| train "
-           << std::scientific << std::setprecision(3) << r.train.maxAbsResidual << std::defaultfloat
-           << std::setprecision(6) << std::endl;
+           << "  max|r| train " << std::scientific << std::setprecision(3) << r.train.maxAbsResidual
+           << std::defaultfloat << std::setprecision(6) << std::endl;
   }
   table.orderTrain = fittedOrder(lrs, train);
   table.orderTest = table.hasTest ? fittedOrder(lrs, test) : std::nan("");
@@ -65,9 +64,8 @@ ConvergenceTable measureConvergence(const TrainSettings& base, int halvings, int
     table.gaussMaxAbs.push_back(std::max(r.train.maxAbsResidual, r.hasTest ? r.test.maxAbsResidual : 0.0));
     if (log)
       *log << "  gauss:" << q << " lr " << std::setw(12) << s.training.lr << "  steps " << std::setw(8)
-           << s.training.steps
-           << "  max|r|       " << std::scientific << std::setprecision(3) << table.gaussMaxAbs.back()
-           << std::defaultfloat << std::setprecision(6) << std::endl;
+           << s.training.steps << "  max|r|       " << std::scientific << std::setprecision(3)
+           << table.gaussMaxAbs.back() << std::defaultfloat << std::setprecision(6) << std::endl;
   }
   return table;
 }

@@ -3,9 +3,9 @@
 #include <iomanip>
 
 #include "core/Error.hpp"
-#include "run/Convergence.hpp"
 #include "io/H5.hpp"
 #include "io/OutputFile.hpp"
+#include "run/Convergence.hpp"
 #include "run/RunFile.hpp"
 
 namespace pk {

@@ -100,8 +100,7 @@ void requireMemory(const MemoryEstimate& e, double available) {
   PK_REQUIRE(e.perRank() <= available,
              "this run needs about " + formatBytes(e.perRank()) + " per rank (kernel rows " +
                  formatBytes(e.kernelBytes) + ", gathered features " + formatBytes(e.featureBytes) +
-                 ", per-example directions " + formatBytes(e.directionBytes) + ") but only " +
-                 formatBytes(available) +
+                 ", per-example directions " + formatBytes(e.directionBytes) + ") but only " + formatBytes(available) +
                  " is available to each rank: use more ranks (on more nodes), --skip-train-kernels, no "
                  "--tangent-kernels, or fewer test points");
 }

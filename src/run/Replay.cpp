@@ -37,9 +37,9 @@ TrainSettings replaySettings(const RunReader& reader, const ReplaySettings& r) {
 
 // The query points take the place of the test split.
 void attachQueries(Dataset& data, QueryFile queries, const std::string& spec) {
-  PK_REQUIRE(queries.inputs == data.inputs, "the query points of '" + spec + "' have D = " +
-                                                std::to_string(queries.inputs) + " but the run was trained with D = " +
-                                                std::to_string(data.inputs));
+  PK_REQUIRE(queries.inputs == data.inputs, "the query points of '" + spec +
+                                                "' have D = " + std::to_string(queries.inputs) +
+                                                " but the run was trained with D = " + std::to_string(data.inputs));
   if (queries.hasTargets)
     PK_REQUIRE(queries.targetCols == data.targetCols && queries.targetIsMatrix == data.targetIsMatrix,
                "the targets of '" + spec + "' do not have the shape of the run's targets");
@@ -96,9 +96,9 @@ RunReport runReplay(const ReplaySettings& r, MPI_Comm comm, std::ostream* log) {
   requireFiniteRows(queries.block.x, queries.block.firstRow, "the query points of '" + r.queries + "'", comm);
   attachQueries(data, std::move(queries), r.queries);
   RunPlan plan = planRunWith(settings, std::move(data), comm);
-  PK_REQUIRE(plan.model.outputs() == reader.outputs(), "the query points' labels need " +
-                                                           std::to_string(plan.model.outputs()) +
-                                                           " outputs but the run has " + std::to_string(reader.outputs()));
+  PK_REQUIRE(plan.model.outputs() == reader.outputs(),
+             "the query points' labels need " + std::to_string(plan.model.outputs()) + " outputs but the run has " +
+                 std::to_string(reader.outputs()));
   RunReport report;
   if (!checkPlan(plan, comm, log)) return report;
 

@@ -75,11 +75,11 @@ class Optimizer {
 
  private:
   OptimizerSettings settings_;
-  std::int64_t updates_ = 0;             // t - 1
-  std::vector<double> first_, second_;   // b (momentum) or m (adam); v (adam)
-  std::vector<double> decayBuffer_;      // the recursion fed with lambda w_s
-  std::vector<double> preconditioner_;   // P_s
-  std::vector<double> decayDirection_;   // d_{lambda,s}
+  std::int64_t updates_ = 0;            // t - 1
+  std::vector<double> first_, second_;  // b (momentum) or m (adam); v (adam)
+  std::vector<double> decayBuffer_;     // the recursion fed with lambda w_s
+  std::vector<double> preconditioner_;  // P_s
+  std::vector<double> decayDirection_;  // d_{lambda,s}
   DirectionRule rule_;
 };
 

@@ -16,15 +16,15 @@
 namespace pk {
 
 struct StepRecord {
-  std::int64_t step;                    // s
-  double lr;                            // eps_s
-  double weightDecay;                   // lambda
-  const std::vector<double>& w;         // w_s
-  const std::vector<double>& dw;        // w_{s+1} - w_s
-  const Forward& trainForward;          // this rank's training rows at w_s
-  const std::vector<Matrix>& trainDelta;  // their output signals df_c/dz_k
-  const std::vector<Matrix>& trainU;      // loss signals seeded with c_{i,s} = l'_i / |B_s| (0 outside B_s)
-  const DirectionRule& rule;              // how the per-example directions d_{i,s} follow from e_{i,s}
+  std::int64_t step;                          // s
+  double lr;                                  // eps_s
+  double weightDecay;                         // lambda
+  const std::vector<double>& w;               // w_s
+  const std::vector<double>& dw;              // w_{s+1} - w_s
+  const Forward& trainForward;                // this rank's training rows at w_s
+  const std::vector<Matrix>& trainDelta;      // their output signals df_c/dz_k
+  const std::vector<Matrix>& trainU;          // loss signals seeded with c_{i,s} = l'_i / |B_s| (0 outside B_s)
+  const DirectionRule& rule;                  // how the per-example directions d_{i,s} follow from e_{i,s}
   const std::vector<double>& decayDirection;  // d_{lambda,s}
 };
 

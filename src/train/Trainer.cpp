@@ -117,8 +117,16 @@ void Trainer::step() {
 
   if (!observers_.empty()) {
     const auto delta = model_.outputSignals(state_.w.data(), fwd);
-    const StepRecord record{state_.step,         lr,  options_.weightDecay, state_.w, dw, fwd, delta, u,
-                            optimizer_.rule(), optimizer_.decayDirection()};
+    const StepRecord record{state_.step,
+                            lr,
+                            options_.weightDecay,
+                            state_.w,
+                            dw,
+                            fwd,
+                            delta,
+                            u,
+                            optimizer_.rule(),
+                            optimizer_.decayDirection()};
     for (StepObserver* observer : observers_) observer->observe(record);
   }
   for (std::size_t p = 0; p < dw.size(); ++p) state_.w[p] += dw[p];

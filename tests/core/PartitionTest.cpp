@@ -11,7 +11,8 @@ namespace pk::test {
 namespace {
 
 TEST(Partition, BlocksCoverEveryRowOnceAndMatchPetsc) {
-  for (const std::int64_t rows : {std::int64_t{0}, std::int64_t{1}, std::int64_t{2}, std::int64_t{7}, std::int64_t{100}}) {
+  for (const std::int64_t rows :
+       {std::int64_t{0}, std::int64_t{1}, std::int64_t{2}, std::int64_t{7}, std::int64_t{100}}) {
     const Partition part(MPI_COMM_WORLD, rows);
     const auto& off = part.offsets();
     ASSERT_EQ(off.size(), static_cast<std::size_t>(size()) + 1);

@@ -126,8 +126,8 @@ TEST(Replay, KernelRidgeOnQueriesEqualsKernelRidgeOnTheTestPoints) {
   withQueries.queries = replayed;
   SolverOptions options;
   options.rtol = 1e-13;
-  const auto a = runKernelRidge(loadKrrProblem(withTest, kernels, MPI_COMM_WORLD), kernels, {1e-3}, 0.0, options,
-                                MPI_COMM_WORLD);
+  const auto a =
+      runKernelRidge(loadKrrProblem(withTest, kernels, MPI_COMM_WORLD), kernels, {1e-3}, 0.0, options, MPI_COMM_WORLD);
   const auto b = runKernelRidge(loadKrrProblem(withQueries, kernels, MPI_COMM_WORLD), kernels, {1e-3}, 0.0, options,
                                 MPI_COMM_WORLD);
   ASSERT_EQ(a.size(), b.size());
@@ -147,10 +147,8 @@ TEST(Replay, PredictGivesTheNetworksOutputs) {
   const explain::Predictions p = explain::predict(s.out, queries, MPI_COMM_WORLD);
   const std::string out = tempPath("predictions.h5");
   explain::writePredictions(out, s.out, queries, p, MPI_COMM_WORLD);
-  EXPECT_LT(relativeDifference(readAll(out, "/predict/query/network"), readAll(s.out, "/predict/test/network")),
-            1e-13);
-  EXPECT_LT(relativeDifference(readAll(out, "/predict/query/initial"), readAll(s.out, "/predict/test/initial")),
-            1e-13);
+  EXPECT_LT(relativeDifference(readAll(out, "/predict/query/network"), readAll(s.out, "/predict/test/network")), 1e-13);
+  EXPECT_LT(relativeDifference(readAll(out, "/predict/query/initial"), readAll(s.out, "/predict/test/initial")), 1e-13);
   const auto probability = readAll(out, "/predict/query/probability");
   for (std::size_t r = 0; r < probability.size() / 3; ++r)
     EXPECT_NEAR(probability[3 * r] + probability[3 * r + 1] + probability[3 * r + 2], 1.0, 1e-14);

@@ -23,7 +23,8 @@ TEST(Settings, EveryProblemIsReportedAtOnce) {
     ADD_FAILURE() << "no InputError";
   } catch (const InputError& e) {
     const std::string message = e.what();
-    for (const char* part : {"--hidden", "sigmoid", "--lr", "gauss:9"}) EXPECT_NE(message.find(part), std::string::npos);
+    for (const char* part : {"--hidden", "sigmoid", "--lr", "gauss:9"})
+      EXPECT_NE(message.find(part), std::string::npos);
   }
 }
 

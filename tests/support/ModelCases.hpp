@@ -13,7 +13,7 @@
 namespace pk::test {
 
 inline const Activation kActivations[] = {Activation::Tanh, Activation::Relu, Activation::Softplus, Activation::Gelu,
-                                   Activation::Identity};
+                                          Activation::Identity};
 inline const Parameterization kParams[] = {Parameterization::Standard, Parameterization::Ntk};
 inline const Loss kLosses[] = {Loss::Mse, Loss::Logistic, Loss::Softmax};
 
@@ -24,7 +24,8 @@ struct Case {
 };
 
 // A small random network with biases made non-zero, inputs and fitting targets.
-inline Case makeCase(Activation a, Parameterization p, Loss loss, std::vector<std::int64_t> hidden, std::int64_t n = 5) {
+inline Case makeCase(Activation a, Parameterization p, Loss loss, std::vector<std::int64_t> hidden,
+                     std::int64_t n = 5) {
   Architecture arch;
   arch.inputs = 4;
   arch.hidden = std::move(hidden);

@@ -72,7 +72,8 @@ TEST(Optimizer, UpdatesFollowTheFormulas) {
       const auto dw = optimizer.update(g, w, lr, lambda);
       for (std::int64_t p = 0; p < parameters; ++p) {
         const double expected = reference[p].step(g[p], w[p], lr, lambda);
-        EXPECT_NEAR(dw[p], expected, 1e-15 * std::max(1.0, std::abs(expected))) << toString(settings.kind) << " step " << s;
+        EXPECT_NEAR(dw[p], expected, 1e-15 * std::max(1.0, std::abs(expected)))
+            << toString(settings.kind) << " step " << s;
         w[p] += dw[p];
       }
     }
