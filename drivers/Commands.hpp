@@ -6,4 +6,5 @@ int bench(int argc, char** argv, int rank);
 int krr(int argc, char** argv, int rank);
 int explain(int argc, char** argv, int rank);
 int converge(int argc, char** argv, int rank);
+int validate(int argc, char** argv, int rank);
 }  // namespace pk::cli

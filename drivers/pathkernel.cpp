@@ -28,7 +28,8 @@ void usage() {
             << "  bench   time the kernel accumulation against DGEMM (pathkernel bench --help)\n"
             << "  krr     kernel ridge regression with the learned kernels (pathkernel krr --help)\n"
             << "  explain   a prediction as a sum over training examples (pathkernel explain --help)\n"
-            << "  converge  residual of the kernel machine as lr -> 0 (pathkernel converge --help)\n";
+            << "  converge  residual of the kernel machine as lr -> 0 (pathkernel converge --help)\n"
+            << "  validate  do the contributions predict retraining? (pathkernel validate --help)\n";
 }
 }  // namespace
 
@@ -45,6 +46,7 @@ int main(int argc, char** argv) {
     if (command == "krr") return pk::cli::krr(argc - 1, argv + 1, env.rank());
     if (command == "explain") return pk::cli::explain(argc - 1, argv + 1, env.rank());
     if (command == "converge") return pk::cli::converge(argc - 1, argv + 1, env.rank());
+    if (command == "validate") return pk::cli::validate(argc - 1, argv + 1, env.rank());
     if (env.rank() == 0) {
       if (command.empty() || command == "--help" || command == "-h") {
         usage();
