@@ -4,8 +4,8 @@ analysis/pkplot.py and checks that each PNG exists and is not blank.
 
 Runs: digits 3 vs 8 with a test split and tangent kernels; a data file without
 a test split; ten digit classes with kernels on one colour scale; multi-output
-regression; built-in regression without train kernel blocks; softmax blobs; and
-convergence tables. For explain, the proponents and opponents pkplot prints are
+regression; built-in regression without train kernel blocks; softmax blobs;
+convergence tables; and validation studies of two of those runs. For explain, the proponents and opponents pkplot prints are
 checked against the largest scores toward the predicted class computed here.
 
 Usage: pkplot_test.py PATHKERNEL_BINARY SOURCE_DIR
@@ -324,7 +324,23 @@ def main():
         pkplot(["converge", conv, "--outdir", os.path.join(tmp, "converge_train_only")], tmp)
         check_png(os.path.join(tmp, "converge_train_only", "converge.png"))
 
-        # 8. Wrong format or version: exit code 2 with a clear message.
+        # 8. Validation studies: the digits run (logistic, tangent baselines) and the regression run
+        #    (mse, path and random only); a share file is refused until merged.
+        for run_file, name in ((digits, "validate_digits"), (reg, "validate_reg")):
+            study = os.path.join(tmp, name + ".h5")
+            pathkernel("validate", ["--run", run_file, "--queries", "test:0-5", "--topk", "2,5", "--lds-subsets", "6",
+                                    "--loo", "5"], tmp, study)
+            out = os.path.join(tmp, name)
+            pkplot(["validate", study, "--outdir", out], tmp)
+            for n in ("validate_topk", "validate_lds"):
+                check_png(os.path.join(out, n + ".png"))
+        share = os.path.join(tmp, "validate_share.h5")
+        pathkernel("validate", ["--run", reg, "--queries", "test:0-2", "--topk", "2", "--lds-subsets", "3", "--loo", "2",
+                                "--share", "0/2"], tmp, share)
+        p = pkplot(["validate", share, "--outdir", tmp], tmp, expect=1)
+        check("--merge" in p.stderr, "a share file is refused, naming --merge")
+
+        # 9. Wrong format or version: exit code 2 with a clear message.
         bad = os.path.join(tmp, "bad.h5")
         with h5py.File(bad, "w") as f:
             f.attrs["format"] = "something-else"
@@ -342,7 +358,7 @@ def main():
             f.write("not hdf5\n")
         pkplot([os.path.join(tmp, "text.h5"), "--outdir", tmp], tmp, expect=2, subprocess_=True)
 
-        # 9. A missing dataset is named in the error.
+        # 10. A missing dataset is named in the error.
         broken = os.path.join(tmp, "broken.h5")
         shutil.copy(reg, broken)
         with h5py.File(broken, "a") as f:
@@ -350,10 +366,10 @@ def main():
         p = pkplot([broken, "--outdir", tmp, "--only", "loss"], tmp, expect=1)
         check("/history/loss" in p.stderr, "missing dataset is named")
 
-        # 10. --help names the converge subcommand and the options.
+        # 11. --help names the converge and validate subcommands and the options.
         p = pkplot(["--help"], tmp)
-        check(all(w in p.stdout for w in ("converge", "--class-names", "--shared-scale", "--output")),
-              "--help mentions converge, --class-names, --shared-scale and --output")
+        check(all(w in p.stdout for w in ("converge", "validate", "--class-names", "--shared-scale", "--output")),
+              "--help mentions converge, validate, --class-names, --shared-scale and --output")
     finally:
         if not keep:
             shutil.rmtree(tmp, ignore_errors=True)
