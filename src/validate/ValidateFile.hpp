@@ -23,7 +23,7 @@ std::string toString(FileKind kind);
 
 /// What a finished study adds beyond its arrays: how it was computed.
 struct StudyNotes {
-  std::int64_t ranks = 1, groupSize = 1;
+  std::int64_t groupSize = 1;
   double retrainSeconds = 0.0;         // the retraining rounds (summed over starts and shares)
   std::int64_t retrainedHere = 0;      // retrainings those seconds cover
   double fullRetrainDifference = 0.0;  // max |f(full retraining) - f_S| at the queries

@@ -67,7 +67,6 @@ ValidateFileContents defineContents(const RunReader& run, const ValidateSettings
   c.share = s.share;
   c.identity = c.study.identity();
   c.results = Results(c.study.retrainings(), c.study.queryCount(), c.study.outputs);
-  c.notes.ranks = sizeOf(world);
   c.notes.groupSize = s.groupSize;
   c.notes.fullRetrainDifference = maxAbsDifference(full.outputs, c.study.network);
   return c;
@@ -89,6 +88,7 @@ ValidationReport runValidation(const ValidateSettings& s, MPI_Comm world, std::o
   report.ranks = sizeOf(world);
   requireGroupSize(s.groupSize, report.ranks);
   requireOutputPath(s.out, s.force, world);
+  requireOutputPath(s.checkpoint, true, world);  // a progress file there is resumed, not refused
   const RunReader run(s.run, world);
   const StudyRequest request = resolveRequest(run, s);
   const TrainSettings train = retrainSettings(run, s.data);

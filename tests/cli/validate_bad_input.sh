@@ -14,7 +14,11 @@ cd "$work"
 pk() { timeout 120 mpiexec -n 2 --oversubscribe "$program" "$@"; }
 small=(--data builtin:moons --n-train 20 --n-test 6 --hidden 4 --steps 5)
 study=(--topk 2 --lds-subsets 3 --loo 2)
-pk train "${small[@]}" --tangent-kernels --out run.h5 > /dev/null
+# These are refused before the run is opened: no run needed.
+case "$case_name" in
+  group_size | fraction_zero | unknown_score | bad_share) touch run.h5 ;;
+  *) pk train "${small[@]}" --tangent-kernels --out run.h5 > /dev/null ;;
+esac
 
 expect="" args=()
 case "$case_name" in
