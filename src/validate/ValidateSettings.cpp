@@ -49,7 +49,7 @@ po::options_description describe(ValidateArguments& s) {
       ("seed", po::value(&s.seed)->default_value(s.seed), "seed of the random score, the LDS subsets and the LOO sample")
       ("group-size", po::value(&s.groupSize)->default_value(s.groupSize),
        "ranks per retraining G; G must divide the ranks, which retrain R/G sets at a time")
-      ("share", po::value(&s.share), "array task k of K: compute the retrainings j with j mod K = k (K/k, e.g. 0/4)")
+      ("share", po::value(&s.share), "array task k of K: compute the retrainings j with j mod K = k (k/K, e.g. 0/4)")
       ("merge", po::value(&s.merge)->multitoken(), "merge the share files of one study (--merge A.h5 B.h5 ...) into --out")
       ("data", po::value(&s.data), "the run's data file, if not found where the run file says")
       ("checkpoint", po::value(&s.checkpoint), "progress file of finished retrainings; default OUT.ckpt; resumed when it exists")
