@@ -5,6 +5,7 @@ Usage:
   pkplot.py RUN.h5 [--outdir DIR] [options]       figures of a run (pathkernel train)
   pkplot.py converge CONVERGE.h5 [--outdir DIR]   figure of a convergence table (pathkernel converge)
   pkplot.py dynamics DYNAMICS.h5 [--outdir DIR]   figures of the kernel during training (pathkernel dynamics)
+  pkplot.py validate VALIDATE.h5 [--outdir DIR]   figures of a validation study (pathkernel validate)
 
 A run file (format "pathkernel-run", version 1) gives
   predictions.png    network f_S(x) against the kernel machine y_KM(x), train and test, and the
@@ -50,6 +51,12 @@ A dynamics file (format "pathkernel-dynamics", version 1) gives
                              the run's data: --run RUN.h5, --data FILE)
 Options for a dynamics file: --outdir, --run, --data, --class-names, --vectors N, --image-shape, --only.
 
+A validation file (format "pathkernel-validate", version 1, a finished study) gives
+  validate_topk.png  per score, the actual change of each query's output after its top-k examples
+                     were removed and the network retrained, against the change the score predicts
+  validate_lds.png   per score, the linear datamodeling score and the leave-one-out correlation
+                     (mean and sd over the queries, and every query)
+
 explain.png ranks training example i by its score toward the explained class or output:
   logistic  s C(x, i), s = +1 if f_S(x) > 0 (predicted class 1), else -1
   softmax   C_k(x, i) - mean_c C_c(x, i), k the predicted class argmax_c f_S(x)_c (or --output)
@@ -93,6 +100,7 @@ except ImportError:  # pragma: no cover
 RUN_FORMAT = "pathkernel-run"
 QUERIES_FORMAT = "pathkernel-queries"  # a replay's rows for new points (set "query") of a run
 CONVERGE_FORMAT = "pathkernel-converge"
+VALIDATE_FORMAT = "pathkernel-validate"
 SUPPORTED_VERSION = 1
 
 DPI = 150
@@ -1286,16 +1294,142 @@ def fig_dynamics_eigenvectors(dyn, run, outdir, count=4, shape_override=None):
     return save(fig, outdir, "dynamics_eigenvectors.png")
 
 
+# --------------------------------------------------------------------------- validate
+
+SCORE_LABELS = {"path": "path kernel $C(x, i)$", "tangent-initial": "tangent kernel at $w_0$",
+                "tangent-final": "tangent kernel at $w_S$", "random": "random"}
+
+
+class Study:
+    """A finished validation study (format "pathkernel-validate", kind "study")."""
+
+    def __init__(self, path):
+        self.path = path
+        self.f = open_checked(path, VALIDATE_FORMAT)
+        complete = self.f.attrs.get("complete")
+        if complete is None or int(_scalar(complete)) != 1:
+            raise PkError("'%s' is not complete (complete != 1): the study did not finish" % path, 2)
+        kind = _str(self.f.attrs.get("kind", ""))
+        if kind != "study":
+            raise PkError("'%s' is a %s file, not a finished study: %s" % (
+                path, kind or "?", "merge the shares first (pathkernel validate --merge)" if kind == "share"
+                else "run the study to its end"), 1)
+        cfg = self.f["config"].attrs if "config" in self.f else {}
+        self.scores = _str(cfg.get("scores", "")).split(",")
+        self.loss = _str(cfg.get("loss", ""))
+        self.n_train = int(_scalar(cfg["n_train"])) if "n_train" in cfg else None
+        self.fraction = float(_scalar(cfg["lds_fraction"])) if "lds_fraction" in cfg else None
+        self.direction = np.asarray(need(self.f, "/reference/direction"), dtype=float)
+
+    def close(self):
+        self.f.close()
+
+    def label(self, score):
+        return SCORE_LABELS.get(score, score)
+
+
+def _toward(study, values):
+    """Changes [..., Q] times each query's direction: negative means away from the prediction."""
+    return np.asarray(values, dtype=float) * study.direction
+
+
+def fig_validate_topk(study, outdir):
+    f = study.f
+    ks = np.asarray(need(f, "/topk/k")).reshape(-1)
+    if ks.size == 0:
+        print("validate_topk.png skipped: the study has no top-k removals")
+        return None
+    actual = _toward(study, need(f, "/topk/actual"))  # [S, k, Q]
+    predicted = _toward(study, need(f, "/topk/predicted"))
+    flipped = np.asarray(f["/topk/flipped"][()]) if has(f, "/topk/flipped") else None
+    n = len(study.scores)
+    cols = min(n, 4)
+    rows = (n + cols - 1) // cols
+    fig, axes = plt.subplots(rows, cols, figsize=(3.5 * cols, 3.4 * rows), squeeze=False, constrained_layout=True)
+    for s, score in enumerate(study.scores):
+        ax = axes[s // cols][s % cols]
+        for k in range(ks.size):
+            x, y = predicted[s, k], actual[s, k]
+            label = "k = %d" % ks[k]
+            if flipped is not None:
+                done = flipped[s, k] >= 0
+                label += ", %.0f%% flipped" % (100.0 * np.mean(flipped[s, k][done] == 1) if done.any() else 0)
+            ax.scatter(x, y, s=12, alpha=0.75, lw=0, color="C%d" % k, label=label)
+        x, y = predicted[s].ravel(), actual[s].ravel()
+        ok = np.isfinite(x) & np.isfinite(y)
+        r = np.corrcoef(x[ok], y[ok])[0, 1] if ok.sum() > 2 and np.ptp(x[ok]) > 0 and np.ptp(y[ok]) > 0 else np.nan
+        # Calibration: the least-squares slope of actual on predicted through the origin.
+        slope = float(np.dot(x[ok], y[ok]) / np.dot(x[ok], x[ok])) if ok.any() and np.dot(x[ok], x[ok]) > 0 else np.nan
+        limits = []
+        for v in (x[ok], y[ok]):  # each axis spans its own data and 0
+            lo, hi = float(min(v.min(initial=0.0), 0.0)), float(max(v.max(initial=0.0), 0.0))
+            pad = 0.06 * (hi - lo if hi > lo else 1.0)
+            limits.append((lo - pad, hi + pad))
+        ax.plot(limits[0], limits[0], color="0.4", ls="--", lw=0.8, label="actual = predicted")
+        ax.set_xlim(*limits[0])
+        ax.set_ylim(*limits[1])
+        ax.axhline(0, color="0.8", lw=0.6, zorder=0)
+        ax.axvline(0, color="0.8", lw=0.6, zorder=0)
+        ax.set_title("%s\nPearson $r$ = %.2f, slope %.3g" % (study.label(score), r, slope))
+        ax.set_xlabel("predicted change $-\\Sigma_{removed}\\, S(x, i)$")
+        ax.set_ylabel("actual change after retraining")
+        ax.grid(alpha=0.3)
+        ax.legend(loc="best")
+    for s in range(n, rows * cols):
+        axes[s // cols][s % cols].set_visible(False)
+    fig.suptitle("Top-k removal: the k training examples with the largest score toward each query's prediction "
+                 "removed and the network retrained\n(one dot per query; changes of the %s output, signed so that "
+                 "negative is away from the prediction; slope: least squares of actual on predicted through 0)" % ("predicted class's margin" if study.loss == "softmax"
+                                                           else "network's"), fontsize=9)
+    return save(fig, outdir, "validate_topk.png")
+
+
+def fig_validate_lds(study, outdir):
+    f = study.f
+    lds = np.asarray(need(f, "/lds/spearman"), dtype=float)  # [S, Q]
+    loo = np.asarray(need(f, "/loo/pearson"), dtype=float)
+    m = int(np.asarray(need(f, "/lds/retrain")).size)
+    k = int(np.asarray(need(f, "/loo/example")).size)
+    fig, ax = plt.subplots(figsize=(1.9 * len(study.scores) + 2.5, 4.0), constrained_layout=True)
+    x = np.arange(len(study.scores))
+    rng = np.random.default_rng(0)  # jitter of the dots only
+    for offset, values, name, colour, count in ((-0.2, lds, "LDS (Spearman, %d subsets keeping %s)", "C0", m),
+                                                (0.2, loo, "leave-one-out (Pearson, %d examples)", "C1", k)):
+        if count == 0:
+            continue
+        means = np.array([np.nanmean(v) if np.isfinite(v).any() else np.nan for v in values])
+        sds = np.array([np.nanstd(v, ddof=1) if np.isfinite(v).sum() > 1 else 0.0 for v in values])
+        label = name % (count, "%g%%" % (100 * study.fraction)) if "%s" in name else name % count
+        ax.bar(x + offset, means, width=0.38, yerr=sds, capsize=3, color=colour, alpha=0.8, label=label)
+        for s, v in enumerate(values):
+            v = v[np.isfinite(v)]
+            ax.scatter(x[s] + offset + rng.uniform(-0.1, 0.1, v.size), v, s=6, color="0.2", alpha=0.5, lw=0,
+                       zorder=3)
+    ax.axhline(0, color="0.4", lw=0.8)
+    ax.set_xticks(x)
+    ax.set_xticklabels([study.label(s) for s in study.scores])
+    ax.set_ylabel("correlation per query (bar: mean $\\pm$ sd over queries)")
+    ax.set_ylim(-1.05, 1.05)
+    ax.grid(alpha=0.3, axis="y")
+    ax.legend(loc="lower left")
+    ax.set_title("Do the scores predict retraining? %d queries, N = %s training examples"
+                 % (lds.shape[1], study.n_train))
+    return save(fig, outdir, "validate_lds.png")
+
+
 # --------------------------------------------------------------------------- main
 
 def main_run(argv):
     p = argparse.ArgumentParser(
         prog="pkplot.py", formatter_class=argparse.RawDescriptionHelpFormatter,
         usage="pkplot.py RUN.h5 [--outdir DIR] [options]\n       pkplot.py converge CONVERGE.h5 [--outdir DIR]"
-              "\n       pkplot.py dynamics DYNAMICS.h5 [--outdir DIR] [options]",
+              "\n       pkplot.py dynamics DYNAMICS.h5 [--outdir DIR] [options]"
+              "\n       pkplot.py validate VALIDATE.h5 [--outdir DIR]",
         description="Figures from a pathkernel run file: predictions.png, kernels.png, loss.png,\n"
                     "explain.png, superposition.png. For a convergence table of pathkernel converge:\n"
-                    "pkplot.py converge CONVERGE.h5 writes converge.png (pkplot.py converge --help).",
+                    "pkplot.py converge CONVERGE.h5 writes converge.png (pkplot.py converge --help).\n"
+                    "For a study of pathkernel validate: pkplot.py validate VALIDATE.h5 writes\n"
+                    "validate_topk.png and validate_lds.png (pkplot.py validate --help).",
         epilog="Inputs and labels: --data FILE; else /data in the run file (built-in data); else the data\n"
                "file named by /config data, tried relative to the working folder, then to the run file's\n"
                "folder, then at /config data_file (absolute). The test split is optional.")
@@ -1412,6 +1546,24 @@ def main_dynamics(argv):
     return 0
 
 
+def main_validate(argv):
+    p = argparse.ArgumentParser(prog="pkplot.py validate",
+                                description="Figures from a pathkernel validation study: validate_topk.png "
+                                            "(actual against predicted change under top-k removal, per score) and "
+                                            "validate_lds.png (LDS and leave-one-out correlation per score).")
+    p.add_argument("file", help="validation file (format pathkernel-validate, a finished study)")
+    p.add_argument("--outdir", default=".", metavar="DIR", help="folder for the PNG files (created)")
+    a = p.parse_args(argv)
+    os.makedirs(a.outdir, exist_ok=True)
+    study = Study(a.file)
+    try:
+        fig_validate_topk(study, a.outdir)
+        fig_validate_lds(study, a.outdir)
+    finally:
+        study.close()
+    return 0
+
+
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     try:
@@ -1419,6 +1571,8 @@ def main(argv=None):
             return main_converge(argv[1:])
         if argv and argv[0] == "dynamics":
             return main_dynamics(argv[1:])
+        if argv and argv[0] == "validate":
+            return main_validate(argv[1:])
         return main_run(argv)
     except PkError as e:
         print("pkplot: error: %s" % e, file=sys.stderr)

@@ -9,4 +9,5 @@ int converge(int argc, char** argv, int rank);
 int replay(int argc, char** argv, int rank);
 int predict(int argc, char** argv, int rank);
 int dynamics(int argc, char** argv, int rank);
+int validate(int argc, char** argv, int rank);
 }  // namespace pk::cli

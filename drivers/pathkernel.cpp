@@ -35,6 +35,7 @@ constexpr CommandHelp kCommands[] = {
     {"replay", "a finished run's rows for new query points"},
     {"predict", "the trained network's outputs for new points"},
     {"dynamics", "how the kernel changed during training"},
+    {"validate", "do the contributions predict retraining?"},
     {"bench", "time the kernel accumulation against DGEMM"},
 };
 
@@ -63,6 +64,7 @@ Command commandNamed(const std::string& name) {
   if (name == "predict") return pk::cli::predict;
   if (name == "converge") return pk::cli::converge;
   if (name == "dynamics") return pk::cli::dynamics;
+  if (name == "validate") return pk::cli::validate;
   return nullptr;
 }
 

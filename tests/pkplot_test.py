@@ -5,9 +5,10 @@ analysis/pkplot.py and checks that each PNG exists and is not blank.
 Runs: digits 3 vs 8 with a test split and tangent kernels; a data file without
 a test split; ten digit classes with kernels on one colour scale; multi-output
 regression; built-in regression without train kernel blocks; softmax blobs;
-convergence tables; and the kernel dynamics of a digits run with snapshots.
-For explain, the proponents and opponents pkplot prints are checked against
-the largest scores toward the predicted class computed here.
+convergence tables; the kernel dynamics of a digits run with snapshots; and
+validation studies of two of those runs. For explain, the proponents and
+opponents pkplot prints are checked against the largest scores toward the
+predicted class computed here.
 
 Usage: pkplot_test.py PATHKERNEL_BINARY SOURCE_DIR
 
@@ -339,7 +340,23 @@ def main():
         pkplot(["converge", conv, "--outdir", os.path.join(tmp, "converge_train_only")], tmp)
         check_png(os.path.join(tmp, "converge_train_only", "converge.png"))
 
-        # 8. Wrong format or version: exit code 2 with a clear message.
+        # 8. Validation studies: the digits run (logistic, tangent baselines) and the regression run
+        #    (mse, path and random only); a share file is refused until merged.
+        for run_file, name in ((digits, "validate_digits"), (reg, "validate_reg")):
+            study = os.path.join(tmp, name + ".h5")
+            pathkernel("validate", ["--run", run_file, "--queries", "test:0-5", "--topk", "2,5", "--lds-subsets", "6",
+                                    "--loo", "5"], tmp, study)
+            out = os.path.join(tmp, name)
+            pkplot(["validate", study, "--outdir", out], tmp)
+            for n in ("validate_topk", "validate_lds"):
+                check_png(os.path.join(out, n + ".png"))
+        share = os.path.join(tmp, "validate_share.h5")
+        pathkernel("validate", ["--run", reg, "--queries", "test:0-2", "--topk", "2", "--lds-subsets", "3", "--loo", "2",
+                                "--share", "0/2"], tmp, share)
+        p = pkplot(["validate", share, "--outdir", tmp], tmp, expect=1)
+        check("--merge" in p.stderr, "a share file is refused, naming --merge")
+
+        # 9. Wrong format or version: exit code 2 with a clear message.
         bad = os.path.join(tmp, "bad.h5")
         with h5py.File(bad, "w") as f:
             f.attrs["format"] = "something-else"
@@ -357,7 +374,7 @@ def main():
             f.write("not hdf5\n")
         pkplot([os.path.join(tmp, "text.h5"), "--outdir", tmp], tmp, expect=2, subprocess_=True)
 
-        # 9. A missing dataset is named in the error.
+        # 10. A missing dataset is named in the error.
         broken = os.path.join(tmp, "broken.h5")
         shutil.copy(reg, broken)
         with h5py.File(broken, "a") as f:
@@ -365,12 +382,13 @@ def main():
         p = pkplot([broken, "--outdir", tmp, "--only", "loss"], tmp, expect=1)
         check("/history/loss" in p.stderr, "missing dataset is named")
 
-        # 10. --help names the converge and dynamics subcommands and the options.
+        # 11. --help names the converge, dynamics and validate subcommands and the options.
         p = pkplot(["--help"], tmp)
-        check(all(w in p.stdout for w in ("converge", "dynamics", "--class-names", "--shared-scale", "--output")),
-              "--help mentions converge, dynamics, --class-names, --shared-scale and --output")
+        check(all(w in p.stdout for w in ("converge", "dynamics", "validate", "--class-names", "--shared-scale",
+                                          "--output")),
+              "--help mentions converge, dynamics, validate, --class-names, --shared-scale and --output")
 
-        # 11. Kernel dynamics: a digits run with snapshots and layer kernels, measured with
+        # 12. Kernel dynamics: a digits run with snapshots and layer kernels, measured with
         #     eigenpairs; every dynamics figure, the eigenvectors on the 8x8 images.
         snap = os.path.join(tmp, "snapshots.h5")
         train(["--data", os.path.join(SRC, "data", "digits2.h5"), "--hidden", "8,8", "--lr", "0.1", "--steps", "60",

@@ -42,6 +42,14 @@ Trainer::Trainer(const Mlp& model, Loss loss, const Dataset& data, TrainOptions 
   state_.initialW = state_.w;
 }
 
+void Trainer::startFrom(const std::vector<double>& w0) {
+  PK_ASSERT(state_.step == 0, "startFrom after the first step");
+  PK_REQUIRE(w0.size() == state_.w.size(), "the initial parameters have " + std::to_string(w0.size()) +
+                                               " values; the model has " + std::to_string(state_.w.size()));
+  state_.w = w0;
+  state_.initialW = w0;
+}
+
 void Trainer::subscribe(StepObserver& observer) {
   observers_.push_back(&observer);
 }

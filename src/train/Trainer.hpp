@@ -67,6 +67,12 @@ class Trainer {
 
   const TrainState& state() const { return state_; }
 
+  /// Starts from the given w_0 instead of the one drawn from the seed (before
+  /// the first step; the generator keeps its position, so batches are drawn as
+  /// in a run from the seed). Retraining a finished run takes w_0 from its file.
+  /// Not collective. Throws InputError if w0 does not fit the model.
+  void startFrom(const std::vector<double>& w0);
+
   /// Collective: the state under /state/... (checkpoints).
   void save(StateWriter& out) const;
   /// Collective: restores what save() wrote. Throws InputError if it does not fit this model.

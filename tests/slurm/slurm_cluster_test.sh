@@ -11,7 +11,8 @@
 #   run files with the lr, steps and path rule they announce; sweep_lr task 0
 #   halves its time limit, and task 1, preempted, requeues itself alone.
 # - converge.sbatch, krr.sbatch and figures.sbatch (of a run and of the
-#   converge table) must write complete results; krr.sbatch of a missing file
+#   converge table) must write complete results; validate.sbatch as two array
+#   tasks must merge its shares into the study one job computes; krr.sbatch of a missing file
 #   and train.sbatch with too little memory (--mem-per-cpu) must fail clearly.
 #
 #   slurm_cluster_test.sh PROGRAM SOURCE_DIR
@@ -401,15 +402,22 @@ replay_id="$(submit "$scratch" --output="$logs/replay.out" "$source_dir/jobs/rep
 missing_id="$(submit "$scratch" --output="$logs/krr-missing.out" "$source_dir/jobs/krr.sbatch" missing.h5)"
 memory_id="$(PK_WORK_DIR="$scratch/post/runs" submit "$scratch" --mem-per-cpu=1 --output="$logs/train-memory.out" \
   "$source_dir/jobs/train.sbatch" "$config" memory)"
-post_ids=("$converge_id" "$krr_id" "$figures_id" "$figures_converge_id" "$replay_id" "$missing_id" "$memory_id")
+# A validation study of a sweep run as two array tasks of one rank; the task that finishes last merges.
+study=(--queries test:0-3 --topk 2 --lds-subsets 4 --loo 3)
+validate_id="$(PK_WORK_DIR="$scratch/validate" submit "$scratch" --ntasks=1 --array=0-1 \
+  --output="$logs/validate-%a.out" "$source_dir/jobs/validate.sbatch" "$sweep_dir/small_lr-0.h5" "${study[@]}")"
+post_ids=("$converge_id" "$krr_id" "$figures_id" "$figures_converge_id" "$replay_id" "$missing_id" "$memory_id"
+  "$validate_id")
 job_ids+=("${post_ids[@]}")
 log "submitted converge.sbatch, krr.sbatch, figures.sbatch (a run, a converge table), and two jobs that must fail"
 wait_until 150 "the converge, krr and figures jobs to finish" gone "${post_ids[@]}"
 log "converge, krr and figures jobs finished"
 
-for id in "$converge_id" "$krr_id" "$figures_id" "$figures_converge_id" "$replay_id"; do
+for id in "$converge_id" "$krr_id" "$figures_id" "$figures_converge_id" "$replay_id" "${validate_id}_0" \
+  "${validate_id}_1"; do
   [[ "$(final_state "$id")" == COMPLETED ]] ||
-    { cat "$logs"/converge.out "$logs"/krr.out "$logs"/figures*.out "$logs"/replay.out; fail "job $id ended $(final_state "$id")"; }
+    { cat "$logs"/converge.out "$logs"/krr.out "$logs"/figures*.out "$logs"/replay.out "$logs"/validate-*.out
+      fail "job $id ended $(final_state "$id")"; }
 done
 replayed="$scratch/runs/small_lr-0.queries.h5"
 complete "$replayed" || fail "$replayed is missing or not complete"
@@ -421,6 +429,12 @@ for name in ("kernel/path/%s", "kernel/contrib/%s", "predict/%s/network", "predi
     assert np.abs(a - b).max() <= 1e-12 * np.abs(a).max(), name
 PY
 log "replay.sbatch: the run's test points replayed as new points give its test rows"
+complete "$scratch/validate/small_lr-0_validate.h5" || { cat "$logs"/validate-*.out; fail "the shares were not merged"; }
+mpiexec -n 2 --oversubscribe "$program" validate --run "$sweep_dir/small_lr-0.h5" "${study[@]}" --out "$scratch/validate/single.h5" \
+  > /dev/null || fail "pathkernel validate of the same study failed"
+/usr/bin/python3 "$source_dir/tests/cli/compare_runs.py" "$scratch/validate/single.h5" \
+  "$scratch/validate/small_lr-0_validate.h5" || fail "the merged array study differs from the single job"
+log "validate.sbatch: two shares merged by the last task, bit-identical to one job"
 table="$scratch/post/runs/small_converge.h5"
 complete "$table" || fail "$table is missing or not complete"
 for f in left_0 left_1 left_2 gauss_1; do
@@ -446,4 +460,4 @@ log "PASS: train.sbatch submitted from another folder stopped" \
   "and its run file is bit-identical to an uninterrupted run at $ranks ranks"
 log "PASS: sweep_lr.sbatch and sweep_rules.sbatch tasks wrote the runs they announced;" \
   "an array task requeued itself alone; task 0 halved its time limit"
-log "PASS: converge.sbatch, krr.sbatch and figures.sbatch wrote complete results; bad jobs failed clearly"
+log "PASS: converge.sbatch, krr.sbatch, figures.sbatch and validate.sbatch wrote complete results; bad jobs failed clearly"

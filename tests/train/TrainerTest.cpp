@@ -107,5 +107,25 @@ TEST(Trainer, RestoredStateContinuesBitIdentically) {
   EXPECT_THROW(refused.restore(damaged), InputError);
 }
 
+TEST(Trainer, StartsFromAGivenW0AndDrawsTheSameBatches) {
+  const Fixture f = makeFixture();
+  Trainer seeded(f.model, Loss::Logistic, f.data, f.options, MPI_COMM_WORLD);
+  Trainer given(f.model, Loss::Logistic, f.data, f.options, MPI_COMM_WORLD);
+  std::vector<double> w0 = seeded.state().w;
+  given.startFrom(w0);
+  for (int k = 0; k < 6; ++k) {
+    seeded.step();
+    given.step();
+  }
+  EXPECT_EQ(given.state().w, seeded.state().w);
+  EXPECT_EQ(given.state().batchHistory, seeded.state().batchHistory);
+  Trainer shifted(f.model, Loss::Logistic, f.data, f.options, MPI_COMM_WORLD);
+  w0[0] += 0.5;
+  shifted.startFrom(w0);
+  EXPECT_EQ(shifted.state().initialW, w0);
+  w0.pop_back();
+  EXPECT_THROW(shifted.startFrom(w0), InputError);
+}
+
 }  // namespace
 }  // namespace pk::test
