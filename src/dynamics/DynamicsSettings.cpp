@@ -3,11 +3,11 @@
 #include <boost/program_options.hpp>
 
 #include <iostream>
-#include <sstream>
 
 #include "core/Error.hpp"
 #include "core/NameTable.hpp"
 #include "core/Options.hpp"
+#include "core/Text.hpp"
 
 namespace po = boost::program_options;
 
@@ -56,9 +56,7 @@ KernelSelection parseKernelSelection(const std::string& text) {
     k.snapshots = k.path = k.layers = k.all = true;
     return k;
   }
-  std::stringstream stream(text);
-  std::string item;
-  while (std::getline(stream, item, ',')) {
+  for (const auto& item : splitList(text)) {
     if (item == "snapshots")
       k.snapshots = true;
     else if (item == "path")
@@ -93,10 +91,7 @@ std::vector<std::string> validate(const DynamicsSettings& s) {
 
 std::string dynamicsOutputPath(const DynamicsSettings& s) {
   if (!s.out.empty()) return s.out;
-  const std::string suffix = ".h5";
-  const bool h5 =
-      s.run.size() > suffix.size() && s.run.compare(s.run.size() - suffix.size(), suffix.size(), suffix) == 0;
-  return (h5 ? s.run.substr(0, s.run.size() - suffix.size()) : s.run) + ".dynamics.h5";
+  return besideRunFile(s.run, ".dynamics.h5");
 }
 
 }  // namespace pk::dynamics

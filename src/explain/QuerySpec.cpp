@@ -1,9 +1,9 @@
 #include "explain/QuerySpec.hpp"
 
 #include <cmath>
-#include <sstream>
 
 #include "core/Error.hpp"
+#include "core/Text.hpp"
 
 namespace pk::explain {
 
@@ -88,10 +88,9 @@ QuerySets querySetsOf(const RunReader& run, const std::string& dataOverride) {
 std::vector<QuerySelection> parseQuerySelections(const std::vector<std::string>& texts) {
   std::vector<QuerySelection> selections;
   for (const auto& text : texts) {
-    std::stringstream stream(text);
-    std::string item, set;
+    std::string set;
     bool any = false;
-    while (std::getline(stream, item, ',')) {
+    for (const auto& item : splitList(text)) {
       selections.push_back(parseItem(item, set));
       set = selections.back().set;
       any = true;

@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <sstream>
 
 #include "core/Error.hpp"
+#include "core/Text.hpp"
 
 namespace pk {
 
@@ -29,9 +29,7 @@ SnapshotSteps SnapshotSteps::parse(const std::string& text) {
     if (s.logPoints_ < 2 || s.logPoints_ > 10000) malformed(text);
     return s;
   }
-  std::stringstream stream(text);
-  std::string item;
-  while (std::getline(stream, item, ',')) s.listed_.push_back(parseCount(item, text));
+  for (const auto& item : splitList(text)) s.listed_.push_back(parseCount(item, text));
   if (s.listed_.empty() || text.back() == ',') malformed(text);
   std::sort(s.listed_.begin(), s.listed_.end());
   s.listed_.erase(std::unique(s.listed_.begin(), s.listed_.end()), s.listed_.end());

@@ -5,11 +5,11 @@
 #include <algorithm>
 #include <cmath>
 #include <iostream>
-#include <sstream>
 
 #include "core/Error.hpp"
 #include "core/NameTable.hpp"
 #include "core/Options.hpp"
+#include "core/Text.hpp"
 
 namespace po = boost::program_options;
 
@@ -44,14 +44,6 @@ po::options_description describeKrrOptions(KrrSettings& s) {
       ("force", po::bool_switch(&s.force), "replace the output file if it exists");
   // clang-format on
   return d;
-}
-
-std::vector<std::string> splitList(const std::string& text) {
-  std::vector<std::string> items;
-  std::stringstream stream(text);
-  std::string item;
-  while (std::getline(stream, item, ',')) items.push_back(item);
-  return items;
 }
 
 // "snapshot:J" -> J, or -1 when `name` is not of that form. Throws InputError for a malformed J.
@@ -134,10 +126,7 @@ std::vector<std::string> validate(const KrrSettings& s) {
 
 std::string krrOutputPath(const KrrSettings& s) {
   if (!s.out.empty()) return s.out;
-  const std::string suffix = ".h5";
-  const bool h5 =
-      s.run.size() > suffix.size() && s.run.compare(s.run.size() - suffix.size(), suffix.size(), suffix) == 0;
-  return (h5 ? s.run.substr(0, s.run.size() - suffix.size()) : s.run) + ".krr.h5";
+  return besideRunFile(s.run, ".krr.h5");
 }
 
 }  // namespace pk

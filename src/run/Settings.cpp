@@ -4,7 +4,6 @@
 #include <cmath>
 #include <filesystem>
 #include <iostream>
-#include <sstream>
 
 #include "core/Error.hpp"
 #include "core/Options.hpp"
@@ -95,9 +94,7 @@ std::vector<std::int64_t> parseHidden(const std::string& text) {
   const std::string malformed =
       "malformed --hidden '" + text + "': expected comma-separated widths >= 1 (e.g. 64,64) or none";
   std::vector<std::int64_t> widths;
-  std::stringstream stream(text);
-  std::string item;
-  while (std::getline(stream, item, ',')) {
+  for (const auto& item : splitList(text)) {
     std::size_t used = 0;
     long long value = 0;
     try {

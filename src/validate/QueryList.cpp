@@ -1,9 +1,9 @@
 #include "validate/QueryList.hpp"
 
 #include <set>
-#include <sstream>
 
 #include "core/Error.hpp"
+#include "core/Text.hpp"
 
 namespace pk::validation {
 
@@ -40,9 +40,7 @@ void parseItem(const std::string& item, std::vector<QueryPoint>& out) {
 
 std::vector<QueryPoint> parseQueryList(const std::string& text) {
   std::vector<QueryPoint> points;
-  std::stringstream stream(text);
-  std::string item;
-  while (std::getline(stream, item, ',')) parseItem(item, points);
+  for (const auto& item : splitList(text)) parseItem(item, points);
   if (points.empty() || text.back() == ',') malformed(text);
   std::set<std::string> seen;
   for (const auto& point : points)

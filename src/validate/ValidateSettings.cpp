@@ -5,11 +5,11 @@
 #include <algorithm>
 #include <cmath>
 #include <iostream>
-#include <sstream>
 
 #include "core/Error.hpp"
 #include "core/NameTable.hpp"
 #include "core/Options.hpp"
+#include "core/Text.hpp"
 
 namespace po = boost::program_options;
 
@@ -21,14 +21,6 @@ constexpr NameTable<ScoreKind, 4> kScoreNames = {{ScoreKind::Path, "path"},
                                                  {ScoreKind::TangentInitial, "tangent-initial"},
                                                  {ScoreKind::TangentFinal, "tangent-final"},
                                                  {ScoreKind::Random, "random"}};
-
-std::vector<std::string> splitList(const std::string& text) {
-  std::vector<std::string> items;
-  std::stringstream stream(text);
-  std::string item;
-  while (std::getline(stream, item, ',')) items.push_back(item);
-  return items;
-}
 
 po::options_description describe(ValidateArguments& s) {
   po::options_description d("pathkernel validate options");
@@ -78,21 +70,6 @@ std::vector<std::int64_t> parseTopk(const std::string& text) {
   std::sort(ks.begin(), ks.end());
   ks.erase(std::unique(ks.begin(), ks.end()), ks.end());
   return ks;
-}
-
-std::string defaultOut(const std::string& run) {
-  const std::string suffix = ".h5";
-  const bool h5 = run.size() > suffix.size() && run.compare(run.size() - suffix.size(), suffix.size(), suffix) == 0;
-  return (h5 ? run.substr(0, run.size() - suffix.size()) : run) + ".validate.h5";
-}
-
-template <typename Parse>
-void parseInto(std::vector<std::string>& problems, Parse&& parse) {
-  try {
-    parse();
-  } catch (const InputError& e) {
-    problems.push_back(e.what());
-  }
 }
 
 void checkNumbers(const ValidateArguments& a, std::vector<std::string>& problems) {
@@ -167,13 +144,13 @@ ValidateSettings resolveValidateSettings(const ValidateArguments& a) {
   if (merging && !a.run.empty()) problems.push_back("--merge combines finished share files: give it without --run");
   if (merging && a.out.empty()) problems.push_back("--merge needs --out, the merged file");
   if (!merging && a.run.empty()) problems.push_back("--run: the run file is required (or --merge A.h5 B.h5 ...)");
-  if (!a.queries.empty()) parseInto(problems, [&] { t.queries = parseQueryList(a.queries); });
-  if (!a.scores.empty()) parseInto(problems, [&] { t.scores = parseScoreList(a.scores); });
-  parseInto(problems, [&] { t.topk = parseTopk(a.topk); });
-  if (!a.share.empty()) parseInto(problems, [&] { t.share = parseShare(a.share); });
+  if (!a.queries.empty()) collectProblem(problems, [&] { t.queries = parseQueryList(a.queries); });
+  if (!a.scores.empty()) collectProblem(problems, [&] { t.scores = parseScoreList(a.scores); });
+  collectProblem(problems, [&] { t.topk = parseTopk(a.topk); });
+  if (!a.share.empty()) collectProblem(problems, [&] { t.share = parseShare(a.share); });
   checkNumbers(a, problems);
   t.run = a.run;
-  t.out = a.out.empty() ? defaultOut(a.run) : a.out;
+  t.out = a.out.empty() ? besideRunFile(a.run, ".validate.h5") : a.out;
   if (!a.run.empty() && t.out == a.run)
     problems.push_back("--out must differ from the run file (it is never modified)");
   const std::string checkpoint = a.checkpoint.empty() ? t.out + ".ckpt" : a.checkpoint;

@@ -5,6 +5,7 @@
 #
 #   bad_input.sh PROGRAM CASE
 set -euo pipefail
+source "$(dirname "$0")/refusal.sh"
 program="$1"
 case_name="$2"
 work="$(mktemp -d)"
@@ -108,19 +109,8 @@ for pair in "--hidden 4" "--steps 5" "--out run.h5"; do
   [[ " ${args[*]} " == *" $option "* ]] || base+=($pair)
 done
 
-set +e
-timeout 120 mpiexec -n 2 --oversubscribe "$program" train "${base[@]}" "${args[@]}" > out.log 2> err.log
-status=$?
-set -e
-cat out.log err.log
-[[ $status -ne 0 && $status -ne 124 ]] || { echo "FAIL: exit status $status (want a non-zero status, no time-out)"; exit 1; }
-count=$(grep -c "pathkernel: error:" err.log || true)
-[[ $count -eq 1 ]] || { echo "FAIL: $count error messages (want exactly one)"; exit 1; }
-tr '\n' ' ' < err.log | grep -Eq -- "$expect" || { echo "FAIL: message does not match: $expect"; exit 1; }
-grep -q "pathkernel: .*rank [0-9]* (" err.log && { echo "FAIL: an input error reported as an internal error"; exit 1; }
-for f in run.h5 d.h5.partial run.h5.partial; do
-  [[ ! -e "$f" ]] || { echo "FAIL: $f was left behind"; exit 1; }
-done
+expect_refusal "$expect" run.h5 d.h5.partial run.h5.partial -- \
+  mpiexec -n 2 --oversubscribe "$program" train "${base[@]}" "${args[@]}"
 if [[ "$case_name" == diverging ]]; then
   # The last good checkpoint is kept: complete, and from before the step that diverged.
   h5dump -a /complete ck.h5 | grep -q "(0): 1" || { echo "FAIL: no complete checkpoint kept"; exit 1; }

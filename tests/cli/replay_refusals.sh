@@ -5,6 +5,7 @@
 #
 #   replay_refusals.sh PROGRAM CASE
 set -euo pipefail
+source "$(dirname "$0")/refusal.sh"
 program="$1"
 case_name="$2"
 work="$(mktemp -d)"
@@ -44,14 +45,6 @@ case "$case_name" in
   *) echo "unknown case $case_name"; exit 2 ;;
 esac
 
-set +e
-timeout 120 mpiexec -n 2 --oversubscribe "$program" replay --run "$run_file" --queries "$queries" --out q.h5 > out.log 2> err.log
-status=$?
-set -e
-cat out.log err.log
-[[ $status -ne 0 && $status -ne 124 ]] || { echo "FAIL: exit status $status (want a non-zero status, no time-out)"; exit 1; }
-count=$(grep -c "pathkernel: error:" err.log || true)
-[[ $count -eq 1 ]] || { echo "FAIL: $count error messages (want exactly one)"; exit 1; }
-tr '\n' ' ' < err.log | grep -Eq -- "$expect" || { echo "FAIL: message does not match: $expect"; exit 1; }
-for f in q.h5 q.h5.partial; do [[ ! -e "$f" ]] || { echo "FAIL: $f was left behind"; exit 1; }; done
+expect_refusal "$expect" q.h5 q.h5.partial -- \
+  mpiexec -n 2 --oversubscribe "$program" replay --run "$run_file" --queries "$queries" --out q.h5
 echo "PASS: $case_name"

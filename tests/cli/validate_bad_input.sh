@@ -5,6 +5,7 @@
 #
 #   validate_bad_input.sh PROGRAM CASE
 set -euo pipefail
+source "$(dirname "$0")/refusal.sh"
 program="$1"
 case_name="$2"
 work="$(mktemp -d)"
@@ -64,18 +65,7 @@ for pair in "--out out.h5" "--topk 2" "--lds-subsets 3" "--loo 2"; do
 done
 [[ "$case_name" != merge_* ]] || base=(--out out.h5)
 
-set +e
-pk validate "${base[@]}" "${args[@]}" > out.log 2> err.log
-status=$?
-set -e
-cat out.log err.log
-[[ $status -ne 0 && $status -ne 124 ]] || { echo "FAIL: exit status $status (want a non-zero status, no time-out)"; exit 1; }
-count=$(grep -c "pathkernel: error:" err.log || true)
-[[ $count -eq 1 ]] || { echo "FAIL: $count error messages (want exactly one)"; exit 1; }
-tr '\n' ' ' < err.log | grep -Eq -- "$expect" || { echo "FAIL: message does not match: $expect"; exit 1; }
-grep -q "pathkernel: .*rank [0-9]* (" err.log && { echo "FAIL: an input error reported as an internal error"; exit 1; }
-for f in out.h5 out.h5.partial out.h5.ckpt.partial; do
-  [[ ! -e "$f" ]] || { echo "FAIL: $f was left behind"; exit 1; }
-done
+expect_refusal "$expect" out.h5 out.h5.partial out.h5.ckpt.partial -- \
+  mpiexec -n 2 --oversubscribe "$program" validate "${base[@]}" "${args[@]}"
 [[ "$case_name" == progress_other_study || ! -e out.h5.ckpt ]] || { echo "FAIL: a progress file was written"; exit 1; }
 echo "PASS: $case_name"

@@ -17,11 +17,13 @@ pk() { mpiexec -n "$ranks" --oversubscribe "$program" "$@"; }
 child_ranks() { pgrep -P "$1" -f "pathkernel validate" || true; }
 wait_for() { for _ in $(seq 1 1200); do [[ -e "$1" ]] && return 0; sleep 0.05; done; echo "timed out waiting for $1"; return 1; }
 
-pk train --data builtin:moons --n-train 120 --n-test 20 --hidden 16 --lr 0.1 --steps 300 --batch-size 16 \
+pk train --data builtin:moons --n-train 120 --n-test 20 --hidden 16 --lr 0.1 --steps 3000 --batch-size 16 \
   --tangent-kernels --out run.h5 > train.log
 study=(--run run.h5 --queries test:0-7 --topk 3 --lds-subsets 30 --loo 20 --checkpoint-seconds 0)
 pk validate "${study[@]}" --out full.h5 > full.log
 
+# Long enough (3000 steps per retraining, about 2 s for the study on 2 idle
+# cores) that the signals below arrive while retrainings remain.
 # 1. SIGUSR1 to one rank once the first progress file exists.
 pk validate "${study[@]}" --out stopped.h5 > stopped.log 2>&1 &
 launcher=$!
@@ -42,6 +44,7 @@ launcher=$!
 wait_for killed.h5.ckpt
 sleep 0.3
 victims=($(child_ranks "$launcher"))
+[[ ${#victims[@]} -gt 0 ]] || { echo "the study finished before it could be killed: make it longer"; exit 1; }
 kill -9 "${victims[$((RANDOM % ${#victims[@]}))]}" 2> /dev/null || true
 if wait "$launcher"; then echo "the study finished before it could be killed: make it longer"; exit 1; fi
 # mpiexec may return before the other ranks are gone; one still writing would race the restart.

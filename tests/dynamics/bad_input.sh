@@ -5,6 +5,7 @@
 #
 #   bad_input.sh PROGRAM CASE
 set -euo pipefail
+source "$(dirname "$0")/../cli/refusal.sh"
 program="$1"
 case_name="$2"
 work="$(mktemp -d)"
@@ -26,18 +27,6 @@ case "$case_name" in
   *) echo "unknown case $case_name"; exit 2 ;;
 esac
 
-set +e
-timeout 120 mpiexec -n 2 --oversubscribe "$program" dynamics --run run.h5 "${args[@]}" > out.log 2> err.log
-status=$?
-set -e
-cat out.log err.log
-[[ $status -ne 0 && $status -ne 124 ]] || { echo "FAIL: exit status $status (want a non-zero status, no time-out)"; exit 1; }
-count=$(grep -c "pathkernel: error:" err.log || true)
-[[ $count -eq 1 ]] || { echo "FAIL: $count error messages (want exactly one)"; exit 1; }
-tr '\n' ' ' < err.log | grep -Eq -- "$expect" || { echo "FAIL: message does not match: $expect"; exit 1; }
-grep -q "pathkernel: .*rank [0-9]* (" err.log && { echo "FAIL: an input error reported as an internal error"; exit 1; }
-grep -q "PETSC ERROR" err.log && { echo "FAIL: PETSc printed a traceback"; exit 1; }
-for f in run.dynamics.h5 run.dynamics.h5.partial; do
-  [[ ! -e "$f" ]] || { echo "FAIL: $f was left behind"; exit 1; }
-done
+expect_refusal "$expect" run.dynamics.h5 run.dynamics.h5.partial -- \
+  mpiexec -n 2 --oversubscribe "$program" dynamics --run run.h5 "${args[@]}"
 echo "PASS: $case_name"
