@@ -6,6 +6,7 @@
 
 #include "Commands.hpp"
 #include "core/Error.hpp"
+#include "core/FilePath.hpp"
 #include "core/Options.hpp"
 #include "explain/Predict.hpp"
 #include "explain/Report.hpp"
@@ -44,6 +45,7 @@ int predict(int argc, char** argv, int rank) {
   } catch (const InputError& e) {
     problems.push_back(e.what());
   }
+  if (samePath(out, run)) problems.push_back("--out must differ from the run file (it is never modified)");
   requireValidSettings(problems);
   if (!out.empty()) requireOutputPath(out, force, MPI_COMM_WORLD);
   // 3. run  4. report

@@ -6,6 +6,7 @@
 
 #include "Commands.hpp"
 #include "core/Error.hpp"
+#include "core/FilePath.hpp"
 #include "core/Options.hpp"
 #include "run/Replay.hpp"
 
@@ -58,8 +59,10 @@ int replay(int argc, char** argv, int rank) {
   if (s.out.empty()) problems.push_back("--out must name a file");
   if (s.checkpointEvery < 0) problems.push_back("--checkpoint-every must be >= 0");
   if (s.progressEvery < 0) problems.push_back("--progress-every must be >= 0");
-  if (!s.run.empty() && s.out == s.run)
-    problems.push_back("--out must differ from the run file (it is never modified)");
+  if (samePath(s.out, s.run)) problems.push_back("--out must differ from the run file (it is never modified)");
+  const std::string checkpoint = s.checkpoint.empty() ? s.out + ".ckpt" : s.checkpoint;
+  if (samePath(checkpoint, s.out) || samePath(checkpoint, s.run))
+    problems.push_back("--checkpoint must differ from --out and --run");
   requireValidSettings(problems);
   // 3. run  4. report (in the library)
   runReplay(s, MPI_COMM_WORLD, rank == 0 ? &std::cout : nullptr);

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "core/Error.hpp"
+#include "core/FilePath.hpp"
 #include "core/NameTable.hpp"
 #include "core/Options.hpp"
 #include "core/Text.hpp"
@@ -84,7 +85,7 @@ std::vector<std::string> validate(const DynamicsSettings& s) {
   if (s.eigen < 0) problems.push_back("--eigen: must be >= 0 (0: no eigenvalues)");
   if (s.eigenvectors && s.eigen == 0) problems.push_back("--eigenvectors needs --eigen K with K >= 1");
   if (s.bench && s.eigen == 0) problems.push_back("--bench compares eigensolvers: give --eigen K with K >= 1");
-  if (!s.run.empty() && dynamicsOutputPath(s) == s.run)
+  if (!s.run.empty() && samePath(dynamicsOutputPath(s), s.run))
     problems.push_back("--out: must differ from the run file (the run file is never modified)");
   return problems;
 }

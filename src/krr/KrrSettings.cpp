@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "core/Error.hpp"
+#include "core/FilePath.hpp"
 #include "core/NameTable.hpp"
 #include "core/Options.hpp"
 #include "core/Text.hpp"
@@ -119,7 +120,7 @@ std::vector<std::string> validate(const KrrSettings& s) {
   if (!(std::isfinite(s.bandwidth) && s.bandwidth >= 0.0))
     problems.push_back("--bandwidth: must be > 0, or 0 for the median heuristic");
   if (!(s.rtol > 0.0 && s.rtol < 1.0)) problems.push_back("--rtol: must be in (0, 1)");
-  if (!s.run.empty() && krrOutputPath(s) == s.run)
+  if (!s.run.empty() && samePath(krrOutputPath(s), s.run))
     problems.push_back("--out: must differ from the run file (the run file is never modified)");
   return problems;
 }

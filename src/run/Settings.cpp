@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "core/Error.hpp"
+#include "core/FilePath.hpp"
 #include "core/Options.hpp"
 #include "core/Text.hpp"
 
@@ -118,15 +119,6 @@ std::string hiddenText(const std::vector<std::int64_t>& widths) {
 }
 
 namespace {
-
-// Two spellings of one file ("run.h5", "./run.h5", a link) are the same path.
-bool samePath(const std::string& a, const std::string& b) {
-  if (a.empty() || b.empty()) return false;
-  std::error_code error;
-  const auto canonicalA = std::filesystem::weakly_canonical(a, error);
-  const auto canonicalB = std::filesystem::weakly_canonical(b, error);
-  return a == b || (!error && canonicalA == canonicalB);
-}
 
 std::string checkpointOf(const TrainArguments& s) {
   return s.checkpoint.empty() ? s.out + ".ckpt" : s.checkpoint;

@@ -1,5 +1,6 @@
 #include "validate/FullRetrain.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/Error.hpp"
@@ -59,8 +60,11 @@ FullRetrain retrainFullRun(const TrainSettings& settings, const std::vector<doub
 
 double maxAbsDifference(const Matrix& a, const Matrix& b) {
   double most = 0.0;
-  for (std::size_t k = 0; k < a.size() && k < b.size(); ++k)
-    most = std::max(most, std::abs(a.values()[k] - b.values()[k]));
+  for (std::size_t k = 0; k < a.size() && k < b.size(); ++k) {
+    const double difference = std::abs(a.values()[k] - b.values()[k]);
+    if (std::isnan(difference)) return difference;  // a diverged retraining is never "close"
+    most = std::max(most, difference);
+  }
   return most;
 }
 

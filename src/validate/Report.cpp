@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "core/StopRequest.hpp"
+#include "validate/FullRetrain.hpp"
 #include "validate/Retrainings.hpp"
 
 namespace pk::validation {
@@ -93,6 +94,13 @@ void printStudyHeader(std::ostream& log, const ValidateSettings& s, const Valida
   if (!c.share.whole()) log << "; share " << c.share.text();
   log << "\n  check    the full training set retrained: max |f - f_S| = "
       << format("%.3g", c.notes.fullRetrainDifference) << " at the queries\n";
+  // Round-off (other BLAS, other machine) stays near 1e-12; more means the
+  // retrainings do not follow the run's path and their changes mix both.
+  if (!(c.notes.fullRetrainDifference <=
+        1e-6 * (1.0 + maxAbsDifference(st.network, Matrix(st.network.rows(), st.network.cols())))))
+    log << "  warning: retrained on the full set, the network does not reproduce the run's f_S (max |f - f_S| = "
+        << format("%.3g", c.notes.fullRetrainDifference)
+        << "): every retrained output differs from the run by more than the removed examples explain\n";
   if (resumed > 0) log << "  resumed  " << resumed << " retrainings from " << s.checkpoint << "\n";
   log << std::flush;
 }

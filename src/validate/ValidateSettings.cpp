@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "core/Error.hpp"
+#include "core/FilePath.hpp"
 #include "core/NameTable.hpp"
 #include "core/Options.hpp"
 #include "core/Text.hpp"
@@ -127,6 +128,7 @@ bool parseValidateArguments(int argc, const char* const* argv, ValidateArguments
   const auto description = describe(arguments);
   po::variables_map vm;
   parseOptions(argc, argv, description, vm, "validate");
+  arguments.sizesDefaulted = vm["topk"].defaulted() && vm["loo"].defaulted();
   if (vm.count("help")) {
     if (printHelp)
       std::cout << "usage: pathkernel validate --run RUN.h5 [--out V.h5] [options]\n"
@@ -151,10 +153,10 @@ ValidateSettings resolveValidateSettings(const ValidateArguments& a) {
   checkNumbers(a, problems);
   t.run = a.run;
   t.out = a.out.empty() ? besideRunFile(a.run, ".validate.h5") : a.out;
-  if (!a.run.empty() && t.out == a.run)
-    problems.push_back("--out must differ from the run file (it is never modified)");
+  if (samePath(t.out, a.run)) problems.push_back("--out must differ from the run file (it is never modified)");
   const std::string checkpoint = a.checkpoint.empty() ? t.out + ".ckpt" : a.checkpoint;
-  if (checkpoint == t.out || checkpoint == a.run) problems.push_back("--checkpoint must differ from --out and --run");
+  if (samePath(checkpoint, t.out) || samePath(checkpoint, a.run))
+    problems.push_back("--checkpoint must differ from --out and --run");
   requireValidSettings(problems);
   t.queriesText = a.queries;
   t.ldsSubsets = a.ldsSubsets;
@@ -167,7 +169,25 @@ ValidateSettings resolveValidateSettings(const ValidateArguments& a) {
   t.checkpoint = checkpoint;
   t.checkpointSeconds = a.checkpointSeconds;
   t.force = a.force;
+  t.sizesDefaulted = a.sizesDefaulted;
   return t;
+}
+
+ValidateSettings fitToRun(const ValidateSettings& s, std::int64_t trainRows, std::ostream* log) {
+  ValidateSettings fitted = s;
+  if (!s.sizesDefaulted || trainRows < 2) return fitted;
+  fitted.topk.clear();
+  for (const std::int64_t k : s.topk)
+    if (k <= trainRows - 1) fitted.topk.push_back(k);
+  fitted.loo = std::min(s.loo, trainRows);
+  if (log && (fitted.topk != s.topk || fitted.loo != s.loo)) {
+    std::string ks;
+    for (const std::int64_t k : fitted.topk) ks += (ks.empty() ? "" : ",") + std::to_string(k);
+    *log << "note: N = " << trainRows << " training examples: the default top-k removal is "
+         << (ks.empty() ? "none" : "k = " + ks) << " and the default leave-one-out samples K = " << fitted.loo
+         << " (give --topk and --loo to choose)\n";
+  }
+  return fitted;
 }
 
 void requireGroupSize(std::int64_t groupSize, int ranks) {

@@ -4,6 +4,7 @@
 // checked (ValidateSettings). Checks that need the run (its size, its
 // kernels) are made when the study is defined (Study.hpp).
 #include <cstdint>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,7 @@ struct ValidateArguments {
   double checkpointSeconds = 60.0;
   std::string config;
   bool force = false;
+  bool sizesDefaulted = false;  // neither --topk nor --loo given (set by the parser): fitted to small runs
 };
 
 struct ValidateSettings {
@@ -68,9 +70,16 @@ struct ValidateSettings {
   std::string checkpoint;          // progress file: OUT.ckpt by default
   double checkpointSeconds = 60.0;
   bool force = false;
+  bool sizesDefaulted = false;  // --topk and --loo are the defaults, which fitToRun may shrink
 
   bool merging() const { return !merge.empty(); }
 };
+
+/// The settings for a run of N training examples: when neither --topk nor --loo
+/// was given, the default k values that a reduced set cannot lose (k > N - 1)
+/// are dropped and the default K is at most N; a note says so. Given values are
+/// kept (and refused later when too large).
+ValidateSettings fitToRun(const ValidateSettings& s, std::int64_t trainRows, std::ostream* log);
 
 /// Parses the command line (and --config's INI file, section [validate]).
 /// Returns false if --help was asked (help printed when printHelp). Throws InputError.

@@ -83,13 +83,15 @@ void finish(ValidationReport& report, const ValidateSettings& s, MPI_Comm world)
 
 }  // namespace
 
-ValidationReport runValidation(const ValidateSettings& s, MPI_Comm world, std::ostream* log) {
+ValidationReport runValidation(const ValidateSettings& given, MPI_Comm world, std::ostream* log) {
   ValidationReport report;
   report.ranks = sizeOf(world);
-  requireGroupSize(s.groupSize, report.ranks);
-  requireOutputPath(s.out, s.force, world);
-  requireOutputPath(s.checkpoint, true, world);  // a progress file there is resumed, not refused
-  const RunReader run(s.run, world);
+  requireGroupSize(given.groupSize, report.ranks);
+  requireOutputPath(given.out, given.force, world);
+  requireOutputPath(given.checkpoint, true, world);  // a progress file there is resumed, not refused
+  const RunReader run(given.run, world);
+  run.requireRunFile("validate");
+  const ValidateSettings s = fitToRun(given, run.trainRows(), log);
   const StudyRequest request = resolveRequest(run, s);
   const TrainSettings train = retrainSettings(run, s.data);
   const std::vector<double> w0 = readInitialParameters(run);

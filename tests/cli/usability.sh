@@ -2,7 +2,8 @@
 # Whole-program checks of what a user sees: the command line (help, version),
 # the final report of a run, the loss-growth warning, --pid-file, and explain
 # (scores toward the predicted class, labels and probabilities, aggregates
-# over chosen points, a data file changed after the run).
+# over chosen points, a data file changed after the run), and validate's
+# defaults on a small run.
 #
 #   usability.sh PROGRAM SOURCE_DIR CASE
 set -euo pipefail
@@ -33,14 +34,14 @@ case "$case_name" in
     # Aligned: every command's description starts in the same column.
     columns=$(awk '/^commands:/ {on = 1; next} on && NF == 0 {exit} on {match($0, /^  [a-z]+ +/); print RLENGTH}' a.txt | sort -u)
     [[ $(grep -c . <<< "$columns") -eq 1 ]] || { cat a.txt; fail "command list not aligned ($columns)"; }
-    for c in train explain krr converge replay predict dynamics bench; do grep -q "^  $c " a.txt || fail "$c missing from the list"; done
+    for c in train explain krr converge replay predict dynamics validate bench; do grep -q "^  $c " a.txt || fail "$c missing from the list"; done
     # Into a file first: grep -q stops reading at its match, and the broken pipe would fail the run.
     pk 2 help train > d.txt || fail "help train exited non-zero"
     grep -q "^usage: pathkernel train" d.txt || fail "help train is not train --help"
     ;;
   help_texts)
     # Every command has a usage line; none points to a document the repository lacks.
-    for c in train explain krr converge replay predict dynamics bench; do
+    for c in train explain krr converge replay predict dynamics validate bench; do
       pk 1 "$c" --help > "$c.txt" || fail "$c --help exited non-zero"
       grep -q "^usage: pathkernel $c" "$c.txt" || fail "$c --help has no usage line"
     done
@@ -209,6 +210,22 @@ import sys, h5py
 loss = h5py.File(sys.argv[1])["history/loss"][-1]
 assert abs(float(sys.argv[2]) - 2 * loss) <= 1e-4 * 2 * loss, (sys.argv[2], 2 * loss)
 PY
+    ;;
+  validate_small_run)
+    # The defaults (top-k 5,10,20, 20 leave-one-out) fit a run of 12 examples, with a note;
+    # given values are kept and refused.
+    pk 2 train --data builtin:moons --n-train 12 --n-test 4 --hidden 4 --steps 20 --out run.h5 > /dev/null
+    pk 2 validate --run run.h5 --out v.h5 > v.txt || { cat v.txt; fail "validate with defaults failed on N = 12"; }
+    grep -q "^note: N = 12 training examples: the default top-k removal is k = 5,10 .* K = 12" v.txt ||
+      { cat v.txt; fail "no note on the fitted defaults"; }
+    py v.h5 <<'PY'
+import sys, h5py
+f = h5py.File(sys.argv[1])
+assert list(f["topk/k"][()]) == [5, 10], f["topk/k"][()]
+assert f["loo/example"].size == 12, f["loo/example"].size
+PY
+    ! pk 2 validate --run run.h5 --out w.h5 --topk 5,20 > w.txt 2>&1 || fail "a given --topk 20 at N = 12 was accepted"
+    grep -q "k must be at most 11" w.txt || { cat w.txt; fail "the refusal does not name the limit"; }
     ;;
   *) echo "unknown case $case_name"; exit 2 ;;
 esac

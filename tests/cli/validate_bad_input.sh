@@ -40,6 +40,13 @@ case "$case_name" in
   unknown_score)     expect="--scores: unknown score 'shapley'"; args=(--run run.h5 --scores path,shapley) ;;
   query_range)       expect="--queries test:6 is out of range: the run has 6 test points \(test:0-5\)"
                      args=(--run run.h5 --queries test:0,test:6) ;;
+  out_is_run)        expect="--out must differ from the run file"; args=(--run run.h5 --out ./run.h5 --force) ;;
+  checkpoint_is_out) expect="--checkpoint must differ from --out and --run"
+                     args=(--run run.h5 --checkpoint sub/../out.h5) ;;
+  replay_as_run)
+    /usr/bin/python3 -c 'import h5py; h5py.File("q.h5", "w")["X"] = h5py.File("run.h5", "r")["data/test/X"][()]'
+    pk replay --run run.h5 --queries q.h5 --out queries.h5 > /dev/null
+    expect="'queries.h5' is a queries file \\(pathkernel replay\\), not a run file: validate needs"; args=(--run queries.h5) ;;
   bad_share)         expect="malformed --share '2/2'"; args=(--run run.h5 --share 2/2) ;;
   merge_incomplete)
     pk validate --run run.h5 "${study[@]}" --share 0/2 --out s0.h5 > /dev/null
