@@ -181,15 +181,6 @@ TEST(Dynamics, TheFileHoldsEveryNumber) {
   EXPECT_EQ(velocity[1], r.snapshots[1].velocity);
 }
 
-void expectInputError(const std::function<void()>& call, const std::string& words) {
-  try {
-    call();
-    ADD_FAILURE() << "no InputError; expected one saying: " << words;
-  } catch (const InputError& e) {
-    EXPECT_NE(std::string(e.what()).find(words), std::string::npos) << e.what();
-  }
-}
-
 TEST(Dynamics, BadInputIsOneClearMessage) {
   const std::string path = tempPath("plain.h5");
   TrainArguments t = smallSettings(path);

@@ -243,16 +243,6 @@ TEST(Explain, AggregateSumsScoresOverTheChosenPointsAndReadsTheDiagonal) {
     EXPECT_GE(std::abs(a.selfLargest[k - 1].score), std::abs(a.selfLargest[k].score));
 }
 
-template <typename F>
-void expectInputError(F&& f, const std::string& fragment) {
-  try {
-    f();
-    ADD_FAILURE() << "no InputError (expected one mentioning '" << fragment << "')";
-  } catch (const InputError& e) {
-    EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
-  }
-}
-
 TEST(Explain, BadInputIsAnInputErrorOnEveryRank) {
   const std::string file = tempPath("bad.h5");
   train(smallSettings(file));

@@ -1,6 +1,7 @@
 // --query: items, ranges, several rows after one SET: prefix, label= and all.
 #include <gtest/gtest.h>
 
+#include "TestSupport.hpp"
 #include "core/Error.hpp"
 #include "explain/QuerySpec.hpp"
 
@@ -43,16 +44,6 @@ TEST(QuerySpec, LabelAndAllSelectPointsOfTheRun) {
   EXPECT_EQ(resolve("test:all"), "test:0 test:1 test:2 test:3 test:4");
   EXPECT_EQ(explain::parseQuerySelections({"test:label=3"})[0].text(), "test:label=3");
   EXPECT_EQ(explain::parseQuerySelections({"train:2-4"})[0].text(), "train:2-4");
-}
-
-template <typename F>
-void expectInputError(F&& f, const std::string& fragment) {
-  try {
-    f();
-    ADD_FAILURE() << "no InputError (expected one mentioning '" << fragment << "')";
-  } catch (const InputError& e) {
-    EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
-  }
 }
 
 TEST(QuerySpec, MalformedItemsAndImpossibleSelectionsAreRefused) {

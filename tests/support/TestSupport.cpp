@@ -1,5 +1,6 @@
 #include "TestSupport.hpp"
 
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -7,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "core/Error.hpp"
 #include "io/H5.hpp"
 #include "run/Run.hpp"
 
@@ -123,6 +125,15 @@ std::vector<std::string> kernelAndPredictionDatasets(bool withTest) {
                              "/predict/test/kernel_machine", "/predict/test/bias"})
       names.push_back(name);
   return names;
+}
+
+void expectInputError(const std::function<void()>& call, const std::string& words) {
+  try {
+    call();
+    ADD_FAILURE() << "no InputError; expected one saying: " << words;
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find(words), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace pk::test

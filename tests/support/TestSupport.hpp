@@ -3,6 +3,7 @@
 // runs through the library, and comparisons of datasets across files.
 #include <mpi.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,8 @@ std::string programPath();
 }  // namespace pk::test
 
 namespace pk::test {
+/// Fails the test unless `call` throws an InputError whose message contains `words`.
+void expectInputError(const std::function<void()>& call, const std::string& words);
 /// Runs the same training on rank 0 alone (MPI_COMM_SELF), writing `settings.out`:
 /// the single-rank reference for comparisons at any rank count. Collective.
 void trainOnRankZeroAlone(const TrainArguments& settings);
