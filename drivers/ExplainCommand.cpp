@@ -111,11 +111,13 @@ int explain(int argc, char** argv, int rank) {
   const RunReader run(s.run, MPI_COMM_WORLD);
   const explain::QuerySets sets = explain::querySetsOf(run, s.data);
   explain::requireClass(run.loss(), run.outputs(), s.output);
-  PK_REQUIRE(!selections.empty() || run.rows("test") > 0,
+  // Without --query: every test point of a run, every point of a replay's queries file.
+  const std::string pointsSet = run.isQueries() ? "query" : "test";
+  PK_REQUIRE(!selections.empty() || run.rows(pointsSet) > 0,
              "--aggregate without --query covers the test points, and '" + s.run +
                  "' has none: give --query train:all (or other training points)");
   const std::vector<explain::QuerySelection> chosen =
-      selections.empty() ? std::vector<explain::QuerySelection>{{"test", explain::QuerySelection::Kind::All}}
+      selections.empty() ? std::vector<explain::QuerySelection>{{pointsSet, explain::QuerySelection::Kind::All}}
                          : selections;
   const auto points = explain::resolveQueries(chosen, sets);
   const bool integerLabels = sets.classification;

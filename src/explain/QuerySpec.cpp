@@ -81,6 +81,8 @@ QuerySets querySetsOf(const RunReader& run, const std::string& dataOverride) {
   sets.testRows = run.rows("test");
   sets.train = run.labels("train", dataOverride);
   sets.test = run.labels("test", dataOverride);
+  sets.queryRows = run.rows("query");
+  sets.query = run.labels("query", dataOverride);
   sets.classification = run.loss() != Loss::Mse;
   return sets;
 }

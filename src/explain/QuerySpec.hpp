@@ -30,11 +30,13 @@ struct QuerySelection {
 
 /// The splits of a run that queries refer to: their sizes and labels.
 struct QuerySets {
-  std::int64_t trainRows = 0, testRows = 0;
-  Labels train, test;           // possibly unavailable (the note says why)
-  bool classification = false;  // labels are classes (logistic, softmax)
-  std::int64_t rows(const std::string& set) const { return set == "train" ? trainRows : testRows; }
-  const Labels& labels(const std::string& set) const { return set == "train" ? train : test; }
+  std::int64_t trainRows = 0, testRows = 0, queryRows = 0;  // queryRows: a replay's queries file
+  Labels train, test, query;                                // possibly unavailable (the note says why)
+  bool classification = false;                              // labels are classes (logistic, softmax)
+  std::int64_t rows(const std::string& set) const {
+    return set == "train" ? trainRows : set == "test" ? testRows : set == "query" ? queryRows : 0;
+  }
+  const Labels& labels(const std::string& set) const { return set == "train" ? train : set == "test" ? test : query; }
 };
 
 /// Collective. The sizes and labels of the run's splits, the labels read from

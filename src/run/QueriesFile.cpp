@@ -49,6 +49,8 @@ void writeQueriesFile(const ReplaySettings& settings, const TrainingRun& run, co
     h5::setAttribute(config, "out", settings.out);
   }
   writeQueryPoints(file, run);
+  // Built-in training data is in no data file: its labels travel with the rows, as in a run file.
+  if (run.settings().builtinData()) writeDataSplit(file, run.data(), "train");
   writeQueryRows(file, run, run.engine().test(), "query");
   const auto snapshots = run.settings().snapshots.resolve(run.settings().training.steps);
   if (!snapshots.empty()) h5::writeReplicated(file, "/snapshots/steps", {snapshots.size()}, snapshots.data());

@@ -80,24 +80,27 @@ void writeConfig(hid_t file, const TrainingRun& run) {
   }
 }
 
+void writeDataSplit(hid_t file, const Dataset& data, const std::string& name) {
+  const DataBlock* split = name == "train" ? &data.train : &data.test;
+  if (split->globalRows == 0) return;
+  const auto rows = static_cast<hsize_t>(split->globalRows);
+  h5::writeRows(file, "/data/" + name + "/X", {rows, static_cast<hsize_t>(data.inputs)}, split->firstRow,
+                split->x.rows(), split->x.data());
+  if (data.integerLabels) {
+    std::vector<std::int64_t> labels(split->y.values().begin(), split->y.values().end());
+    h5::writeRows(file, "/data/" + name + "/y", {rows}, split->firstRow, split->y.rows(), labels.data());
+  } else {
+    std::vector<hsize_t> shape{rows};
+    if (data.targetIsMatrix) shape.push_back(static_cast<hsize_t>(data.targetCols));
+    h5::writeRows(file, "/data/" + name + "/y", shape, split->firstRow, split->y.rows(), split->y.data());
+  }
+}
+
 namespace {
 
 void writeData(hid_t file, const Dataset& data) {
-  for (const auto* split : {&data.train, &data.test}) {
-    if (split->globalRows == 0) continue;
-    const std::string name = split == &data.train ? "train" : "test";
-    const auto rows = static_cast<hsize_t>(split->globalRows);
-    h5::writeRows(file, "/data/" + name + "/X", {rows, static_cast<hsize_t>(data.inputs)}, split->firstRow,
-                  split->x.rows(), split->x.data());
-    if (data.integerLabels) {
-      std::vector<std::int64_t> labels(split->y.values().begin(), split->y.values().end());
-      h5::writeRows(file, "/data/" + name + "/y", {rows}, split->firstRow, split->y.rows(), labels.data());
-    } else {
-      std::vector<hsize_t> shape{rows};
-      if (data.targetIsMatrix) shape.push_back(static_cast<hsize_t>(data.targetCols));
-      h5::writeRows(file, "/data/" + name + "/y", shape, split->firstRow, split->y.rows(), split->y.data());
-    }
-  }
+  writeDataSplit(file, data, "train");
+  writeDataSplit(file, data, "test");
 }
 
 void writeParameters(hid_t file, const std::string& group, const Mlp& model, const std::vector<double>& w) {

@@ -261,8 +261,16 @@ DataLocation RunReader::data(const std::string& override) const {
 }
 
 Labels RunReader::labels(const std::string& set, const std::string& dataOverride) const {
-  PK_REQUIRE(set == "train" || set == "test", "no split '" + set + "' (train or test)");
-  const std::int64_t rows = this->rows(set);
+  PK_REQUIRE(set == "train" || set == "test" || set == "query", "no split '" + set + "' (train, test or query)");
+  if (set == "query") {
+    // A replay's points: their targets, if given, are in the queries file itself.
+    Labels none;
+    none.note = queries_ ? "the query points were given without targets (/y)" : "the run has no query points";
+    if (!queries_ || !has("/queries/y")) return none;
+    return readLabels(file_, "/queries/y", nQuery_, "the queries file");
+  }
+  // A queries file holds no rows of the training examples, but they are the run's.
+  const std::int64_t rows = set == "train" ? nTrain_ : this->rows(set);
   if (rows == 0) {
     Labels none;
     none.note = "the run has no " + set + " points";

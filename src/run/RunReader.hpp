@@ -91,10 +91,9 @@ class RunReader {
   /// folder, then /config `data_file`. The file found is checked against
   /// /config data_sha256. Throws InputError when none exists or it differs.
   DataLocation data(const std::string& override = "") const;
-  /// The labels (targets) of split `set` ("train" or "test"), from `dataOverride`
-  /// or the run's data by the rule of data(); marked unavailable (with the
-  /// reason) when the data file cannot be found. Throws InputError when it is
-  /// found but differs from the run's (its SHA-256 named).
+  /// The labels (targets) of split `set` ("train", "test", or "query": a queries file's own /queries/y), from
+  /// `dataOverride` or the run's data by the rule of data(); marked unavailable (with the reason) when the data file
+  /// cannot be found. Throws InputError when it is found but differs from the run's (its SHA-256 named).
   Labels labels(const std::string& set = "train", const std::string& dataOverride = "") const;
 
  private:

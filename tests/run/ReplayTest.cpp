@@ -5,9 +5,11 @@
 // count than the replay. predict gives the run's network outputs.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstring>
 
 #include "TestSupport.hpp"
+#include "explain/Explanation.hpp"
 #include "explain/Predict.hpp"
 #include "io/H5.hpp"
 #include "krr/KrrRun.hpp"
@@ -77,6 +79,41 @@ TEST(Replay, NewPointsGetTheRowsOfARunWithThemAsItsTestSet) {
     const RunReport report = runReplay(replayOf(trainOnly.out, queries, replayed), MPI_COMM_WORLD, nullptr);
     EXPECT_EQ(report.steps, s.steps);
     expectSameRows(s.out, replayed, c.what);
+  }
+}
+
+// explain reads a queries file's points as it reads a run's test points: the
+// same explanation of query:j as of test:j, true labels included (built-in
+// data, whose training labels are in the run file, not in the queries file).
+TEST(Replay, ExplainOnQueriesEqualsExplainOnTheTestPoints) {
+  TrainArguments s = smallSettings(tempPath("with_test.h5"));
+  s.data = "builtin:moons";
+  train(s);
+  TrainArguments trainOnly = s;
+  trainOnly.nTest = 0;
+  trainOnly.out = tempPath("train_only.h5");
+  train(trainOnly);
+  const std::string queries = tempPath("queries.h5"), replayed = tempPath("replayed.h5");
+  writeQueries(s.out, queries);
+  runReplay(replayOf(trainOnly.out, queries, replayed), MPI_COMM_WORLD, nullptr);
+  const RunReader withTest(s.out, MPI_COMM_WORLD), withQueries(replayed, MPI_COMM_WORLD);
+  const explain::QuerySets testSets = explain::querySetsOf(withTest), querySets = explain::querySetsOf(withQueries);
+  ASSERT_EQ(querySets.queryRows, testSets.testRows);
+  ASSERT_TRUE(querySets.query.available && querySets.train.available) << querySets.query.note << querySets.train.note;
+  const auto points = explain::resolveQueries(explain::parseQuerySelections({"query:all"}), querySets);
+  ASSERT_EQ(static_cast<std::int64_t>(points.size()), testSets.testRows);
+  for (const auto& point : points) {
+    const auto a = explain::explainQuery(withTest, {"test", point.row}, -1, 3, testSets);
+    const auto b = explain::explainQuery(withQueries, point, -1, 3, querySets);
+    EXPECT_EQ(a.target, b.target) << point.label();
+    EXPECT_NEAR(a.network, b.network, 1e-12 * std::abs(a.network)) << point.label();
+    ASSERT_EQ(a.proponents.size(), b.proponents.size());
+    for (std::size_t k = 0; k < a.proponents.size(); ++k) {
+      EXPECT_EQ(a.proponents[k].index, b.proponents[k].index) << point.label();
+      EXPECT_EQ(a.proponents[k].label, b.proponents[k].label) << point.label();
+      EXPECT_NEAR(a.proponents[k].contribution, b.proponents[k].contribution,
+                  1e-12 * std::abs(a.proponents[k].contribution));
+    }
   }
 }
 
