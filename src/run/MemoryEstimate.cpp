@@ -79,7 +79,9 @@ MemoryEstimate estimateMemory(const RunPlan& plan, int ranks) {
   const double common = (n + m) * c * 4.0 + n * static_cast<double>(plan.model.width(1)) +
                         2.0 * static_cast<double>(plan.model.parameterCount()) + steps * (2.0 + batch);
   const double coef = s.kernelCoef && c == 1.0 ? 1.0 : 0.0;
-  e.checkpointBytes = kDouble * (keptRows * n * (matrices - (s.tangentKernels ? 1.0 : 0.0)) + common);
+  // With memory a checkpoint also holds every example's direction buffer (N x P) and the optimizer's moments.
+  const double optimizerState = directions ? n * parameters + 3.0 * parameters : 0.0;
+  e.checkpointBytes = kDouble * (keptRows * n * (matrices - (s.tangentKernels ? 1.0 : 0.0)) + common + optimizerState);
   e.runFileBytes = kDouble * (keptRows * n * (matrices + coef) + common);
   return e;
 }
