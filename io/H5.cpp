@@ -549,7 +549,17 @@ void closeFile(Id& file, MPI_Comm comm) {
 
 Id openFile(const std::string& path, MPI_Comm comm) {
   std::FILE* probe = std::fopen(path.c_str(), "rb");
-  PK_REQUIRE(probe != nullptr, "cannot open '" + path + "': no such file or not readable");
+  if (probe == nullptr) {
+    // A run killed while writing (Ctrl-C at mpiexec with a large checkpoint) leaves only the .partial.
+    std::FILE* partial = std::fopen((path + ".partial").c_str(), "rb");
+    const bool unfinished = partial != nullptr;
+    if (partial) std::fclose(partial);
+    throw InputError("cannot open '" + path + "': no such file or not readable" +
+                     (unfinished ? "; '" + path +
+                                       ".partial' is an unfinished write (the program was stopped while writing it) "
+                                       "and cannot be read: delete it"
+                                 : std::string()));
+  }
   std::fclose(probe);
   PK_REQUIRE(H5Fis_hdf5(path.c_str()) > 0, "'" + path + "' is not an HDF5 file");
   // A truncated or corrupted file would fail somewhere in the reading that

@@ -98,6 +98,9 @@ case "$case_name" in
     /usr/bin/python3 -c 'import h5py; f = h5py.File("ck.h5", "r+"); del f["metrics"]'
     expect="written by an earlier pathkernel, without the test-loss and accuracy histories"
     args=(--hidden 4 --restart ck.h5) ;;
+  restart_unfinished)  # only the .partial of a checkpoint killed while being written
+    printf 'half' > ck.h5.partial; expect="cannot open 'ck.h5'.*'ck.h5.partial' is an unfinished write"
+    args=(--restart ck.h5) ;;
   group_not_dataset)   make_data d.h5 'del f["train/X"]; f.create_group("train/X")'; expect="has no dataset /train/X"; args=(--data d.h5) ;;
   *) echo "unknown case $case_name"; exit 2 ;;
 esac

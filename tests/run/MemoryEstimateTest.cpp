@@ -29,10 +29,10 @@ TEST(MemoryEstimate, FileSizesAreWithinAFifthOfTheFilesWritten) {
     train(a);
     const auto checkpoint = static_cast<double>(std::filesystem::file_size(a.checkpoint));
     const auto runFile = static_cast<double>(std::filesystem::file_size(a.out));
-    EXPECT_NEAR(e.checkpointBytes / checkpoint, 1.0, 0.2) << optimizer << ": estimated " << e.checkpointBytes
-                                                            << " bytes, written " << checkpoint;
-    EXPECT_NEAR(e.runFileBytes / runFile, 1.0, 0.2) << optimizer << ": estimated " << e.runFileBytes
-                                                    << " bytes, written " << runFile;
+    EXPECT_NEAR(e.checkpointBytes / checkpoint, 1.0, 0.2)
+        << optimizer << ": estimated " << e.checkpointBytes << " bytes, written " << checkpoint;
+    EXPECT_NEAR(e.runFileBytes / runFile, 1.0, 0.2)
+        << optimizer << ": estimated " << e.runFileBytes << " bytes, written " << runFile;
   }
 }
 
