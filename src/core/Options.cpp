@@ -68,6 +68,9 @@ void parseOptions(int argc, const char* const* argv, const po::options_descripti
 bool parseOptionsWithPetsc(int argc, const char* const* argv, const po::options_description& d, po::variables_map& vm,
                            const std::string& command, std::string& petscOptions) {
   const std::string seeHelp = " (see pathkernel " + command + " --help)";
+  // One-dash words go to PETSc, but -h is what every other command takes for help.
+  for (int k = 1; k < argc; ++k)
+    if (std::string(argv[k]) == "-h") return false;
   try {
     const auto style = po::command_line_style::allow_long | po::command_line_style::long_allow_adjacent |
                        po::command_line_style::long_allow_next;

@@ -64,7 +64,7 @@ void parseOptions(int argc, const char* const* argv, const boost::program_option
 /// "-ksp_type" reaches PETSc untouched. The PETSc tokens, joined by spaces, go
 /// to `petscOptions`; a stray word in front of them or an unknown "--" option
 /// is an error. Returns false, with vm holding only what was given, when
-/// --help was asked (the caller prints it). Throws InputError naming the problem.
+/// --help or -h was asked (the caller prints it). Throws InputError naming the problem.
 bool parseOptionsWithPetsc(int argc, const char* const* argv, const boost::program_options::options_description& d,
                            boost::program_options::variables_map& vm, const std::string& command,
                            std::string& petscOptions);

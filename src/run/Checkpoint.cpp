@@ -1,5 +1,6 @@
 #include "run/Checkpoint.hpp"
 
+#include <cstdlib>
 #include <map>
 
 #include "core/Error.hpp"
@@ -61,6 +62,19 @@ std::map<std::string, std::string> identityOf(const TrainingRun& run) {
   return id;
 }
 
+// A value as the user gave it: numbers stored exactly ("0.10000000000000001")
+// in their shortest form that reads back the same ("0.1"); other text as is.
+std::string shown(const std::string& stored) {
+  char* end = nullptr;
+  const double v = std::strtod(stored.c_str(), &end);
+  if (stored.empty() || end != stored.c_str() + stored.size()) return stored;
+  for (const char* pattern : {"%.15g", "%.16g"}) {
+    const std::string shorter = formatNumber(pattern, v);
+    if (std::strtod(shorter.c_str(), nullptr) == v) return shorter;
+  }
+  return stored;
+}
+
 void requireSameIdentity(hid_t file, const std::string& path, const TrainingRun& run) {
   PK_REQUIRE(h5::exists(file, "/identity"), "checkpoint '" + path + "' has no /identity group");
   h5::Id identity(PK_H5(H5Gopen2(file, "/identity", H5P_DEFAULT)));
@@ -68,7 +82,7 @@ void requireSameIdentity(hid_t file, const std::string& path, const TrainingRun&
   for (const auto& [key, value] : identityOf(run)) {
     const std::string stored = h5::hasAttribute(identity, key) ? h5::stringAttribute(identity, key) : "(absent)";
     if (stored != value)
-      differences += "\n  " + key + ": checkpoint has '" + stored + "', this run has '" + value + "'";
+      differences += "\n  " + key + ": checkpoint has '" + shown(stored) + "', this run has '" + shown(value) + "'";
   }
   PK_REQUIRE(differences.empty(),
              "checkpoint '" + path + "' was written by a run with other settings or data:" + differences);

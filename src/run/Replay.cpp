@@ -100,7 +100,7 @@ RunReport runReplay(const ReplaySettings& r, MPI_Comm comm, std::ostream* log) {
              "the query points' labels need " + std::to_string(plan.model.outputs()) + " outputs but the run has " +
                  std::to_string(reader.outputs()));
   RunReport report;
-  if (!checkPlan(plan, comm, log)) return report;
+  if (!checkPlan(plan, comm, log, "replay")) return report;
 
   TrainingRun run(std::move(plan), comm, false);
   report.stopSignal = runToEnd(run, log);

@@ -75,11 +75,11 @@ void printResult(std::ostream& log, const RunReport& report, const std::string& 
 
 }  // namespace
 
-bool checkPlan(const RunPlan& plan, MPI_Comm comm, std::ostream* log) {
+bool checkPlan(const RunPlan& plan, MPI_Comm comm, std::ostream* log, const std::string& command) {
   const int ranks = ranksOf(comm);
   const MemoryEstimate memory = estimateMemory(plan, ranks);
   const double available = availableBytesPerRank(comm);
-  if (log) printSettings(*log, plan, memory, available, ranks);
+  if (log) printSettings(*log, plan, memory, available, ranks, command);
   if (plan.settings.dryRun) return false;
   requireMemory(memory, available);
   return true;

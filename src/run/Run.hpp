@@ -29,9 +29,10 @@ RunReport runTraining(const TrainSettings& settings, MPI_Comm comm, std::ostream
 
 // The parts of a run shared by every command that trains (train, replay):
 
-/// Collective. Prints the plan and its memory estimate (`log` on rank 0); false for
+/// Collective. Prints the plan and its memory estimate (`log` on rank 0, headed by the
+/// command: train or replay); false for
 /// a dry run; throws InputError when the estimate exceeds the memory available.
-bool checkPlan(const RunPlan& plan, MPI_Comm comm, std::ostream* log);
+bool checkPlan(const RunPlan& plan, MPI_Comm comm, std::ostream* log, const std::string& command = "train");
 /// Collective. From the start (or the checkpoint of --restart) to the last step,
 /// with checkpoints when due; then the final predictions. Returns the signal that
 /// stopped the run early (its checkpoint written), or 0.

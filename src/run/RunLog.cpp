@@ -31,13 +31,14 @@ std::string optimizerText(const TrainOptions& t) {
 
 }  // namespace
 
-void printSettings(std::ostream& log, const RunPlan& plan, const MemoryEstimate& memory, double available, int ranks) {
+void printSettings(std::ostream& log, const RunPlan& plan, const MemoryEstimate& memory, double available, int ranks,
+                   const std::string& command) {
   const TrainSettings& s = plan.settings;
   const TrainOptions& t = s.training;
   const Dataset& data = plan.data;
   const Mlp& model = plan.model;
-  log << "pathkernel train: " << data.origin << "  N = " << data.train.globalRows << ", M = " << data.test.globalRows
-      << ", D = " << data.inputs << ", C = " << model.outputs() << ", " << ranks
+  log << "pathkernel " << command << ": " << data.origin << "  N = " << data.train.globalRows
+      << ", M = " << data.test.globalRows << ", D = " << data.inputs << ", C = " << model.outputs() << ", " << ranks
       << (ranks == 1 ? " rank\n" : " ranks\n");
   log << "  model   hidden " << hiddenText(s.hidden) << ", " << toString(s.activation) << ", "
       << toString(s.parameterization) << ", " << model.parameterCount() << " parameters\n";
@@ -54,8 +55,8 @@ void printSettings(std::ostream& log, const RunPlan& plan, const MemoryEstimate&
   if (memory.directionBytes > 0) log << ", per-example directions " << formatBytes(memory.directionBytes);
   log << ", copies while writing " << formatBytes(memory.writeBytes) << ")";
   if (std::isfinite(available)) log << " of " << formatBytes(available) << " available";
-  log << "\n  files   checkpoint about " << formatBytes(memory.checkpointBytes) << ", run file about "
-      << formatBytes(memory.runFileBytes) << "\n";
+  log << "\n  files   checkpoint about " << formatBytes(memory.checkpointBytes) << ", "
+      << (command == "train" ? "run file about " : "output at most ") << formatBytes(memory.runFileBytes) << "\n";
   if (s.kernelCoef && model.outputs() > 1)
     log << "  note    --kernel-coef applies to one output only (C = 1): no /kernel/coef is written\n";
   log << std::flush;

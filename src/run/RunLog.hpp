@@ -13,7 +13,8 @@ namespace pk {
 
 /// The settings, the data's shape and the memory estimate (with what each rank
 /// has available), before training.
-void printSettings(std::ostream& log, const RunPlan& plan, const MemoryEstimate& memory, double available, int ranks);
+void printSettings(std::ostream& log, const RunPlan& plan, const MemoryEstimate& memory, double available, int ranks,
+                   const std::string& command);
 
 /// Progress lines: the loss at the start of the step shown, steps per second and the time left.
 class ProgressLog {

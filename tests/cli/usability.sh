@@ -44,6 +44,8 @@ case "$case_name" in
     for c in train explain krr converge replay predict dynamics validate bench; do
       pk 1 "$c" --help > "$c.txt" || fail "$c --help exited non-zero"
       grep -q "^usage: pathkernel $c" "$c.txt" || fail "$c --help has no usage line"
+      pk 1 "$c" -h > "$c-h.txt" || fail "$c -h exited non-zero"
+      cmp -s "$c.txt" "$c-h.txt" || fail "$c -h is not $c --help"
     done
     ! grep -n "SPEC" ./*.txt || fail "a help text points to a SPEC"
     grep -q "docs/THEORY.md\|README" krr.txt || fail "krr --help points to no document"
