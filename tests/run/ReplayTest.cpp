@@ -36,6 +36,27 @@ ReplaySettings replayOf(const std::string& run, const std::string& queries, cons
   return r;
 }
 
+// A run on built-in data with a test split, the same run without it, and
+// its replay with the test points as new points.
+struct TwinRuns {
+  std::string withTest, trainOnly, replayed;
+};
+
+TwinRuns twinRuns(bool tangentKernels) {
+  TrainArguments s = smallSettings(tempPath("with_test.h5"));
+  s.data = "builtin:moons";
+  s.tangentKernels = tangentKernels;
+  train(s);
+  TrainArguments trainOnly = s;
+  trainOnly.nTest = 0;
+  trainOnly.out = tempPath("train_only.h5");
+  train(trainOnly);
+  const std::string queries = tempPath("queries.h5"), replayed = tempPath("replayed.h5");
+  writeQueries(s.out, queries);
+  runReplay(replayOf(trainOnly.out, queries, replayed), MPI_COMM_WORLD, nullptr);
+  return {s.out, trainOnly.out, replayed};
+}
+
 void expectSameRows(const std::string& run, const std::string& replayed, const std::string& what) {
   for (const std::string name : {"/kernel/path/", "/kernel/contrib/", "/kernel/tangent/initial/",
                                  "/kernel/tangent/final/", "/snapshots/tangent/", "/predict/network/",
@@ -86,17 +107,8 @@ TEST(Replay, NewPointsGetTheRowsOfARunWithThemAsItsTestSet) {
 // same explanation of query:j as of test:j, true labels included (built-in
 // data, whose training labels are in the run file, not in the queries file).
 TEST(Replay, ExplainOnQueriesEqualsExplainOnTheTestPoints) {
-  TrainArguments s = smallSettings(tempPath("with_test.h5"));
-  s.data = "builtin:moons";
-  train(s);
-  TrainArguments trainOnly = s;
-  trainOnly.nTest = 0;
-  trainOnly.out = tempPath("train_only.h5");
-  train(trainOnly);
-  const std::string queries = tempPath("queries.h5"), replayed = tempPath("replayed.h5");
-  writeQueries(s.out, queries);
-  runReplay(replayOf(trainOnly.out, queries, replayed), MPI_COMM_WORLD, nullptr);
-  const RunReader withTest(s.out, MPI_COMM_WORLD), withQueries(replayed, MPI_COMM_WORLD);
+  const TwinRuns runs = twinRuns(false);
+  const RunReader withTest(runs.withTest, MPI_COMM_WORLD), withQueries(runs.replayed, MPI_COMM_WORLD);
   const explain::QuerySets testSets = explain::querySetsOf(withTest), querySets = explain::querySetsOf(withQueries);
   ASSERT_EQ(querySets.queryRows, testSets.testRows);
   ASSERT_TRUE(querySets.query.available && querySets.train.available) << querySets.query.note << querySets.train.note;
@@ -145,22 +157,12 @@ TEST(Replay, RestartsFromItsCheckpointBitIdentically) {
 
 // krr --queries scores a replay's points as krr scores the same points as test points.
 TEST(Replay, KernelRidgeOnQueriesEqualsKernelRidgeOnTheTestPoints) {
-  TrainArguments s = smallSettings(tempPath("with_test.h5"));
-  s.data = "builtin:moons";
-  s.tangentKernels = true;
-  train(s);
-  TrainArguments trainOnly = s;
-  trainOnly.nTest = 0;
-  trainOnly.out = tempPath("train_only.h5");
-  train(trainOnly);
-  const std::string queries = tempPath("queries.h5"), replayed = tempPath("replayed.h5");
-  writeQueries(s.out, queries);
-  runReplay(replayOf(trainOnly.out, queries, replayed), MPI_COMM_WORLD, nullptr);
+  const TwinRuns runs = twinRuns(true);
   const std::vector<KernelChoice> kernels = {KernelKind::Path, KernelKind::TangentFinal, KernelKind::Rbf};
   KrrSettings withTest, withQueries;
-  withTest.run = s.out;
-  withQueries.run = trainOnly.out;
-  withQueries.queries = replayed;
+  withTest.run = runs.withTest;
+  withQueries.run = runs.trainOnly;
+  withQueries.queries = runs.replayed;
   SolverOptions options;
   options.rtol = 1e-13;
   const auto a =
