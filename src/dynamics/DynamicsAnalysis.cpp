@@ -9,7 +9,7 @@
 #include "dynamics/AlignmentTargets.hpp"
 #include "dynamics/KernelMetrics.hpp"
 #include "dynamics/Spectrum.hpp"
-#include "dynamics/SymmetricKernel.hpp"
+#include "dynamics/StoredKernel.hpp"
 #include "io/H5.hpp"
 
 namespace pk::dynamics {
@@ -25,7 +25,7 @@ struct Anchor {
   const DenseRows* matrix = nullptr;
   double norm = 0.0;
   double distanceTo(const DenseRows& other, double otherNorm) const {
-    return matrix ? cosineDistance(frobeniusInner(*matrix, other), norm, otherNorm) : kNotApplicable;
+    return matrix ? cosineDistance(*matrix, norm, other, otherNorm) : kNotApplicable;
   }
 };
 
@@ -36,24 +36,28 @@ struct Context {
   DynamicsResult& result;
 };
 
-// Everything measured of one matrix alone; `started` is when reading it began.
-MatrixMetrics measure(const SymmetricKernel& k, Context& c, double started) {
+// Everything measured of one matrix alone (of K; the spectrum of its symmetric
+// part); `started` is when reading it began.
+MatrixMetrics measure(const DenseRows& k, Context& c, double started) {
   MatrixMetrics m;
-  m.asymmetry = k.asymmetry;
-  m.trace = trace(k.matrix);
-  m.frobenius = std::sqrt(frobeniusInner(k.matrix, k.matrix));
+  m.trace = trace(k);
+  m.frobenius = std::sqrt(frobeniusInner(k, k));
   m.participation = participationRatio(m.trace, m.frobenius);
-  m.alignment = centredAlignment(k.matrix, c.targets);
-  if (c.request.eigen > 0) {
-    const double before = MPI_Wtime();
-    Eigenpairs pairs = largestEigenpairs(k.matrix, c.request.eigen, c.request.eigenvectors);
-    m.eigenSeconds = MPI_Wtime() - before;
-    m.eigenvalues = std::move(pairs.values);
-    m.eigenvectors = std::move(pairs.vectors);
-    m.eigenIterations = pairs.iterations;
-    m.eigenError = pairs.maxError;
-    c.result.eigenType = pairs.type;
-    c.result.eigenTolerance = pairs.tolerance;
+  m.alignment = centredAlignment(k, c.targets);
+  {
+    const SymmetricPart s = symmetricPart(k);
+    m.asymmetry = s.asymmetry;
+    if (c.request.eigen > 0) {
+      const double before = MPI_Wtime();
+      Eigenpairs pairs = largestEigenpairs(s.matrix, c.request.eigen, c.request.eigenvectors);
+      m.eigenSeconds = MPI_Wtime() - before;
+      m.eigenvalues = std::move(pairs.values);
+      m.eigenvectors = std::move(pairs.vectors);
+      m.eigenIterations = pairs.iterations;
+      m.eigenError = pairs.maxError;
+      c.result.eigenType = pairs.type;
+      c.result.eigenTolerance = pairs.tolerance;
+    }
   }
   m.seconds = MPI_Wtime() - started;
   return m;
@@ -77,52 +81,54 @@ void readTimes(const RunReader& run, DynamicsResult& r) {
   }
 }
 
-void measureSnapshots(Context& c, Anchor& first, Anchor& last, SymmetricKernel& firstKernel,
-                      SymmetricKernel& lastKernel) {
+void measureSnapshots(Context& c, Anchor& first, Anchor& last, DenseRows& firstKernel, DenseRows& lastKernel) {
   const auto k = static_cast<std::int64_t>(c.result.steps.size());
   double started = MPI_Wtime();
-  firstKernel = readSymmetricSlice(c.run, kSnapshots, 0);
-  first = {&firstKernel.matrix, std::sqrt(frobeniusInner(firstKernel.matrix, firstKernel.matrix))};
-  if (k > 1) lastKernel = readSymmetricSlice(c.run, kSnapshots, k - 1);
-  const SymmetricKernel& lastOne = k > 1 ? lastKernel : firstKernel;
-  last = {&lastOne.matrix, std::sqrt(frobeniusInner(lastOne.matrix, lastOne.matrix))};
-  SymmetricKernel held, previousHeld;  // the current and the previous snapshot between the first and the last
+  firstKernel = readKernelSlice(c.run, kSnapshots, 0);
+  first = {&firstKernel, std::sqrt(frobeniusInner(firstKernel, firstKernel))};
+  if (k > 1) lastKernel = readKernelSlice(c.run, kSnapshots, k - 1);
+  const DenseRows& lastOne = k > 1 ? lastKernel : firstKernel;
+  last = {&lastOne, std::sqrt(frobeniusInner(lastOne, lastOne))};
+  DenseRows held, previousHeld;  // the current and the previous snapshot between the first and the last
   Anchor previous;
   for (std::int64_t j = 0; j < k; ++j) {
     if (j > 0) started = MPI_Wtime();
-    if (j > 0 && j < k - 1) held = readSymmetricSlice(c.run, kSnapshots, j);
-    const SymmetricKernel& current = j == 0 ? firstKernel : j == k - 1 ? lastOne : held;
+    if (j > 0 && j < k - 1) held = readKernelSlice(c.run, kSnapshots, j);
+    const DenseRows& current = j == 0 ? firstKernel : j == k - 1 ? lastOne : held;
     MatrixMetrics m = measure(current, c, started);
-    m.distanceFirst = first.distanceTo(current.matrix, m.frobenius);
-    m.distanceLast = last.distanceTo(current.matrix, m.frobenius);
+    m.distanceFirst = first.distanceTo(current, m.frobenius);
+    m.distanceLast = last.distanceTo(current, m.frobenius);
     const auto at = static_cast<std::size_t>(j);
-    if (j > 0)
-      m.velocity = previous.distanceTo(current.matrix, m.frobenius) / (c.result.times[at] - c.result.times[at - 1]);
+    if (j > 0) m.velocity = previous.distanceTo(current, m.frobenius) / (c.result.times[at] - c.result.times[at - 1]);
     m.seconds = MPI_Wtime() - started;
     c.result.snapshots.push_back(std::move(m));
     if (&current == &held) {
       previousHeld = std::move(held);
-      previous = {&previousHeld.matrix, c.result.snapshots.back().frobenius};
+      previous = {&previousHeld, c.result.snapshots.back().frobenius};
     } else {
-      previous = {&current.matrix, c.result.snapshots.back().frobenius};
+      previous = {&current, c.result.snapshots.back().frobenius};
     }
   }
 }
 
+// K^p and each layer kernel, with their distances to the first and last snapshot.
 void measurePathAndLayers(Context& c, const Anchor& first, const Anchor& last) {
+  auto measureWithDistances = [&](const DenseRows& k, double started) {
+    MatrixMetrics m = measure(k, c, started);
+    m.distanceFirst = first.distanceTo(k, m.frobenius);
+    m.distanceLast = last.distanceTo(k, m.frobenius);
+    m.seconds = MPI_Wtime() - started;
+    return m;
+  };
   if (c.request.path) {
     const double started = MPI_Wtime();
-    const SymmetricKernel path = readSymmetric(c.run, kPath);
-    MatrixMetrics m = measure(path, c, started);
-    m.distanceFirst = first.distanceTo(path.matrix, m.frobenius);
-    m.distanceLast = last.distanceTo(path.matrix, m.frobenius);
-    c.result.path.push_back(std::move(m));
+    c.result.path.push_back(measureWithDistances(readKernel(c.run, kPath), started));
   }
   if (!c.request.layers) return;
   const auto layers = static_cast<std::int64_t>(h5::shape(c.run.file(), kLayers).at(0));
   for (std::int64_t l = 0; l < layers; ++l) {
     const double started = MPI_Wtime();
-    c.result.layers.push_back(measure(readSymmetricSlice(c.run, kLayers, l), c, started));
+    c.result.layers.push_back(measureWithDistances(readKernelSlice(c.run, kLayers, l), started));
   }
 }
 
@@ -172,7 +178,7 @@ DynamicsResult analyseDynamics(const RunReader& run, const DynamicsRequest& requ
   Context c{run, request, alignmentTargets(run.labels(), run.loss(), run.outputs()), result};
   result.targets = c.targets.description;
   Anchor first, last;
-  SymmetricKernel firstKernel, lastKernel;
+  DenseRows firstKernel, lastKernel;
   if (request.snapshots) measureSnapshots(c, first, last, firstKernel, lastKernel);
   measurePathAndLayers(c, first, last);
   return result;

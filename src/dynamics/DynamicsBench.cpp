@@ -11,7 +11,7 @@
 #include "core/Lapack.hpp"
 #include "core/Text.hpp"
 #include "dynamics/Spectrum.hpp"
-#include "dynamics/SymmetricKernel.hpp"
+#include "dynamics/StoredKernel.hpp"
 #include "io/H5.hpp"
 
 // Eigenvalues alone, the fastest dense symmetric solve (core/Lapack computes eigenvectors too).
@@ -53,18 +53,18 @@ std::vector<double> gatherOnRoot(const DenseRows& s, MPI_Comm comm) {
 }
 
 // The matrix compared: the last snapshot, else K^p, else layer 0.
-SymmetricKernel benchMatrix(const RunReader& run, const DynamicsRequest& request, std::string& name) {
+SymmetricPart benchMatrix(const RunReader& run, const DynamicsRequest& request, std::string& name) {
   if (request.snapshots) {
     const auto k = static_cast<std::int64_t>(h5::shape(run.file(), "/snapshots/steps").at(0));
     name = "the last snapshot K^g_s";
-    return readSymmetricSlice(run, "/snapshots/tangent/train", k - 1);
+    return symmetricPart(readKernelSlice(run, "/snapshots/tangent/train", k - 1));
   }
   if (request.path) {
     name = "K^p";
-    return readSymmetric(run, "/kernel/path/train");
+    return symmetricPart(readKernel(run, "/kernel/path/train"));
   }
   name = "K^p layer 0";
-  return readSymmetricSlice(run, "/kernel/path_layer/train", 0);
+  return symmetricPart(readKernelSlice(run, "/kernel/path_layer/train", 0));
 }
 
 double seconds(MPI_Comm comm, double since) {
@@ -83,7 +83,7 @@ BenchResult benchEigensolvers(const RunReader& run, const DynamicsRequest& reque
   PK_REQUIRE(b.n * b.n <= std::numeric_limits<int>::max(),
              "--bench gathers the N x N matrix on one rank in one message: N = " + std::to_string(b.n) +
                  " is too large for it");
-  const SymmetricKernel s = benchMatrix(run, request, b.matrix);
+  const SymmetricPart s = benchMatrix(run, request, b.matrix);
   Eigenpairs pairs;
   b.slepcSeconds = std::numeric_limits<double>::infinity();
   for (int k = 0; k < kRepeats; ++k) {

@@ -45,18 +45,18 @@ void printHeader(std::ostream& out, const DynamicsResult& r, int ranks) {
   out << "pathkernel dynamics: " << r.runPath << ", N = " << r.nTrain << " training examples, " << r.totalSteps
       << " steps (T = sum eps_s = " << formatNumber("%.6g", r.totalTime) << "), loss " << toString(r.loss) << ", "
       << ranks << (ranks == 1 ? " rank\n" : " ranks\n")
-      << "  every matrix is the symmetric part S = (K + K^T)/2 of a train x train kernel\n"
+      << "  K: a train x train kernel as stored; its eigenvalues are those of S = (K + K^T)/2\n"
       << "  d(A, B) = 1 - <A,B>_F / (|A|_F |B|_F); velocity = d(previous snapshot, this one) / sum of eps_s "
          "between them\n"
-      << "  alignment = <HSH, Y>_F / (|HSH|_F |HYH|_F), H = I - 11^T/N, Y = y y^T with y: " << r.targets << "\n"
-      << "  participation = tr(S)^2 / |S|_F^2" << (r.layers.empty() ? "" : "; K^p layer l: the share of W_l, b_l")
+      << "  alignment = <HKH, Y>_F / (|HKH|_F |HYH|_F), H = I - 11^T/N, Y = y y^T with y: " << r.targets << "\n"
+      << "  participation = tr(K)^2 / |K|_F^2" << (r.layers.empty() ? "" : "; K^p layer l: the share of W_l, b_l")
       << "\n";
   if (r.eigenCount > 0)
     out << "  eigenvalues: SLEPc " << r.eigenType << ", |S v - lambda v| <= " << formatNumber("%.0e", r.eigenTolerance)
         << " |S|; the " << std::min<std::int64_t>(r.eigenCount, kTableEigenvalues) << " largest shown, all "
         << r.eigenCount << " in --format csv|json and the output file\n";
   out << "\n"
-      << pad("kernel", 14, false) << pad("step", 7) << pad("t", 10) << pad("trace", 11) << pad("|S|_F", 11)
+      << pad("kernel", 14, false) << pad("step", 7) << pad("t", 10) << pad("trace", 11) << pad("|K|_F", 11)
       << pad("d(first)", 10) << pad("d(last)", 10) << pad("velocity", 10) << pad("alignment", 10)
       << pad("particip.", 10);
   for (std::size_t k = 0; k < std::min<std::size_t>(r.eigenCount, kTableEigenvalues); ++k)
@@ -82,7 +82,7 @@ void printTable(std::ostream& out, const DynamicsResult& r, int ranks) {
       out << "\n";
     }
   }
-  out << "  asymmetry |K - K^T|_F / |K|_F before symmetrising, largest:";
+  out << "  asymmetry |K - K^T|_F / |K|_F, largest:";
   for (const Series s : kAllSeries)
     if (!r.series(s).empty()) out << " " << groupName(s) << " " << formatNumber("%.1e", asymmetry[static_cast<int>(s)]);
   out << std::endl;

@@ -82,9 +82,19 @@ double frobeniusInner(const DenseRows& x, const DenseRows& y) {
   return sumOver(x, local);
 }
 
-double cosineDistance(double inner, double normA, double normB) {
-  // At least 0 by Cauchy-Schwarz: a matrix's distance to itself is 0, not -1e-16.
-  return normA > 0.0 && normB > 0.0 ? std::max(0.0, 1.0 - inner / (normA * normB)) : kNaN;
+double cosineDistance(const DenseRows& x, double normA, const DenseRows& y, double normB) {
+  PK_ASSERT(x.rows() == y.rows() && x.cols() == y.cols() && x.firstRow() == y.firstRow(),
+            "cosineDistance: the matrices do not have the same shape and row split");
+  if (!(normA > 0.0 && normB > 0.0)) return kNaN;
+  const auto a = x.local();
+  const auto b = y.local();
+  double local = 0.0;
+  for (std::int64_t j = 0; j < x.cols(); ++j)
+    for (std::int64_t r = 0; r < x.localRows(); ++r) {
+      const double d = a.data()[r + j * a.ld()] / normA - b.data()[r + j * b.ld()] / normB;
+      local += d * d;
+    }
+  return 0.5 * sumOver(x, local);
 }
 
 double participationRatio(double trace, double frobenius) {

@@ -67,12 +67,7 @@ std::map<std::string, std::string> identityOf(const TrainingRun& run) {
 std::string shown(const std::string& stored) {
   char* end = nullptr;
   const double v = std::strtod(stored.c_str(), &end);
-  if (stored.empty() || end != stored.c_str() + stored.size()) return stored;
-  for (const char* pattern : {"%.15g", "%.16g"}) {
-    const std::string shorter = formatNumber(pattern, v);
-    if (std::strtod(shorter.c_str(), nullptr) == v) return shorter;
-  }
-  return stored;
+  return stored.empty() || end != stored.c_str() + stored.size() ? stored : shortestNumber(v);
 }
 
 void requireSameIdentity(hid_t file, const std::string& path, const TrainingRun& run) {

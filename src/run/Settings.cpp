@@ -45,7 +45,7 @@ po::options_description describeTrainOptions(TrainArguments& s) {
       ("beta2", number(&s.beta2, "beta2")->default_value(s.beta2, shortText(s.beta2)), "adam/adamw: beta2, in [0, 1)")
       ("adam-eps", number(&s.adamEps, "adam-eps")->default_value(s.adamEps, shortText(s.adamEps)), "adam/adamw: epsilon, > 0")
       ("lr-schedule", po::value(&s.lrSchedule)->default_value(s.lrSchedule),
-       "constant | step:K:G (times G every K steps) | cosine (to 0 at the last step)")
+       "constant | step:K:G (times G every K steps) | cosine (half a cosine period over the S steps)")
       ("warmup", number(&s.warmup, "warmup")->default_value(s.warmup), "steps of linear warm-up, >= 0")
       ("path-rule", po::value(&s.pathRule)->default_value(s.pathRule), "left | gauss:q (q = 1..8)")
       ("tangent-kernels", po::bool_switch(&s.tangentKernels), "also write the tangent kernels at the first and last step")

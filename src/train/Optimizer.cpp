@@ -65,7 +65,7 @@ std::string LrSchedule::name() const {
     case Kind::Cosine:
       return "cosine";
     case Kind::Step:
-      return "step:" + std::to_string(every_) + ":" + formatNumber("%.17g", factor_);
+      return "step:" + std::to_string(every_) + ":" + shortestNumber(factor_);
   }
   return "?";
 }

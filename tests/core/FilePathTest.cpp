@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -51,6 +52,10 @@ TEST(Text, CommaSeparatedItems) {
   EXPECT_EQ(splitList("a,"), (std::vector<std::string>{"a"}));
   EXPECT_TRUE(splitList("").empty());
   EXPECT_EQ(formatNumber("%.3g", 0.000123456), "0.000123");
+  EXPECT_EQ(shortestNumber(0.1), "0.1");
+  EXPECT_EQ(shortestNumber(0.3), "0.3");
+  EXPECT_EQ(shortestNumber(1.0 / 3.0), "0.3333333333333333");
+  EXPECT_EQ(std::strtod(shortestNumber(0.1 + 0.2).c_str(), nullptr), 0.1 + 0.2);
 }
 
 }  // namespace

@@ -100,4 +100,11 @@ inline std::vector<double> gather(const Matrix& local, std::int64_t globalRows) 
   return allgatherRows(Partition(MPI_COMM_WORLD, globalRows), local.data(), local.cols());
 }
 
+// The whole distributed matrix on every rank, row-major.
+inline Square gatherSquare(const DenseRows& m, std::int64_t n) {
+  std::vector<double> rows(static_cast<std::size_t>(m.localRows() * n));
+  m.copyLocalRowMajor(rows.data());
+  return allgatherRows(Partition(MPI_COMM_WORLD, n), rows.data(), n);
+}
+
 }  // namespace pk::test::dense

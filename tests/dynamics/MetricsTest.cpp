@@ -12,7 +12,7 @@
 #include "dynamics/AlignmentTargets.hpp"
 #include "dynamics/KernelMetrics.hpp"
 #include "dynamics/Spectrum.hpp"
-#include "dynamics/SymmetricKernel.hpp"
+#include "dynamics/StoredKernel.hpp"
 
 namespace pk::test {
 namespace {
@@ -53,8 +53,17 @@ TEST(DynamicsMetrics, EveryMetricEqualsItsDenseFormula) {
   EXPECT_LT(rel(dynamics::trace(a), dense::trace(s1, n)), 1e-10);
   const double norm1 = std::sqrt(dynamics::frobeniusInner(a, a)), norm2 = std::sqrt(dynamics::frobeniusInner(b, b));
   EXPECT_LT(rel(norm1, std::sqrt(dense::inner(s1, s1))), 1e-10);
-  EXPECT_LT(rel(dynamics::cosineDistance(dynamics::frobeniusInner(a, b), norm1, norm2), dense::distance(s1, s2)),
-            1e-10);
+  EXPECT_LT(rel(dynamics::cosineDistance(a, norm1, b, norm2), dense::distance(s1, s2)), 1e-10);
+  // Of a matrix that is not symmetric, as stored; its symmetric part is a new matrix.
+  const DenseRows raw = dense::distribute(k2, n);
+  const double rawNorm = std::sqrt(dynamics::frobeniusInner(raw, raw));
+  EXPECT_LT(rel(dynamics::trace(raw), dense::trace(k2, n)), 1e-10);
+  EXPECT_LT(rel(rawNorm, std::sqrt(dense::inner(k2, k2))), 1e-10);
+  EXPECT_LT(rel(dynamics::cosineDistance(a, norm1, raw, rawNorm), dense::distance(s1, k2)), 1e-10);
+  const dynamics::SymmetricPart part = dynamics::symmetricPart(raw);
+  EXPECT_LT(rel(part.asymmetry, dense::asymmetry(k2, n)), 1e-10);
+  EXPECT_EQ(dense::gatherSquare(part.matrix, n), s2);
+  EXPECT_EQ(dense::gatherSquare(raw, n), k2);
   EXPECT_LT(rel(dynamics::participationRatio(dynamics::trace(a), norm1),
                 dense::trace(s1, n) * dense::trace(s1, n) / dense::inner(s1, s1)),
             1e-10);
@@ -64,6 +73,7 @@ TEST(DynamicsMetrics, EveryMetricEqualsItsDenseFormula) {
   Matrix oneHot(n, classes, 0.0);
   for (std::int64_t i = 0; i < n; ++i) oneHot(i, (i * 7 + i / 5) % classes) = 1.0;
   EXPECT_LT(rel(dynamics::centredAlignment(a, targets), dense::alignment(s1, oneHot)), 1e-10);
+  EXPECT_LT(rel(dynamics::centredAlignment(raw, targets), dense::alignment(k2, oneHot)), 1e-10);
   // Logistic 0/1 labels and mse targets as stored: Y = y y^T.
   Labels zeroOne = softmaxLabels(n, 2);
   Matrix y(n, 1);
