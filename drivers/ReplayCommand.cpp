@@ -8,6 +8,7 @@
 #include "core/Error.hpp"
 #include "core/FilePath.hpp"
 #include "core/Options.hpp"
+#include "kernel/SnapshotSteps.hpp"
 #include "run/Replay.hpp"
 
 namespace po = boost::program_options;
@@ -33,6 +34,8 @@ po::options_description describe(ReplaySettings& s) {
       ("keep-checkpoint", po::bool_switch(&s.keepCheckpoint), "keep the checkpoint after the queries file is written")
       ("progress-every", po::value(&s.progressEvery)->default_value(s.progressEvery),
        "steps between progress lines; 0 = about 20 per replay")
+      ("snapshots", po::value(&s.snapshots),
+       "keep the query points' tangent kernel at these steps: 0,10,100 or log:K (default: the run's snapshot steps)")
       ("dry-run", po::bool_switch(&s.dryRun), "print the plan and the memory per rank, then stop");
   // clang-format on
   return d;
@@ -59,6 +62,7 @@ int replay(int argc, char** argv, int rank) {
   if (s.out.empty()) problems.push_back("--out must name a file");
   if (s.checkpointEvery < 0) problems.push_back("--checkpoint-every must be >= 0");
   if (s.progressEvery < 0) problems.push_back("--progress-every must be >= 0");
+  if (!s.snapshots.empty()) collectProblem(problems, [&] { SnapshotSteps::parse(s.snapshots); });
   if (samePath(s.out, s.run)) problems.push_back("--out must differ from the run file (it is never modified)");
   const std::string checkpoint = s.checkpoint.empty() ? s.out + ".ckpt" : s.checkpoint;
   if (samePath(checkpoint, s.out) || samePath(checkpoint, s.run))

@@ -31,6 +31,8 @@ TrainSettings replaySettings(const RunReader& reader, const ReplaySettings& r) {
   s.force = r.force;
   s.keepCheckpoint = r.keepCheckpoint;
   s.dryRun = r.dryRun;
+  // Any steps of the path: it is recomputed, so the replay may keep other snapshots than the run.
+  if (!r.snapshots.empty()) s.snapshots = SnapshotSteps::parse(r.snapshots);
   s.config.clear();
   return s;
 }

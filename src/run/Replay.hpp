@@ -29,6 +29,7 @@ struct ReplaySettings {
   std::string restart;
   std::int64_t progressEvery = 0;
   bool force = false, keepCheckpoint = false, dryRun = false;
+  std::string snapshots;  // steps of the query rows' tangent kernels; empty: the run's own
 };
 
 /// The file and the group of its query points: "FILE.h5" -> (FILE.h5, ""),

@@ -129,6 +129,29 @@ TEST(Replay, ExplainOnQueriesEqualsExplainOnTheTestPoints) {
   }
 }
 
+// A replay keeps the snapshots it is asked for, also when the run kept none:
+// those of a run made with the points as its test set and those snapshots.
+TEST(Replay, SnapshotsOfItsOwnChoosing) {
+  TrainArguments s = smallSettings(tempPath("with_test.h5"));
+  s.data = "builtin:moons";
+  s.snapshots = "log:4";
+  train(s);
+  TrainArguments trainOnly = s;
+  trainOnly.nTest = 0;
+  trainOnly.snapshots = "";
+  trainOnly.out = tempPath("train_only.h5");
+  train(trainOnly);
+  const std::string queries = tempPath("queries.h5"), replayed = tempPath("replayed.h5");
+  writeQueries(s.out, queries);
+  ReplaySettings r = replayOf(trainOnly.out, queries, replayed);
+  r.snapshots = "log:4";
+  runReplay(r, MPI_COMM_WORLD, nullptr);
+  EXPECT_EQ(readAll(replayed, "/snapshots/steps"), readAll(s.out, "/snapshots/steps"));
+  EXPECT_LT(
+      relativeDifference(readAll(replayed, "/snapshots/tangent/query"), readAll(s.out, "/snapshots/tangent/test")),
+      1e-12);
+}
+
 // A replay stopped at a checkpoint and restarted writes the same file as one straight through.
 TEST(Replay, RestartsFromItsCheckpointBitIdentically) {
   TrainArguments s = smallSettings(tempPath("with_test.h5"));
