@@ -46,6 +46,25 @@ void requireFiniteRows(const Matrix& x, std::int64_t firstRow, const std::string
   PK_REQUIRE(row < 0, what + " contain NaN or Inf (row " + std::to_string(row) + ")");
 }
 
+void requireLabelRows(const Matrix& y, std::int64_t firstRow, Loss loss, std::int64_t outputs, const std::string& what,
+                      MPI_Comm comm) {
+  DataBlock block;
+  block.firstRow = firstRow;
+  const auto classes = static_cast<double>(outputs);
+  std::function<bool(double)> ok = [](double v) { return std::isfinite(v); };
+  std::string rule = "contain NaN or Inf";
+  if (loss == Loss::Logistic) {
+    ok = [](double v) { return v == 0.0 || v == 1.0; };
+    rule = "are logistic labels, which must be 0 or 1";
+  } else if (loss == Loss::Softmax) {
+    ok = [classes](double v) { return v >= 0 && v == std::floor(v) && v < classes; };
+    rule =
+        "are softmax labels, which must be whole numbers in 0.." + std::to_string(outputs - 1) + " (the run's classes)";
+  }
+  const std::int64_t row = firstBadRow(block, y, ok, comm);
+  PK_REQUIRE(row < 0, what + " " + rule + ": row " + std::to_string(row) + " is not");
+}
+
 Loss resolveLoss(const Dataset& data, std::optional<Loss> asked) {
   if (asked) return *asked;
   if (!data.suggestedLoss.empty()) return parseLoss(data.suggestedLoss);

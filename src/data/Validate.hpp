@@ -27,4 +27,11 @@ std::int64_t checkDataAndCountOutputs(const Dataset& data, Loss loss, std::int64
 /// row with a NaN or Inf in this rank's block `x` of rows starting at `firstRow`.
 void requireFiniteRows(const Matrix& x, std::int64_t firstRow, const std::string& what, MPI_Comm comm);
 
+/// Collective. Throws InputError naming `what` and the first global row of this
+/// rank's block `y` (rows from `firstRow`) that is not a label of `loss` with
+/// `outputs` outputs: 0 or 1 (logistic), a whole number below `outputs`
+/// (softmax), finite (mse). For targets given apart from the training data.
+void requireLabelRows(const Matrix& y, std::int64_t firstRow, Loss loss, std::int64_t outputs, const std::string& what,
+                      MPI_Comm comm);
+
 }  // namespace pk

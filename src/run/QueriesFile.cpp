@@ -27,6 +27,11 @@ void writeQueryPoints(hid_t file, const TrainingRun& run) {
   const auto rows = static_cast<hsize_t>(q.globalRows);
   h5::writeRows(file, "/queries/X", {rows, static_cast<hsize_t>(data.inputs)}, q.firstRow, q.x.rows(), q.x.data());
   if (!data.testHasTargets) return;
+  if (data.integerLabels) {  // class labels are stored as the run's own: int64
+    std::vector<std::int64_t> labels(q.y.values().begin(), q.y.values().end());
+    h5::writeRows(file, "/queries/y", {rows}, q.firstRow, q.y.rows(), labels.data());
+    return;
+  }
   std::vector<hsize_t> shape{rows};
   if (data.targetIsMatrix) shape.push_back(static_cast<hsize_t>(data.targetCols));
   h5::writeRows(file, "/queries/y", shape, q.firstRow, q.y.rows(), q.y.data());

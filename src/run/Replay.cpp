@@ -96,6 +96,9 @@ RunReport runReplay(const ReplaySettings& r, MPI_Comm comm, std::ostream* log) {
   Dataset data = loadData(settings, comm);
   QueryFile queries = readQueryFile(file, group, comm);
   requireFiniteRows(queries.block.x, queries.block.firstRow, "the query points of '" + r.queries + "'", comm);
+  if (queries.hasTargets)
+    requireLabelRows(queries.block.y, queries.block.firstRow, reader.loss(), reader.outputs(),
+                     "the targets of '" + r.queries + "'", comm);
   attachQueries(data, std::move(queries), r.queries);
   RunPlan plan = planRunWith(settings, std::move(data), comm);
   PK_REQUIRE(plan.model.outputs() == reader.outputs(),

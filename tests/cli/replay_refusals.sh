@@ -39,6 +39,8 @@ case "$case_name" in
                   expect="have D = 4 but the run was trained with D = 3" ;;
   nonfinite)      py "f = h5py.File('nan.h5', 'w'); x = np.ones((5, 3)); x[2, 1] = np.nan; f['X'] = x"; queries=nan.h5
                   expect="contain NaN or Inf" ;;
+  nonfinite_targets) py "f = h5py.File('nan_y.h5', 'w'); f['X'] = np.ones((5, 3)); y = np.ones(5); y[2] = np.inf; f['y'] = y"
+                  queries=nan_y.h5; expect="the targets of 'nan_y.h5' contain NaN or Inf: row 2" ;;
   queries_as_run) run replay --run run.h5 --queries queries.h5 --out first.h5 > /dev/null; run_file=first.h5
                   expect="'first.h5' is a queries file \\(pathkernel replay\\), not a run file: replay needs" ;;
   no_points)      queries=data.h5:validation; expect="expected FILE.h5 \\(with /X\\) or DATA.h5:test" ;;
