@@ -39,8 +39,12 @@ ConvergenceTable measureConvergence(const TrainSettings& base, int halvings, int
   std::vector<double> lrs, train, test;
   for (int k = 0; k <= halvings; ++k) {
     TrainSettings s = base;
+    // lr halved and steps doubled: the same training time T, and the same
+    // learning-rate profile over it (warm-up and step lengths double too).
     s.training.lr = base.training.lr / std::ldexp(1.0, k);
     s.training.steps = base.training.steps << k;
+    s.training.warmup = base.training.warmup << k;
+    s.training.schedule = base.training.schedule.stretched(std::int64_t{1} << k);
     s.pathRule = PathRule::left();
     const RunReport r = trainOne(s, folder + "/left_" + std::to_string(k) + ".h5", comm);
     table.hasTest = r.hasTest;

@@ -38,6 +38,12 @@ class LrSchedule {
   std::string name() const;
   /// eps_s for step s of a run of `steps` steps with base rate lr and `warmup` steps of warm-up.
   double rate(double lr, std::int64_t s, std::int64_t steps, std::int64_t warmup) const;
+  /// The same profile over `factor` times as many steps (step:K:G -> step:factor K:G).
+  LrSchedule stretched(std::int64_t factor) const {
+    LrSchedule s = *this;
+    s.every_ *= factor;
+    return s;
+  }
 
  private:
   Kind kind_ = Kind::Constant;
