@@ -293,9 +293,11 @@ class Run:
     def _load_run_data(self):
         name = self.config("data", "")
         if self.data_override is None and (name.startswith("builtin:") or name == ""):
+            # A replay's queries file of built-in data carries the training split (FORMAT.md 6).
+            stored = ["train"] if self.is_queries else self.splits
             return {split: (need(self.f, "/data/%s/X" % split, "built-in data"),
                             need(self.f, "/data/%s/y" % split, "built-in data"))
-                    for split in self.splits if split != "query"}
+                    for split in stored}
         if self.data_override is not None:
             path = self.data_override
             if not os.path.exists(path):

@@ -315,6 +315,21 @@ def main():
             check_png(os.path.join(figs, n + ".png"))
         check(not os.path.exists(os.path.join(figs, "superposition.png")) and "not an image" in p.stdout,
               "non-image data: superposition skipped with a note")
+        # ... and its test points replayed as new points: built-in data, whose training labels
+        # travel in the queries file.
+        reg_only = os.path.join(tmp, "reg_only.h5")
+        train(["--data", "builtin:regression", "--n-train", "48", "--n-test", "0", "--hidden", "8",
+               "--lr", "0.05", "--steps", "30"], tmp, reg_only)
+        points = os.path.join(tmp, "reg_points.h5")
+        with h5py.File(reg, "r") as source, h5py.File(points, "w") as q:
+            q["X"] = source["data/test/X"][()]
+            q["y"] = source["data/test/y"][()]
+        reg_replayed = os.path.join(tmp, "reg_replayed.h5")
+        run(([mpiexec, "-n", "2", "--oversubscribe"] if mpiexec else []) +
+            [BIN, "replay", "--run", reg_only, "--queries", points, "--out", reg_replayed], tmp)
+        p = pkplot([reg_replayed, "--outdir", os.path.join(tmp, "reg_replayed"), "--query", "query:3"], tmp)
+        check_png(os.path.join(tmp, "reg_replayed", "explain.png"))
+        check_explain(p, reg_replayed, "query:3")
 
         # 6. Softmax, ntk, weight decay, 4x4 "images".
         blobs = os.path.join(tmp, "blobs.h5")
