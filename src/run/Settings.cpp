@@ -166,6 +166,17 @@ void checkBuiltinOnly(const TrainArguments& s, std::vector<std::string>& problem
                        s.data + "' the sizes come from the file (remove " + (count > 1 ? "them)" : "it)"));
 }
 
+// Another optimizer's options would be ignored silently: given, they are refused.
+void checkOptimizerOnly(const TrainArguments& s, std::vector<std::string>& problems) {
+  const bool momentum = s.optimizer == "momentum", adam = s.optimizer == "adam" || s.optimizer == "adamw";
+  if (!momentum && s.wasGiven("momentum"))
+    problems.push_back("--momentum applies to --optimizer momentum only, not to '" + s.optimizer + "' (remove it)");
+  for (const char* name : {"beta1", "beta2", "adam-eps"})
+    if (!adam && s.wasGiven(name))
+      problems.push_back(std::string("--") + name + " applies to --optimizer adam or adamw only, not to '" +
+                         s.optimizer + "' (remove it)");
+}
+
 void checkFiles(const TrainArguments& s, std::vector<std::string>& problems) {
   const std::string checkpoint = checkpointOf(s);
   if (samePath(checkpoint, s.out) || samePath(checkpoint, s.data))
@@ -196,6 +207,7 @@ std::vector<std::string> validate(const TrainArguments& s) {
   collectProblem(problems, [&] { SnapshotSteps::parse(s.snapshots).resolve(s.steps); });
   checkNumbers(s, problems);
   checkBuiltinOnly(s, problems);
+  checkOptimizerOnly(s, problems);
   checkFiles(s, problems);
   return problems;
 }

@@ -87,6 +87,8 @@ case "$case_name" in
   momentum_range)      expect="--momentum must be in \[0, 1\)"; args=(--optimizer momentum --momentum 1.5) ;;
   beta2_range)         expect="--beta2 must be in \[0, 1\)"; args=(--optimizer adam --beta2 1) ;;
   bad_lr_schedule)     expect="unknown --lr-schedule 'step:0:0.5'"; args=(--lr-schedule step:0:0.5) ;;
+  other_optimizer_option) expect="--beta1 applies to --optimizer adam or adamw only, not to 'momentum'"
+                       args=(--optimizer momentum --beta1 0.8) ;;
   nesterov_alone)      expect="--nesterov needs --optimizer momentum"; args=(--nesterov) ;;
   checkpoint_other_optimizer)
     mpiexec -n 2 --oversubscribe "$program" train --hidden 4 --steps 6 --optimizer adam --checkpoint-every 3 --checkpoint ck.h5 --keep-checkpoint --out first.h5 > /dev/null
