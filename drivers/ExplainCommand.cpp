@@ -77,15 +77,8 @@ void validate(const ExplainSettings& s) {
   if (!s.aggregate && s.queries.empty()) problems.push_back("explain needs --query (e.g. test:17) or --aggregate");
   if (s.top < 1) problems.push_back("--top must be >= 1");
   if (s.output < -1) problems.push_back("--class must be >= 0 (or -1 = the predicted class)");
-  auto collect = [&problems](auto&& check) {
-    try {
-      check();
-    } catch (const InputError& e) {
-      problems.push_back(e.what());
-    }
-  };
-  collect([&] { explain::parseFormat(s.format); });
-  collect([&] { explain::parseQuerySelections(s.queries); });
+  collectProblem(problems, [&] { explain::parseFormat(s.format); });
+  collectProblem(problems, [&] { explain::parseQuerySelections(s.queries); });
   requireValidSettings(problems);
 }
 

@@ -40,11 +40,7 @@ int predict(int argc, char** argv, int rank) {
   std::vector<std::string> problems;
   if (run.empty()) problems.push_back("--run: the run file is required");
   if (queries.empty()) problems.push_back("--queries: the points are required (FILE.h5 or DATA.h5:test)");
-  try {
-    explain::parseFormat(format);
-  } catch (const InputError& e) {
-    problems.push_back(e.what());
-  }
+  collectProblem(problems, [&] { explain::parseFormat(format); });
   if (samePath(out, run)) problems.push_back("--out must differ from the run file (it is never modified)");
   requireValidSettings(problems);
   if (!out.empty()) requireOutputPath(out, force, MPI_COMM_WORLD);

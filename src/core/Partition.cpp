@@ -5,26 +5,13 @@
 #include <cstdio>
 
 #include "core/Error.hpp"
+#include "core/PetscOwner.hpp"
 
 namespace pk {
 
 namespace {
 
-// Owners of the two handles used here: released however the function is left.
-class LayoutOwner {
- public:
-  explicit LayoutOwner(MPI_Comm comm) { PK_PETSC(PetscLayoutCreate(comm, &layout_)); }
-  ~LayoutOwner() {
-    if (PetscLayoutDestroy(&layout_) != 0) std::fprintf(stderr, "warning: PetscLayoutDestroy failed\n");
-  }
-  LayoutOwner(const LayoutOwner&) = delete;
-  LayoutOwner& operator=(const LayoutOwner&) = delete;
-  PetscLayout get() const { return layout_; }
-
- private:
-  PetscLayout layout_ = nullptr;
-};
-
+// The MPI type of one row, released however the function is left.
 class RowType {
  public:
   explicit RowType(std::int64_t cols) {
@@ -48,7 +35,8 @@ Partition::Partition(MPI_Comm comm, std::int64_t globalRows) : comm_(comm) {
   int size = 1;
   PK_MPI(MPI_Comm_rank(comm, &rank_));
   PK_MPI(MPI_Comm_size(comm, &size));
-  const LayoutOwner layout(comm);
+  PetscOwner<PetscLayout, PetscLayoutDestroy> layout;
+  PK_PETSC(PetscLayoutCreate(comm, layout.receive()));
   PK_PETSC(PetscLayoutSetSize(layout.get(), static_cast<PetscInt>(globalRows)));
   PK_PETSC(PetscLayoutSetBlockSize(layout.get(), 1));
   PK_PETSC(PetscLayoutSetUp(layout.get()));

@@ -1,5 +1,5 @@
 #pragma once
-// Move-only owner of a PETSc or SLEPc object (Mat, Vec, KSP, EPS): the matching XxxDestroy
+// Move-only owner of a PETSc or SLEPc object (Mat, Vec, KSP, EPS, PetscLayout): the matching XxxDestroy
 // runs in the destructor, moving nulls the source. Destructors never throw.
 #include <petscksp.h>
 #include <slepceps.h>

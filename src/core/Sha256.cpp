@@ -93,4 +93,13 @@ std::string sha256OfFile(const std::string& path) {
   return sha.hexDigest();
 }
 
+std::string sha256OfFileOnRoot(const std::string& path, MPI_Comm comm) {
+  int rank = 0;
+  PK_MPI(MPI_Comm_rank(comm, &rank));
+  std::string digest(64, '0');
+  if (rank == 0) digest = sha256OfFile(path);
+  PK_MPI(MPI_Bcast(digest.data(), 64, MPI_CHAR, 0, comm));
+  return digest;
+}
+
 }  // namespace pk

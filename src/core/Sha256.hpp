@@ -1,5 +1,7 @@
 #pragma once
 // SHA-256 (FIPS 180-4), to record which data a run was trained on.
+#include <mpi.h>
+
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -24,5 +26,9 @@ class Sha256 {
 
 /// The SHA-256 of a file's bytes, as hex. Not collective; throws InputError if unreadable.
 std::string sha256OfFile(const std::string& path);
+
+/// Collective. sha256OfFile read on rank 0 of `comm` and given to every rank
+/// (for a file every rank can already open).
+std::string sha256OfFileOnRoot(const std::string& path, MPI_Comm comm);
 
 }  // namespace pk

@@ -3,7 +3,6 @@
 #include <vector>
 
 #include "core/Error.hpp"
-#include "io/H5.hpp"
 
 namespace pk::dynamics {
 
@@ -14,14 +13,8 @@ DenseRows readKernel(const RunReader& run, const std::string& dataset) {
 }
 
 DenseRows readKernelSlice(const RunReader& run, const std::string& dataset, std::int64_t slice) {
-  PK_REQUIRE(run.has(dataset), "'" + run.path() + "' has no dataset " + dataset);
-  const auto dims = h5::shape(run.file(), dataset);
-  PK_REQUIRE(
-      dims.size() == 3 && dims[1] == dims[2] && slice >= 0 && slice < static_cast<std::int64_t>(dims[0]),
-      dataset + " in '" + run.path() + "' is not a stack of square matrices with slice " + std::to_string(slice));
-  DenseRows k(run.comm(), static_cast<std::int64_t>(dims[1]), static_cast<std::int64_t>(dims[2]));
-  const auto rows = h5::readSliceRows(run.file(), dataset, slice, k.firstRow(), k.localRows());
-  k.setLocalRowMajor(rows.data());
+  DenseRows k = run.matrixSlice(dataset, slice);
+  PK_REQUIRE(k.rows() == k.cols(), dataset + " in '" + run.path() + "' is not a stack of square matrices");
   return k;
 }
 

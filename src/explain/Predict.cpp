@@ -33,18 +33,13 @@ std::vector<double> parametersOf(const RunReader& run, const Mlp& model, const s
   return w;
 }
 
+// Per row: logistic, the probability of class 1; softmax, of every class.
 Matrix probabilities(Loss loss, const Matrix& f) {
   if (loss == Loss::Mse) return Matrix();
   Matrix p(f.rows(), f.cols());
   for (std::int64_t r = 0; r < f.rows(); ++r) {
-    if (loss == Loss::Logistic) {
-      p(r, 0) = 1.0 / (1.0 + std::exp(-f(r, 0)));
-      continue;
-    }
-    const double top = *std::max_element(f.row(r), f.row(r) + f.cols());
-    double sum = 0.0;
-    for (std::int64_t c = 0; c < f.cols(); ++c) sum += (p(r, c) = std::exp(f(r, c) - top));
-    for (std::int64_t c = 0; c < f.cols(); ++c) p(r, c) /= sum;
+    const auto classes = classProbabilities(loss, f.row(r), f.cols());
+    std::copy(classes.end() - f.cols(), classes.end(), p.row(r));
   }
   return p;
 }

@@ -40,20 +40,27 @@ void DirectionAttribution::update(const StepRecord& step) {
     const Matrix& u = step.trainU[static_cast<std::size_t>(k)];
     double* buffer = buffers_[static_cast<std::size_t>(k)].data();
     double* direction = directions_[static_cast<std::size_t>(k)].data();
-    for (std::int64_t i = 0; i < examples_; ++i)
+    // One element: the buffer's recursion, then the direction before preconditioning.
+    auto advance = [&rule](double e, double& b) {
+      b = rule.decay * b + rule.feed * e;
+      return rule.direct * e + rule.through * b;
+    };
+    for (std::int64_t i = 0; i < examples_; ++i) {
+      const double* hi = h.row(i);
       for (std::int64_t j = 0; j < out; ++j) {
         // e_i's row j: d(c_i . f)/d[W_k row j, b_k[j]] = u_j [s_k h_k(x_i), 1].
         const double uj = u(i, j);
-        const std::int64_t row = (i * out + j) * cols;
-        for (std::int64_t l = 0; l <= in; ++l) {
-          const double e = l < in ? uj * s * h(i, l) : uj;
-          double& b = buffer[row + l];
-          b = rule.decay * b + rule.feed * e;
-          double d = rule.direct * e + rule.through * b;
-          if (p) d *= p[l < in ? model_.weightOffset(k) + j * in + l : model_.biasOffset(k) + j];
-          direction[row + l] = d;
+        double* b = buffer + (i * out + j) * cols;
+        double* d = direction + (i * out + j) * cols;
+        const double* pw = p ? p + model_.weightOffset(k) + j * in : nullptr;
+        for (std::int64_t l = 0; l < in; ++l) {
+          const double dl = advance(uj * s * hi[l], b[l]);
+          d[l] = pw ? dl * pw[l] : dl;
         }
+        const double bias = advance(uj, b[in]);
+        d[in] = p ? bias * p[model_.biasOffset(k) + j] : bias;
       }
+    }
   }
   // The first layer's W part of e_i is s_1 u_0(x_i) x_i^T: its gamma follows the same recursion.
   if (p) return;

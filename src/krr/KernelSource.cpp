@@ -15,14 +15,6 @@ namespace pk {
 
 namespace {
 
-// Slice J of a stack [k, rows, N] of kernels, distributed by rows.
-DenseRows snapshotSlice(const RunReader& run, const std::string& dataset, std::int64_t j) {
-  const auto dims = h5::shape(run.file(), dataset);
-  DenseRows m(run.comm(), static_cast<std::int64_t>(dims.at(1)), static_cast<std::int64_t>(dims.at(2)));
-  m.setLocalRowMajor(h5::readSliceRows(run.file(), dataset, j, m.firstRow(), m.localRows()).data());
-  return m;
-}
-
 // "K^g at w_s, s = 21 of 200 steps (10.5%; snapshot 4 of 0..7)": how far training had come.
 std::string snapshotDescription(const RunReader& run, std::int64_t j) {
   const auto count = static_cast<std::int64_t>(h5::shape(run.file(), "/snapshots/steps").at(0));
@@ -40,7 +32,7 @@ KernelMatrices storedKernel(const KernelChoice& kernel, const KrrProblem& p, MPI
   KernelMatrices k;
   // A snapshot kernel is one slice of the stack; the held-out rows come from the run or a queries file.
   auto read = [&](const RunReader& from, const std::string& name) {
-    return snapshot ? snapshotSlice(from, name, kernel.snapshot) : from.matrix(name);
+    return snapshot ? from.matrixSlice(name, kernel.snapshot) : from.matrix(name);
   };
   k.train = read(run, group + "/train");
   if (p.nTest > 0) {

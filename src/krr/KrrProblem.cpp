@@ -58,12 +58,7 @@ void readHeldOut(KrrProblem& p, hid_t rowsFile, const std::string& targetsFile, 
 void requireQueriesOf(const RunReader& queries, const std::string& runPath, const std::vector<KernelChoice>& kernels,
                       MPI_Comm comm) {
   PK_REQUIRE(queries.isQueries(), "--queries '" + queries.path() + "' is not a queries file (pathkernel replay)");
-  int rank = 0;
-  PK_MPI(MPI_Comm_rank(comm, &rank));
-  std::string sha(64, '0');
-  if (rank == 0) sha = sha256OfFile(runPath);
-  PK_MPI(MPI_Bcast(sha.data(), 64, MPI_CHAR, 0, comm));
-  PK_REQUIRE(h5::stringAttribute(queries.file(), "run_sha256") == sha,
+  PK_REQUIRE(h5::stringAttribute(queries.file(), "run_sha256") == sha256OfFileOnRoot(runPath, comm),
              "'" + queries.path() + "' was replayed from another run than '" + runPath + "' (its run_sha256 differs)");
   for (const auto& kernel : kernels)
     PK_REQUIRE(kernel.kind == KernelKind::Rbf || queries.has(storedKernelGroup(kernel.kind) + "/query"),

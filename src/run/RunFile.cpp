@@ -80,27 +80,27 @@ void writeConfig(hid_t file, const TrainingRun& run) {
   }
 }
 
-void writeDataSplit(hid_t file, const Dataset& data, const std::string& name) {
-  const DataBlock* split = name == "train" ? &data.train : &data.test;
-  if (split->globalRows == 0) return;
-  const auto rows = static_cast<hsize_t>(split->globalRows);
-  h5::writeRows(file, "/data/" + name + "/X", {rows, static_cast<hsize_t>(data.inputs)}, split->firstRow,
-                split->x.rows(), split->x.data());
-  if (data.integerLabels) {
-    std::vector<std::int64_t> labels(split->y.values().begin(), split->y.values().end());
-    h5::writeRows(file, "/data/" + name + "/y", {rows}, split->firstRow, split->y.rows(), labels.data());
+void writeDataRows(hid_t file, const Dataset& data, const DataBlock& split, const std::string& group, bool targets) {
+  if (split.globalRows == 0) return;
+  const auto rows = static_cast<hsize_t>(split.globalRows);
+  h5::writeRows(file, group + "/X", {rows, static_cast<hsize_t>(data.inputs)}, split.firstRow, split.x.rows(),
+                split.x.data());
+  if (!targets) return;
+  if (data.integerLabels) {  // class labels as int64, like the data file's
+    std::vector<std::int64_t> labels(split.y.values().begin(), split.y.values().end());
+    h5::writeRows(file, group + "/y", {rows}, split.firstRow, split.y.rows(), labels.data());
   } else {
     std::vector<hsize_t> shape{rows};
     if (data.targetIsMatrix) shape.push_back(static_cast<hsize_t>(data.targetCols));
-    h5::writeRows(file, "/data/" + name + "/y", shape, split->firstRow, split->y.rows(), split->y.data());
+    h5::writeRows(file, group + "/y", shape, split.firstRow, split.y.rows(), split.y.data());
   }
 }
 
 namespace {
 
 void writeData(hid_t file, const Dataset& data) {
-  writeDataSplit(file, data, "train");
-  writeDataSplit(file, data, "test");
+  writeDataRows(file, data, data.train, "/data/train", true);
+  writeDataRows(file, data, data.test, "/data/test", true);
 }
 
 void writeParameters(hid_t file, const std::string& group, const Mlp& model, const std::vector<double>& w) {

@@ -33,9 +33,11 @@ void writeConfig(hid_t file, const TrainingRun& run);
 /// /kernel/*/SET and /snapshots/tangent/SET (those the run keeps).
 void writeQueryRows(hid_t file, const TrainingRun& run, const QueryState& q, const std::string& set);
 
-/// Collective. The inputs and labels of split `name` ("train" or "test") as
-/// /data/NAME/{X,y}: built-in data, which no data file holds (docs/FORMAT.md 2.4).
-void writeDataSplit(hid_t file, const Dataset& data, const std::string& name);
+/// Collective. The inputs of `split` as GROUP/X and, with `targets`, its labels
+/// as GROUP/y (int64 for class labels): the built-in data of a run
+/// (/data/train, /data/test; docs/FORMAT.md 2.4) and a replay's points (/queries).
+/// Nothing for a split without rows.
+void writeDataRows(hid_t file, const Dataset& data, const DataBlock& split, const std::string& group, bool targets);
 
 /// Collective. Writes `path` (through `path`.partial, renamed at the end).
 void writeRunFile(const std::string& path, const TrainingRun& run, const RunSummary& summary);

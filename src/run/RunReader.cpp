@@ -221,6 +221,16 @@ DenseRows RunReader::matrix(const std::string& dataset) const {
   return m;
 }
 
+DenseRows RunReader::matrixSlice(const std::string& dataset, std::int64_t slice) const {
+  PK_REQUIRE(has(dataset), "'" + path_ + "' has no dataset " + dataset);
+  const auto dims = h5::shape(file_, dataset);
+  PK_REQUIRE(dims.size() == 3 && slice >= 0 && slice < static_cast<std::int64_t>(dims[0]),
+             dataset + " in '" + path_ + "' is not a stack of matrices with slice " + std::to_string(slice));
+  DenseRows m(comm_, static_cast<std::int64_t>(dims[1]), static_cast<std::int64_t>(dims[2]));
+  m.setLocalRowMajor(h5::readSliceRows(file_, dataset, slice, m.firstRow(), m.localRows()).data());
+  return m;
+}
+
 void RunReader::requireRunShapes(const std::string& dataFile, const std::string& hint) const {
   h5::Id file = h5::openFile(dataFile, comm_);
   for (const char* name : {"/train/X", "/train/y"})

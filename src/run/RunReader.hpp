@@ -84,6 +84,8 @@ class RunReader {
   std::vector<double> trainDiagonal(const std::string& kernel) const;
   /// A stored [rows, cols] matrix, distributed by rows as PETSc splits them.
   DenseRows matrix(const std::string& dataset) const;
+  /// Matrix `slice` of a stored stack [k, rows, cols], distributed by rows.
+  DenseRows matrixSlice(const std::string& dataset, std::int64_t slice) const;
 
   /// Where the run's data is, by the one rule (docs/FORMAT.md 2.4): `override`
   /// if given; the run file's /data for built-in data; else /config `data` as

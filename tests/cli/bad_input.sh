@@ -6,11 +6,7 @@
 #   bad_input.sh PROGRAM CASE
 set -euo pipefail
 source "$(dirname "$0")/refusal.sh"
-program="$1"
-case_name="$2"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-cd "$work"
+begin_case "$@"
 
 # A valid small data file, then variants of it made with h5py.
 make_data() {  # make_data FILE PYTHON-STATEMENTS (f is the open file, X/y arrays)

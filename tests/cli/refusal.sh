@@ -1,5 +1,16 @@
-# The checks every refused command must pass, sourced by the bad-input tests.
+# The set-up and the checks of every bad-input test, sourced by them.
 #
+#   begin_case PROGRAM CASE
+#
+# sets program and case_name and moves into a scratch folder, removed on exit.
+begin_case() {
+  program="$1"
+  case_name="$2"
+  work="$(mktemp -d)"
+  trap 'rm -rf "$work"' EXIT
+  cd "$work"
+}
+
 #   expect_refusal EXPECT [LEFTOVER...] -- COMMAND...
 #
 # runs COMMAND in the current folder (its output in out.log and err.log) and

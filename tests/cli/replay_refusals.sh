@@ -6,11 +6,7 @@
 #   replay_refusals.sh PROGRAM CASE
 set -euo pipefail
 source "$(dirname "$0")/refusal.sh"
-program="$1"
-case_name="$2"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-cd "$work"
+begin_case "$@"
 
 run() { mpiexec -n 2 --oversubscribe "$program" "$@"; }
 py() { /usr/bin/python3 -c "import sys, h5py, numpy as np; $1"; }

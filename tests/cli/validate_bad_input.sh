@@ -6,11 +6,7 @@
 #   validate_bad_input.sh PROGRAM CASE
 set -euo pipefail
 source "$(dirname "$0")/refusal.sh"
-program="$1"
-case_name="$2"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-cd "$work"
+begin_case "$@"
 
 pk() { timeout 120 mpiexec -n 2 --oversubscribe "$program" "$@"; }
 small=(--data builtin:moons --n-train 20 --n-test 6 --hidden 4 --steps 5)

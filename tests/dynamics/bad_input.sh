@@ -6,11 +6,7 @@
 #   bad_input.sh PROGRAM CASE
 set -euo pipefail
 source "$(dirname "$0")/../cli/refusal.sh"
-program="$1"
-case_name="$2"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-cd "$work"
+begin_case "$@"
 
 train() {  # train OUT [options]: a small run on built-in data, 20 training examples
   local out="$1"
