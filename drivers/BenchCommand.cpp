@@ -4,10 +4,10 @@
 #include <iostream>
 
 #include "Commands.hpp"
+#include "bench/Benchmark.hpp"
 #include "core/Error.hpp"
 #include "core/Options.hpp"
-#include "run/Benchmark.hpp"
-#include "run/Settings.hpp"
+#include "settings/Settings.hpp"
 
 namespace po = boost::program_options;
 

@@ -11,14 +11,14 @@
 #include <iterator>
 
 #include "Commands.hpp"
+#include "converge/Convergence.hpp"
 #include "core/Error.hpp"
 #include "core/Options.hpp"
 #include "io/OutputFile.hpp"
-#include "run/Convergence.hpp"
 #include "run/Run.hpp"
 #include "run/RunFile.hpp"
 #include "run/ScratchFolder.hpp"
-#include "run/Settings.hpp"
+#include "settings/Settings.hpp"
 
 namespace po = boost::program_options;
 

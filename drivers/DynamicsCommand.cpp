@@ -14,7 +14,7 @@
 #include "dynamics/DynamicsSettings.hpp"
 #include "dynamics/Spectrum.hpp"
 #include "io/OutputFile.hpp"
-#include "run/RunReader.hpp"
+#include "results/RunReader.hpp"
 
 namespace pk::cli {
 

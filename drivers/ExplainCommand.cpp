@@ -14,7 +14,7 @@
 #include "explain/Explanation.hpp"
 #include "explain/QuerySpec.hpp"
 #include "explain/Report.hpp"
-#include "run/RunReader.hpp"
+#include "results/RunReader.hpp"
 
 namespace po = boost::program_options;
 

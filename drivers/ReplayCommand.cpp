@@ -8,8 +8,8 @@
 #include "core/Error.hpp"
 #include "core/FilePath.hpp"
 #include "core/Options.hpp"
-#include "kernel/SnapshotSteps.hpp"
-#include "run/Replay.hpp"
+#include "replay/Replay.hpp"
+#include "settings/SnapshotSteps.hpp"
 
 namespace po = boost::program_options;
 

@@ -4,7 +4,7 @@
 #include "Commands.hpp"
 #include "core/Error.hpp"
 #include "run/Run.hpp"
-#include "run/Settings.hpp"
+#include "settings/Settings.hpp"
 
 namespace pk::cli {
 

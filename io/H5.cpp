@@ -520,6 +520,7 @@ void scalarAttribute(hid_t obj, const std::string& name, hid_t type, const T& va
 }  // namespace
 
 Id createFile(const std::string& path, MPI_Comm comm) {
+  quietLibrary();
   Id fapl = accessList(comm);
   // The file format of HDF5 1.8, whose metadata carry checksums: a damaged file
   // is then refused when it is opened (openFile) instead of read wrongly.
@@ -548,6 +549,7 @@ void closeFile(Id& file, MPI_Comm comm) {
 }
 
 Id openFile(const std::string& path, MPI_Comm comm) {
+  quietLibrary();
   std::FILE* probe = std::fopen(path.c_str(), "rb");
   if (probe == nullptr) {
     // A run killed while writing (Ctrl-C at mpiexec with a large checkpoint) leaves only the .partial.
@@ -621,6 +623,30 @@ Id ensureGroup(hid_t loc, const std::string& path) {
       Id(PK_H5(H5Gcreate2(loc, prefix.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)));
   }
   return Id(PK_H5(H5Gopen2(loc, path.c_str(), H5P_DEFAULT)));
+}
+
+Id openGroup(hid_t loc, const std::string& path) {
+  return Id(PK_H5(H5Gopen2(loc, path.c_str(), H5P_DEFAULT)));
+}
+
+std::vector<double> readPoints(hid_t loc, const std::string& path, const std::vector<std::vector<hsize_t>>& points) {
+  std::vector<double> values(points.size());
+  if (points.empty()) return values;
+  Id dataset(PK_H5(H5Dopen2(loc, path.c_str(), H5P_DEFAULT)));
+  Id space(PK_H5(H5Dget_space(dataset)));
+  const auto rank = static_cast<std::size_t>(PK_H5(H5Sget_simple_extent_ndims(space)));
+  std::vector<hsize_t> coords;
+  coords.reserve(points.size() * rank);
+  for (const auto& point : points) {
+    PK_REQUIRE(point.size() == rank,
+               path + " has " + std::to_string(rank) + " dimensions, not " + std::to_string(point.size()));
+    coords.insert(coords.end(), point.begin(), point.end());
+  }
+  PK_H5(H5Sselect_elements(space, H5S_SELECT_SET, points.size(), coords.data()));
+  const hsize_t count = points.size();
+  Id memory(PK_H5(H5Screate_simple(1, &count, nullptr)));
+  PK_H5(H5Dread(dataset, H5T_NATIVE_DOUBLE, memory, space, H5P_DEFAULT, values.data()));
+  return values;
 }
 
 std::vector<hsize_t> shape(hid_t loc, const std::string& path) {

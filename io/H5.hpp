@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/Error.hpp"
+#include "io/H5Error.hpp"
 
 namespace pk::h5 {
 
@@ -79,6 +80,8 @@ bool exists(hid_t loc, const std::string& path);
 bool isDataset(hid_t loc, const std::string& path);
 /// Creates every missing group of a slash-separated path.
 Id ensureGroup(hid_t loc, const std::string& path);
+/// Opens an existing group (its attributes are read through the returned handle).
+Id openGroup(hid_t loc, const std::string& path);
 
 /// Shape of a dataset (Not collective).
 std::vector<hsize_t> shape(hid_t loc, const std::string& path);
@@ -108,6 +111,9 @@ std::vector<double> readSliceRows(hid_t loc, const std::string& path, std::int64
 
 /// Reads rows [firstRow, firstRow + rows) of a dataset as float64 (int64 data converts). Collective.
 std::vector<double> readRows(hid_t loc, const std::string& path, std::int64_t firstRow, std::int64_t rows);
+/// Reads the elements at `points` (each a full index of the dataset, rank
+/// entries) as float64. Independent: every rank reads the same few points.
+std::vector<double> readPoints(hid_t loc, const std::string& path, const std::vector<std::vector<hsize_t>>& points);
 /// Reads rows of an int64 dataset. Collective.
 std::vector<std::int64_t> readRowsInt(hid_t loc, const std::string& path, std::int64_t firstRow, std::int64_t rows);
 

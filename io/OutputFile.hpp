@@ -24,7 +24,8 @@ class OutputFile {
   OutputFile(const OutputFile&) = delete;
   OutputFile& operator=(const OutputFile&) = delete;
 
-  operator hid_t() const { return file_; }  // NOLINT: passed straight to the h5:: writers
+  operator hid_t() const { return file_; }          // NOLINT: passed straight to the h5:: writers
+  operator const h5::Id&() const { return file_; }  // NOLINT: and to the writers of file layouts
 
   /// Collective: the last write; afterwards the object holds no file. Throws
   /// h5::WriteError on every rank if closing the file failed on any.

@@ -1,6 +1,5 @@
 #include "core/Environment.hpp"
 
-#include <hdf5.h>
 #include <mpi.h>
 #include <petscsys.h>
 #include <slepcsys.h>
@@ -21,8 +20,6 @@ Environment::Environment(int* argc, char*** argv) {
   // program's own options. Both leave MPI alone at finalisation because MPI
   // was initialised first.
   PK_PETSC(SlepcInitializeNoArguments());
-  // HDF5 errors are reported through exceptions (PK_H5), not printed.
-  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
 }
 
 Environment::~Environment() {

@@ -1,6 +1,5 @@
 #include "core/Error.hpp"
 
-#include <hdf5.h>
 #include <mpi.h>
 #include <petscsys.h>
 
@@ -26,12 +25,6 @@ std::string site(const char* lib, const char* expr, const char* file, int line) 
   return os.str();
 }
 
-// Walks the HDF5 error stack and collects the innermost description.
-herr_t collectH5Message(unsigned, const H5E_error2_t* err, void* data) {
-  auto* out = static_cast<std::string*>(data);
-  if (err->desc && *err->desc) *out = err->desc;
-  return 0;
-}
 }  // namespace
 
 void throwMpiError(int code, const char* expr, const char* file, int line) {
@@ -45,13 +38,6 @@ void throwPetscError(int code, const char* expr, const char* file, int line) {
   const char* text = nullptr;
   PetscErrorMessage(static_cast<PetscErrorCode>(code), &text, nullptr);
   throw Error(site("PETSc", expr, file, line) + ": " + (text ? text : "unknown error"));
-}
-
-void throwH5Error(const char* expr, const char* file, int line) {
-  std::string message = "unknown error";
-  H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, collectH5Message, &message);
-  H5Eclear2(H5E_DEFAULT);
-  throw Error(site("HDF5", expr, file, line) + ": " + message);
 }
 
 void throwInternal(const std::string& what, const char* file, int line) {

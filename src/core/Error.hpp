@@ -1,7 +1,8 @@
 #pragma once
 // One error idiom for the whole code base. Every call into MPI, PETSc or HDF5
-// is wrapped on one line (PK_MPI, PK_PETSC, PK_H5); a failure throws pk::Error
-// carrying the rank, the call site, the expression and the library's message.
+// is wrapped on one line (PK_MPI, PK_PETSC, and PK_H5 of io/H5Error.hpp: HDF5
+// is called in io/ only); a failure throws pk::Error carrying the rank, the
+// call site, the expression and the library's message.
 // PK_REQUIRE is the always-on check for anything a user can cause.
 #include <stdexcept>
 #include <string>
@@ -27,7 +28,6 @@ void requireValidSettings(const std::vector<std::string>& problems);
 namespace detail {
 [[noreturn]] void throwMpiError(int code, const char* expr, const char* file, int line);
 [[noreturn]] void throwPetscError(int code, const char* expr, const char* file, int line);
-[[noreturn]] void throwH5Error(const char* expr, const char* file, int line);
 [[noreturn]] void throwInternal(const std::string& what, const char* file, int line);
 int worldRank();
 }  // namespace detail
@@ -45,14 +45,6 @@ int worldRank();
     const int pk_petsc_code_ = static_cast<int>(call);                                                 \
     if (pk_petsc_code_ != 0) ::pk::detail::throwPetscError(pk_petsc_code_, #call, __FILE__, __LINE__); \
   } while (0)
-
-// HDF5 calls return a negative value (herr_t or hid_t) on failure.
-#define PK_H5(call)                                                               \
-  ([&]() {                                                                        \
-    const auto pk_h5_result_ = (call);                                            \
-    if (pk_h5_result_ < 0) ::pk::detail::throwH5Error(#call, __FILE__, __LINE__); \
-    return pk_h5_result_;                                                         \
-  }())
 
 #define PK_ASSERT(cond, what)                                           \
   do {                                                                  \

@@ -9,7 +9,7 @@
 
 #include "core/Matrix.hpp"
 #include "model/Loss.hpp"
-#include "run/RunReader.hpp"
+#include "results/RunReader.hpp"
 
 namespace pk::dynamics {
 

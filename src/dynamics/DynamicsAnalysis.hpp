@@ -10,7 +10,7 @@
 
 #include "dynamics/DynamicsResult.hpp"
 #include "dynamics/DynamicsSettings.hpp"
-#include "run/RunReader.hpp"
+#include "results/RunReader.hpp"
 
 namespace pk::dynamics {
 

@@ -13,7 +13,7 @@
 #include <string>
 
 #include "dynamics/DynamicsAnalysis.hpp"
-#include "run/RunReader.hpp"
+#include "results/RunReader.hpp"
 
 namespace pk::dynamics {
 

@@ -11,14 +11,14 @@ namespace {
 
 // One value per matrix of the series, as a dataset [m].
 template <typename Field>
-void writeColumn(hid_t file, const std::string& group, const char* name, const std::vector<MatrixMetrics>& series,
-                 Field field) {
+void writeColumn(const h5::Id& file, const std::string& group, const char* name,
+                 const std::vector<MatrixMetrics>& series, Field field) {
   std::vector<double> values;
   for (const auto& m : series) values.push_back(field(m));
   h5::writeReplicated(file, group + "/" + name, {values.size()}, values.data());
 }
 
-void writeEigenpairs(hid_t file, const std::string& group, const std::vector<MatrixMetrics>& series,
+void writeEigenpairs(const h5::Id& file, const std::string& group, const std::vector<MatrixMetrics>& series,
                      const DynamicsResult& r) {
   const auto count = static_cast<hsize_t>(r.eigenCount);
   std::vector<double> values;
@@ -39,7 +39,7 @@ void writeEigenpairs(hid_t file, const std::string& group, const std::vector<Mat
                        series[j].eigenvectors.data());
 }
 
-void writeSeries(hid_t file, Series s, const DynamicsResult& r) {
+void writeSeries(const h5::Id& file, Series s, const DynamicsResult& r) {
   const auto& series = r.series(s);
   if (series.empty()) return;
   const std::string group = std::string("/") + groupName(s);
@@ -58,7 +58,7 @@ void writeSeries(hid_t file, Series s, const DynamicsResult& r) {
   h5::writeReplicated(file, group + "/time", {r.times.size()}, r.times.data());
 }
 
-void writeConfig(hid_t file, const DynamicsSettings& s, const DynamicsResult& r) {
+void writeConfig(const h5::Id& file, const DynamicsSettings& s, const DynamicsResult& r) {
   h5::Id config = h5::ensureGroup(file, "/config");
   h5::setAttribute(config, "run", s.run);
   h5::setAttribute(config, "kernels", s.kernels);

@@ -9,7 +9,7 @@
 #include <string>
 
 #include "core/DenseRows.hpp"
-#include "run/RunReader.hpp"
+#include "results/RunReader.hpp"
 
 namespace pk::dynamics {
 

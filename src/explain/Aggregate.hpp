@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "explain/Explanation.hpp"
-#include "run/RunReader.hpp"
+#include "results/RunReader.hpp"
 
 namespace pk::explain {
 

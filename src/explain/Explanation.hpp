@@ -11,7 +11,7 @@
 
 #include "explain/QuerySpec.hpp"
 #include "explain/Score.hpp"
-#include "run/RunReader.hpp"
+#include "results/RunReader.hpp"
 
 namespace pk::explain {
 

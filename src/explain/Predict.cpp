@@ -10,10 +10,11 @@
 #include "data/Validate.hpp"
 #include "explain/Explanation.hpp"
 #include "io/OutputFile.hpp"
+#include "model/Loss.hpp"
 #include "model/Mlp.hpp"
-#include "run/Metrics.hpp"
-#include "run/Replay.hpp"
-#include "run/RunReader.hpp"
+#include "results/Formats.hpp"
+#include "results/QuerySource.hpp"
+#include "results/RunReader.hpp"
 
 namespace pk::explain {
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "run/RunReader.hpp"
+#include "results/RunReader.hpp"
 
 namespace pk::explain {
 

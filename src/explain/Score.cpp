@@ -4,7 +4,7 @@
 #include <cmath>
 
 #include "core/Error.hpp"
-#include "run/Metrics.hpp"
+#include "model/Loss.hpp"
 
 namespace pk::explain {
 

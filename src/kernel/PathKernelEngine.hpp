@@ -23,9 +23,9 @@
 #include "core/State.hpp"
 #include "kernel/DirectionAttribution.hpp"
 #include "kernel/GaussLegendre.hpp"
-#include "kernel/PathRule.hpp"
 #include "kernel/TileAccumulator.hpp"
 #include "model/Mlp.hpp"
+#include "settings/PathRule.hpp"
 #include "train/StepRecord.hpp"
 
 namespace pk {

@@ -9,7 +9,7 @@
 #include "core/Text.hpp"
 #include "io/DistributedIO.hpp"
 #include "io/H5.hpp"
-#include "run/RunReader.hpp"
+#include "results/RunReader.hpp"
 
 namespace pk {
 

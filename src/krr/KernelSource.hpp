@@ -3,7 +3,6 @@
 // (PETSc MATMPIDENSE, the row split of core/Partition): stored kernels read
 // by hyperslab from the run file and symmetrised, or the RBF kernel computed
 // from the inputs.
-#include <hdf5.h>
 #include <mpi.h>
 
 #include <cstdint>

@@ -4,13 +4,13 @@
 #include "core/Partition.hpp"
 #include "core/Sha256.hpp"
 #include "io/H5.hpp"
-#include "run/RunReader.hpp"
+#include "results/RunReader.hpp"
 
 namespace pk {
 
 namespace {
 
-Matrix readBlock(hid_t file, const std::string& path, std::int64_t first, std::int64_t rows) {
+Matrix readBlock(const h5::Id& file, const std::string& path, std::int64_t first, std::int64_t rows) {
   const auto dims = h5::shape(file, path);
   const std::int64_t cols = dims.size() > 1 ? static_cast<std::int64_t>(dims[1]) : 1;
   Matrix m(rows, cols);
@@ -40,7 +40,7 @@ void requireKernel(const RunReader& run, const KrrProblem& p, const KernelChoice
 }
 
 // The held-out rows' targets (from `targetsFile`) and the network's and the kernel machine's predictions.
-void readHeldOut(KrrProblem& p, hid_t rowsFile, const std::string& targetsFile, const std::string& targets,
+void readHeldOut(KrrProblem& p, const h5::Id& rowsFile, const std::string& targetsFile, const std::string& targets,
                  MPI_Comm comm) {
   const Partition test(comm, p.nTest);
   {

@@ -49,7 +49,7 @@ std::string targetsNote(const KrrProblem& p) {
   return "";
 }
 
-void writeScores(hid_t obj, const std::string& split, const KrrProblem& p, const Scores& s) {
+void writeScores(const h5::Id& obj, const std::string& split, const KrrProblem& p, const Scores& s) {
   if (s.count == 0) return;
   if (classification(p)) {
     h5::setAttribute(obj, split + "_accuracy", s.accuracy);
@@ -59,7 +59,7 @@ void writeScores(hid_t obj, const std::string& split, const KrrProblem& p, const
   }
 }
 
-void writeColumns(hid_t file, const std::string& path, const Matrix& local, std::int64_t globalRows,
+void writeColumns(const h5::Id& file, const std::string& path, const Matrix& local, std::int64_t globalRows,
                   std::int64_t outputs, MPI_Comm comm) {
   const Partition part(comm, globalRows);
   std::vector<hsize_t> shape{static_cast<hsize_t>(globalRows)};

@@ -77,4 +77,16 @@ Matrix lossDerivative(Loss loss, const Matrix& f, const Matrix& y) {
   return g;
 }
 
+std::int64_t predictedClass(Loss loss, const double* f, std::int64_t outputs) {
+  switch (loss) {
+    case Loss::Logistic:
+      return f[0] > 0.0 ? 1 : 0;
+    case Loss::Softmax:
+      return static_cast<std::int64_t>(std::max_element(f, f + outputs) - f);
+    case Loss::Mse:
+      break;
+  }
+  return -1;
+}
+
 }  // namespace pk

@@ -19,4 +19,8 @@ double lossSum(Loss loss, const Matrix& f, const Matrix& y);
 /// l'_r = dl/df at (y_r, f_r), [n, C].
 Matrix lossDerivative(Loss loss, const Matrix& f, const Matrix& y);
 
+/// The class a network output predicts: logistic 1 if f > 0 else 0, softmax
+/// argmax_c f_c (the first on ties); -1 for mse. Not collective.
+std::int64_t predictedClass(Loss loss, const double* f, std::int64_t outputs);
+
 }  // namespace pk

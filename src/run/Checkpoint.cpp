@@ -17,48 +17,9 @@ namespace {
 // The settings and data a checkpoint belongs to, as text. Restarting with any
 // of these changed would silently mix two runs, so they must all agree.
 std::map<std::string, std::string> identityOf(const TrainingRun& run) {
-  const TrainSettings& s = run.settings();
-  const Dataset& data = run.data();
-  auto exact = [](double v) { return formatNumber("%.17g", v); };
-  std::map<std::string, std::string> id = {{"data", data.origin},
-                                           {"data_sha256", run.dataSha256()},
-                                           {"n_train", std::to_string(data.train.globalRows)},
-                                           {"n_test", std::to_string(data.test.globalRows)},
-                                           {"inputs", std::to_string(data.inputs)},
-                                           {"hidden", hiddenText(s.hidden)},
-                                           {"activation", toString(s.activation)},
-                                           {"param", toString(s.parameterization)},
-                                           {"loss", toString(run.loss())},
-                                           {"outputs", std::to_string(run.model().outputs())},
-                                           {"lr", exact(s.training.lr)},
-                                           {"batch_size", std::to_string(s.training.batchSize)},
-                                           {"weight_decay", exact(s.training.weightDecay)},
-                                           {"seed", std::to_string(s.training.seed)},
-                                           {"path_rule", s.pathRule.name()},
-                                           {"tangent_kernels", s.tangentKernels ? "1" : "0"},
-                                           {"skip_train_kernels", s.skipTrainKernels ? "1" : "0"}};
-  if (s.builtinData()) id["data_seed"] = std::to_string(s.builtin.seed);
-  if (!data.testSha256.empty()) id["queries_sha256"] = data.testSha256;
-  const OptimizerSettings& o = s.training.optimizer;
-  id["optimizer"] = toString(o.kind);
-  if (o.kind == OptimizerKind::Momentum) {
-    id["momentum"] = exact(o.momentum);
-    id["nesterov"] = o.nesterov ? "1" : "0";
-  }
-  if (o.kind == OptimizerKind::Adam || o.kind == OptimizerKind::AdamW) {
-    id["beta1"] = exact(o.beta1);
-    id["beta2"] = exact(o.beta2);
-    id["adam_eps"] = exact(o.adamEps);
-  }
-  id["lr_schedule"] = s.training.schedule.name();
-  std::string snapshots;
-  for (const auto step : s.snapshots.resolve(s.training.steps))
-    snapshots += (snapshots.empty() ? "" : ",") + std::to_string(step);
-  id["snapshots"] = snapshots;
-  id["layer_kernels"] = s.layerKernels ? "1" : "0";
-  id["warmup"] = std::to_string(s.training.warmup);
-  // The cosine schedule runs to the last step: with it, --steps cannot change on restart.
-  if (s.training.schedule.name() == "cosine") id["steps"] = std::to_string(s.training.steps);
+  std::map<std::string, std::string> id = settingsIdentity(run.settings(), runFacts(run));
+  id["data_sha256"] = run.dataSha256();
+  if (!run.data().testSha256.empty()) id["queries_sha256"] = run.data().testSha256;
   return id;
 }
 
@@ -70,9 +31,9 @@ std::string shown(const std::string& stored) {
   return stored.empty() || end != stored.c_str() + stored.size() ? stored : shortestNumber(v);
 }
 
-void requireSameIdentity(hid_t file, const std::string& path, const TrainingRun& run) {
+void requireSameIdentity(const h5::Id& file, const std::string& path, const TrainingRun& run) {
   PK_REQUIRE(h5::exists(file, "/identity"), "checkpoint '" + path + "' has no /identity group");
-  h5::Id identity(PK_H5(H5Gopen2(file, "/identity", H5P_DEFAULT)));
+  h5::Id identity = h5::openGroup(file, "/identity");
   std::string differences;
   for (const auto& [key, value] : identityOf(run)) {
     const std::string stored = h5::hasAttribute(identity, key) ? h5::stringAttribute(identity, key) : "(absent)";

@@ -8,12 +8,10 @@
 // restarts at any rank count.
 #include <string>
 
+#include "results/Formats.hpp"
 #include "run/TrainingRun.hpp"
 
 namespace pk {
-
-inline constexpr const char* kCheckpointFormat = "pathkernel-checkpoint";
-inline constexpr std::int64_t kCheckpointFormatVersion = 1;
 
 /// Collective. Writes the run's current state to `path`.
 void writeCheckpoint(const std::string& path, const TrainingRun& run);

@@ -6,18 +6,6 @@
 
 namespace pk {
 
-std::int64_t predictedClass(Loss loss, const double* f, std::int64_t outputs) {
-  switch (loss) {
-    case Loss::Logistic:
-      return f[0] > 0.0 ? 1 : 0;
-    case Loss::Softmax:
-      return static_cast<std::int64_t>(std::max_element(f, f + outputs) - f);
-    case Loss::Mse:
-      break;
-  }
-  return -1;
-}
-
 Metrics::Metrics(const Mlp& model, Loss loss, const Dataset& data, MPI_Comm comm)
     : model_(model), loss_(loss), data_(data), comm_(comm) {}
 

@@ -17,10 +17,6 @@
 
 namespace pk {
 
-/// The class a network output predicts: logistic 1 if f > 0 else 0, softmax
-/// argmax_c f_c (the first on ties); -1 for mse. Not collective.
-std::int64_t predictedClass(Loss loss, const double* f, std::int64_t outputs);
-
 class Metrics : public StepObserver {
  public:
   Metrics(const Mlp& model, Loss loss, const Dataset& data, MPI_Comm comm);

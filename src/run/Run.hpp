@@ -6,8 +6,8 @@
 #include <ostream>
 
 #include "kernel/PathKernelEngine.hpp"
-#include "run/Settings.hpp"
 #include "run/TrainingRun.hpp"
+#include "settings/Settings.hpp"
 
 namespace pk {
 

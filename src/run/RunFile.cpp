@@ -10,6 +10,7 @@
 #include "io/H5.hpp"
 #include "io/OutputFile.hpp"
 #include "kernel/Superposition.hpp"
+#include "results/ConfigFile.hpp"
 
 namespace pk {
 
@@ -23,54 +24,21 @@ std::vector<hsize_t> predictionShape(const Dataset& data, const Mlp& model, std:
 
 }  // namespace
 
-void writeModelAndTraining(hid_t config, const TrainSettings& s) {
-  h5::setAttribute(config, "data", s.data);
-  h5::setAttribute(config, "data_seed", static_cast<std::int64_t>(s.builtin.seed));
-  h5::setAttribute(config, "hidden", s.hidden);
-  h5::setAttribute(config, "activation", toString(s.activation));
-  h5::setAttribute(config, "param", toString(s.parameterization));
-  h5::setAttribute(config, "loss", s.loss ? toString(*s.loss) : std::string("auto"));
-  h5::setAttribute(config, "lr", s.training.lr);
-  h5::setAttribute(config, "steps", s.training.steps);
-  h5::setAttribute(config, "batch_size", s.training.batchSize);
-  h5::setAttribute(config, "weight_decay", s.training.weightDecay);
-  h5::setAttribute(config, "seed", static_cast<std::int64_t>(s.training.seed));
-  const OptimizerSettings& o = s.training.optimizer;
-  h5::setAttribute(config, "optimizer", toString(o.kind));
-  h5::setAttribute(config, "momentum", o.momentum);
-  h5::setFlagAttribute(config, "nesterov", o.nesterov);
-  h5::setAttribute(config, "beta1", o.beta1);
-  h5::setAttribute(config, "beta2", o.beta2);
-  h5::setAttribute(config, "adam_eps", o.adamEps);
-  h5::setAttribute(config, "lr_schedule", s.training.schedule.name());
-  h5::setAttribute(config, "warmup", s.training.warmup);
+RunFacts runFacts(const TrainingRun& run) {
+  RunFacts facts;
+  facts.origin = run.data().origin;
+  facts.nTrain = run.data().train.globalRows;
+  facts.nTest = run.data().test.globalRows;
+  facts.inputs = run.data().inputs;
+  facts.outputs = run.model().outputs();
+  return facts;
 }
 
-void writeConfig(hid_t file, const TrainingRun& run) {
+void writeConfig(const h5::Id& file, const TrainingRun& run) {
   const TrainSettings& s = run.settings();
   h5::Id config = h5::ensureGroup(file, "/config");
-  writeModelAndTraining(config, s);
-  h5::setAttribute(config, "out", s.out);
-  h5::setAttribute(config, "path_rule", s.pathRule.name());
-  h5::setFlagAttribute(config, "tangent_kernels", s.tangentKernels);
-  h5::setFlagAttribute(config, "kernel_coef", s.kernelCoef);
-  h5::setFlagAttribute(config, "skip_train_kernels", s.skipTrainKernels);
-  h5::setAttribute(config, "snapshots", s.snapshots.text());
-  h5::setFlagAttribute(config, "layer_kernels", s.layerKernels);
-  // The number of outputs actually used (softmax: resolved from the labels when 0).
-  h5::setAttribute(config, "classes", run.loss() == Loss::Softmax ? run.model().outputs() : s.classes);
+  writeSettings(config, s, runFacts(run), ConfigPart::Run);
   h5::setAttribute(config, "outputs", run.model().outputs());
-  h5::setAttribute(config, "n_train", run.data().train.globalRows);
-  h5::setAttribute(config, "n_test", run.data().test.globalRows);
-  h5::setAttribute(config, "inputs", run.data().inputs);
-  h5::setAttribute(config, "checkpoint", s.checkpoint);
-  h5::setAttribute(config, "checkpoint_every", s.checkpointEvery);
-  h5::setAttribute(config, "restart", s.restart);
-  h5::setAttribute(config, "config", s.config);
-  h5::setAttribute(config, "progress_every", s.progressEvery);
-  h5::setAttribute(config, "pid_file", s.pidFile);
-  h5::setFlagAttribute(config, "force", s.force);
-  h5::setFlagAttribute(config, "keep_checkpoint", s.keepCheckpoint);
   if (!run.dataSha256().empty()) {
     h5::setAttribute(config, "data_sha256", run.dataSha256());
     // `data` is the path as given; `data_file` the absolute path, for readers started elsewhere.
@@ -80,7 +48,8 @@ void writeConfig(hid_t file, const TrainingRun& run) {
   }
 }
 
-void writeDataRows(hid_t file, const Dataset& data, const DataBlock& split, const std::string& group, bool targets) {
+void writeDataRows(const h5::Id& file, const Dataset& data, const DataBlock& split, const std::string& group,
+                   bool targets) {
   if (split.globalRows == 0) return;
   const auto rows = static_cast<hsize_t>(split.globalRows);
   h5::writeRows(file, group + "/X", {rows, static_cast<hsize_t>(data.inputs)}, split.firstRow, split.x.rows(),
@@ -98,12 +67,12 @@ void writeDataRows(hid_t file, const Dataset& data, const DataBlock& split, cons
 
 namespace {
 
-void writeData(hid_t file, const Dataset& data) {
+void writeData(const h5::Id& file, const Dataset& data) {
   writeDataRows(file, data, data.train, "/data/train", true);
   writeDataRows(file, data, data.test, "/data/test", true);
 }
 
-void writeParameters(hid_t file, const std::string& group, const Mlp& model, const std::vector<double>& w) {
+void writeParameters(const h5::Id& file, const std::string& group, const Mlp& model, const std::vector<double>& w) {
   for (int k = 0; k < model.layers(); ++k) {
     const std::string prefix = group + "/layer_" + std::to_string(k);
     h5::writeReplicated(file, prefix + "/W",
@@ -115,7 +84,7 @@ void writeParameters(hid_t file, const std::string& group, const Mlp& model, con
 }
 
 // a_i(x) = C(x, i) / K^p(x, x_i), NaN where K^p = 0.
-void writeCoefficients(hid_t file, const std::string& path, const DenseRows& contrib, const DenseRows& kernel) {
+void writeCoefficients(const h5::Id& file, const std::string& path, const DenseRows& contrib, const DenseRows& kernel) {
   std::vector<double> c(static_cast<std::size_t>(contrib.localRows() * contrib.cols()));
   std::vector<double> k(c.size());
   contrib.copyLocalRowMajor(c.data());
@@ -127,7 +96,7 @@ void writeCoefficients(hid_t file, const std::string& path, const DenseRows& con
 
 }  // namespace
 
-void writeQueryRows(hid_t file, const TrainingRun& run, const QueryState& q, const std::string& set) {
+void writeQueryRows(const h5::Id& file, const TrainingRun& run, const QueryState& q, const std::string& set) {
   if (q.globalRows == 0) return;
   const auto shape = predictionShape(run.data(), run.model(), q.globalRows);
   const std::int64_t n = q.network.rows();
@@ -151,7 +120,7 @@ void writeQueryRows(hid_t file, const TrainingRun& run, const QueryState& q, con
 
 namespace {
 
-void writeHistory(hid_t file, const Trainer& trainer, const Metrics& metrics) {
+void writeHistory(const h5::Id& file, const Trainer& trainer, const Metrics& metrics) {
   const TrainState& st = trainer.state();
   h5::writeReplicated(file, "/history/loss", {st.lossHistory.size()}, st.lossHistory.data());
   // Present when they apply (docs/FORMAT.md 2.6): a test split, classification.
@@ -168,7 +137,7 @@ void writeHistory(hid_t file, const Trainer& trainer, const Metrics& metrics) {
 
 // Gamma and the decay part for sgd and momentum; for every optimizer, how far the
 // first-layer change less the decay part leaves the span of the training inputs.
-void writeSuperposition(hid_t file, const TrainingRun& run) {
+void writeSuperposition(const h5::Id& file, const TrainingRun& run) {
   const PathKernelEngine& engine = run.engine();
   const Mlp& model = run.model();
   const Matrix& decay = engine.firstLayerDecay();
@@ -187,7 +156,7 @@ void writeSuperposition(hid_t file, const TrainingRun& run) {
   h5::setAttribute(group, "span_residual", spanResidual(change, run.data().train, run.comm()));
 }
 
-void writeSummary(hid_t file, const TrainingRun& run, const RunSummary& summary) {
+void writeSummary(const h5::Id& file, const TrainingRun& run, const RunSummary& summary) {
   h5::Id group = h5::ensureGroup(file, "/summary");
   for (const QueryState* q : {&run.engine().train(), &run.engine().test()}) {
     if (q->globalRows == 0) continue;

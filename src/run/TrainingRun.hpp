@@ -14,7 +14,7 @@
 #include "kernel/PathKernelEngine.hpp"
 #include "model/Mlp.hpp"
 #include "run/Metrics.hpp"
-#include "run/Settings.hpp"
+#include "settings/Settings.hpp"
 #include "train/Trainer.hpp"
 
 namespace pk {

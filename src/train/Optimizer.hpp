@@ -10,46 +10,9 @@
 #include <vector>
 
 #include "core/State.hpp"
+#include "settings/Optimization.hpp"
 
 namespace pk {
-
-enum class OptimizerKind { Sgd, Momentum, Adam, AdamW };
-OptimizerKind parseOptimizer(const std::string& name);
-std::string toString(OptimizerKind kind);
-
-struct OptimizerSettings {
-  OptimizerKind kind = OptimizerKind::Sgd;
-  double momentum = 0.9;  // mu
-  bool nesterov = false;
-  double beta1 = 0.9;
-  double beta2 = 0.999;
-  double adamEps = 1e-8;
-};
-
-/// eps_s = lr * min(1, (s+1)/W) * m(s): m = 1 (constant), G^floor(s/K) (step:K:G),
-/// (1 + cos(pi s / S)) / 2 (cosine).
-class LrSchedule {
- public:
-  enum class Kind { Constant, Step, Cosine };
-  LrSchedule() = default;
-  /// "constant", "step:K:G" (K >= 1 steps, G > 0) or "cosine"; throws InputError otherwise.
-  static LrSchedule parse(const std::string& text);
-  /// The form parse() reads and the run file stores.
-  std::string name() const;
-  /// eps_s for step s of a run of `steps` steps with base rate lr and `warmup` steps of warm-up.
-  double rate(double lr, std::int64_t s, std::int64_t steps, std::int64_t warmup) const;
-  /// The same profile over `factor` times as many steps (step:K:G -> step:factor K:G).
-  LrSchedule stretched(std::int64_t factor) const {
-    LrSchedule s = *this;
-    s.every_ *= factor;
-    return s;
-  }
-
- private:
-  Kind kind_ = Kind::Constant;
-  std::int64_t every_ = 1;  // K
-  double factor_ = 1.0;     // G
-};
 
 /// How step s's per-example directions follow from e_{i,s} = c_{i,s} . grad f_s(x_i):
 ///   buffer_i <- decay * buffer_i + feed * e_i        (when buffered)

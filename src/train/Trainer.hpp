@@ -20,17 +20,6 @@
 
 namespace pk {
 
-struct TrainOptions {
-  double lr = 0.01;  // the base rate; eps_s follows from it by the schedule
-  std::int64_t steps = 0;
-  std::int64_t batchSize = 0;  // 0 or >= N: full batch
-  double weightDecay = 0.0;
-  std::uint64_t seed = 1;
-  OptimizerSettings optimizer;
-  LrSchedule schedule;
-  std::int64_t warmup = 0;  // W: steps of linear warm-up
-};
-
 /// Everything that changes during training (and is checkpointed).
 struct TrainState {
   std::int64_t step = 0;

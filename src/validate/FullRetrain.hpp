@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "core/Matrix.hpp"
-#include "run/Settings.hpp"
+#include "settings/Settings.hpp"
 #include "validate/QueryList.hpp"
 
 namespace pk::validation {

@@ -12,7 +12,7 @@
 
 #include "core/Dataset.hpp"
 #include "core/Matrix.hpp"
-#include "run/RunReader.hpp"
+#include "results/RunReader.hpp"
 #include "run/TrainingRun.hpp"
 #include "train/StepRecord.hpp"
 #include "validate/QueryList.hpp"

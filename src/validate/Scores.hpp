@@ -5,7 +5,7 @@
 // random numbers. For softmax every score is taken on the predicted class's
 // logit minus the mean logit.
 #include "core/Matrix.hpp"
-#include "run/RunReader.hpp"
+#include "results/RunReader.hpp"
 #include "validate/Study.hpp"
 
 namespace pk::validation {

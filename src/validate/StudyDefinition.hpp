@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "core/Matrix.hpp"
-#include "run/RunReader.hpp"
+#include "results/RunReader.hpp"
 #include "validate/Study.hpp"
 #include "validate/ValidateSettings.hpp"
 

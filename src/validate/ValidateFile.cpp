@@ -11,7 +11,7 @@ namespace {
 
 using namespace parts;
 
-void writeMaps(hid_t file, const Study& st) {
+void writeMaps(const h5::Id& file, const Study& st) {
   const auto nq = st.queryCount();
   const auto ns = static_cast<std::int64_t>(st.scores.size()), nk = static_cast<std::int64_t>(st.topk.size());
   put(file, "/topk/k", {nk}, st.topk);
@@ -21,7 +21,7 @@ void writeMaps(hid_t file, const Study& st) {
   put(file, "/loo/retrain", {static_cast<std::int64_t>(st.looRetrain.size())}, st.looRetrain);
 }
 
-void writeRetrainings(hid_t file, const Study& st, const Results& r) {
+void writeRetrainings(const h5::Id& file, const Study& st, const Results& r) {
   std::vector<std::int64_t> keep;
   for (std::int64_t j = 0; j < st.retrainings(); ++j) {
     const auto mask = st.keepMask(j);
@@ -32,20 +32,20 @@ void writeRetrainings(hid_t file, const Study& st, const Results& r) {
   put(file, "/retrain/output", {st.retrainings(), st.queryCount(), st.outputs}, r.output);
 }
 
-FileKind kindOf(hid_t file, const std::string& path) {
+FileKind kindOf(const h5::Id& file, const std::string& path) {
   const std::string kind = h5::stringAttribute(file, "kind");
   PK_REQUIRE(kind == "study" || kind == "share" || kind == "progress",
              "'" + path + "' has an unknown kind '" + kind + "' (study, share or progress)");
   return kind == "study" ? FileKind::Study : kind == "share" ? FileKind::Share : FileKind::Progress;
 }
 
-void writeHeader(hid_t file, const ValidateFileContents& c, FileKind kind) {
+void writeHeader(const h5::Id& file, const ValidateFileContents& c, FileKind kind) {
   h5::setAttribute(file, "kind", toString(kind));
   h5::setAttribute(file, "share", c.share.text());
   h5::setAttribute(file, "identity", c.identity);
 }
 
-void readRetrainings(hid_t file, ValidateFileContents& c) {
+void readRetrainings(const h5::Id& file, ValidateFileContents& c) {
   Study& st = c.study;
   const auto keep = getInts(file, "/retrain/keep");
   const auto j = static_cast<std::int64_t>(h5::shape(file, "/retrain/keep")[0]);

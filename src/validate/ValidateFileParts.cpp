@@ -30,27 +30,27 @@ std::vector<double> column(const std::vector<Spread>& spreads, bool mean) {
 
 }  // namespace
 
-void put(hid_t file, const std::string& path, std::initializer_list<std::int64_t> shape,
+void put(const h5::Id& file, const std::string& path, std::initializer_list<std::int64_t> shape,
          const std::vector<double>& values) {
   h5::writeReplicated(file, path, dims(shape), values.data());
 }
 
-void put(hid_t file, const std::string& path, std::initializer_list<std::int64_t> shape,
+void put(const h5::Id& file, const std::string& path, std::initializer_list<std::int64_t> shape,
          const std::vector<std::int64_t>& values) {
   h5::writeReplicated(file, path, dims(shape), values.data());
 }
 
-std::vector<double> getDoubles(hid_t file, const std::string& path) {
+std::vector<double> getDoubles(const h5::Id& file, const std::string& path) {
   PK_REQUIRE(h5::isDataset(file, path), "the validation file has no dataset " + path);
   return h5::readRows(file, path, 0, static_cast<std::int64_t>(h5::shape(file, path)[0]));
 }
 
-std::vector<std::int64_t> getInts(hid_t file, const std::string& path) {
+std::vector<std::int64_t> getInts(const h5::Id& file, const std::string& path) {
   PK_REQUIRE(h5::isDataset(file, path), "the validation file has no dataset " + path);
   return h5::readRowsInt(file, path, 0, static_cast<std::int64_t>(h5::shape(file, path)[0]));
 }
 
-void writeStudyConfig(hid_t file, const Study& st, const StudyNotes& notes) {
+void writeStudyConfig(const h5::Id& file, const Study& st, const StudyNotes& notes) {
   h5::Id config = h5::ensureGroup(file, "/config");
   h5::setAttribute(config, "run", st.runPath);
   h5::setAttribute(config, "loss", toString(st.loss));
@@ -65,24 +65,24 @@ void writeStudyConfig(hid_t file, const Study& st, const StudyNotes& notes) {
   writeNotes(file, notes);
 }
 
-void writeNotes(hid_t file, const StudyNotes& notes) {
+void writeNotes(const h5::Id& file, const StudyNotes& notes) {
   h5::Id group = h5::ensureGroup(file, "/notes");
   h5::setAttribute(group, "retrain_seconds", notes.retrainSeconds);
   h5::setAttribute(group, "retrained", notes.retrainedHere);
   h5::setAttribute(group, "full_retrain_max_abs_diff", notes.fullRetrainDifference);
 }
 
-void readNotes(hid_t file, StudyNotes& notes) {
+void readNotes(const h5::Id& file, StudyNotes& notes) {
   PK_REQUIRE(h5::exists(file, "/notes"), "the validation file has no /notes group");
-  h5::Id group(PK_H5(H5Gopen2(file, "/notes", H5P_DEFAULT)));
+  h5::Id group = h5::openGroup(file, "/notes");
   notes.retrainSeconds = h5::doubleAttribute(group, "retrain_seconds");
   notes.retrainedHere = h5::intAttribute(group, "retrained");
   notes.fullRetrainDifference = h5::doubleAttribute(group, "full_retrain_max_abs_diff");
 }
 
-void readStudyConfig(hid_t file, const std::string& path, Study& st, StudyNotes& notes) {
+void readStudyConfig(const h5::Id& file, const std::string& path, Study& st, StudyNotes& notes) {
   PK_REQUIRE(h5::exists(file, "/config"), "'" + path + "' has no /config group");
-  h5::Id config(PK_H5(H5Gopen2(file, "/config", H5P_DEFAULT)));
+  h5::Id config = h5::openGroup(file, "/config");
   st.runPath = h5::stringAttribute(config, "run");
   st.loss = parseLoss(h5::stringAttribute(config, "loss"));
   st.outputs = h5::intAttribute(config, "outputs");
@@ -94,7 +94,7 @@ void readStudyConfig(hid_t file, const std::string& path, Study& st, StudyNotes&
   readNotes(file, notes);
 }
 
-void writeReference(hid_t file, const Study& st) {
+void writeReference(const h5::Id& file, const Study& st) {
   const auto nq = st.queryCount();
   std::vector<std::int64_t> split, row;
   for (const auto& q : st.queries) {
@@ -110,7 +110,7 @@ void writeReference(hid_t file, const Study& st) {
   put(file, "/reference/direction", {nq}, st.direction);
 }
 
-void readReference(hid_t file, Study& st) {
+void readReference(const h5::Id& file, Study& st) {
   const auto split = getInts(file, "/queries/split");
   const auto row = getInts(file, "/queries/row");
   for (std::size_t q = 0; q < split.size(); ++q) st.queries.push_back({split[q] == 1 ? "test" : "train", row[q]});
@@ -124,13 +124,13 @@ void readReference(hid_t file, Study& st) {
   st.direction = getDoubles(file, "/reference/direction");
 }
 
-void writeScores(hid_t file, const Study& st) {
+void writeScores(const h5::Id& file, const Study& st) {
   for (std::size_t s = 0; s < st.scores.size(); ++s)
     put(file, "/scores/" + toString(st.scores[s]), {st.queryCount(), st.trainRows}, st.score[s].values());
   if (st.lossWeights.size() > 0) put(file, "/scores/loss_weights", {st.trainRows, st.outputs}, st.lossWeights.values());
 }
 
-void readScores(hid_t file, Study& st) {
+void readScores(const h5::Id& file, Study& st) {
   for (auto kind : st.scores) {
     Matrix m(st.queryCount(), st.trainRows);
     m.values() = getDoubles(file, "/scores/" + toString(kind));
@@ -142,7 +142,7 @@ void readScores(hid_t file, Study& st) {
   }
 }
 
-void writeMeasures(hid_t file, const Study& st, const Measures& m) {
+void writeMeasures(const h5::Id& file, const Study& st, const Measures& m) {
   const auto nq = st.queryCount();
   const auto ns = static_cast<std::int64_t>(st.scores.size()), nk = static_cast<std::int64_t>(st.topk.size());
   put(file, "/topk/actual", {ns, nk, nq}, m.topkActual);
@@ -153,7 +153,7 @@ void writeMeasures(hid_t file, const Study& st, const Measures& m) {
   put(file, "/loo/pearson", {ns, nq}, m.looPearson);
 }
 
-void writeSummary(hid_t file, const Study& st, const Measures& m, const Results& results) {
+void writeSummary(const h5::Id& file, const Study& st, const Measures& m, const Results& results) {
   const auto ns = static_cast<std::int64_t>(st.scores.size()), nk = static_cast<std::int64_t>(st.topk.size());
   put(file, "/summary/lds_mean", {ns}, column(m.lds, true));
   put(file, "/summary/lds_sd", {ns}, column(m.lds, false));
@@ -162,7 +162,7 @@ void writeSummary(hid_t file, const Study& st, const Measures& m, const Results&
   put(file, "/summary/topk_actual_mean", {ns, nk}, m.topkActualMean);
   put(file, "/summary/topk_predicted_mean", {ns, nk}, m.topkPredictedMean);
   put(file, "/summary/topk_flip_fraction", {ns, nk}, m.topkFlipFraction);
-  h5::Id summary(PK_H5(H5Gopen2(file, "/summary", H5P_DEFAULT)));
+  h5::Id summary = h5::openGroup(file, "/summary");
   h5::setAttribute(summary, "retrainings", st.retrainings());
   h5::setAttribute(
       summary, "diverged",

@@ -5,7 +5,7 @@
 
 #include "core/Error.hpp"
 #include "io/OutputFile.hpp"
-#include "run/RunReader.hpp"
+#include "results/RunReader.hpp"
 #include "validate/FullRetrain.hpp"
 #include "validate/Report.hpp"
 #include "validate/Retrainer.hpp"

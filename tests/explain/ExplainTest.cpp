@@ -16,7 +16,7 @@
 #include "explain/QuerySpec.hpp"
 #include "explain/Report.hpp"
 #include "io/H5.hpp"
-#include "run/RunReader.hpp"
+#include "results/RunReader.hpp"
 
 namespace pk::test {
 namespace {

@@ -2,7 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "core/Error.hpp"
-#include "kernel/PathRule.hpp"
+#include "settings/PathRule.hpp"
 
 namespace pk::test {
 namespace {

@@ -5,7 +5,7 @@
 
 #include "TestSupport.hpp"
 #include "core/Error.hpp"
-#include "kernel/SnapshotSteps.hpp"
+#include "settings/SnapshotSteps.hpp"
 
 namespace pk {
 namespace {

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "run/Settings.hpp"
+#include "settings/Settings.hpp"
 
 namespace pk::test {
 

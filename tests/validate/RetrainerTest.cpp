@@ -4,7 +4,7 @@
 
 #include "TestSupport.hpp"
 #include "io/H5.hpp"
-#include "run/RunReader.hpp"
+#include "results/RunReader.hpp"
 #include "validate/FullRetrain.hpp"
 #include "validate/LossWeights.hpp"
 #include "validate/Retrainer.hpp"

@@ -13,12 +13,10 @@
 #include <ostream>
 #include <string>
 
+#include "results/QuerySource.hpp"
 #include "run/Run.hpp"
 
 namespace pk {
-
-inline constexpr const char* kQueriesFormat = "pathkernel-queries";
-inline constexpr std::int64_t kQueriesFormatVersion = 1;
 
 struct ReplaySettings {
   std::string run;      // the finished run file
@@ -31,10 +29,6 @@ struct ReplaySettings {
   bool force = false, keepCheckpoint = false, dryRun = false;
   std::string snapshots;  // steps of the query rows' tangent kernels; empty: the run's own
 };
-
-/// The file and the group of its query points: "FILE.h5" -> (FILE.h5, ""),
-/// "DATA.h5:test" -> (DATA.h5, "/test"). Throws InputError for another suffix.
-std::pair<std::string, std::string> querySource(const std::string& spec);
 
 /// Collective. `log` receives progress and the summary (rank 0). Throws
 /// InputError for a run that cannot be replayed (incomplete, unknown format

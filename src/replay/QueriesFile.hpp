@@ -2,7 +2,7 @@
 // The file a replay writes (format "pathkernel-queries", docs/FORMAT.md,
 // section 6): the run's rows for new query points under the set name "query",
 // the query points themselves, and the run it belongs to.
-#include "run/Replay.hpp"
+#include "replay/Replay.hpp"
 #include "run/RunFile.hpp"
 
 namespace pk {

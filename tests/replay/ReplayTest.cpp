@@ -13,7 +13,7 @@
 #include "explain/Predict.hpp"
 #include "io/H5.hpp"
 #include "krr/KrrRun.hpp"
-#include "run/Replay.hpp"
+#include "replay/Replay.hpp"
 
 namespace pk::test {
 namespace {

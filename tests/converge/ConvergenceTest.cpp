@@ -7,8 +7,8 @@
 #include <filesystem>
 
 #include "TestSupport.hpp"
+#include "converge/Convergence.hpp"
 #include "io/H5.hpp"
-#include "run/Convergence.hpp"
 
 namespace pk::test {
 namespace {

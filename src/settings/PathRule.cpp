@@ -1,4 +1,4 @@
-#include "kernel/PathRule.hpp"
+#include "settings/PathRule.hpp"
 
 #include "core/Error.hpp"
 

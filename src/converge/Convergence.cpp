@@ -1,4 +1,4 @@
-#include "run/Convergence.hpp"
+#include "converge/Convergence.hpp"
 
 #include <cmath>
 #include <iomanip>

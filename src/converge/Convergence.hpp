@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "run/Settings.hpp"
+#include "settings/Settings.hpp"
 
 namespace pk {
 
@@ -44,8 +44,5 @@ void writeConvergenceFile(const std::string& path, const ConvergenceTable& table
 
 /// Not collective. The table as text.
 void printConvergence(std::ostream& out, const ConvergenceTable& table);
-
-inline constexpr const char* kConvergeFormat = "pathkernel-converge";
-inline constexpr std::int64_t kConvergeFormatVersion = 1;
 
 }  // namespace pk

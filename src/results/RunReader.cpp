@@ -1,4 +1,4 @@
-#include "run/RunReader.hpp"
+#include "results/RunReader.hpp"
 
 #include <cmath>
 #include <cstdio>
@@ -8,7 +8,8 @@
 #include "io/DataFile.hpp"
 #include "io/DistributedIO.hpp"
 #include "io/OutputFile.hpp"
-#include "run/RunFile.hpp"
+#include "results/ConfigFile.hpp"
+#include "results/Formats.hpp"
 
 namespace pk {
 
@@ -19,23 +20,17 @@ double Labels::of(std::int64_t i, std::int64_t c) const {
 
 namespace {
 
-// /config read back into the arguments that resolve to the run's settings.
+// The attributes of /config that are not settings: the run's own counts and its data's identity.
 class ConfigReader {
  public:
-  ConfigReader(hid_t file, const std::string& path) : path_(path) {
+  ConfigReader(const h5::Id& file, const std::string& path) : path_(path) {
     PK_REQUIRE(h5::exists(file, "/config"), "'" + path + "' has no /config group");
-    config_ = h5::Id(PK_H5(H5Gopen2(file, "/config", H5P_DEFAULT)));
+    config_ = h5::openGroup(file, "/config");
   }
+  const h5::Id& group() const { return config_; }
   bool has(const char* name) const { return h5::hasAttribute(config_, name); }
-  // Settings added after the first format version: files written before them used the default.
-  template <typename T, typename Read>
-  T optional(const char* name, T fallback, Read read) const {
-    return has(name) ? read(name) : fallback;
-  }
   std::string text(const char* name) const { return h5::stringAttribute(config_, require(name)); }
   std::int64_t integer(const char* name) const { return h5::intAttribute(config_, require(name)); }
-  double number(const char* name) const { return h5::doubleAttribute(config_, require(name)); }
-  std::vector<std::int64_t> integers(const char* name) const { return h5::intArrayAttribute(config_, require(name)); }
 
  private:
   const char* require(const char* name) const {
@@ -45,50 +40,6 @@ class ConfigReader {
   std::string path_;
   h5::Id config_;
 };
-
-TrainArguments argumentsOf(const ConfigReader& c) {
-  TrainArguments a;
-  a.data = c.text("data");
-  a.out = c.text("out");
-  a.hidden = hiddenText(c.integers("hidden"));
-  a.activation = c.text("activation");
-  a.param = c.text("param");
-  a.loss = c.text("loss");
-  a.lr = c.number("lr");
-  a.steps = c.integer("steps");
-  a.batchSize = c.integer("batch_size");
-  a.weightDecay = c.number("weight_decay");
-  a.seed = c.integer("seed");
-  a.pathRule = c.text("path_rule");
-  auto text = [&](const char* n) { return c.text(n); };
-  auto number = [&](const char* n) { return c.number(n); };
-  auto integer = [&](const char* n) { return c.integer(n); };
-  a.optimizer = c.optional("optimizer", a.optimizer, text);
-  a.momentum = c.optional("momentum", a.momentum, number);
-  a.nesterov = c.optional("nesterov", std::int64_t{0}, integer) != 0;
-  a.beta1 = c.optional("beta1", a.beta1, number);
-  a.beta2 = c.optional("beta2", a.beta2, number);
-  a.adamEps = c.optional("adam_eps", a.adamEps, number);
-  a.lrSchedule = c.optional("lr_schedule", a.lrSchedule, text);
-  a.warmup = c.optional("warmup", a.warmup, integer);
-  a.snapshots = c.optional("snapshots", a.snapshots, text);
-  a.layerKernels = c.optional("layer_kernels", std::int64_t{0}, integer) != 0;
-  a.tangentKernels = c.integer("tangent_kernels") != 0;
-  a.kernelCoef = c.integer("kernel_coef") != 0;
-  a.skipTrainKernels = c.integer("skip_train_kernels") != 0;
-  a.classes = c.integer("classes");
-  a.nTrain = c.integer("n_train");
-  a.nTest = c.integer("n_test");
-  a.inputs = c.integer("inputs");
-  a.dataSeed = c.integer("data_seed");
-  a.checkpoint = c.text("checkpoint");
-  a.checkpointEvery = c.integer("checkpoint_every");
-  a.restart = c.text("restart");
-  a.config = c.text("config");
-  a.progressEvery = c.integer("progress_every");
-  a.pidFile = c.optional("pid_file", a.pidFile, text);
-  return a;
-}
 
 bool exists(const std::string& path) {
   std::error_code error;
@@ -106,7 +57,7 @@ std::string findDataFile(const std::string& given, const std::string& runPath, c
   return exists(absolute) ? absolute : "";
 }
 
-Labels readLabels(hid_t file, const std::string& dataset, std::int64_t rows, const std::string& where) {
+Labels readLabels(const h5::Id& file, const std::string& dataset, std::int64_t rows, const std::string& where) {
   Labels labels;
   PK_REQUIRE(h5::exists(file, dataset), where + " has no dataset " + dataset);
   const auto dims = h5::shape(file, dataset);
@@ -135,7 +86,7 @@ h5::Id openRunOrQueries(const std::string& path, MPI_Comm comm, bool& queries) {
 RunReader::RunReader(const std::string& path, MPI_Comm comm)
     : path_(path), comm_(comm), file_(openRunOrQueries(path, comm, queries_)) {
   const ConfigReader config(file_, path);
-  settings_ = resolveSettings(argumentsOf(config));
+  settings_ = resolveSettings(readSettings(config.group(), path));
   PK_REQUIRE(settings_.loss.has_value(), "'" + path + "' records no resolved loss in /config");
   outputs_ = config.integer("outputs");
   nTrain_ = config.integer("n_train");
@@ -189,27 +140,17 @@ std::vector<double> RunReader::pathKernel(const std::string& set, std::int64_t f
 
 std::vector<double> RunReader::trainDiagonal(const std::string& kernel) const {
   const std::string name = "/kernel/" + kernel + "/train";
-  h5::Id dataset(PK_H5(H5Dopen2(file_, name.c_str(), H5P_DEFAULT)));
-  h5::Id space(PK_H5(H5Dget_space(dataset)));
-  const int rank = PK_H5(H5Sget_simple_extent_ndims(space));
-  const std::int64_t depth = rank == 3 ? outputs_ : 1;
-  const auto points = static_cast<std::size_t>(nTrain_ * depth);
-  std::vector<hsize_t> coords;
-  coords.reserve(points * static_cast<std::size_t>(rank));
+  const bool perOutput = shape(name).size() == 3;
+  const std::int64_t depth = perOutput ? outputs_ : 1;
+  std::vector<std::vector<hsize_t>> points;
+  points.reserve(static_cast<std::size_t>(nTrain_ * depth));
   for (std::int64_t i = 0; i < nTrain_; ++i)
     for (std::int64_t c = 0; c < depth; ++c) {
-      coords.push_back(static_cast<hsize_t>(i));
-      coords.push_back(static_cast<hsize_t>(i));
-      if (rank == 3) coords.push_back(static_cast<hsize_t>(c));
+      const auto row = static_cast<hsize_t>(i);
+      points.push_back(perOutput ? std::vector<hsize_t>{row, row, static_cast<hsize_t>(c)}
+                                 : std::vector<hsize_t>{row, row});
     }
-  std::vector<double> values(points);
-  if (points == 0) return values;
-  PK_H5(H5Sselect_elements(space, H5S_SELECT_SET, points, coords.data()));
-  const hsize_t count = points;
-  h5::Id memory(PK_H5(H5Screate_simple(1, &count, nullptr)));
-  // Independent transfer: every rank reads the same few points.
-  PK_H5(H5Dread(dataset, H5T_NATIVE_DOUBLE, memory, space, H5P_DEFAULT, values.data()));
-  return values;
+  return h5::readPoints(file_, name, points);
 }
 
 DenseRows RunReader::matrix(const std::string& dataset) const {

@@ -1,4 +1,4 @@
-#include "run/Benchmark.hpp"
+#include "bench/Benchmark.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -8,7 +8,7 @@
 #include "core/Error.hpp"
 #include "data/Builtin.hpp"
 #include "kernel/PathKernelEngine.hpp"
-#include "run/Settings.hpp"
+#include "settings/Settings.hpp"
 #include "train/Trainer.hpp"
 
 namespace pk {

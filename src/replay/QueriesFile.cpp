@@ -1,4 +1,4 @@
-#include "run/QueriesFile.hpp"
+#include "replay/QueriesFile.hpp"
 
 #include <vector>
 

@@ -2,11 +2,12 @@
 #include <cmath>
 #include <iomanip>
 
+#include "converge/Convergence.hpp"
 #include "core/Error.hpp"
 #include "io/H5.hpp"
 #include "io/OutputFile.hpp"
-#include "run/Convergence.hpp"
-#include "run/RunFile.hpp"
+#include "results/ConfigFile.hpp"
+#include "results/Formats.hpp"
 
 namespace pk {
 
@@ -45,7 +46,7 @@ void writeConvergenceFile(const std::string& path, const ConvergenceTable& t, co
 
   {
     h5::Id config = h5::ensureGroup(file, "/config");
-    writeModelAndTraining(config, base);
+    writeSettings(config, base, RunFacts{}, ConfigPart::ModelAndTraining);
     h5::setAttribute(config, "classes", base.classes);
     h5::setAttribute(config, "n_train", base.builtin.nTrain);
     h5::setAttribute(config, "n_test", base.builtin.nTest);

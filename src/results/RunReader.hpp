@@ -17,8 +17,7 @@
 #include "core/DenseRows.hpp"
 #include "core/Matrix.hpp"
 #include "io/H5.hpp"
-#include "run/Replay.hpp"
-#include "run/Settings.hpp"
+#include "settings/Settings.hpp"
 
 namespace pk {
 
@@ -47,7 +46,7 @@ class RunReader {
 
   const std::string& path() const { return path_; }
   MPI_Comm comm() const { return comm_; }
-  hid_t file() const { return file_; }
+  const h5::Id& file() const { return file_; }
   /// The run's settings as recorded (settings().loss is the loss used).
   const TrainSettings& settings() const { return settings_; }
   Loss loss() const { return *settings_.loss; }

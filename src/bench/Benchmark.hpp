@@ -7,7 +7,7 @@
 #include <ostream>
 #include <vector>
 
-#include "kernel/PathRule.hpp"
+#include "settings/PathRule.hpp"
 #include "train/Optimizer.hpp"
 
 namespace pk {

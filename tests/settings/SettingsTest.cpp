@@ -4,8 +4,8 @@
 
 #include "TestSupport.hpp"
 #include "core/Error.hpp"
-#include "run/RunReader.hpp"
-#include "run/Settings.hpp"
+#include "results/RunReader.hpp"
+#include "settings/Settings.hpp"
 
 namespace pk::test {
 namespace {

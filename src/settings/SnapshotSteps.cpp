@@ -1,4 +1,4 @@
-#include "kernel/SnapshotSteps.hpp"
+#include "settings/SnapshotSteps.hpp"
 
 #include <algorithm>
 #include <cmath>

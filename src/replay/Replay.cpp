@@ -1,4 +1,4 @@
-#include "run/Replay.hpp"
+#include "replay/Replay.hpp"
 
 #include <chrono>
 #include <cmath>
@@ -9,8 +9,8 @@
 #include "data/Validate.hpp"
 #include "io/DataFile.hpp"
 #include "io/OutputFile.hpp"
-#include "run/QueriesFile.hpp"
-#include "run/RunReader.hpp"
+#include "replay/QueriesFile.hpp"
+#include "results/RunReader.hpp"
 #include "run/TrainingRun.hpp"
 
 namespace pk {
@@ -75,15 +75,6 @@ void requireSamePath(const TrainingRun& run, const RunReader& reader) {
 }
 
 }  // namespace
-
-std::pair<std::string, std::string> querySource(const std::string& spec) {
-  const auto colon = spec.rfind(':');
-  if (colon == std::string::npos || spec.find('/', colon) != std::string::npos) return {spec, ""};
-  const std::string split = spec.substr(colon + 1);
-  PK_REQUIRE(split == "test" || split == "train",
-             "--queries '" + spec + "': expected FILE.h5 (with /X) or DATA.h5:test (a data file's test split)");
-  return {spec.substr(0, colon), "/" + split};
-}
 
 RunReport runReplay(const ReplaySettings& r, MPI_Comm comm, std::ostream* log) {
   const auto start = Clock::now();

@@ -13,55 +13,58 @@
 #include <vector>
 
 #include "data/Builtin.hpp"
-#include "kernel/PathRule.hpp"
-#include "kernel/SnapshotSteps.hpp"
 #include "model/Loss.hpp"
 #include "model/Mlp.hpp"
-#include "train/Trainer.hpp"
+#include "settings/Optimization.hpp"
+#include "settings/PathRule.hpp"
+#include "settings/SnapshotSteps.hpp"
 
 namespace pk {
 
-/// `pathkernel train`'s options as given (see describeTrainOptions for their meaning).
+/// `pathkernel train`'s options as given (their meaning, defaults and checks: settings/SettingsTable.hpp).
 struct TrainArguments {
-  std::string data = "builtin:regression";
-  std::string out = "run.h5";
-  std::string hidden = "64,64";
-  std::string activation = "tanh";
-  std::string param = "standard";
-  std::string loss = "auto";
-  double lr = 0.01;
-  std::int64_t steps = 1000;
-  std::int64_t batchSize = 0;
-  double weightDecay = 0.0;
-  std::int64_t seed = 1;
-  std::string optimizer = "sgd";
-  double momentum = 0.9;
-  bool nesterov = false;
-  double beta1 = 0.9;
-  double beta2 = 0.999;
-  double adamEps = 1e-8;
-  std::string lrSchedule = "constant";
-  std::int64_t warmup = 0;
-  std::string pathRule = "left";
-  bool tangentKernels = false;
-  bool kernelCoef = false;
-  bool skipTrainKernels = false;
-  std::string snapshots;
-  bool layerKernels = false;
-  std::int64_t classes = 0;
-  std::int64_t nTrain = 256;
-  std::int64_t nTest = 128;
-  std::int64_t inputs = 2;
-  std::int64_t dataSeed = 1;
-  std::string checkpoint;
-  std::int64_t checkpointEvery = 0;
-  std::string restart;
-  std::string config;
-  std::int64_t progressEvery = 0;
-  bool force = false;
-  bool keepCheckpoint = false;
-  bool dryRun = false;
-  std::string pidFile;
+  /// Every setting at its default (settingsTable()).
+  TrainArguments();
+
+  std::string data{};
+  std::string out{};
+  std::string hidden{};
+  std::string activation{};
+  std::string param{};
+  std::string loss{};
+  double lr{};
+  std::int64_t steps{};
+  std::int64_t batchSize{};
+  double weightDecay{};
+  std::int64_t seed{};
+  std::string optimizer{};
+  double momentum{};
+  bool nesterov{};
+  double beta1{};
+  double beta2{};
+  double adamEps{};
+  std::string lrSchedule{};
+  std::int64_t warmup{};
+  std::string pathRule{};
+  bool tangentKernels{};
+  bool kernelCoef{};
+  bool skipTrainKernels{};
+  std::string snapshots{};
+  bool layerKernels{};
+  std::int64_t classes{};
+  std::int64_t nTrain{};
+  std::int64_t nTest{};
+  std::int64_t inputs{};
+  std::int64_t dataSeed{};
+  std::string checkpoint{};
+  std::int64_t checkpointEvery{};
+  std::string restart{};
+  std::string config{};
+  std::int64_t progressEvery{};
+  bool force{};
+  bool keepCheckpoint{};
+  bool dryRun{};
+  std::string pidFile{};
   // Filled by the parse: the options given (command line or INI file, not
   // defaulted), and the values that did not parse ("--lr fast"), which
   // validate() reports with every other problem.
@@ -114,6 +117,9 @@ std::vector<std::string> validate(const TrainArguments& arguments);
 
 /// The typed settings; throws one InputError listing every problem.
 TrainSettings resolveSettings(const TrainArguments& arguments);
+
+/// --checkpoint, or OUT.ckpt when it is not given.
+std::string checkpointFile(const TrainArguments& arguments);
 
 /// Parsed "--hidden": widths, empty for "none". Throws InputError if malformed.
 std::vector<std::int64_t> parseHidden(const std::string& text);
