@@ -8,6 +8,7 @@
 #include "core/Error.hpp"
 #include "data/Builtin.hpp"
 #include "kernel/PathKernelEngine.hpp"
+#include "run/TrainingRun.hpp"
 #include "settings/Settings.hpp"
 #include "train/Trainer.hpp"
 
@@ -60,22 +61,32 @@ void printAttributionBenchmark(std::ostream& out, const BenchSettings& s, const 
       << std::setprecision(2) << std::setw(5) << r.attributionGflopsPerRank / r.dgemmGflopsPerRank << " |\n";
 }
 
+// The bench's sizes as the settings of a run, so the trainer and the engine are
+// configured exactly as `pathkernel train` configures them.
+TrainSettings runSettings(const BenchSettings& s) {
+  TrainSettings t;
+  t.data = "builtin:regression";
+  t.builtin.name = "regression";
+  t.builtin.nTrain = s.nTrain;
+  t.builtin.nTest = s.nTest;
+  t.builtin.inputs = s.inputs;
+  t.hidden = s.hidden;
+  t.pathRule = s.pathRule;
+  t.training.lr = 1e-3;
+  t.training.optimizer.kind = s.optimizer;
+  return t;
+}
+
 }  // namespace
 
 BenchResult runBenchmark(const BenchSettings& s, MPI_Comm comm) {
-  BuiltinSpec spec;
-  spec.name = "regression";
-  spec.nTrain = s.nTrain;
-  spec.nTest = s.nTest;
-  spec.inputs = s.inputs;
-  const Dataset data = makeBuiltin(spec, comm);
+  const TrainSettings settings = runSettings(s);
+  const Dataset data = makeBuiltin(settings.builtin, comm);
   Architecture arch;
   arch.inputs = s.inputs;
   arch.hidden = s.hidden;
   const Mlp model(arch);
-  TrainOptions options;
-  options.lr = 1e-3;
-  options.optimizer.kind = s.optimizer;
+  const TrainOptions& options = settings.training;
 
   BenchResult result;
   result.dgemmGflopsPerRank = dgemmGflops(comm);
@@ -85,10 +96,7 @@ BenchResult runBenchmark(const BenchSettings& s, MPI_Comm comm) {
     for (std::int64_t k = 0; k < s.steps; ++k) plain.step();
   });
   Trainer trainer(model, Loss::Mse, data, options, comm);
-  EngineOptions engineOptions;
-  engineOptions.pathRule = s.pathRule;
-  engineOptions.optimizer = s.optimizer;
-  PathKernelEngine engine(model, data, engineOptions, comm);
+  PathKernelEngine engine(model, data, engineOptionsOf(settings, true), comm);
   trainer.subscribe(engine);
   trainer.step();  // warm-up (first touch of the kernel matrices)
   const double flopsBefore = engine.flops(), attributionFlopsBefore = engine.attributionFlops();

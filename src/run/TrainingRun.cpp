@@ -5,8 +5,6 @@
 
 namespace pk {
 
-namespace {
-
 EngineOptions engineOptionsOf(const TrainSettings& s, bool queryTraining) {
   EngineOptions options;
   options.queryTraining = queryTraining;
@@ -18,8 +16,6 @@ EngineOptions engineOptionsOf(const TrainSettings& s, bool queryTraining) {
   options.layerKernels = s.layerKernels;
   return options;
 }
-
-}  // namespace
 
 Dataset loadData(const TrainSettings& s, MPI_Comm comm) {
   return s.builtinData() ? makeBuiltin(s.builtin, comm) : readDataFile(s.data, comm);

@@ -73,4 +73,8 @@ class TrainingRun {
 /// Collective. The data named by settings.data: generated (builtin:NAME) or read from a file.
 Dataset loadData(const TrainSettings& settings, MPI_Comm comm);
 
+/// Not collective. What the engine keeps and how it attributes, from the settings
+/// (`queryTraining`: the training points are query points too, not when replaying).
+EngineOptions engineOptionsOf(const TrainSettings& settings, bool queryTraining);
+
 }  // namespace pk
