@@ -58,7 +58,7 @@ std::string classNamesText(const ImageDataRequest& request) {
   return text;
 }
 
-void writeSplit(hid_t file, const std::string& name, const ImageSplit& split, bool binary) {
+void writeSplit(const h5::Id& file, const std::string& name, const ImageSplit& split, bool binary) {
   const auto n = static_cast<hsize_t>(split.size());
   h5::writeReplicated(file, "/" + name + "/X",
                       {n, 1, static_cast<hsize_t>(split.rows), static_cast<hsize_t>(split.cols)}, split.x.data());
