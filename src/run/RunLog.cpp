@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "core/Text.hpp"
+#include "settings/SettingsTable.hpp"
 
 namespace pk {
 
@@ -50,6 +51,9 @@ void printSettings(std::ostream& log, const RunPlan& plan, const MemoryEstimate&
   log << "  kernel  path rule " << s.pathRule.name() << (s.tangentKernels ? ", tangent kernels" : "")
       << (s.skipTrainKernels ? ", no train x train blocks" : "") << "\n";
   log << "  output  " << s.out << "\n";
+  // Every setting that differs from its default, from the settings table: a new setting shows here too.
+  const std::string changed = changedSettingsText(s);
+  if (!changed.empty()) log << "  options" << changed << "\n";
   log << "  memory  about " << formatBytes(memory.perRank()) << " per rank (kernel rows "
       << formatBytes(memory.kernelBytes) << ", gathered features " << formatBytes(memory.featureBytes);
   if (memory.directionBytes > 0) log << ", per-example directions " << formatBytes(memory.directionBytes);

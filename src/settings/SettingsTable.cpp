@@ -321,6 +321,40 @@ std::map<std::string, std::string> settingsIdentity(const TrainSettings& s, cons
   return id;
 }
 
+namespace {
+
+// The counts as the settings give them (not as a data file gave them), so that
+// only what was asked for differs from the defaults.
+RunFacts factsOfSettings(const TrainSettings& s) {
+  RunFacts facts;
+  facts.origin = s.data;
+  facts.nTrain = s.builtin.nTrain;
+  facts.nTest = s.builtin.nTest;
+  facts.inputs = s.builtin.inputs;
+  facts.outputs = s.classes;
+  return facts;
+}
+
+std::string optionText(const SettingValue& value) {
+  if (const auto* number = std::get_if<double>(&value)) return shortestNumber(*number);
+  return settingText(value);
+}
+
+}  // namespace
+
+std::string changedSettingsText(const TrainSettings& s) {
+  const TrainSettings defaults = resolveSettings(TrainArguments());
+  std::string text;
+  for (const Setting& setting : settingsTable()) {
+    if (setting.stored == Stored::Not) continue;
+    const SettingValue value = setting.value(s, factsOfSettings(s));
+    if (value == setting.value(defaults, factsOfSettings(defaults))) continue;
+    text += std::string(" --") + setting.name;
+    if (setting.type != SettingType::Flag) text += " " + optionText(value);
+  }
+  return text;
+}
+
 SettingValue argumentValue(const TrainArguments& arguments, const Setting& setting) {
   return std::visit([&](auto member) -> SettingValue { return arguments.*member; }, setting.field);
 }

@@ -6,8 +6,8 @@
 // the two conversions between the forms of docs/ARCHITECTURE.md (as given in
 // TrainArguments, typed in TrainSettings). The options, their checks and
 // resolveSettings, the /config writer and reader and the checkpoint identity
-// all walk this table: a new setting is one entry (and the fields that hold
-// it).
+// and the log all walk this table: a new setting is one entry (and the fields
+// that hold it).
 #include <cstdint>
 #include <map>
 #include <string>
@@ -92,6 +92,11 @@ std::string settingText(const SettingValue& value);
 /// snapshot steps resolved against the run's steps, the data's origin, and
 /// the model's outputs.
 std::map<std::string, std::string> settingsIdentity(const TrainSettings& settings, const RunFacts& run);
+
+/// Not collective. Every stored setting whose value differs from its default,
+/// as options in the table's order ("--lr 0.5 --optimizer momentum"): the
+/// settings a run echoes in its log, as /config stores them.
+std::string changedSettingsText(const TrainSettings& settings);
 
 /// Not collective. The value `field` holds in `arguments`, and setting it from a /config value.
 SettingValue argumentValue(const TrainArguments& arguments, const Setting& setting);

@@ -232,5 +232,23 @@ TEST(SettingsTable, EveryIdentityEntryDecidesWhetherACheckpointFits) {
     EXPECT_EQ(id.count(present), 1u) << present;
 }
 
+// The log echoes the settings that differ from their defaults: every entry
+// shows there when it changes, and nothing shows for the defaults.
+TEST(SettingsTable, EveryChangedEntryIsEchoedInTheLog) {
+  EXPECT_EQ(changedSettingsText(resolveSettings(TrainArguments())), "");
+  for (const Setting& setting : settingsTable()) {
+    if (setting.stored == Stored::Not) continue;
+    TrainArguments a;
+    if (std::string(setting.name) == "nesterov") a.optimizer = "momentum";
+    setArgument(a, setting, samples().at(setting.name));
+    const std::string text = changedSettingsText(resolveSettings(a)) + " ";
+    EXPECT_NE(text.find(std::string(" --") + setting.name + " "), std::string::npos) << text;
+  }
+  TrainArguments a;
+  a.lr = 0.1;
+  a.hidden = "none";
+  EXPECT_EQ(changedSettingsText(resolveSettings(a)), " --hidden none --lr 0.1");
+}
+
 }  // namespace
 }  // namespace pk::test
