@@ -5,6 +5,8 @@
 #include <iomanip>
 
 #include "core/Blas.hpp"
+#include "core/BlasCore.hpp"
+#include "core/CommClock.hpp"
 #include "core/Error.hpp"
 #include "data/Builtin.hpp"
 #include "kernel/PathKernelEngine.hpp"
@@ -79,6 +81,7 @@ BenchResult runBenchmark(const BenchSettings& s, MPI_Comm comm) {
 
   BenchResult result;
   result.dgemmGflopsPerRank = dgemmGflops(comm);
+  result.blas = blas::summary(result.dgemmGflopsPerRank);
   Trainer plain(model, Loss::Mse, data, options, comm);
   plain.step();  // warm-up
   const double trainSeconds = timed(comm, [&] {
@@ -93,9 +96,17 @@ BenchResult runBenchmark(const BenchSettings& s, MPI_Comm comm) {
   trainer.step();  // warm-up (first touch of the kernel matrices)
   const double flopsBefore = engine.flops(), attributionFlopsBefore = engine.attributionFlops();
   const double attributionBefore = engine.attributionSeconds();
+  const double exchangeBefore = comm::seconds(comm::Phase::Exchange);
+  const double reduceBefore = comm::seconds(comm::Phase::Reduce);
   const double withEngine = timed(comm, [&] {
     for (std::int64_t k = 0; k < s.steps; ++k) trainer.step();
   });
+  result.stepSecondsPerStep = withEngine / s.steps;
+  result.exchangeSecondsPerStep = maxOverRanks(comm::seconds(comm::Phase::Exchange) - exchangeBefore, comm) / s.steps;
+  result.reduceSecondsPerStep = maxOverRanks(comm::seconds(comm::Phase::Reduce) - reduceBefore, comm) / s.steps;
+  result.computeSecondsPerStep =
+      std::max(result.stepSecondsPerStep - result.exchangeSecondsPerStep - result.reduceSecondsPerStep, 0.0);
+  result.parameters = model.parameterCount();
   const double attribution = maxOverRanks(engine.attributionSeconds() - attributionBefore, comm);
   result.trainSecondsPerStep = trainSeconds / s.steps;
   result.attributionSecondsPerStep = attribution / s.steps;
@@ -107,8 +118,23 @@ BenchResult runBenchmark(const BenchSettings& s, MPI_Comm comm) {
   return result;
 }
 
+namespace {
+
+// The step with the engine split into compute, exchange and reduction, for the scaling model.
+void printStepSplit(std::ostream& out, const BenchResult& r) {
+  out << std::fixed << std::setprecision(2) << "step with the engine " << 1e3 * r.stepSecondsPerStep << " ms: compute "
+      << 1e3 * r.computeSecondsPerStep << " ms, exchange (allgather) " << 1e3 * r.exchangeSecondsPerStep
+      << " ms, reduce (Allreduce of P = " << r.parameters << ") " << 1e3 * r.reduceSecondsPerStep << " ms\n";
+}
+
+}  // namespace
+
 void printBenchmark(std::ostream& out, const BenchSettings& s, const BenchResult& r, int ranks) {
-  if (s.optimizer != OptimizerKind::Sgd) return printAttributionBenchmark(out, s, r, ranks);
+  out << "BLAS " << r.blas << " per rank\n";
+  if (s.optimizer != OptimizerKind::Sgd) {
+    printAttributionBenchmark(out, s, r, ranks);
+    return printStepSplit(out, r);
+  }
   out << "|     N |    M |   D | hidden    | rule    | ranks | accumulate ms/step | train ms/step |"
          " kernel GFLOP/s/rank | DGEMM GFLOP/s/rank | ratio |\n"
          "|---:|---:|---:|---|---|---:|---:|---:|---:|---:|---:|\n";
@@ -118,6 +144,7 @@ void printBenchmark(std::ostream& out, const BenchSettings& s, const BenchResult
       << 1e3 * r.accumulateSecondsPerStep << " | " << std::setw(13) << 1e3 * r.trainSecondsPerStep << " | "
       << std::setw(19) << r.kernelGflopsPerRank << " | " << std::setw(18) << r.dgemmGflopsPerRank << " | "
       << std::setprecision(2) << std::setw(5) << r.kernelGflopsPerRank / r.dgemmGflopsPerRank << " |\n";
+  printStepSplit(out, r);
 }
 
 }  // namespace pk
