@@ -113,16 +113,20 @@ elseif(BLA_VENDOR STREQUAL "OpenBLAS" AND PK_OPENBLAS_CORETYPE STREQUAL "auto" A
         string(APPEND PK_BLAS_PROBE_SUMMARY " own choice ${pk_name} ${pk_rate};")
       else()
         string(APPEND PK_BLAS_PROBE_SUMMARY " ${core} ${pk_rate};")
-        if(pk_rate GREATER pk_best_rate)
+        # A later candidate must beat an earlier one by 10%: SkylakeX, the first, needs the fewest
+        # AVX-512 extensions, and noise alone must not flip the choice between equals.
+        string(REGEX REPLACE "\\..*" "" pk_rate_int "${pk_rate}")
+        math(EXPR pk_best_x110 "${pk_best_rate} * 11 / 10")
+        if(pk_rate_int GREATER pk_best_x110)
           set(pk_best "${core}")
-          set(pk_best_rate "${pk_rate}")
+          set(pk_best_rate "${pk_rate_int}")
         endif()
       endif()
     endforeach()
     # Clearly faster only (1.25x): the machines are noisy, and OpenBLAS's own choice is the safe one.
     if(pk_own AND pk_best AND NOT pk_own STREQUAL pk_best)
       string(REGEX REPLACE "\\..*" "" pk_own_int "${pk_own_rate}")
-      string(REGEX REPLACE "\\..*" "" pk_best_int "${pk_best_rate}")
+      set(pk_best_int "${pk_best_rate}")
       math(EXPR pk_own_x125 "${pk_own_int} * 5 / 4 + 1")
       if(pk_best_int GREATER pk_own_x125)
         set(PK_BLAS_OWN_CORE "${pk_own}")

@@ -109,7 +109,7 @@ void Trainer::step() {
   const double localLoss = lossSum(loss_, fwd.output(), data_.train.y);
   double totalLoss = 0.0;
   {
-    const comm::Timed clock(comm::Phase::Reduce);
+    const comm::Timed clock(comm::Phase::Reduce, 8.0, comm_);
     PK_MPI(MPI_Allreduce(&localLoss, &totalLoss, 1, MPI_DOUBLE, MPI_SUM, comm_));
   }
   state_.lossHistory.push_back(totalLoss / static_cast<double>(data_.train.globalRows));
@@ -124,7 +124,7 @@ void Trainer::step() {
   std::vector<double> grad(state_.w.size(), 0.0);
   model_.accumulateGradient(fwd, u, grad.data());
   {
-    const comm::Timed clock(comm::Phase::Reduce);
+    const comm::Timed clock(comm::Phase::Reduce, 8.0 * static_cast<double>(grad.size()), comm_);
     PK_MPI(MPI_Allreduce(MPI_IN_PLACE, grad.data(), static_cast<int>(grad.size()), MPI_DOUBLE, MPI_SUM, comm_));
   }
   const double lr = options_.schedule.rate(options_.lr, state_.step, options_.steps, options_.warmup);
