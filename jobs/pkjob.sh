@@ -46,7 +46,9 @@ pk_setup() {
   PK_SOURCE_DIR="$(dirname -- "$PK_JOBS_DIR")"
   PK_MAX_STARTS="${PK_MAX_STARTS:-50}"
   PK_MPI="${PK_MPI:-pmix}"
+  # One BLAS thread per CPU of the task, whichever BLAS the build links (docs/BUILDING.md).
   export OMP_NUM_THREADS="${SLURM_CPUS_PER_TASK:-1}" OPENBLAS_NUM_THREADS="${SLURM_CPUS_PER_TASK:-1}"
+  export BLIS_NUM_THREADS="${SLURM_CPUS_PER_TASK:-1}" MKL_NUM_THREADS="${SLURM_CPUS_PER_TASK:-1}"
   pk_log "on $(hostname -s) in $PWD, scripts from $PK_JOBS_DIR"
 }
 
