@@ -123,6 +123,37 @@ elseif(BLA_VENDOR STREQUAL "OpenBLAS" AND PK_OPENBLAS_CORETYPE STREQUAL "auto" A
         endif()
       endif()
     endforeach()
+    # BLIS, when installed, is timed too: linking it is a build choice (BLA_VENDOR=FLAME), so it is
+    # only reported, with the advice to switch when it beats every OpenBLAS core clearly.
+    find_library(PK_BLIS_LIBRARY NAMES blis)
+    if(PK_BLIS_LIBRARY)
+      get_filename_component(pk_blis_real "${PK_BLIS_LIBRARY}" REALPATH)
+      get_filename_component(pk_blis_dir "${pk_blis_real}" DIRECTORY)
+      get_filename_component(pk_blis_leaf "${pk_blis_dir}" NAME)
+      find_path(PK_BLIS_INCLUDE_DIR cblas.h HINTS "/usr/include/${CMAKE_LIBRARY_ARCHITECTURE}/${pk_blis_leaf}"
+                "${pk_blis_dir}/../include/blis" "${pk_blis_dir}/../include" NO_DEFAULT_PATH)
+    endif()
+    if(PK_BLIS_LIBRARY AND PK_BLIS_INCLUDE_DIR)
+      try_compile(pk_blis_built "${pk_probe_dir}/blis" SOURCES "${CMAKE_CURRENT_LIST_DIR}/blas_probe.c"
+        COMPILE_DEFINITIONS "-DPK_CBLAS_HEADER=<cblas.h>"
+        CMAKE_FLAGS "-DINCLUDE_DIRECTORIES=${PK_BLIS_INCLUDE_DIR}"
+        LINK_LIBRARIES ${PK_BLIS_LIBRARY} ${CMAKE_DL_LIBS}
+        COPY_FILE "${pk_probe_dir}/blis_probe")
+      if(pk_blis_built)
+        execute_process(COMMAND ${CMAKE_COMMAND} -E env OMP_NUM_THREADS=1 BLIS_NUM_THREADS=1 "${pk_probe_dir}/blis_probe"
+          RESULT_VARIABLE pk_status OUTPUT_VARIABLE pk_out ERROR_QUIET TIMEOUT 60 OUTPUT_STRIP_TRAILING_WHITESPACE)
+        if(pk_status EQUAL 0 AND pk_out MATCHES "^[^ ]+ ([0-9]+)\\.?[0-9]*$")
+          string(REGEX REPLACE "^[^ ]+ " "" pk_blis_rate "${pk_out}")
+          string(APPEND PK_BLAS_PROBE_SUMMARY " BLIS ${pk_blis_rate} (BLA_VENDOR=FLAME);")
+          string(REGEX REPLACE "\\..*" "" pk_blis_int "${pk_blis_rate}")
+          math(EXPR pk_best_x125 "${pk_best_rate} * 5 / 4 + 1")
+          if(pk_blis_int GREATER pk_best_x125)
+            message(STATUS "pathkernel: BLIS runs DGEMM clearly faster than every OpenBLAS core here: "
+                           "configure with -DBLA_VENDOR=FLAME to link it")
+          endif()
+        endif()
+      endif()
+    endif()
     # Clearly faster only (1.25x): the machines are noisy, and OpenBLAS's own choice is the safe one.
     if(pk_own AND pk_best AND NOT pk_own STREQUAL pk_best)
       string(REGEX REPLACE "\\..*" "" pk_own_int "${pk_own_rate}")
