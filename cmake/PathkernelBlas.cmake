@@ -177,3 +177,23 @@ elseif(BLA_VENDOR STREQUAL "OpenBLAS" AND NOT PK_OPENBLAS_CORETYPE MATCHES "^(au
   set(PK_BLAS_BETTER_CORE "${PK_OPENBLAS_CORETYPE}")
 endif()
 message(STATUS "pathkernel: BLAS ${BLA_VENDOR}: ${BLAS_LIBRARIES}, ${PK_CBLAS_HEADER} from ${PK_CBLAS_INCLUDE_DIR}")
+
+# ---- LAPACK ----------------------------------------------------------------------
+# dsyevd and friends (core/Lapack.cpp, dynamics' dense eigensolver): OpenBLAS and MKL
+# carry LAPACK, BLIS does not; then the system's LAPACK (Debian's liblapack.so.3) is
+# linked after the BLAS, so that its own BLAS calls go to the vendor named above.
+set(pk_blas_libraries "${BLAS_LIBRARIES}")
+set(pk_blas_vendor "${BLA_VENDOR}")
+find_package(LAPACK QUIET)
+if(NOT LAPACK_FOUND)
+  set(BLA_VENDOR Generic)
+  find_package(LAPACK QUIET)
+  set(BLA_VENDOR "${pk_blas_vendor}")
+endif()
+set(BLAS_LIBRARIES "${pk_blas_libraries}")
+if(NOT LAPACK_FOUND)
+  message(FATAL_ERROR "BLA_VENDOR=${BLA_VENDOR}: no LAPACK found, neither the vendor's nor a generic one "
+                      "(Debian: liblapack-dev)")
+endif()
+set_property(TARGET PkDeps::BLAS APPEND PROPERTY INTERFACE_LINK_LIBRARIES ${LAPACK_LIBRARIES})
+message(STATUS "pathkernel: LAPACK ${LAPACK_LIBRARIES}")

@@ -73,29 +73,35 @@ BlasDescription describe() {
   BlasDescription d;
   Dl_info info{};
   if (dladdr(dgemmAddress(), &info) != 0 && info.dli_fname) d.library = info.dli_fname;
-  if (auto config = symbol<char* (*)()>("openblas_get_config")) {
+  // The vendor of the library that serves cblas_dgemm, not of any BLAS in the process: PETSc or
+  // LAPACK may load another one (Debian's libblas.so.3) beside the one linked.
+  void* handle = d.library.empty() ? nullptr : dlopen(d.library.c_str(), RTLD_LAZY | RTLD_NOLOAD);
+  auto from = [&](const char* name) { return handle ? dlsym(handle, name) : dlsym(RTLD_DEFAULT, name); };
+  if (auto config = reinterpret_cast<char* (*)()>(from("openblas_get_config"))) {
     std::istringstream words(config());  // "OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY ..."
     std::string name, version;
     words >> name >> version;
     d.vendor = "OpenBLAS " + version;
-    d.core = openblasCore();
-    const char* from = std::getenv(kMarker);
+    auto corename = reinterpret_cast<char* (*)()>(from("openblas_get_corename"));
+    d.core = corename ? std::string(corename()) : std::string();
+    const char* chosen = std::getenv(kMarker);
     const char* asked = std::getenv("OPENBLAS_CORETYPE");
-    if (from && asked && same(asked, kBlasBetterCore))
-      d.coreWhy = std::string("chosen by the build over ") + from;
+    if (chosen && asked && same(asked, kBlasBetterCore))
+      d.coreWhy = std::string("chosen by the build over ") + chosen;
     else if (asked)
       d.coreWhy = "OPENBLAS_CORETYPE";
     else
       d.coreWhy = "OpenBLAS's own choice";
-  } else if (auto version = symbol<const char* (*)()>("bli_info_get_version_str")) {
+  } else if (auto version = reinterpret_cast<const char* (*)()>(from("bli_info_get_version_str"))) {
     d.vendor = std::string("BLIS ") + version();
-  } else if (auto mkl = symbol<void (*)(char*, int)>("MKL_Get_Version_String")) {
+  } else if (auto mkl = reinterpret_cast<void (*)(char*, int)>(from("MKL_Get_Version_String"))) {
     char text[256] = {};
     mkl(text, sizeof text);
     d.vendor = text;
   } else {
     d.vendor = kBlasVendor;
   }
+  if (handle) dlclose(handle);  // RTLD_NOLOAD took a reference of its own
   return d;
 }
 
