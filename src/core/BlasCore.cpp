@@ -105,7 +105,7 @@ BlasDescription describe() {
   return d;
 }
 
-double measureDgemmGflops(int m) {
+double measureDgemmGflops(int m, int rounds) {
   const std::int64_t n = m, k = 256;
   std::vector<double> a(static_cast<std::size_t>(m * k), 0.5), b(static_cast<std::size_t>(n * k), 0.25),
       c(static_cast<std::size_t>(m * n), 0.0);
@@ -113,7 +113,7 @@ double measureDgemmGflops(int m) {
   const MutableView cv = denseView(c.data(), m, n);
   gemmNT(1.0, av, bv, 0.0, cv);  // warm-up: first touch, thread start
   double best = 0.0;
-  for (int round = 0; round < 4; ++round) {
+  for (int round = 0; round < rounds; ++round) {
     const int repeats = 3;
     const auto start = std::chrono::steady_clock::now();
     for (int r = 0; r < repeats; ++r) gemmNT(1.0, av, bv, 1.0, cv);

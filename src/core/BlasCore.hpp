@@ -32,8 +32,9 @@ struct BlasDescription {
 BlasDescription describe();
 
 /// DGEMM GFLOP/s of this process on one thread of the linked BLAS, C [m, m] += A [m, 256] B^T,
-/// the best of a few rounds (about 0.1 s with m = 512). Not collective.
-double measureDgemmGflops(int m = 512);
+/// the best of `rounds` rounds of 3 (1.6 GFLOP with the defaults, about 0.05 s at full speed;
+/// a run's start-up line takes m = 256 and 2 rounds, an eighth of that). Not collective.
+double measureDgemmGflops(int m = 512, int rounds = 4);
 
 /// One line: "OpenBLAS 0.3.21, core SkylakeX (chosen by the build over Prescott), DGEMM 45.3 GFLOP/s".
 std::string summary(double dgemmGflops);
