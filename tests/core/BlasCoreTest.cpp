@@ -39,7 +39,9 @@ TEST(BlasCore, TheBuildsCoreIsInForceWhenTheProgramAskedForIt) {
     EXPECT_EQ(strcasecmp(d.core.c_str(), asked), 0) << d.core << " but OPENBLAS_CORETYPE=" << asked;
   }
   // A core the build recorded is one this CPU can run, or it was not asked for.
-  if (std::getenv("PK_OPENBLAS_CORETYPE_FROM_BUILD")) EXPECT_TRUE(blas::cpuRunsCore(kBlasBetterCore));
+  if (std::getenv("PK_OPENBLAS_CORETYPE_FROM_BUILD")) {
+    EXPECT_TRUE(blas::cpuRunsCore(kBlasBetterCore));
+  }
 }
 
 }  // namespace
