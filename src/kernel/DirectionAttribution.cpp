@@ -4,6 +4,7 @@
 
 #include "core/Blas.hpp"
 #include "core/Error.hpp"
+#include "kernel/LayerTerm.hpp"
 
 namespace pk {
 
@@ -16,16 +17,33 @@ constexpr std::int64_t kProductValues = 1 << 17;
 constexpr std::int64_t kOuterTile = 64;
 }  // namespace
 
-DirectionAttribution::DirectionAttribution(const Mlp& model, const Partition& trainRows)
+namespace {
+// The dense layers of the network: the augmented layout below is theirs.
+std::vector<const DenseLayer*> denseLayersOf(const Network& model) {
+  std::vector<const DenseLayer*> dense;
+  for (int k = 0; k < model.layers(); ++k) {
+    const Layer& layer = model.layer(k);
+    PK_REQUIRE(layerKernel(layer, model.outputs())->supportsDirections(),
+               "optimizers with memory need per-example directions, which layer kind '" + layer.kind() +
+                   "' does not provide yet");
+    dense.push_back(dynamic_cast<const DenseLayer*>(&layer));
+    PK_ASSERT(dense.back(), "DirectionAttribution: per-example directions are laid out for dense layers");
+  }
+  return dense;
+}
+}  // namespace
+
+DirectionAttribution::DirectionAttribution(const Network& model, const Partition& trainRows)
     : model_(model),
+      layers_(denseLayersOf(model)),
       firstExample_(trainRows.begin()),
       examples_(trainRows.localRows()),
       globalExamples_(trainRows.globalRows()),
-      gamma_(trainRows.localRows(), model.width(1)),
-      gammaBuffer_(trainRows.localRows(), model.width(1)) {
+      gamma_(trainRows.localRows(), layers_[0]->outputWidth()),
+      gammaBuffer_(trainRows.localRows(), layers_[0]->outputWidth()) {
   for (int k = 0; k < model.layers(); ++k) {
-    buffers_.emplace_back(examples_ * model.width(k + 1), model.width(k) + 1);
-    directions_.emplace_back(examples_ * model.width(k + 1), model.width(k) + 1);
+    buffers_.emplace_back(examples_ * layer(k).outputWidth(), layer(k).inputWidth() + 1);
+    directions_.emplace_back(examples_ * layer(k).outputWidth(), layer(k).inputWidth() + 1);
   }
 }
 
@@ -34,8 +52,8 @@ void DirectionAttribution::update(const StepRecord& step) {
   PK_ASSERT(rule.buffered, "DirectionAttribution: the optimizer keeps no per-example buffers");
   const double* p = rule.preconditioner ? rule.preconditioner->data() : nullptr;
   for (int k = 0; k < model_.layers(); ++k) {
-    const std::int64_t in = model_.width(k), out = model_.width(k + 1), cols = in + 1;
-    const double s = model_.scale(k);
+    const std::int64_t in = layer(k).inputWidth(), out = layer(k).outputWidth(), cols = in + 1;
+    const double s = layer(k).scale();
     const Matrix& h = step.trainForward.h[static_cast<std::size_t>(k)];
     const Matrix& u = step.trainU[static_cast<std::size_t>(k)];
     double* buffer = buffers_[static_cast<std::size_t>(k)].data();
@@ -52,20 +70,20 @@ void DirectionAttribution::update(const StepRecord& step) {
         const double uj = u(i, j);
         double* b = buffer + (i * out + j) * cols;
         double* d = direction + (i * out + j) * cols;
-        const double* pw = p ? p + model_.weightOffset(k) + j * in : nullptr;
+        const double* pw = p ? p + layer(k).weightOffset() + j * in : nullptr;
         for (std::int64_t l = 0; l < in; ++l) {
           const double dl = advance(uj * s * hi[l], b[l]);
           d[l] = pw ? dl * pw[l] : dl;
         }
         const double bias = advance(uj, b[in]);
-        d[in] = p ? bias * p[model_.biasOffset(k) + j] : bias;
+        d[in] = p ? bias * p[layer(k).biasOffset() + j] : bias;
       }
     }
   }
   // The first layer's W part of e_i is s_1 u_0(x_i) x_i^T: its gamma follows the same recursion.
   if (p) return;
   const Matrix& u0 = step.trainU[0];
-  const double s = model_.scale(0);
+  const double s = layer(0).scale();
   for (std::size_t e = 0; e < gamma_.size(); ++e) {
     const double g = s * u0.data()[e];
     double& b = gammaBuffer_.data()[e];
@@ -80,8 +98,8 @@ void DirectionAttribution::prepareQueries(const FeatureView& queries, std::int64
   queryRows_.resize(static_cast<std::size_t>(layers));
   querySignals_.resize(static_cast<std::size_t>(layers));
   for (int k = 0; k < layers; ++k) {
-    const std::int64_t in = model_.width(k), out = model_.width(k + 1);
-    const double s = model_.scale(k);
+    const std::int64_t in = layer(k).inputWidth(), out = layer(k).outputWidth();
+    const double s = layer(k).scale();
     auto& rows = queryRows_[static_cast<std::size_t>(k)];
     rows.resize(static_cast<std::size_t>(nx * (in + 1)));
     for (std::int64_t x = 0; x < nx; ++x) {
@@ -106,7 +124,7 @@ double DirectionAttribution::tileProducts(std::int64_t nx, std::int64_t i0, std:
   const std::int64_t outputs = model_.outputs();
   double flops = 0.0;
   for (int k = 0; k < layers; ++k) {
-    const std::int64_t in = model_.width(k), out = model_.width(k + 1), cols = in + 1;
+    const std::int64_t in = layer(k).inputWidth(), out = layer(k).outputWidth(), cols = in + 1;
     // T [ni * H_out, nx] = D_k(examples i0..) [ni * H_out, H_in + 1] x Q^T.
     product_.resize(static_cast<std::size_t>(ni * out * nx));
     const Matrix& d = directions_[static_cast<std::size_t>(k)];
@@ -137,8 +155,8 @@ double DirectionAttribution::outerProducts(const FeatureView& queries, std::int6
   double flops = 0.0;
   const int layers = model_.layers();
   for (int k = 0; k < layers; ++k) {
-    const std::int64_t in = model_.width(k), out = model_.width(k + 1), cols = in + 1, width = out * cols;
-    const double s = model_.scale(k);
+    const std::int64_t in = layer(k).inputWidth(), out = layer(k).outputWidth(), cols = in + 1, width = out * cols;
+    const double s = layer(k).scale();
     // Row x: delta_k(x)_j [s_k h_k(x), 1] for j = 0..H_out-1 (the last layer's delta is 1).
     product_.resize(static_cast<std::size_t>(nx * width));
     for (std::int64_t x = 0; x < nx; ++x) {
@@ -163,7 +181,7 @@ double DirectionAttribution::contract(const FeatureView& queries, double alpha, 
   const std::int64_t outputs = model_.outputs();
   if (outputs == 1) return contractOneOutput(queries, alpha, columns, rowSums);
   std::int64_t widest = 1;
-  for (int k = 0; k < model_.layers(); ++k) widest = std::max(widest, model_.width(k + 1));
+  for (int k = 0; k < model_.layers(); ++k) widest = std::max(widest, layer(k).outputWidth());
   const std::int64_t block = std::max<std::int64_t>(1, kProductValues / (widest * kQueryTile));
   std::vector<double> sums;
   double flops = 0.0;
@@ -206,21 +224,21 @@ double DirectionAttribution::contractOneOutput(const FeatureView& queries, doubl
 
 void DirectionAttribution::addDirections(std::vector<double>& sum) const {
   for (int k = 0; k < model_.layers(); ++k) {
-    const std::int64_t in = model_.width(k), out = model_.width(k + 1);
+    const std::int64_t in = layer(k).inputWidth(), out = layer(k).outputWidth();
     const Matrix& d = directions_[static_cast<std::size_t>(k)];
     for (std::int64_t i = 0; i < examples_; ++i)
       for (std::int64_t j = 0; j < out; ++j) {
         const double* row = d.row(i * out + j);
         for (std::int64_t l = 0; l < in; ++l)
-          sum[static_cast<std::size_t>(model_.weightOffset(k) + j * in + l)] += row[l];
-        sum[static_cast<std::size_t>(model_.biasOffset(k) + j)] += row[in];
+          sum[static_cast<std::size_t>(layer(k).weightOffset() + j * in + l)] += row[l];
+        sum[static_cast<std::size_t>(layer(k).biasOffset() + j)] += row[in];
       }
   }
 }
 
 void DirectionAttribution::save(StateWriter& out) const {
   for (int k = 0; k < model_.layers(); ++k) {
-    const std::int64_t width = model_.width(k + 1);
+    const std::int64_t width = layer(k).outputWidth();
     out.rows("/attribution/buffer_" + std::to_string(k), buffers_[static_cast<std::size_t>(k)], globalExamples_ * width,
              firstExample_ * width);
   }
@@ -230,7 +248,7 @@ void DirectionAttribution::save(StateWriter& out) const {
 void DirectionAttribution::restore(StateReader& in) {
   for (int k = 0; k < model_.layers(); ++k)
     in.rows("/attribution/buffer_" + std::to_string(k), buffers_[static_cast<std::size_t>(k)],
-            firstExample_ * model_.width(k + 1));
+            firstExample_ * layer(k).outputWidth());
   in.rows("/attribution/gamma_buffer", gammaBuffer_, firstExample_);
 }
 

@@ -7,7 +7,9 @@
 // examples it owns, the per-example buffers (b_i or m_i) and the step's
 // directions: O(rows_owned x P) memory, never N x P on one rank.
 //
-// Both are stored per layer in an augmented layout [rows_owned * H_out, H_in + 1]:
+// Per-example directions are implemented for dense layers (the engine refuses
+// other kinds through LayerKernel::supportsDirections). Both are stored per
+// layer in an augmented layout [rows_owned * H_out, H_in + 1]:
 // row j of example i holds [dW_k row j, db_k[j]]. Then g(x) . d_i for layer k is
 // delta_k(x) . (D_i [s_k h_k(x); 1]), so contracting every owned example with
 // every query point is one GEMM per layer, [rows_owned * H_out, H_in + 1] x
@@ -26,14 +28,15 @@
 #include "core/Partition.hpp"
 #include "core/State.hpp"
 #include "kernel/Features.hpp"
-#include "model/Mlp.hpp"
+#include "model/DenseLayer.hpp"
+#include "model/Network.hpp"
 #include "train/StepRecord.hpp"
 
 namespace pk {
 
 class DirectionAttribution {
  public:
-  DirectionAttribution(const Mlp& model, const Partition& trainRows);
+  DirectionAttribution(const Network& model, const Partition& trainRows);
 
   /// Not collective. Feeds this step's per-example gradients e_{i,s} into the
   /// buffers and forms the directions d_{i,s} of the examples this rank owns.
@@ -65,7 +68,10 @@ class DirectionAttribution {
   double outerProducts(const FeatureView& queries, std::int64_t x0, std::int64_t nx, std::vector<double>& sums);
   void prepareQueries(const FeatureView& queries, std::int64_t x0, std::int64_t nx);
 
-  const Mlp& model_;
+  const DenseLayer& layer(int k) const { return *layers_[static_cast<std::size_t>(k)]; }
+
+  const Network& model_;
+  std::vector<const DenseLayer*> layers_;  // the network's layers, every one dense (checked)
   std::int64_t firstExample_, examples_, globalExamples_;
   std::vector<Matrix> buffers_;     // per layer [examples * H_out, H_in + 1]
   std::vector<Matrix> directions_;  // the same layout: d_{i,s}

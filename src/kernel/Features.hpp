@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "core/Partition.hpp"
-#include "model/Mlp.hpp"
+#include "model/Network.hpp"
 
 namespace pk {
 
@@ -27,7 +27,7 @@ struct FeatureView {
 /// Query-side features of n examples at one parameter vector (owns its storage).
 class QueryFeatures {
  public:
-  QueryFeatures(const Mlp& model, const double* w, const Matrix& x);
+  QueryFeatures(const Network& model, const double* w, const Matrix& x);
   const Forward& forward() const { return fwd_; }
   const std::vector<Matrix>& delta() const { return delta_; }
   FeatureView view() const;
@@ -48,14 +48,14 @@ class GatheredFeatures {
  public:
   /// Collective. `u` may be null (then u is zero: tangent kernels only). Without
   /// loss signals only h_k and delta_k are gathered (query points: view().u is empty).
-  GatheredFeatures(const Mlp& model, const Partition& rows, const Forward& fwd, const std::vector<Matrix>& delta,
+  GatheredFeatures(const Network& model, const Partition& rows, const Forward& fwd, const std::vector<Matrix>& delta,
                    const std::vector<Matrix>* u, bool withLossSignals = true);
   const FeatureView& view() const { return view_; }
 
   /// Width of each gathered array, in order: h_k (k < L), [delta_k | u_k] (k < L-1), u_{L-1}.
-  static std::vector<std::int64_t> arrayWidths(const Mlp& model, bool withLossSignals = true);
+  static std::vector<std::int64_t> arrayWidths(const Network& model, bool withLossSignals = true);
   /// Doubles held per training example (every rank holds them for all N).
-  static std::int64_t valuesPerExample(const Mlp& model);
+  static std::int64_t valuesPerExample(const Network& model);
 
  private:
   std::vector<std::vector<double>> arrays_;  // one contiguous array per layer and kind

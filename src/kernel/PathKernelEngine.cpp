@@ -65,7 +65,7 @@ QueryState makeQueryState(const std::string& name, const DataBlock& block, const
 
 }  // namespace
 
-PathKernelEngine::PathKernelEngine(const Mlp& model, const Dataset& data, EngineOptions options, MPI_Comm comm)
+PathKernelEngine::PathKernelEngine(const Network& model, const Dataset& data, EngineOptions options, MPI_Comm comm)
     : model_(model),
       data_(data),
       options_(options),
@@ -82,8 +82,15 @@ PathKernelEngine::PathKernelEngine(const Mlp& model, const Dataset& data, Engine
   train_ = makeQueryState("train", options_.queryTraining ? data.train : noRows, trainRows_, outputs, layers,
                           options_.trainKernels, options_, comm);
   test_ = makeQueryState("test", data.test, trainRows_, outputs, layers, true, options_, comm);
-  gamma_ = Matrix(data.train.x.rows(), model.width(1));
-  decay_ = Matrix(model.width(1), model.width(0));
+  // Superposition (docs/THEORY.md) is over the first layer's W: Gamma [n, its outputs], decay in W's shape.
+  const Layer& first = model.layer(0);
+  const auto firstKernel = layerKernel(first, outputs);
+  PK_ASSERT(firstKernel->supportsSuperposition() && first.parameters().size() == 2,
+            "the first layer must define the superposition");
+  firstScale_ = firstKernel->signalScale();
+  firstWeights_ = first.parameters()[0];
+  gamma_ = Matrix(data.train.x.rows(), first.outputWidth());
+  decay_ = Matrix(firstWeights_.shape.at(0), firstWeights_.size() / firstWeights_.shape.at(0));
   if (options_.exampleDirections()) attribution_ = std::make_unique<DirectionAttribution>(model, trainRows_);
 }
 
@@ -201,11 +208,11 @@ void PathKernelEngine::collectStepSums(QueryState& q, const Partition& rows) {
 void PathKernelEngine::updateSuperposition(const StepRecord& in) {
   // Gamma_i -= eps gamma_{i,s}: s_1 u_0 (u_0 carries c_{i,s}) for sgd, the momentum recursion of it otherwise.
   const Matrix& direction = attribution_ ? attribution_->firstLayerGamma() : in.trainU[0];
-  const double factor = attribution_ ? in.lr : in.lr * model_.scale(0);
+  const double factor = attribution_ ? in.lr : in.lr * firstScale_;
   if (hasGamma())
     for (std::size_t e = 0; e < direction.size(); ++e) gamma_.data()[e] -= factor * direction.data()[e];
   // decay -= eps d_{lambda,s} restricted to W_1.
-  const double* d = in.decayDirection.data() + model_.weightOffset(0);
+  const double* d = in.decayDirection.data() + firstWeights_.offset;
   for (std::size_t e = 0; e < decay_.size(); ++e) decay_.data()[e] -= in.lr * d[e];
 }
 

@@ -25,7 +25,7 @@
 #include "kernel/GaussLegendre.hpp"
 #include "kernel/PathRule.hpp"
 #include "kernel/TileAccumulator.hpp"
-#include "model/Mlp.hpp"
+#include "model/Network.hpp"
 #include "train/StepRecord.hpp"
 
 namespace pk {
@@ -69,7 +69,7 @@ struct ResidualSummary {
 class PathKernelEngine : public StepObserver {
  public:
   /// Collective: allocates the distributed kernel matrices.
-  PathKernelEngine(const Mlp& model, const Dataset& data, EngineOptions options, MPI_Comm comm);
+  PathKernelEngine(const Network& model, const Dataset& data, EngineOptions options, MPI_Comm comm);
 
   /// Collective. Initial predictions (and the initial tangent kernel) at w_0.
   void begin(const double* w0);
@@ -121,13 +121,15 @@ class PathKernelEngine : public StepObserver {
   void updateSuperposition(const StepRecord& step);
   void tangentKernel(DenseRows& target, const FeatureView& query, const GatheredFeatures& train);
 
-  const Mlp& model_;
+  const Network& model_;
   const Dataset& data_;
   EngineOptions options_;
   MPI_Comm comm_;
   Partition trainRows_, testRows_;
   Quadrature rule_;
   QueryState train_, test_;
+  double firstScale_ = 1.0;      // the factor s of the first layer's gradient
+  ParameterBlock firstWeights_;  // the first layer's W
   Matrix gamma_;
   Matrix decay_;
   std::unique_ptr<DirectionAttribution> attribution_;

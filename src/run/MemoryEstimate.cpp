@@ -76,7 +76,7 @@ MemoryEstimate estimateMemory(const RunPlan& plan, int ranks) {
   // Files: the kernel rows (a checkpoint holds K^g at w_0 only), predictions, Gamma, parameters, histories.
   const double steps = static_cast<double>(s.training.steps);
   const double batch = static_cast<double>(s.training.batchSize);
-  const double common = (n + m) * c * 4.0 + n * static_cast<double>(plan.model.width(1)) +
+  const double common = (n + m) * c * 4.0 + n * static_cast<double>(plan.model.layer(0).outputWidth()) +
                         2.0 * static_cast<double>(plan.model.parameterCount()) + steps * (2.0 + batch);
   const double coef = s.kernelCoef && c == 1.0 ? 1.0 : 0.0;
   // With memory a checkpoint also holds every example's direction buffer (N x P) and the optimizer's moments.

@@ -50,7 +50,13 @@ TrainArguments argumentsOf(const ConfigReader& c) {
   TrainArguments a;
   a.data = c.text("data");
   a.out = c.text("out");
-  a.hidden = hiddenText(c.integers("hidden"));
+  // A run file of an earlier release has no `layers`: its `hidden` says it all.
+  if (c.has("layers")) {
+    a.layers = c.text("layers");
+    a.given.push_back("layers");
+  } else {
+    a.hidden = hiddenText(c.integers("hidden"));
+  }
   a.activation = c.text("activation");
   a.param = c.text("param");
   a.loss = c.text("loss");

@@ -27,7 +27,10 @@ po::options_description describeTrainOptions(TrainArguments& s) {
        ("training data: an HDF5 file with /train/X, /train/y (README: Input data) or builtin:NAME, NAME one of " +
         builtinNames()).c_str())
       ("out", po::value(&s.out)->default_value(s.out), "output HDF5 run file")
-      ("hidden", po::value(&s.hidden)->default_value(s.hidden), "hidden widths, comma-separated, or none (linear model)")
+      ("hidden", po::value(&s.hidden)->default_value(s.hidden), "hidden widths, comma-separated, or none (linear model); "
+       "the same as --layers dense:W1,dense:W2,...")
+      ("layers", po::value(&s.layers), "the layers before the output layer, comma-separated: dense:H, or none "
+       "(linear model); not with --hidden")
       ("activation", po::value(&s.activation)->default_value(s.activation), "tanh|relu|softplus|gelu|identity")
       ("param", po::value(&s.param)->default_value(s.param), "parameterization: standard|ntk")
       ("loss", po::value(&s.loss)->default_value(s.loss),
@@ -118,6 +121,14 @@ std::string hiddenText(const std::vector<std::int64_t>& widths) {
   return text;
 }
 
+std::vector<LayerSpec> layersOf(const TrainArguments& s) {
+  if (s.layers.empty() && !s.wasGiven("layers")) return denseLayers(parseHidden(s.hidden));
+  PK_REQUIRE(!s.wasGiven("hidden"),
+             "--hidden and --layers given together: give one (--hidden 16,16 is --layers "
+             "dense:16,dense:16)");
+  return parseLayers(s.layers);
+}
+
 namespace {
 
 std::string checkpointOf(const TrainArguments& s) {
@@ -197,7 +208,7 @@ bool TrainArguments::wasGiven(const std::string& name) const {
 
 std::vector<std::string> validate(const TrainArguments& s) {
   std::vector<std::string> problems = s.parseProblems;
-  collectProblem(problems, [&] { parseHidden(s.hidden); });
+  collectProblem(problems, [&] { layersOf(s); });
   collectProblem(problems, [&] { parseActivation(s.activation); });
   collectProblem(problems, [&] { parseParameterization(s.param); });
   if (s.loss != "auto") collectProblem(problems, [&] { parseLoss(s.loss); });
@@ -222,7 +233,7 @@ TrainSettings resolveSettings(const TrainArguments& s) {
   t.builtin.inputs = s.inputs;
   t.builtin.seed = static_cast<std::uint64_t>(s.dataSeed);
   t.out = s.out;
-  t.hidden = parseHidden(s.hidden);
+  t.layers = layersOf(s);
   t.activation = parseActivation(s.activation);
   t.parameterization = parseParameterization(s.param);
   if (s.loss != "auto") t.loss = parseLoss(s.loss);
