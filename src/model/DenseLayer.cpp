@@ -42,7 +42,7 @@ void DenseLayer::forward(const double* w, const Matrix& in, Matrix& z, Matrix* n
   activate(options_.activation, z.data(), next->data(), static_cast<long>(z.size()));
 }
 
-void DenseLayer::backward(const double* w, ConstView above, MutableView below) const {
+void DenseLayer::backward(const double* w, const Matrix& /*in*/, ConstView above, MutableView below) const {
   // below = s above W: the signal w.r.t. the input h.
   blas::gemmNN(scale_, above, weights(w), 0.0, below);
 }

@@ -27,7 +27,7 @@ class DenseLayer : public Layer {
 
   void initialise(Rng& rng, double* w) const override;
   void forward(const double* w, const Matrix& in, Matrix& z, Matrix* next) const override;
-  void backward(const double* w, ConstView above, MutableView below) const override;
+  void backward(const double* w, const Matrix& in, ConstView above, MutableView below) const override;
   void throughActivation(const Matrix& z, const Matrix& next, Matrix& signals, std::int64_t perExample) const override;
   void accumulateGradient(const Matrix& in, const Matrix& u, double* grad) const override;
   void addDirectional(const double* v, const Matrix& in, const Matrix& delta, Matrix& result) const override;

@@ -48,8 +48,10 @@ class Layer {
   /// the next layer's input, unless the layer is the last (then next is untouched).
   virtual void forward(const double* w, const Matrix& in, Matrix& z, Matrix* next) const = 0;
   /// Signals w.r.t. the layer's input from signals w.r.t. its output z:
-  /// above [rows, outputWidth()] -> below [rows, inputWidth()], overwritten.
-  virtual void backward(const double* w, ConstView above, MutableView below) const = 0;
+  /// above [rows, outputWidth()] -> below [rows, inputWidth()], overwritten. The rows
+  /// are the signals of the examples of `in` (the layer's input), rows / in.rows() each
+  /// (max pooling finds its windows' largest entries there again).
+  virtual void backward(const double* w, const Matrix& in, ConstView above, MutableView below) const = 0;
   /// Multiplies each example's `perExample` signals w.r.t. sigma(z) by sigma'(z):
   /// signals [n, perExample * outputWidth()], in place; `next` = sigma(z).
   virtual void throughActivation(const Matrix& z, const Matrix& next, Matrix& signals,

@@ -48,7 +48,7 @@ std::vector<Matrix> Network::backpropagate(const double* w, const Forward& fwd, 
     // Each example's perExample signals are rows of an [n * perExample, width] matrix:
     // signal_k = sigma'(z_k) * (signal_{k+1} dz_{k+1}/dh_{k+1}).
     Matrix s(n, perExample * out);
-    layer(k + 1).backward(w, denseView(signals[kk + 1].data(), n * perExample, next),
+    layer(k + 1).backward(w, fwd.h[kk + 1], denseView(signals[kk + 1].data(), n * perExample, next),
                           denseView(s.data(), n * perExample, out));
     layer(k).throughActivation(fwd.z[kk], fwd.h[kk + 1], s, perExample);
     signals[kk] = std::move(s);
