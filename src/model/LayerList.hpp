@@ -27,7 +27,7 @@ struct LayerSpec {
   bool operator==(const LayerSpec& other) const { return kind == other.kind && values == other.values; }
 };
 
-/// Parses "dense:16,dense:8" (case and blanks ignored) or "none"/"" (the linear model).
+/// Parses "conv:8:3,avgpool:2,dense:16" (case and blanks ignored) or "none"/"" (the linear model).
 /// Throws InputError naming the offending entry and the known kinds.
 std::vector<LayerSpec> parseLayers(const std::string& text);
 /// The normalised text of a list: lower case, no blanks, "" for the linear model.
@@ -43,9 +43,10 @@ struct LayerOptions {
   Parameterization parameterization = Parameterization::Standard;
 };
 
-/// The layer `spec` on inputs of `inputWidth` values, its parameters from `offset` on in w.
-std::unique_ptr<Layer> makeLayer(const LayerSpec& spec, std::int64_t inputWidth, const LayerOptions& options,
-                                 std::int64_t offset);
+/// The layer `spec` on inputs of shape `inputShape` ({D} flat, or {C, H, W} images), its
+/// parameters from `offset` on in w. Throws InputError when the layer cannot take that input.
+std::unique_ptr<Layer> makeLayer(const LayerSpec& spec, const std::vector<std::int64_t>& inputShape,
+                                 const LayerOptions& options, std::int64_t offset);
 /// The output layer: dense, `outputs` values, no activation.
 std::unique_ptr<Layer> makeOutputLayer(std::int64_t inputWidth, std::int64_t outputs, const LayerOptions& options,
                                        std::int64_t offset);

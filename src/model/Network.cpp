@@ -1,14 +1,27 @@
 #include "model/Network.hpp"
 
 #include "core/Error.hpp"
+#include "model/LayerList.hpp"
 
 namespace pk {
 
 Network::Network(Architecture arch) : arch_(std::move(arch)) {
+  PK_REQUIRE(
+      arch_.inputShape.empty() || arch_.inputShape.size() == 3 &&
+                                      arch_.inputShape[0] * arch_.inputShape[1] * arch_.inputShape[2] == arch_.inputs,
+      "the input shape does not hold the D = " + std::to_string(arch_.inputs) + " inputs");
   const LayerOptions options{arch_.activation, arch_.parameterization};
+  std::vector<std::int64_t> shape =
+      arch_.inputShape.empty() ? std::vector<std::int64_t>{arch_.inputs} : arch_.inputShape;
   std::int64_t width = arch_.inputs;
-  for (const auto& spec : arch_.layers) {
-    layers_.push_back(makeLayer(spec, width, options, parameterCount_));
+  for (std::size_t k = 0; k < arch_.layers.size(); ++k) {
+    try {
+      layers_.push_back(makeLayer(arch_.layers[k], shape, options, parameterCount_));
+    } catch (const InputError& e) {
+      throw InputError("--layers: layer " + std::to_string(k + 1) + " (" + layersText({arch_.layers[k]}) + ") " +
+                       e.what());
+    }
+    shape = layers_.back()->outputShape();
     width = layers_.back()->outputWidth();
     parameterCount_ += layers_.back()->parameterCount();
   }

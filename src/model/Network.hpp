@@ -23,9 +23,10 @@
 namespace pk {
 
 struct Architecture {
-  std::int64_t inputs = 1;        // D
-  std::vector<LayerSpec> layers;  // the layers before the output layer; empty = linear model
-  std::int64_t outputs = 1;       // C
+  std::int64_t inputs = 1;               // D
+  std::vector<std::int64_t> inputShape;  // [C, H, W] of image inputs (C H W = D), or empty: flat
+  std::vector<LayerSpec> layers;         // the layers before the output layer; empty = linear model
+  std::int64_t outputs = 1;              // C
   Activation activation = Activation::Tanh;
   Parameterization parameterization = Parameterization::Standard;
 };

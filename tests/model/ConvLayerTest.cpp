@@ -10,8 +10,11 @@
 
 #include <cmath>
 
+#include "core/Error.hpp"
 #include "core/Rng.hpp"
 #include "model/ConvLayer.hpp"
+#include "model/LayerList.hpp"
+#include "model/Network.hpp"
 #include "model/PoolLayer.hpp"
 
 namespace pk::test {
@@ -145,6 +148,47 @@ TEST(PoolLayer, BackwardIsTheTransposeOfForwardForEverySignalOfAnExample) {
       // <above, pool(x)> = <backward(above), x> in both cases.
       EXPECT_NEAR(dot(above.row(r), z.row(r / 2), layer.outputWidth()),
                   dot(below.row(r), x.row(r / 2), layer.inputWidth()), 1e-12);
+    }
+  }
+}
+
+TEST(LayerList, ConvAndPoolingEntriesParseNormaliseAndTakeImageShapes) {
+  const auto layers = parseLayers(" Conv:8:3 , avgpool:2,conv:16:3:s1:p0,MAXPOOL:2,conv:4:5:s2:p1,dense:32");
+  EXPECT_EQ(layersText(layers), "conv:8:3,avgpool:2,conv:16:3,maxpool:2,conv:4:5:s2:p1,dense:32");
+  EXPECT_FALSE(hiddenWidths(layers).has_value());
+  Architecture arch;
+  arch.inputs = 784;
+  arch.inputShape = {1, 28, 28};
+  arch.layers = parseLayers("conv:8:3,avgpool:2,conv:16:3,avgpool:2,dense:32");
+  const Network net(arch);
+  EXPECT_EQ(net.layer(0).outputShape(), (std::vector<std::int64_t>{8, 26, 26}));
+  EXPECT_EQ(net.layer(1).outputShape(), (std::vector<std::int64_t>{8, 13, 13}));
+  EXPECT_EQ(net.layer(2).outputShape(), (std::vector<std::int64_t>{16, 11, 11}));
+  EXPECT_EQ(net.layer(3).outputShape(), (std::vector<std::int64_t>{16, 5, 5}));
+  EXPECT_EQ(net.layer(4).inputWidth(), 400);
+  // torch.nn.Sequential's parameters(): 8*1*9 + 8, 16*8*9 + 16, 32*400 + 32, 1*32 + 1.
+  EXPECT_EQ(net.parameterCount(), 80 + 1168 + 12832 + 33);
+  for (const auto& [text, words] :
+       std::vector<std::pair<std::string, std::string>>{{"conv:8", "expected conv:K:k[:sS][:pP]"},
+                                                        {"conv:8:3:p1:s2", "the stride once, before the padding"},
+                                                        {"conv:0:3", "K must be an integer"},
+                                                        {"pool:2", "unknown layer kind 'pool'"}})
+    try {
+      parseLayers(text);
+      ADD_FAILURE() << text;
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find(words), std::string::npos) << e.what();
+    }
+  for (const auto& [text, words] : std::vector<std::pair<std::string, std::string>>{
+           {"dense:8,conv:4:3", "layer 2 (conv:4:3) needs images [C, H, W] as its input, but its input is 8 flat"},
+           {"conv:4:30", "layer 1 (conv:4:30) does not fit its input 1x28x28"},
+           {"conv:4:3,maxpool:27", "layer 2 (maxpool:27) has 27x27 windows, larger than its input 4x26x26"}}) {
+    arch.layers = parseLayers(text);
+    try {
+      Network bad(arch);
+      ADD_FAILURE() << text;
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find(words), std::string::npos) << e.what();
     }
   }
 }

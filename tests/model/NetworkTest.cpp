@@ -87,7 +87,8 @@ TEST(LayerList, ParsesNormalisesAndNamesTheKnownKinds) {
   EXPECT_EQ(layersText({}), "");
   EXPECT_EQ(parseLayers("dense:16,dense:8"), denseLayers({16, 8}));
   EXPECT_EQ(*hiddenWidths(parseLayers("dense:3")), (std::vector<std::int64_t>{3}));
-  expectInputError([] { parseLayers("dense:8,conv:4:3"); }, "unknown layer kind 'conv' in --layers (known: dense)");
+  expectInputError([] { parseLayers("dense:8,pool:4"); },
+                   "unknown layer kind 'pool' in --layers (known: dense, conv, avgpool, maxpool)");
   expectInputError([] { parseLayers("dense:0"); }, "'dense:0': H must be an integer in 1..1000000");
   expectInputError([] { parseLayers("dense"); }, "expected dense:H");
   expectInputError([] { parseLayers("dense:4:2"); }, "expected dense:H");
