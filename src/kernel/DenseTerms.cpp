@@ -2,6 +2,7 @@
 
 #include "core/Blas.hpp"
 #include "core/Error.hpp"
+#include "kernel/DenseDirections.hpp"
 
 namespace pk {
 
@@ -113,7 +114,9 @@ class DenseKernel : public LayerKernel {
   }
   bool supportsSuperposition() const override { return true; }
   double signalScale() const override { return layer_.scale(); }
-  bool supportsDirections() const override { return true; }
+  std::unique_ptr<LayerDirections> directions(const DirectionShape& shape) const override {
+    return denseDirections(layer_, shape);
+  }
 
  private:
   const DenseLayer& layer_;

@@ -8,7 +8,8 @@
 // factor_k = s_k^2 h_k(x).h_k(x_i) + 1 (kernel/DenseTerms.hpp).
 //
 // Each layer kind has one LayerKernel: what the engine needs of that kind
-// (its LayerTerm, whether it can be the first layer of the superposition).
+// (its LayerTerm, whether it can be the first layer of the superposition, its
+// per-example directions for the optimizers with memory).
 // layerKernel() picks it by the layer's kind; a new kind (a convolution) is
 // one more LayerKernel and one more entry there: the tile loop
 // (TileAccumulator) and the engine do not change.
@@ -17,6 +18,7 @@
 #include <vector>
 
 #include "kernel/Features.hpp"
+#include "kernel/LayerDirections.hpp"
 #include "model/Layer.hpp"
 #include "model/Network.hpp"
 
@@ -61,8 +63,9 @@ class LayerKernel {
   /// this layer first, and the factor s that the first layer's gradient carries.
   virtual bool supportsSuperposition() const = 0;
   virtual double signalScale() const = 0;
-  /// Whether per-example directions (optimizers with memory) are implemented for it.
-  virtual bool supportsDirections() const = 0;
+  /// Its part of the per-example directions of the optimizers with memory, or null
+  /// when the kind has none yet (then those optimizers are refused).
+  virtual std::unique_ptr<LayerDirections> directions(const DirectionShape& shape) const = 0;
 };
 
 /// The LayerKernel of `layer`'s kind, for a network of `outputs` outputs.
