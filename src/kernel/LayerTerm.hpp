@@ -71,8 +71,8 @@ class LayerKernel {
 /// The LayerKernel of `layer`'s kind, for a network of `outputs` outputs.
 std::unique_ptr<LayerKernel> layerKernel(const Layer& layer, std::int64_t outputs);
 
-/// The terms of every layer of the network, for query features and training features
-/// (which must carry u when contributions are wanted).
+/// The terms of every layer of the network that has parameters (so one per layer kernel),
+/// for query features and training features (which must carry u when contributions are wanted).
 std::vector<std::unique_ptr<LayerTerm>> layerTerms(const Network& model, const FeatureView& query,
                                                    const FeatureView& train);
 

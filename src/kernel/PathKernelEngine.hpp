@@ -82,6 +82,8 @@ class PathKernelEngine : public StepObserver {
   const QueryState& train() const { return train_; }
   const QueryState& test() const { return test_; }
   const Matrix& gamma() const { return gamma_; }  // [n_local_train, H_1]
+  /// Whether the superposition (Gamma, decay, span_residual) is computed: a dense first layer.
+  bool hasSuperposition() const { return superposition_; }
   /// Whether Gamma is defined (sgd and momentum: every first-layer direction is gamma x_i^T).
   bool hasGamma() const;
   /// - sum_s eps_s d_{lambda,s} restricted to W_1 [H_1, D] (every rank alike).
@@ -128,7 +130,8 @@ class PathKernelEngine : public StepObserver {
   Partition trainRows_, testRows_;
   Quadrature rule_;
   QueryState train_, test_;
-  double firstScale_ = 1.0;      // the factor s of the first layer's gradient
+  double firstScale_ = 1.0;  // the factor s of the first layer's gradient
+  bool superposition_ = false;
   ParameterBlock firstWeights_;  // the first layer's W
   Matrix gamma_;
   Matrix decay_;

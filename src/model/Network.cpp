@@ -29,6 +29,12 @@ Network::Network(Architecture arch) : arch_(std::move(arch)) {
   parameterCount_ += layers_.back()->parameterCount();
 }
 
+int Network::parameterLayers() const {
+  int count = 0;
+  for (const auto& layer : layers_) count += layer->parameters().empty() ? 0 : 1;
+  return count;
+}
+
 std::vector<double> Network::initialParameters(Rng& rng) const {
   std::vector<double> w(static_cast<std::size_t>(parameterCount()), 0.0);
   for (const auto& layer : layers_) layer->initialise(rng, w.data());

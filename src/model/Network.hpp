@@ -48,6 +48,8 @@ class Network {
   std::int64_t inputs() const { return arch_.inputs; }
   std::int64_t outputs() const { return arch_.outputs; }
   std::int64_t parameterCount() const { return parameterCount_; }
+  /// The layers that have parameters (each has a layer kernel, /kernel/path_layer).
+  int parameterLayers() const;
 
   /// Stored parameters drawn from rng, layer by layer.
   std::vector<double> initialParameters(Rng& rng) const;

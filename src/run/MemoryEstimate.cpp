@@ -60,7 +60,7 @@ MemoryEstimate estimateMemory(const RunPlan& plan, int ranks) {
   const double keptRows = (s.skipTrainKernels ? 0.0 : n) + m;
   // Accumulated during the run: K^p and C per output, and K^g at w_0 and w_S when asked.
   const double snapshots = static_cast<double>(s.snapshots.resolve(s.training.steps).size());
-  const double layers = s.layerKernels ? static_cast<double>(plan.model.layers()) : 0.0;
+  const double layers = s.layerKernels ? static_cast<double>(plan.model.parameterLayers()) : 0.0;
   const double matrices = 1.0 + c + (s.tangentKernels ? 2.0 : 0.0) + snapshots + layers;
   MemoryEstimate e;
   const double rowsPerRank = std::ceil(keptRows / ranks);

@@ -65,6 +65,7 @@ void writeConfig(hid_t file, const TrainingRun& run) {
   h5::setAttribute(config, "n_train", run.data().train.globalRows);
   h5::setAttribute(config, "n_test", run.data().test.globalRows);
   h5::setAttribute(config, "inputs", run.data().inputs);
+  if (!run.data().inputShape.empty()) h5::setAttribute(config, "input_shape", run.data().inputShape);
   h5::setAttribute(config, "checkpoint", s.checkpoint);
   h5::setAttribute(config, "checkpoint_every", s.checkpointEvery);
   h5::setAttribute(config, "restart", s.restart);
@@ -167,6 +168,7 @@ void writeHistory(hid_t file, const Trainer& trainer, const Metrics& metrics) {
 // first-layer change less the decay part leaves the span of the training inputs.
 void writeSuperposition(hid_t file, const TrainingRun& run) {
   const PathKernelEngine& engine = run.engine();
+  if (!engine.hasSuperposition()) return;
   const Network& model = run.model();
   const Matrix& decay = engine.firstLayerDecay();
   if (engine.hasGamma()) {

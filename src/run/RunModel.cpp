@@ -7,9 +7,11 @@
 
 namespace pk {
 
-Architecture architectureOf(const TrainSettings& s, std::int64_t inputs, std::int64_t outputs) {
+Architecture architectureOf(const TrainSettings& s, std::int64_t inputs, const std::vector<std::int64_t>& inputShape,
+                            std::int64_t outputs) {
   Architecture arch;
   arch.inputs = inputs;
+  arch.inputShape = inputShape;
   arch.layers = s.layers;
   arch.outputs = outputs;
   arch.activation = s.activation;
@@ -18,7 +20,7 @@ Architecture architectureOf(const TrainSettings& s, std::int64_t inputs, std::in
 }
 
 Network networkOf(const RunReader& run) {
-  return Network(architectureOf(run.settings(), run.inputs(), run.outputs()));
+  return Network(architectureOf(run.settings(), run.inputs(), run.inputShape(), run.outputs()));
 }
 
 std::vector<ParameterDataset> parameterDatasets(const Network& model) {

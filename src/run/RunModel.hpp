@@ -16,8 +16,10 @@ namespace pk {
 
 class RunReader;
 
-/// The network of settings `s` on D = inputs, with C = outputs.
-Architecture architectureOf(const TrainSettings& s, std::int64_t inputs, std::int64_t outputs);
+/// The network of settings `s` on D = inputs (images of `inputShape` [C, H, W], or flat when empty),
+/// with C = outputs.
+Architecture architectureOf(const TrainSettings& s, std::int64_t inputs, const std::vector<std::int64_t>& inputShape,
+                            std::int64_t outputs);
 /// The network a run file records (Not collective).
 Network networkOf(const RunReader& run);
 

@@ -33,7 +33,8 @@ RunPlan planRun(const TrainSettings& settings, MPI_Comm comm) {
 RunPlan planRunWith(const TrainSettings& settings, Dataset data, MPI_Comm comm) {
   TrainSettings s = settings;
   s.loss = resolveLoss(data, s.loss);
-  const Architecture arch = architectureOf(s, data.inputs, checkDataAndCountOutputs(data, *s.loss, s.classes, comm));
+  const Architecture arch =
+      architectureOf(s, data.inputs, data.inputShape, checkDataAndCountOutputs(data, *s.loss, s.classes, comm));
   std::string sha = s.builtinData() ? "" : hashDataFile(s.data, comm);
   return RunPlan{std::move(s), std::move(data), Network(arch), std::move(sha)};
 }

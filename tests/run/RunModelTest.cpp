@@ -63,7 +63,7 @@ TEST(RunModel, AParameterDatasetOfAnotherShapeIsRefused) {
   a.steps = 2;
   train(a);
   const RunReader run(a.out, MPI_COMM_WORLD);
-  Architecture other = architectureOf(run.settings(), run.inputs(), run.outputs());
+  Architecture other = architectureOf(run.settings(), run.inputs(), run.inputShape(), run.outputs());
   other.layers = denseLayers({5});
   expectInputError([&] { readParameters(run, Network(other), "final"); },
                    "/params/final/layer_0/W does not have the shape of the recorded model");
