@@ -6,7 +6,7 @@ import sys
 
 from .readers import Dynamics, PkError, Run, Study, has
 from .run_figures import (fig_explain, fig_kernels, fig_loss, fig_predictions, fig_superposition,
-                          resolve_query)
+                          resolve_query, superposition_missing)
 from .converge_figures import fig_converge
 from .dynamics_figures import (DYNAMICS_FIGURES, fig_dynamics_alignment, fig_dynamics_distance,
                                fig_dynamics_eigenvectors, fig_dynamics_spectrum)
@@ -31,7 +31,9 @@ def main_run(argv):
     p.add_argument("--outdir", default=".", metavar="DIR", help="folder for the PNG files (created)")
     p.add_argument("--data", default=None, metavar="FILE", help="data file with the inputs and labels (see below)")
     p.add_argument("--query", default=None, metavar="SPLIT:INDEX",
-                   help="query of explain.png (default test:0, or train:0 for a run without a test split)")
+                   help="query of explain.png: test:3, train:12, query:0 (a queries file), test:misclassified "
+                        "or test:correct (the first such point; test:misclassified:2 the third) (default test:0, "
+                        "or train:0 for a run without a test split)")
     p.add_argument("--top", type=int, default=5, metavar="K", help="proponents/opponents shown (default 5)")
     p.add_argument("--output", type=int, default=None, metavar="K",
                    help="explain.png: softmax, the class to explain (default: the predicted class); "
@@ -73,6 +75,10 @@ def main_run(argv):
             elif name == "explain":
                 fig_explain(run, a.outdir, *query, max(1, a.top), a.output, a.image_shape)
             elif name == "superposition":
+                missing = superposition_missing(run)
+                if missing and not a.only:  # asked for by default only: a note, as for a non-image D
+                    print("pkplot: note: superposition.png skipped: %s" % missing)
+                    continue
                 fig_superposition(run, a.outdir, a.units, shape_override=a.image_shape)
     finally:
         run.close()

@@ -4,9 +4,8 @@ import numpy as np
 
 from .readers import PkError, _scalar, class_of, has, need  # noqa: F401
 from .style import CLASS_COLORS, fmt_e, image_shape, label_log_minor, plt, save, sort_order, sym_limit  # noqa: F401
-from matplotlib import ticker
-
 from .readers import CONVERGE_FORMAT, _first, _series, _value, open_checked
+from matplotlib import ticker  # noqa: E402 (after .style, which chooses the backend)
 
 
 def fit_order(lr, r):

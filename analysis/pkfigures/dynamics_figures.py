@@ -4,6 +4,7 @@ import numpy as np
 
 from .readers import PkError, _scalar, class_of, has, need  # noqa: F401
 from .style import CLASS_COLORS, fmt_e, image_shape, label_log_minor, plt, save, sort_order, sym_limit  # noqa: F401
+from matplotlib import ticker  # noqa: E402 (after .style, which chooses the backend)
 
 DYNAMICS_FIGURES = ["distance", "alignment", "spectrum", "eigenvectors"]
 
@@ -16,7 +17,8 @@ def _step_axis(ax, steps):
 
 
 def _layer_label(l):
-    return "layer %d ($W_{%d}$, $b_{%d}$) of $K^p$" % (l + 1, l + 1, l + 1)
+    """Layers are numbered 1..L as in docs/THEORY.md; the files' layer_<l> and slice l count from 0."""
+    return "layer %d ($W_{%d}$, $b_{%d}$; file slice %d) of $K^p$" % (l + 1, l + 1, l + 1, l)
 
 
 def fig_dynamics_distance(dyn, outdir):
@@ -90,6 +92,7 @@ def fig_dynamics_spectrum(dyn, outdir, count=8):
     for v, label, colour in shapes:
         axs.semilogy(k, np.abs(v) / abs(v[0]), "o-", ms=3, color=colour, label=label)
     axs.set_xlabel("index $k$ (largest first)")
+    axs.xaxis.set_major_locator(ticker.MaxNLocator(integer=True))  # k is a count: no 1.5
     axs.set_ylabel("$|\\lambda_k| / \\lambda_1$")
     axs.set_title("Shape of the spectrum")
     axs.grid(alpha=0.3, which="both")

@@ -97,13 +97,28 @@ def fig_predictions(run, outdir):
     return save(fig, outdir, "predictions.png")
 
 
+ROBUST_PERCENTILE = 99.0  # colour limits: a few bright rows (large-norm examples) saturate instead of
+# washing out every other entry
+
+
 def _colour_scale(*kernels):
     """(cmap, vmin, vmax) for kernel matrices: diverging and centred at 0 when they have real
-    negative entries, sequential from 0 (negatives clipped) when those are negligible."""
-    vmax = sym_limit(*kernels)
+    negative entries, sequential from 0 (negatives clipped) when those are negligible. The limit is
+    the 99th percentile of |K|, so that a few bright rows do not set the scale for all."""
+    vals = np.concatenate([np.abs(np.asarray(K, dtype=float)).ravel() for K in kernels])
+    vals = vals[np.isfinite(vals)]
+    vmax = float(np.percentile(vals, ROBUST_PERCENTILE)) if vals.size else 1.0
+    if not vmax > 0:
+        vmax = sym_limit(*kernels)
     if min(float(np.nanmin(K)) for K in kernels) < -0.05 * vmax:
         return "RdBu_r", -vmax, vmax
     return "viridis", 0.0, vmax
+
+
+def _extend(K, vmin, vmax):
+    """The colour bar's arrows: which ends of the scale clip values of K."""
+    low, high = np.nanmin(K) < vmin, np.nanmax(K) > vmax
+    return "both" if low and high else "min" if low else "max" if high else "neither"
 
 
 def _class_blocks(ax, run, cls, axis):
@@ -177,62 +192,129 @@ def fig_kernels(run, outdir, shared_scale=False):
             _class_blocks(ax, run, col_cls, "x")
             _class_blocks(ax, run, row_cls, "y")
         if not shared_scale:
-            clipped = vmin == 0 and np.nanmin(K) < 0
-            fig.colorbar(im, ax=ax, fraction=0.05, pad=0.02, extend="min" if clipped else "neither")
+            fig.colorbar(im, ax=ax, fraction=0.05, pad=0.02, extend=_extend(K, vmin, vmax))
     if shared_scale:
-        clipped = shared[1] == 0 and min(np.nanmin(K) for K in kernels) < 0
-        cb = fig.colorbar(im, ax=list(axes), fraction=0.05, pad=0.02, extend="min" if clipped else "neither")
+        every = np.concatenate([np.asarray(K, dtype=float).ravel() for K in kernels])
+        cb = fig.colorbar(im, ax=list(axes), fraction=0.05, pad=0.02, extend=_extend(every, shared[1], shared[2]))
         cb.set_label("kernel value $K(x_j, x_i)$, one scale for all panels")
     what = ("Kernels between training examples, train \u00d7 train (N = %d)" % kernels[0].shape[0]
             if split == "train" else "Kernels test \u00d7 train (the train \u00d7 train block was not stored)")
     outputs = int(run.config("outputs", 1))
     notes = (["traced over the C = %d outputs" % outputs] if outputs > 1 else []) + \
-        ["one colour scale shared by all panels" if shared_scale else "each panel on its own colour scale"]
+        ["one colour scale shared by all panels" if shared_scale else "each panel on its own colour scale",
+         "colour limits at the %gth percentile of |K| (arrows: values beyond)" % ROBUST_PERCENTILE]
     fig.suptitle("%s\n%s" % (what, "; ".join(notes)), fontsize=10)
     return save(fig, outdir, "kernels.png")
 
 
 def fig_loss(run, outdir):
+    """The training loss over the steps, with the test loss and, for classification, the train and
+    test accuracies of /history when the run stored them."""
     f = run.f
     loss = np.asarray(need(f, "/history/loss"), dtype=float)
-    fig, ax = plt.subplots(figsize=(5.4, 3.6))
+    test = np.asarray(f["/history/test_loss"][()], dtype=float) if has(f, "/history/test_loss") else None
+    acc = {s: np.asarray(f["/history/%s_accuracy" % s][()], dtype=float)
+           for s in ("train", "test") if has(f, "/history/%s_accuracy" % s)}
+    panels = 2 if acc else 1
+    fig, axes = plt.subplots(1, panels, figsize=(5.4 * panels, 3.6), squeeze=False)
+    ax = axes[0][0]
     steps = np.arange(loss.size)
-    pos = loss > 0
-    label = "all N = %d training examples" % int(run.config("n_train", 0))
-    if np.any(pos):
-        ax.semilogy(steps[pos], loss[pos], color="C0", lw=1.5, label=label)
-    else:
-        ax.plot(steps, loss, color="C0", lw=1.5, label=label)
+    series = [(loss, "C0", "-", "train, N = %d" % int(run.config("n_train", 0)))]
+    if test is not None and test.size == loss.size:
+        series.append((test, "C3", "-", "test, M = %d" % int(run.config("n_test", 0))))
+    positive = all(np.all(v > 0) for v, _, _, _ in series)
+    for v, colour, ls, label in series:
+        (ax.semilogy if positive else ax.plot)(steps, v, color=colour, ls=ls, lw=1.5, label=label)
     ax.set_xlabel("gradient step $s$")
     ax.set_ylabel("%s loss $L(w_s)$ (without weight decay)" % run.loss)
     ax.grid(alpha=0.3, which="both")
-    title = "Training loss: %s, learning rate $\\eta$ = %s, %d steps" % (run.loss, run.config("lr", "?"),
-                                                                        loss.size - 1)
     if has(f, "/history/lr"):
         lr = np.asarray(f["/history/lr"][()], dtype=float)
         if lr.size and np.ptp(lr) > 0:
             ax2 = ax.twinx()
             ax2.plot(np.arange(lr.size), lr, color="C1", lw=1, ls="--")
             ax2.set_ylabel("learning rate $\\eta_s$ (dashed)", color="C1")
-    if np.any(pos):
+    if positive:
         label_log_minor(ax)
-        ax.text(0.97, 0.80, "$L(w_0)$ = %.3g\n$L(w_S)$ = %.3g" % (loss[0], loss[-1]), transform=ax.transAxes,
-                ha="right", va="top", fontsize=8, bbox=dict(boxstyle="round", fc="white", ec="0.7"))
+    text = "train $L(w_0)$ = %.3g, $L(w_S)$ = %.3g" % (loss[0], loss[-1])
+    if len(series) > 1:
+        text += "\ntest $L(w_S)$ = %.3g" % test[-1]
+    ax.text(0.97, 0.70, text, transform=ax.transAxes, ha="right", va="top", fontsize=8,
+            bbox=dict(boxstyle="round", fc="white", ec="0.7"))
     ax.legend(loc="upper right")
-    ax.set_title(title)
+    optimizer = run.config("optimizer", "sgd")
+    ax.set_title("Loss: %s, %s, learning rate $\\eta$ = %s, %d steps"
+                 % (run.loss, optimizer, run.config("lr", "?"), loss.size - 1))
+    if acc:
+        axa = axes[0][1]
+        for split, colour in (("train", "C0"), ("test", "C3")):
+            if split in acc:
+                axa.plot(np.arange(acc[split].size), acc[split], color=colour, lw=1.5,
+                         label="%s: %.4f at $w_S$" % (split, acc[split][-1]))
+        axa.set_xlabel("gradient step $s$")
+        axa.set_ylabel("accuracy (predicted class = label)")
+        axa.set_ylim(-0.02, 1.02)
+        axa.grid(alpha=0.3)
+        axa.legend(loc="lower right")
+        axa.set_title("Accuracy of the network $f_{w_s}$")
     fig.tight_layout()
     return save(fig, outdir, "loss.png")
 
 
+OUTCOMES = ("misclassified", "correct")
+
+
+def predicted_classes(run, split):
+    """The class the network predicts for every point of a split: f > 0 (one logit) or the argmax."""
+    net = np.asarray(need(run.f, "/predict/%s/network" % split), dtype=float)
+    net = net.reshape(net.shape[0], -1)
+    return (net[:, 0] > 0).astype(int) if net.shape[1] == 1 else np.argmax(net, axis=1)
+
+
+def outcome_points(run, split, outcome):
+    """Indices of the points of a split whose predicted class differs from (misclassified) or equals
+    (correct) their label."""
+    if not run.is_classification:
+        raise PkError("--query %s:%s compares classes, but the run's loss is %s" % (split, outcome, run.loss), 1)
+    cls = run.classes(split)
+    if cls is None:
+        raise PkError("--query %s:%s needs the labels of the %s points: %s"
+                      % (split, outcome, split, run._data_error or "the points have no targets"), 1)
+    wrong = predicted_classes(run, split) != cls
+    return np.flatnonzero(wrong if outcome == "misclassified" else ~wrong)
+
+
 def resolve_query(run, query):
-    """(split, index) of --query, checked against the run; default test:0, or train:0 without a test split."""
+    """(split, index) of --query, checked against the run; default test:0, or train:0 without a test split.
+    SPLIT:misclassified[:K] and SPLIT:correct[:K] are the K-th such point (default the first)."""
     if query is None:
         query = "query:0" if run.is_queries else "test:0" if "test" in run.splits else "train:0"
+    parts = query.split(":")
+    if len(parts) in (2, 3) and parts[1] in OUTCOMES:
+        split, outcome = parts[0], parts[1]
+        if split not in run.splits:
+            raise PkError("--query %s: the file has no %s points (it has %s)" % (query, split, ", ".join(run.splits)), 1)
+        try:
+            k = int(parts[2]) if len(parts) == 3 else 0
+        except ValueError:
+            raise PkError("--query %s: the last part must be a number, e.g. %s:%s:2" % (query, split, outcome), 1)
+        points = outcome_points(run, split, outcome)
+        if points.size == 0:
+            raise PkError("--query %s: every %s point is %s" % (
+                query, split, "classified correctly" if outcome == "misclassified" else "misclassified"), 1)
+        if not 0 <= k < points.size:
+            raise PkError("--query %s: there are %d %s %s points (K = 0..%d)"
+                          % (query, points.size, outcome, split, points.size - 1), 1)
+        print("pkplot: --query %s is %s:%d (%d %s %s points: %s)" % (
+            query, split, points[k], points.size, outcome, split,
+            ",".join(map(str, points[:12])) + (",..." if points.size > 12 else "")))
+        query = "%s:%d" % (split, points[k])
     try:
         split, j = query.split(":")
         j = int(j)
     except ValueError:
-        raise PkError("--query must look like test:0, train:12 or query:3 (a queries file), got '%s'" % query, 1)
+        raise PkError("--query must look like test:0, train:12, query:3 (a queries file), test:misclassified "
+                      "or test:correct:2, got '%s'" % query, 1)
     if split not in ("train", "test", "query"):
         raise PkError("--query split must be train, test or query, got '%s'" % split, 1)
     if run.is_queries != (split == "query"):
@@ -414,8 +496,26 @@ def fig_explain(run, outdir, split, j, top, output=None, shape_override=None):
     return save(fig, outdir, "explain.png")
 
 
+def superposition_missing(run):
+    """Why the run has no /superposition/Gamma (adam and adamw write none: their elementwise
+    preconditioner can move W_1 out of the span of the inputs), or None when it has one."""
+    if has(run.f, "/superposition/Gamma"):
+        return None
+    optimizer = run.config("optimizer", "sgd")
+    span = run.f["superposition"].attrs.get("span_residual") if "superposition" in run.f else None
+    why = ("the run used %s, whose elementwise preconditioner can take W_1 out of the span of the inputs, "
+           "so no /superposition/Gamma is stored (docs/FORMAT.md 2.9)" % optimizer
+           if optimizer in ("adam", "adamw") else "'%s' has no dataset /superposition/Gamma" % run.f.filename)
+    if span is not None:
+        why += "; its span residual is %s" % fmt_e(float(_scalar(span)))
+    return why
+
+
 def fig_superposition(run, outdir, units, top=4, shape_override=None):
     f = run.f
+    missing = superposition_missing(run)
+    if missing:
+        raise PkError("superposition.png: %s" % missing, 1)
     W0 = np.asarray(need(f, "/params/initial/layer_0/W"), dtype=float)
     WS = np.asarray(need(f, "/params/final/layer_0/W"), dtype=float)
     G = np.asarray(need(f, "/superposition/Gamma"), dtype=float)

@@ -11,6 +11,26 @@ def _toward(study, values):
     return np.asarray(values, dtype=float) * study.direction
 
 
+def _random_panel(ax, study, ks, actual, flipped):
+    """The random score foresees nothing: its panel shows the actual changes alone, per k."""
+    rng = np.random.default_rng(0)  # jitter of the dots only
+    for k in range(ks.size):
+        y = actual[k]
+        label = "k = %d" % ks[k]
+        if flipped is not None:
+            done = flipped[k] >= 0
+            label += ", %.0f%% flipped" % (100.0 * np.mean(flipped[k][done] == 1) if done.any() else 0)
+        ax.scatter(k + rng.uniform(-0.2, 0.2, y.size), y, s=12, alpha=0.75, lw=0, color="C%d" % k, label=label)
+    ax.axhline(0, color="0.6", lw=0.8)
+    ax.set_xticks(np.arange(ks.size))
+    ax.set_xticklabels(["k = %d" % k for k in ks])
+    ax.set_xlabel("k random examples removed (no predicted change)")
+    ax.set_ylabel("actual change after retraining")
+    ax.set_title("%s: the baseline\n(a random score predicts no change)" % study.label("random"))
+    ax.grid(alpha=0.3)
+    ax.legend(loc="best")
+
+
 def fig_validate_topk(study, outdir):
     f = study.f
     ks = np.asarray(need(f, "/topk/k")).reshape(-1)
@@ -26,6 +46,9 @@ def fig_validate_topk(study, outdir):
     fig, axes = plt.subplots(rows, cols, figsize=(3.5 * cols, 3.4 * rows), squeeze=False, constrained_layout=True)
     for s, score in enumerate(study.scores):
         ax = axes[s // cols][s % cols]
+        if score == "random":
+            _random_panel(ax, study, ks, actual[s], flipped[s] if flipped is not None else None)
+            continue
         for k in range(ks.size):
             x, y = predicted[s, k], actual[s, k]
             label = "k = %d" % ks[k]
