@@ -97,14 +97,14 @@ def fig_predictions(run, outdir):
     return save(fig, outdir, "predictions.png")
 
 
-ROBUST_PERCENTILE = 99.0  # colour limits: a few bright rows (large-norm examples) saturate instead of
-# washing out every other entry
+ROBUST_PERCENTILE = 95.0  # colour limits: a few bright examples (their rows and columns) saturate
+# instead of washing out every other entry
 
 
 def _colour_scale(*kernels):
     """(cmap, vmin, vmax) for kernel matrices: diverging and centred at 0 when they have real
     negative entries, sequential from 0 (negatives clipped) when those are negligible. The limit is
-    the 99th percentile of |K|, so that a few bright rows do not set the scale for all."""
+    the 95th percentile of |K|, so that a few bright rows do not set the scale for all."""
     vals = np.concatenate([np.abs(np.asarray(K, dtype=float)).ravel() for K in kernels])
     vals = vals[np.isfinite(vals)]
     vmax = float(np.percentile(vals, ROBUST_PERCENTILE)) if vals.size else 1.0
