@@ -27,6 +27,9 @@ if(NOT HDF5_IS_PARALLEL)
     "On Debian install libhdf5-openmpi-dev (and remove libhdf5-dev if it shadows it).")
 endif()
 
+# zlib: gzip-compressed IDX image files (pathkernel data). HDF5 links it already.
+find_package(ZLIB REQUIRED)
+
 find_package(Boost 1.74 REQUIRED COMPONENTS program_options)
 # GoogleTest only for the test suite: a build with -DPK_BUILD_TESTS=OFF does not need it.
 if(PK_BUILD_TESTS)

@@ -10,4 +10,5 @@ int replay(int argc, char** argv, int rank);
 int predict(int argc, char** argv, int rank);
 int dynamics(int argc, char** argv, int rank);
 int validate(int argc, char** argv, int rank);
+int data(int argc, char** argv, int rank);
 }  // namespace pk::cli

@@ -37,6 +37,7 @@ constexpr CommandHelp kCommands[] = {
     {"dynamics", "how the kernel changed during training"},
     {"validate", "do the contributions predict retraining?"},
     {"bench", "time the kernel accumulation against DGEMM"},
+    {"data", "a data file from IDX image files (Fashion-MNIST)"},
 };
 
 void usage() {
@@ -65,6 +66,7 @@ Command commandNamed(const std::string& name) {
   if (name == "converge") return pk::cli::converge;
   if (name == "dynamics") return pk::cli::dynamics;
   if (name == "validate") return pk::cli::validate;
+  if (name == "data") return pk::cli::data;
   return nullptr;
 }
 

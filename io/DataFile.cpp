@@ -14,10 +14,34 @@ namespace {
 struct SplitShape {
   std::int64_t rows = 0;
   std::int64_t inputs = 0;
+  std::vector<std::int64_t> inputShape;  // [C, H, W] of 4-D X, else empty
   std::int64_t targetCols = 1;
   bool targetIsMatrix = false;
   bool integerLabels = false;
 };
+
+// X [N, D] or images [N, C, H, W] (NCHW), float64, N and every other dimension >= 1.
+SplitShape inspectInputs(hid_t file, const std::string& path, const std::string& xName) {
+  const auto xShape = h5::shape(file, xName);
+  PK_REQUIRE(xShape.size() == 2 || xShape.size() == 4,
+             xName + " in '" + path + "' must have rank 2 [N, D] or 4 [N, C, H, W], but has rank " +
+                 std::to_string(xShape.size()));
+  PK_REQUIRE(h5::elementKind(file, xName) == h5::Kind::Float, xName + " in '" + path + "' must be float64");
+  SplitShape s;
+  s.rows = static_cast<std::int64_t>(xShape[0]);
+  s.inputs = 1;
+  for (std::size_t d = 1; d < xShape.size(); ++d) s.inputs *= static_cast<std::int64_t>(xShape[d]);
+  if (xShape.size() == 4) s.inputShape.assign(xShape.begin() + 1, xShape.end());
+  PK_REQUIRE(s.rows > 0, xName + " in '" + path + "' has no rows (N = 0)");
+  PK_REQUIRE(s.inputs > 0, xName + " in '" + path + "' has no columns (D = 0)");
+  return s;
+}
+
+std::string shapeText(const std::vector<std::int64_t>& shape) {
+  std::string text;
+  for (const std::int64_t d : shape) text += (text.empty() ? "" : "x") + std::to_string(d);
+  return text.empty() ? "flat" : text;
+}
 
 SplitShape inspectSplit(hid_t file, const std::string& path, const std::string& split) {
   const std::string xName = "/" + split + "/X";
@@ -26,14 +50,7 @@ SplitShape inspectSplit(hid_t file, const std::string& path, const std::string& 
   PK_REQUIRE(h5::isDataset(file, yName), "'" + path + "' has no dataset " + yName);
   const auto xShape = h5::shape(file, xName);
   const auto yShape = h5::shape(file, yName);
-  PK_REQUIRE(xShape.size() == 2,
-             xName + " in '" + path + "' must have rank 2 [N, D], but has rank " + std::to_string(xShape.size()));
-  PK_REQUIRE(h5::elementKind(file, xName) == h5::Kind::Float, xName + " in '" + path + "' must be float64");
-  SplitShape s;
-  s.rows = static_cast<std::int64_t>(xShape[0]);
-  s.inputs = static_cast<std::int64_t>(xShape[1]);
-  PK_REQUIRE(s.rows > 0, xName + " in '" + path + "' has no rows (N = 0)");
-  PK_REQUIRE(s.inputs > 0, xName + " in '" + path + "' has no columns (D = 0)");
+  SplitShape s = inspectInputs(file, path, xName);
   PK_REQUIRE(
       yShape.size() == 1 || yShape.size() == 2,
       yName + " in '" + path + "' must have rank 1 [N] or 2 [N, C], but has rank " + std::to_string(yShape.size()));
@@ -72,6 +89,7 @@ Dataset readDataFile(const std::string& path, MPI_Comm comm) {
   Dataset data;
   data.origin = path;
   data.inputs = train.inputs;
+  data.inputShape = train.inputShape;
   data.targetCols = train.targetCols;
   data.targetIsMatrix = train.targetIsMatrix;
   data.integerLabels = train.integerLabels;
@@ -90,6 +108,9 @@ Dataset readDataFile(const std::string& path, MPI_Comm comm) {
     const SplitShape test = inspectSplit(file, path, "test");
     PK_REQUIRE(test.inputs == train.inputs, "/test/X in '" + path + "' has D = " + std::to_string(test.inputs) +
                                                 " but /train/X has D = " + std::to_string(train.inputs));
+    PK_REQUIRE(test.inputShape == train.inputShape, "/test/X in '" + path + "' holds inputs of shape " +
+                                                        shapeText(test.inputShape) + " but /train/X of shape " +
+                                                        shapeText(train.inputShape));
     PK_REQUIRE(test.targetIsMatrix == train.targetIsMatrix && test.targetCols == train.targetCols &&
                    test.integerLabels == train.integerLabels,
                "/test/y in '" + path + "' does not have the type and shape of /train/y");
@@ -110,10 +131,10 @@ QueryFile readQueryFile(const std::string& path, const std::string& group, MPI_C
   const std::string xName = group + "/X", yName = group + "/y";
   PK_REQUIRE(h5::isDataset(file, xName), "'" + path + "' has no dataset " + xName + " of query points");
   const auto x = h5::shape(file, xName);
-  PK_REQUIRE(x.size() == 2 && x[0] > 0 && x[1] > 0 && h5::elementKind(file, xName) == h5::Kind::Float,
-             xName + " in '" + path + "' must be float64 [n, D] with n, D >= 1");
+  const SplitShape inputs = inspectInputs(file, path, xName);
   QueryFile q;
-  q.inputs = static_cast<std::int64_t>(x[1]);
+  q.inputs = inputs.inputs;
+  q.inputShape = inputs.inputShape;
   const Partition part(comm, static_cast<std::int64_t>(x[0]));
   q.block.globalRows = part.globalRows();
   q.block.firstRow = part.begin();
@@ -149,7 +170,8 @@ std::string hashDatasets(const std::string& path, const std::vector<std::string>
       h5::Id dataset(PK_H5(H5Dopen2(file, name, H5P_DEFAULT)));
       h5::Id space(PK_H5(H5Dget_space(dataset)));
       const bool integer = h5::elementKind(file, name) == h5::Kind::Integer;
-      const hsize_t cols = dims.size() > 1 ? dims[1] : 1;
+      hsize_t cols = 1;  // values per row, whatever the rank
+      for (std::size_t d = 1; d < dims.size(); ++d) cols *= dims[d];
       const hsize_t chunkRows = std::max<hsize_t>(1, (1u << 20) / cols);
       std::vector<char> buffer;
       for (hsize_t first = 0; first < dims[0]; first += chunkRows) {

@@ -22,11 +22,12 @@ std::string hashDataFile(const std::string& path, MPI_Comm comm);
 /// The same over the datasets `names` (those present, in that order).
 std::string hashDatasets(const std::string& path, const std::vector<std::string>& names, MPI_Comm comm);
 
-/// Query points for a finished run: GROUP/X [n, D] and, optionally, GROUP/y
+/// Query points for a finished run: GROUP/X [n, D] (or images [n, C, H, W]) and, optionally, GROUP/y
 /// (GROUP is "" for a queries file, "/test" for a data file's test split).
 struct QueryFile {
   DataBlock block;  // this rank's rows; y empty without targets
   std::int64_t inputs = 0;
+  std::vector<std::int64_t> inputShape;  // [C, H, W] when /X holds images [n, C, H, W], else empty
   bool hasTargets = false;
   std::int64_t targetCols = 1;
   bool targetIsMatrix = false;

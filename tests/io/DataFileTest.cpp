@@ -82,5 +82,42 @@ TEST(DataFile, NoTestSplitIsAnEmptyOneAndMalformedFilesAreRefused) {
   EXPECT_THROW(readDataFile(tempPath("absent.h5"), MPI_COMM_WORLD), InputError);
 }
 
+TEST(DataFile, ImagesAreReadAsRowsInChannelRowColumnOrder) {
+  // X [5, 2, 3, 2] (NCHW): row r holds the 12 values of image r in (c, h, w) order.
+  const std::int64_t n = 5, m = 2;
+  const Arrays a = makeArrays(n, m, 12);
+  const std::string path = tempPath("images.h5");
+  {
+    h5::Id file = h5::createFile(path, MPI_COMM_WORLD);
+    h5::writeReplicated(file, "/train/X", {5, 2, 3, 2}, a.trainX.data());
+    h5::writeReplicated(file, "/train/y", {5}, a.trainY.data());
+    h5::writeReplicated(file, "/test/X", {2, 2, 3, 2}, a.testX.data());
+    h5::writeReplicated(file, "/test/y", {2}, a.testY.data());
+  }
+  const Dataset data = readDataFile(path, MPI_COMM_WORLD);
+  EXPECT_EQ(data.inputs, 12);
+  EXPECT_EQ(data.inputShape, (std::vector<std::int64_t>{2, 3, 2}));
+  for (std::int64_t r = 0; r < data.train.x.rows(); ++r)
+    for (std::int64_t c = 0; c < 12; ++c)
+      EXPECT_EQ(data.train.x(r, c), a.trainX[static_cast<std::size_t>((data.train.firstRow + r) * 12 + c)]);
+  EXPECT_EQ(readQueryFile(path, "/test", MPI_COMM_WORLD).inputShape, (std::vector<std::int64_t>{2, 3, 2}));
+  // The hash covers every value of a 4-D dataset, not only its first two dimensions.
+  EXPECT_EQ(hashDatasets(path, {"/train/X"}, MPI_COMM_WORLD), [&] {
+    Sha256 sha;
+    sha.update(a.trainX.data(), a.trainX.size() * sizeof(double));
+    return sha.hexDigest();
+  }());
+  const std::string other = tempPath("other.h5");
+  {
+    h5::Id file = h5::createFile(other, MPI_COMM_WORLD);
+    h5::writeReplicated(file, "/train/X", {5, 2, 3, 2}, a.trainX.data());
+    h5::writeReplicated(file, "/train/y", {5}, a.trainY.data());
+    h5::writeReplicated(file, "/test/X", {2, 2, 2, 3}, a.testX.data());
+    h5::writeReplicated(file, "/test/y", {2}, a.testY.data());
+  }
+  expectInputError([&] { readDataFile(other, MPI_COMM_WORLD); },
+                   "holds inputs of shape 2x2x3 but /train/X of shape 2x3x2");
+}
+
 }  // namespace
 }  // namespace pk::test

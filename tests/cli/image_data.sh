@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# pathkernel data: small IDX files written here (plain and gzip) become a data
+# file whose rows are the images / 255 with the renumbered labels, the
+# stratified sample and the sources' SHA-256 recorded; an MLP trains on its 4-D
+# X; bad sources are refused with one message and leave no file.
+#
+#   image_data.sh PROGRAM CASE
+set -euo pipefail
+program="$1"
+case_name="$2"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+
+fail() { echo "FAIL: $*"; exit 1; }
+pk() { local n="$1"; shift; mpiexec -n "$n" --oversubscribe "$program" "$@"; }
+py() { /usr/bin/python3 - "$@"; }
+
+# 60 training and 30 test images of 5x6 pixels, labels r % 4 (classes 0..3); the training files gzip-compressed.
+py <<'PY'
+import gzip, struct
+def idx(dims, values):
+    return struct.pack(">BBBB", 0, 0, 8, len(dims)) + b"".join(struct.pack(">I", d) for d in dims) + bytes(values)
+for name, n, opener in (("train", 60, gzip.open), ("test", 30, open)):
+    pixels = [(7 * k + (3 if name == "test" else 0)) % 256 for k in range(n * 30)]
+    with opener(name + "-images.idx" + (".gz" if opener is gzip.open else ""), "wb") as f: f.write(idx([n, 5, 6], pixels))
+    with opener(name + "-labels.idx" + (".gz" if opener is gzip.open else ""), "wb") as f: f.write(idx([n], [r % 4 for r in range(n)]))
+PY
+sources=(--train-images train-images.idx.gz --train-labels train-labels.idx.gz --test-images test-images.idx
+         --test-labels test-labels.idx)
+
+# Refused with one message naming MESSAGE, non-zero status, and no file at out.h5 (nor a .partial).
+refused() {
+  local message="$1"; shift
+  if pk 2 data "$@" --out out.h5 > out.txt 2> err.txt; then fail "accepted: $*"; fi
+  grep -q -- "$message" err.txt || { cat err.txt; fail "message lacks '$message'"; }
+  [[ $(grep -c "error" err.txt) -eq 1 ]] || { cat err.txt; fail "not one message"; }
+  [[ ! -e out.h5 && ! -e out.h5.partial ]] || fail "a file was left"
+}
+
+case "$case_name" in
+  rows)
+    pk 2 data "${sources[@]}" --classes 3,1 --n-train 9 --n-test 4 --seed 5 --out d.h5 > out.txt
+    grep -q "wrote d.h5: 9 training and 4 test images of 1x5x6, loss logistic" out.txt || { cat out.txt; fail "report"; }
+    py <<'PY' || fail "the file's rows"
+import gzip, hashlib, struct, h5py, numpy as np
+def load(path):
+    raw = (gzip.open if path.endswith(".gz") else open)(path, "rb").read()
+    ndim = raw[3]; dims = struct.unpack(">" + "I" * ndim, raw[4:4 + 4 * ndim])
+    return np.frombuffer(raw[4 + 4 * ndim:], np.uint8).reshape(dims)
+with h5py.File("d.h5", "r") as f:
+    assert f.attrs["loss"] == "logistic" if isinstance(f.attrs["loss"], str) else f.attrs["loss"].decode() == "logistic"
+    assert list(f.attrs["classes"]) == [3, 1]
+    for split, images, labels, n in (("train", "train-images.idx.gz", "train-labels.idx.gz", 9),
+                                     ("test", "test-images.idx", "test-labels.idx", 4)):
+        X, y, rows = f[split + "/X"][...], f[split + "/y"][...], f.attrs[split + "_sample_index"]
+        assert X.shape == (n, 1, 5, 6) and X.dtype == np.float64 and y.dtype == np.float64, (X.shape, y.dtype)
+        assert list(rows) == sorted(rows) and len(set(rows)) == n
+        src, lab = load(images), load(labels)
+        assert np.array_equal(X[:, 0], src[rows].astype(np.float64) / 255.0)
+        assert np.array_equal(y, np.where(lab[rows] == 3, 0.0, 1.0)), (y, lab[rows])
+        assert sorted(np.bincount(y.astype(int))) == sorted([n - n // 2, n // 2])
+        for kind, path in (("images", images), ("labels", labels)):
+            got = f.attrs[split + "_" + kind + "_sha256"]
+            got = got if isinstance(got, str) else got.decode()
+            assert got == hashlib.sha256(open(path, "rb").read()).hexdigest(), kind
+PY
+    # The same seed gives the same file's rows; a softmax file from three classes.
+    pk 1 data "${sources[@]}" --classes 3,1 --n-train 9 --n-test 4 --seed 5 --out e.h5 > /dev/null
+    h5diff d.h5 e.h5 /train/X && h5diff d.h5 e.h5 /test/y || fail "rank count changed the sample"
+    pk 2 data "${sources[@]}" --classes 2,0,1 --out s.h5 > /dev/null
+    py <<'PY' || fail "softmax file"
+import h5py, numpy as np
+with h5py.File("s.h5", "r") as f:
+    y = f["train/y"][...]
+    assert y.dtype == np.int64 and len(y) == 45 and set(y) == {0, 1, 2}
+    assert (f.attrs["loss"] if isinstance(f.attrs["loss"], str) else f.attrs["loss"].decode()) == "softmax"
+PY
+    ;;
+  train_mlp)
+    # An MLP flattens 4-D inputs: it trains on the file, at 2 and 3 ranks alike.
+    pk 1 data "${sources[@]}" --classes 0,2 --out d.h5 > /dev/null
+    pk 2 train --data d.h5 --hidden 4 --lr 0.1 --steps 5 --path-rule gauss:2 --out r2.h5 > /dev/null || fail "train 2"
+    pk 3 train --data d.h5 --hidden 4 --lr 0.1 --steps 5 --path-rule gauss:2 --out r3.h5 > /dev/null || fail "train 3"
+    py <<'PY' || fail "runs differ"
+import h5py, numpy as np
+a, b = h5py.File("r2.h5", "r"), h5py.File("r3.h5", "r")
+for name in ("kernel/path/train", "kernel/contrib/test", "predict/test/network"):
+    x, y = a[name][...], b[name][...]
+    assert np.max(np.abs(x - y)) <= 1e-12 * np.max(np.abs(y)), name
+assert a["kernel/path/train"].shape == (30, 30)
+assert a.attrs["complete"] == 1
+PY
+    ;;
+  wrong_magic) printf 'not an idx file' > bad.idx; refused "has the magic number" --train-images bad.idx --train-labels train-labels.idx.gz ;;
+  labels_as_images) refused "not 0x00000803 (images)" --train-images train-labels.idx.gz --train-labels train-labels.idx.gz ;;
+  truncated) head -c 500 test-images.idx > cut.idx; refused "is truncated" --train-images cut.idx --train-labels test-labels.idx ;;
+  truncated_gzip) head -c 200 train-images.idx.gz > cut.gz; refused "damaged or truncated gzip" --train-images cut.gz --train-labels train-labels.idx.gz ;;
+  class_absent) refused "class 7 does not occur in 'train-labels.idx.gz'" "${sources[@]}" --classes 1,7 ;;
+  class_too_small) refused "class 1 has 15 examples" "${sources[@]}" --classes 1,2 --n-train 40 ;;
+  count_mismatch) refused "holds 60 images but 'test-labels.idx' 30 labels" --train-images train-images.idx.gz --train-labels test-labels.idx ;;
+  bad_classes) refused "names class 1 twice" "${sources[@]}" --classes 1,1 ;;
+  fashion_with_files) refused "names the four files itself" --fashion-mnist --train-images x --train-labels y ;;
+  *) fail "unknown case $case_name" ;;
+esac
+echo "ok: $case_name"
