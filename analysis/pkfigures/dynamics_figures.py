@@ -122,7 +122,7 @@ def _eigenvector_sources(dyn):
 def fig_dynamics_eigenvectors(dyn, run, outdir, count=4, shape_override=None):
     sources = _eigenvector_sources(dyn)
     X, y = run.data()["train"]
-    shp = image_shape(X.shape[1], shape_override)
+    shp = image_shape(X.shape[1], shape_override or run.image_hw)
     if shp is None:
         print("pkplot: note: D = %d is not an image; dynamics_eigenvectors.png skipped" % X.shape[1])
         return None

@@ -128,6 +128,7 @@ class Run:
         self._data_error = None
         self._data_class_names = None
         self._class_names = False  # not looked up yet
+        self.image_hw = None  # "HxW" of image inputs stored as [N, 1, H, W], once the data is read
 
     def close(self):
         self.f.close()
@@ -202,7 +203,7 @@ class Run:
         out = self._load_run_data()
         if self.is_queries:
             # The new points are in the queries file itself; their targets are optional.
-            X = need(self.f, "/queries/X", "the replayed points")
+            X = self._rows(need(self.f, "/queries/X", "the replayed points"))
             y = self.f["/queries/y"][()] if has(self.f, "/queries/y") else None
             out["query"] = (X, y)
         return out
@@ -243,9 +244,10 @@ class Run:
                               % (path, split, "X" if not present[0] else "y"), 2)
             X = d["/%s/X" % split][()]
             y = d["/%s/y" % split][()]
-            if X.ndim != 2 or y.shape[0] != X.shape[0]:
-                raise PkError("data file '%s': /%s/X must be [N, D] and /%s/y have N rows"
-                              % (path, split, split), 2)
+            if X.ndim < 2 or y.shape[0] != X.shape[0]:
+                raise PkError("data file '%s': /%s/X must be [N, D] (or images [N, channels, rows, cols]) "
+                              "and /%s/y have N rows" % (path, split, split), 2)
+            X = self._rows(X)
             out[split] = (X, y)
         if "class_names" in d.attrs:
             self._data_class_names = _str(d.attrs["class_names"])
@@ -272,6 +274,13 @@ class Run:
                 print("pkplot: warning: data file '%s' differs from the one the run used "
                       "(SHA-256 mismatch)" % path, file=sys.stderr)
         return out
+
+    def _rows(self, X):
+        """Inputs as the network sees them, one row per point; images [N, channels, rows, cols] are
+        flattened in NCHW order, as pathkernel reads them, and their shape kept for the figures."""
+        if X.ndim == 4 and X.shape[1] == 1:
+            self.image_hw = "%dx%d" % (X.shape[2], X.shape[3])
+        return X.reshape(X.shape[0], -1) if X.ndim > 2 else X
 
     def labels(self, split):
         d = self.try_data()

@@ -427,7 +427,7 @@ def fig_explain(run, outdir, split, j, top, output=None, shape_override=None):
     title = "%s\n%s" % (header, decomposition)
     red, blue = "#b2182b", "#2166ac"
 
-    shp = image_shape(Xtr.shape[1], shape_override)
+    shp = image_shape(Xtr.shape[1], shape_override or run.image_hw)
     if shp is None:
         print("pkplot: note: D = %d is not an image; explain.png shows a bar chart of the scores" % Xtr.shape[1])
         sel = np.concatenate([pro, opp[::-1]])
@@ -520,7 +520,8 @@ def fig_superposition(run, outdir, units, top=4, shape_override=None):
     WS = np.asarray(need(f, "/params/final/layer_0/W"), dtype=float)
     G = np.asarray(need(f, "/superposition/Gamma"), dtype=float)
     D = W0.shape[1]
-    shp = image_shape(D, shape_override)
+    run.try_data()  # image inputs [N, 1, H, W] give their shape
+    shp = image_shape(D, shape_override or run.image_hw)
     if shp is None:
         print("pkplot: note: D = %d is not an image; superposition.png skipped" % D)
         return None

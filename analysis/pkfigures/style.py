@@ -75,6 +75,7 @@ def label_log_minor(ax):
 
 
 def save(fig, outdir, name):
+    os.makedirs(outdir, exist_ok=True)  # figures drawn from a notebook need no folder made first
     path = os.path.join(outdir, name)
     fig.savefig(path)
     plt.close(fig)
