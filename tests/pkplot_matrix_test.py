@@ -6,7 +6,7 @@ logistic, softmax and mse (4x4-pixel inputs, so that every figure, the
 superposition included, is drawn or skipped with a note), and the files a run
 leads to: the run file, a replay's queries file, a validation study and a
 dynamics file (each of those for every optimizer, on a loss that rotates).
-Also checked: the misclassified and correct query selectors against the run's
+Also checked: a data file of images [N, 1, H, W], the misclassified and correct query selectors against the run's
 predictions, the test loss and accuracies in loss.png, and colour limits that a
 few bright kernel rows do not set.
 
@@ -197,6 +197,30 @@ def check_loss_and_colours(runs, tmp):
           "colour limits ignore two bright examples (vmax %.3g, brightest %.3g)" % (vmax, np.abs(bright).max()))
 
 
+def check_image_data(tmp):
+    """A data file of images [N, 1, H, W] (as pathkernel data writes): every figure, drawn in their shape."""
+    rng = np.random.default_rng(3)
+    path = os.path.join(tmp, "images.h5")
+    with h5py.File(path, "w") as f:
+        f.attrs["loss"] = "softmax"
+        for split, n in (("train", 30), ("test", 9)):
+            y = np.arange(n) % 3
+            X = rng.uniform(0, 0.2, size=(n, 1, 4, 6))
+            X[np.arange(n), 0, y, :] += 0.8  # class k lights row k of the 4 x 6 image
+            f["%s/X" % split] = X
+            f["%s/y" % split] = y.astype(np.int64)
+    run = os.path.join(tmp, "images_run.h5")
+    pathkernel(["train", "--data", path, "--hidden", "6", "--steps", "10", "--lr", "0.1", "--out", run], tmp)
+    out = os.path.join(tmp, "images")
+    plot([run, "--outdir", out, "--units", "2"], tmp)
+    for figure in RUN_FIGURES:
+        check(drawn(os.path.join(out, figure + ".png")), "image data [N, 1, 4, 6]: %s.png drawn" % figure)
+    opened = pkplot.Run(run)
+    opened.data()
+    check(opened.image_hw == "4x6", "image data: the shape 4x6 is taken from the data file (%s)" % opened.image_hw)
+    opened.close()
+
+
 def main():
     keep = os.environ.get("PKPLOT_TEST_OUT")
     tmp = keep or tempfile.mkdtemp(prefix="pkplot_matrix_")
@@ -207,6 +231,7 @@ def main():
         check_selectors(runs, tmp)
         check_follow_ups(runs, tmp)
         check_loss_and_colours(runs, tmp)
+        check_image_data(tmp)
     finally:
         if not keep:
             shutil.rmtree(tmp, ignore_errors=True)

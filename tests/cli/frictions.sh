@@ -180,6 +180,17 @@ PY
     grep -Eq "^random +[-0-9.]+ +[0-9.]+ +[-0-9.na]+ +[0-9.na]+ +2 +[-0-9.e]+ +- " v.txt || fail "random's predicted column is not blank"
     grep -Eq "^path +[-0-9.]+ +[0-9.]+ +[-0-9.na]+ +[0-9.na]+ +2 +[-0-9.e]+ +[-0-9.e]+ " v.txt || fail "path's predicted column is blank"
     grep -q "none for random" v.txt || fail "no note on the columns"
+    # test:correct follows exactly the test points the run classifies correctly.
+    pk 2 validate --run run.h5 --out c.h5 --queries test:correct --scores path --topk none --loo 2 --lds-subsets 0 > c.txt ||
+      { cat c.txt; fail "validate --queries test:correct failed"; }
+    py run.h5 c.h5 <<'PY'
+import sys, h5py, numpy as np
+run, study = h5py.File(sys.argv[1]), h5py.File(sys.argv[2])
+f = run["predict/test/network"][()].reshape(-1)
+right = np.flatnonzero((f > 0).astype(int) == run["data/test/y"][()].astype(int))
+rows = study["queries/row"][()] if "row" in study["queries"] else None
+assert rows is not None and list(rows) == list(right), (rows, right)
+PY
     ;;
   *) echo "unknown case $case_name"; exit 2 ;;
 esac
