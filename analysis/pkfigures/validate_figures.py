@@ -24,7 +24,7 @@ def _random_panel(ax, study, ks, actual, flipped):
     ax.axhline(0, color="0.6", lw=0.8)
     ax.set_xticks(np.arange(ks.size))
     ax.set_xticklabels(["k = %d" % k for k in ks])
-    ax.set_xlabel("k random examples removed (no predicted change)")
+    ax.set_xlabel("k random examples removed")
     ax.set_ylabel("actual change after retraining")
     ax.set_title("%s: the baseline\n(a random score predicts no change)" % study.label("random"))
     ax.grid(alpha=0.3)
