@@ -32,7 +32,8 @@ export OMPI_MCA_btl_vader_single_copy_mechanism=none
 export OPENBLAS_NUM_THREADS=1
 
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release > build.log 2>&1 || { cat build.log; exit 1; }
-cmake --build build -j "$(nproc)" >> build.log 2>&1 || { tail -50 build.log; exit 1; }
+# nproc --all: plain nproc obeys OMP_NUM_THREADS (1 in many job scripts) and would build on one core.
+cmake --build build -j "$(nproc --all)" >> build.log 2>&1 || { tail -50 build.log; exit 1; }
 echo "bootstrap: built build/pathkernel"
 
 if [[ "$mode" == demo ]]; then

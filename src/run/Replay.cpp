@@ -122,7 +122,7 @@ RunReport runReplay(const ReplaySettings& r, MPI_Comm comm, std::ostream* log) {
     *log << std::scientific << std::setprecision(3) << "  kernel machine vs network on the "
          << run.data().test.globalRows << " query points: max |r| " << report.test.maxAbsResidual << " (relative "
          << report.test.relative() << ")\n"
-         << std::defaultfloat << "  wrote " << r.out << " in " << report.seconds << " s\n";
+         << std::defaultfloat << "  wrote " << r.out << "; the whole replay took " << report.seconds << " s\n";
   return report;
 }
 

@@ -50,9 +50,16 @@ po::options_description describeTrainOptions(TrainArguments& s) {
       ("lr-schedule", po::value(&s.lrSchedule)->default_value(s.lrSchedule),
        "constant | step:K:G (times G every K steps) | cosine (half a cosine period over the S steps)")
       ("warmup", number(&s.warmup, "warmup")->default_value(s.warmup), "steps of linear warm-up, >= 0")
-      ("path-rule", po::value(&s.pathRule)->default_value(s.pathRule), "left | gauss:q (q = 1..8)")
+      ("path-rule", po::value(&s.pathRule)->default_value(s.pathRule), 
+       "left | gauss:q (q = 1..8)\n"
+       "left: the paper's rule; one evaluation a step; first order in the step (a run's last lines show its "
+       "residual)\n"
+       "gauss:q: q evaluations a step; exact to round-off for smooth activations: gauss:3 for sgd and momentum, "
+       "gauss:4 for adam and adamw")
       ("tangent-kernels", po::bool_switch(&s.tangentKernels), "also write the tangent kernels at the first and last step")
-      ("kernel-coef", po::bool_switch(&s.kernelCoef), "also write a_i(x) = C(x,i)/K^p(x,x_i) (C = 1)")
+      ("kernel-coef", po::bool_switch(&s.kernelCoef), 
+       "also write a_i(x) = C(x,i)/K^p(x,x_i) (C = 1; Domingos' a_i for sgd only: momentum's and Adam's "
+       "memory and preconditioner are in C, not in K^p)")
       ("skip-train-kernels", po::bool_switch(&s.skipTrainKernels),
        "do not keep the train x train kernel blocks (N^2); test rows and all predictions are still written")
       ("snapshots", po::value(&s.snapshots),
