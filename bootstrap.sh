@@ -35,7 +35,8 @@ export OPENBLAS_NUM_THREADS=1
 # named core, and records the fastest when it is clearly faster (docs/BUILDING.md).
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release > build.log 2>&1 || { cat build.log; exit 1; }
 grep "pathkernel: OpenBLAS" build.log | sed 's/^-- pathkernel: /bootstrap: /' || true
-cmake --build build -j "$(nproc)" >> build.log 2>&1 || { tail -50 build.log; exit 1; }
+# nproc --all: plain nproc obeys OMP_NUM_THREADS (1 in many job scripts) and would build on one core.
+cmake --build build -j "$(nproc --all)" >> build.log 2>&1 || { tail -50 build.log; exit 1; }
 echo "bootstrap: built build/pathkernel; $(build/pathkernel --version | grep BLAS | sed 's/^ *//')"
 
 if [[ "$mode" == demo ]]; then

@@ -105,6 +105,7 @@ endif()
 find_package(ZLIB REQUIRED)
 
 find_package(Boost 1.74 REQUIRED COMPONENTS program_options)
+# GoogleTest only for the test suite: a build with -DPK_BUILD_TESTS=OFF does not need it.
 if(PK_BUILD_TESTS)
   find_package(GTest REQUIRED)
 endif()

@@ -81,8 +81,8 @@ BenchResult runBenchmark(const BenchSettings& s, MPI_Comm comm) {
   const Dataset data = makeBuiltin(spec, comm);
   Architecture arch;
   arch.inputs = s.inputs;
-  arch.hidden = s.hidden;
-  const Mlp model(arch);
+  arch.layers = denseLayers(s.hidden);
+  const Network model(arch);
   TrainOptions options;
   options.lr = 1e-3;
   options.optimizer.kind = s.optimizer;

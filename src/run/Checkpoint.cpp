@@ -25,7 +25,6 @@ std::map<std::string, std::string> identityOf(const TrainingRun& run) {
                                            {"n_train", std::to_string(data.train.globalRows)},
                                            {"n_test", std::to_string(data.test.globalRows)},
                                            {"inputs", std::to_string(data.inputs)},
-                                           {"hidden", hiddenText(s.hidden)},
                                            {"activation", toString(s.activation)},
                                            {"param", toString(s.parameterization)},
                                            {"loss", toString(run.loss())},
@@ -37,6 +36,11 @@ std::map<std::string, std::string> identityOf(const TrainingRun& run) {
                                            {"path_rule", s.pathRule.name()},
                                            {"tangent_kernels", s.tangentKernels ? "1" : "0"},
                                            {"skip_train_kernels", s.skipTrainKernels ? "1" : "0"}};
+  // A network of dense layers keeps the identity of earlier releases (its hidden widths).
+  if (const auto hidden = hiddenWidths(s.layers))
+    id["hidden"] = hiddenText(*hidden);
+  else
+    id["layers"] = layersText(s.layers);
   if (s.builtinData()) id["data_seed"] = std::to_string(s.builtin.seed);
   if (!data.testSha256.empty()) id["queries_sha256"] = data.testSha256;
   const OptimizerSettings& o = s.training.optimizer;

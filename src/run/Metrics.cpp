@@ -18,7 +18,7 @@ std::int64_t predictedClass(Loss loss, const double* f, std::int64_t outputs) {
   return -1;
 }
 
-Metrics::Metrics(const Mlp& model, Loss loss, const Dataset& data, MPI_Comm comm)
+Metrics::Metrics(const Network& model, Loss loss, const Dataset& data, MPI_Comm comm)
     : model_(model), loss_(loss), data_(data), comm_(comm) {}
 
 void Metrics::observe(const StepRecord& step) {

@@ -10,12 +10,13 @@
 #include "io/H5.hpp"
 #include "io/OutputFile.hpp"
 #include "kernel/Superposition.hpp"
+#include "run/RunModel.hpp"
 
 namespace pk {
 
 namespace {
 
-std::vector<hsize_t> predictionShape(const Dataset& data, const Mlp& model, std::int64_t rows) {
+std::vector<hsize_t> predictionShape(const Dataset& data, const Network& model, std::int64_t rows) {
   const bool matrix = data.targetIsMatrix || model.outputs() > 1;
   if (matrix) return {static_cast<hsize_t>(rows), static_cast<hsize_t>(model.outputs())};
   return {static_cast<hsize_t>(rows)};
@@ -26,7 +27,8 @@ std::vector<hsize_t> predictionShape(const Dataset& data, const Mlp& model, std:
 void writeModelAndTraining(hid_t config, const TrainSettings& s) {
   h5::setAttribute(config, "data", s.data);
   h5::setAttribute(config, "data_seed", static_cast<std::int64_t>(s.builtin.seed));
-  h5::setAttribute(config, "hidden", s.hidden);
+  h5::setAttribute(config, "layers", layersText(s.layers));
+  if (const auto hidden = hiddenWidths(s.layers)) h5::setAttribute(config, "hidden", *hidden);
   h5::setAttribute(config, "activation", toString(s.activation));
   h5::setAttribute(config, "param", toString(s.parameterization));
   h5::setAttribute(config, "loss", s.loss ? toString(*s.loss) : std::string("auto"));
@@ -63,6 +65,7 @@ void writeConfig(hid_t file, const TrainingRun& run) {
   h5::setAttribute(config, "n_train", run.data().train.globalRows);
   h5::setAttribute(config, "n_test", run.data().test.globalRows);
   h5::setAttribute(config, "inputs", run.data().inputs);
+  if (!run.data().inputShape.empty()) h5::setAttribute(config, "input_shape", run.data().inputShape);
   h5::setAttribute(config, "checkpoint", s.checkpoint);
   h5::setAttribute(config, "checkpoint_every", s.checkpointEvery);
   h5::setAttribute(config, "restart", s.restart);
@@ -103,15 +106,10 @@ void writeData(hid_t file, const Dataset& data) {
   writeDataRows(file, data, data.test, "/data/test", true);
 }
 
-void writeParameters(hid_t file, const std::string& group, const Mlp& model, const std::vector<double>& w) {
-  for (int k = 0; k < model.layers(); ++k) {
-    const std::string prefix = group + "/layer_" + std::to_string(k);
-    h5::writeReplicated(file, prefix + "/W",
-                        {static_cast<hsize_t>(model.width(k + 1)), static_cast<hsize_t>(model.width(k))},
-                        w.data() + model.weightOffset(k));
-    h5::writeReplicated(file, prefix + "/b", {static_cast<hsize_t>(model.width(k + 1))},
-                        w.data() + model.biasOffset(k));
-  }
+void writeParameters(hid_t file, const std::string& group, const Network& model, const std::vector<double>& w) {
+  for (const auto& d : parameterDatasets(model))
+    h5::writeReplicated(file, group + "/" + d.path, std::vector<hsize_t>(d.block.shape.begin(), d.block.shape.end()),
+                        w.data() + d.block.offset);
 }
 
 // a_i(x) = C(x, i) / K^p(x, x_i), NaN where K^p = 0.
@@ -170,7 +168,8 @@ void writeHistory(hid_t file, const Trainer& trainer, const Metrics& metrics) {
 // first-layer change less the decay part leaves the span of the training inputs.
 void writeSuperposition(hid_t file, const TrainingRun& run) {
   const PathKernelEngine& engine = run.engine();
-  const Mlp& model = run.model();
+  if (!engine.hasSuperposition()) return;
+  const Network& model = run.model();
   const Matrix& decay = engine.firstLayerDecay();
   if (engine.hasGamma()) {
     writeRowBlock(file, "/superposition/Gamma", engine.gamma(), run.data().train.globalRows, run.data().train.firstRow);
@@ -180,7 +179,7 @@ void writeSuperposition(hid_t file, const TrainingRun& run) {
   const TrainState& state = run.trainer().state();
   Matrix change(decay.rows(), decay.cols());
   for (std::size_t e = 0; e < change.size(); ++e) {
-    const auto p = static_cast<std::size_t>(model.weightOffset(0)) + e;
+    const auto p = static_cast<std::size_t>(model.layer(0).parameters()[0].offset) + e;
     change.data()[e] = state.w[p] - state.initialW[p] - decay.data()[e];
   }
   h5::Id group = h5::ensureGroup(file, "/superposition");

@@ -37,12 +37,14 @@ void printSettings(std::ostream& log, const RunPlan& plan, const MemoryEstimate&
   const TrainSettings& s = plan.settings;
   const TrainOptions& t = s.training;
   const Dataset& data = plan.data;
-  const Mlp& model = plan.model;
+  const Network& model = plan.model;
   log << "pathkernel " << command << ": " << data.origin << "  N = " << data.train.globalRows
       << ", M = " << data.test.globalRows << ", D = " << data.inputs << ", C = " << model.outputs() << ", " << ranks
       << (ranks == 1 ? " rank\n" : " ranks\n");
-  log << "  model   hidden " << hiddenText(s.hidden) << ", " << toString(s.activation) << ", "
-      << toString(s.parameterization) << ", " << model.parameterCount() << " parameters\n";
+  const auto hidden = hiddenWidths(s.layers);
+  log << "  model   " << (hidden ? "hidden " + hiddenText(*hidden) : "layers " + layersText(s.layers)) << ", "
+      << toString(s.activation) << ", " << toString(s.parameterization) << ", " << model.parameterCount()
+      << " parameters\n";
   log << "  train   loss " << toString(*s.loss) << ", " << optimizerText(t) << ", lr " << t.lr;
   if (t.schedule.name() != "constant") log << " " << t.schedule.name();
   if (t.warmup > 0) log << " after " << t.warmup << " warm-up steps";

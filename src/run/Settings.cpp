@@ -27,7 +27,10 @@ po::options_description describeTrainOptions(TrainArguments& s) {
        ("training data: an HDF5 file with /train/X, /train/y (README: Input data) or builtin:NAME, NAME one of " +
         builtinNames()).c_str())
       ("out", po::value(&s.out)->default_value(s.out), "output HDF5 run file")
-      ("hidden", po::value(&s.hidden)->default_value(s.hidden), "hidden widths, comma-separated, or none (linear model)")
+      ("hidden", po::value(&s.hidden)->default_value(s.hidden), "hidden widths, comma-separated, or none (linear model); "
+       "the same as --layers dense:W1,dense:W2,...")
+      ("layers", po::value(&s.layers), "the layers before the output layer, comma-separated: dense:H, or none "
+       "(linear model); not with --hidden")
       ("activation", po::value(&s.activation)->default_value(s.activation), "tanh|relu|softplus|gelu|identity")
       ("param", po::value(&s.param)->default_value(s.param), "parameterization: standard|ntk")
       ("loss", po::value(&s.loss)->default_value(s.loss),
@@ -47,9 +50,16 @@ po::options_description describeTrainOptions(TrainArguments& s) {
       ("lr-schedule", po::value(&s.lrSchedule)->default_value(s.lrSchedule),
        "constant | step:K:G (times G every K steps) | cosine (half a cosine period over the S steps)")
       ("warmup", number(&s.warmup, "warmup")->default_value(s.warmup), "steps of linear warm-up, >= 0")
-      ("path-rule", po::value(&s.pathRule)->default_value(s.pathRule), "left | gauss:q (q = 1..8)")
+      ("path-rule", po::value(&s.pathRule)->default_value(s.pathRule), 
+       "left | gauss:q (q = 1..8)\n"
+       "left: the paper's rule; one evaluation a step; first order in the step (a run's last lines show its "
+       "residual)\n"
+       "gauss:q: q evaluations a step; exact to round-off for smooth activations: gauss:3 for sgd and momentum, "
+       "gauss:4 for adam and adamw")
       ("tangent-kernels", po::bool_switch(&s.tangentKernels), "also write the tangent kernels at the first and last step")
-      ("kernel-coef", po::bool_switch(&s.kernelCoef), "also write a_i(x) = C(x,i)/K^p(x,x_i) (C = 1)")
+      ("kernel-coef", po::bool_switch(&s.kernelCoef), 
+       "also write a_i(x) = C(x,i)/K^p(x,x_i) (C = 1; Domingos' a_i for sgd only: momentum's and Adam's "
+       "memory and preconditioner are in C, not in K^p)")
       ("skip-train-kernels", po::bool_switch(&s.skipTrainKernels),
        "do not keep the train x train kernel blocks (N^2); test rows and all predictions are still written")
       ("snapshots", po::value(&s.snapshots),
@@ -116,6 +126,14 @@ std::string hiddenText(const std::vector<std::int64_t>& widths) {
   std::string text;
   for (auto w : widths) text += (text.empty() ? "" : ",") + std::to_string(w);
   return text;
+}
+
+std::vector<LayerSpec> layersOf(const TrainArguments& s) {
+  if (s.layers.empty() && !s.wasGiven("layers")) return denseLayers(parseHidden(s.hidden));
+  PK_REQUIRE(!s.wasGiven("hidden"),
+             "--hidden and --layers given together: give one (--hidden 16,16 is --layers "
+             "dense:16,dense:16)");
+  return parseLayers(s.layers);
 }
 
 namespace {
@@ -197,7 +215,7 @@ bool TrainArguments::wasGiven(const std::string& name) const {
 
 std::vector<std::string> validate(const TrainArguments& s) {
   std::vector<std::string> problems = s.parseProblems;
-  collectProblem(problems, [&] { parseHidden(s.hidden); });
+  collectProblem(problems, [&] { layersOf(s); });
   collectProblem(problems, [&] { parseActivation(s.activation); });
   collectProblem(problems, [&] { parseParameterization(s.param); });
   if (s.loss != "auto") collectProblem(problems, [&] { parseLoss(s.loss); });
@@ -222,7 +240,7 @@ TrainSettings resolveSettings(const TrainArguments& s) {
   t.builtin.inputs = s.inputs;
   t.builtin.seed = static_cast<std::uint64_t>(s.dataSeed);
   t.out = s.out;
-  t.hidden = parseHidden(s.hidden);
+  t.layers = layersOf(s);
   t.activation = parseActivation(s.activation);
   t.parameterization = parseParameterization(s.param);
   if (s.loss != "auto") t.loss = parseLoss(s.loss);

@@ -16,7 +16,7 @@
 #include "kernel/PathRule.hpp"
 #include "kernel/SnapshotSteps.hpp"
 #include "model/Loss.hpp"
-#include "model/Mlp.hpp"
+#include "model/Network.hpp"
 #include "train/Trainer.hpp"
 
 namespace pk {
@@ -26,6 +26,7 @@ struct TrainArguments {
   std::string data = "builtin:regression";
   std::string out = "run.h5";
   std::string hidden = "64,64";
+  std::string layers;  // --layers; empty: --hidden
   std::string activation = "tanh";
   std::string param = "standard";
   std::string loss = "auto";
@@ -74,10 +75,10 @@ struct TrainArguments {
 
 /// A training run's settings, typed and checked.
 struct TrainSettings {
-  std::string data;                  // builtin:NAME or the data file's path, as given
-  BuiltinSpec builtin;               // the generator's sizes and seed (recorded for every run)
-  std::string out;                   // the run file
-  std::vector<std::int64_t> hidden;  // hidden widths; empty = linear model
+  std::string data;               // builtin:NAME or the data file's path, as given
+  BuiltinSpec builtin;            // the generator's sizes and seed (recorded for every run)
+  std::string out;                // the run file
+  std::vector<LayerSpec> layers;  // the layers before the output layer; empty = linear model
   Activation activation = Activation::Tanh;
   Parameterization parameterization = Parameterization::Standard;
   std::optional<Loss> loss;  // empty: the loss the data names (auto)
@@ -117,6 +118,8 @@ TrainSettings resolveSettings(const TrainArguments& arguments);
 
 /// Parsed "--hidden": widths, empty for "none". Throws InputError if malformed.
 std::vector<std::int64_t> parseHidden(const std::string& text);
+/// The layers of --layers, or of its shorthand --hidden; throws InputError if malformed or both are given.
+std::vector<LayerSpec> layersOf(const TrainArguments& arguments);
 /// "64,64", or "none" for a linear model.
 std::string hiddenText(const std::vector<std::int64_t>& widths);
 

@@ -31,7 +31,7 @@ std::uint64_t asBits(std::int64_t v) {
 
 }  // namespace
 
-Trainer::Trainer(const Mlp& model, Loss loss, const Dataset& data, TrainOptions options, MPI_Comm comm)
+Trainer::Trainer(const Network& model, Loss loss, const Dataset& data, TrainOptions options, MPI_Comm comm)
     : model_(model),
       loss_(loss),
       data_(data),
