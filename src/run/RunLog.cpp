@@ -5,6 +5,7 @@
 #include <iomanip>
 #include <sstream>
 
+#include "core/BlasCore.hpp"
 #include "core/Text.hpp"
 
 namespace pk {
@@ -52,6 +53,8 @@ void printSettings(std::ostream& log, const RunPlan& plan, const MemoryEstimate&
   log << "  kernel  path rule " << s.pathRule.name() << (s.tangentKernels ? ", tangent kernels" : "")
       << (s.skipTrainKernels ? ", no train x train blocks" : "") << "\n";
   log << "  output  " << s.out << "\n";
+  // The BLAS runs nearly all of a step's flops: a slow one is the first thing to know (docs/BUILDING.md).
+  log << "  blas    " << blas::summary(blas::measureDgemmGflops(256, 2)) << " on rank 0\n";
   log << "  memory  about " << formatBytes(memory.perRank()) << " per rank (kernel rows "
       << formatBytes(memory.kernelBytes) << ", gathered features " << formatBytes(memory.featureBytes);
   if (memory.directionBytes > 0) log << ", per-example directions " << formatBytes(memory.directionBytes);
