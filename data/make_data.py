@@ -30,9 +30,11 @@ def split(X, y):
     return X[:n], y[:n], X[n:], y[n:]
 
 
-def write(name, loss, Xtr, ytr, Xte, yte):
+def write(name, loss, Xtr, ytr, Xte, yte, class_names=None):
     with h5py.File(os.path.join(OUT, name), "w") as f:
         f.attrs["loss"] = loss  # the task: what `pathkernel train --loss auto` uses
+        if class_names:
+            f.attrs["class_names"] = class_names  # what explain and pkplot print for the classes 0, 1, ...
         for grp, X, y in (("train", Xtr, ytr), ("test", Xte, yte)):
             g = f.create_group(grp)
             g.create_dataset("X", data=np.ascontiguousarray(X, dtype=np.float64),
@@ -49,10 +51,10 @@ def main(src):
     X = d[:, :64] / 16.0
     lab = d[:, 64].astype(np.int64)
 
-    write("digits10.h5", "softmax", *split(X, lab))
+    write("digits10.h5", "softmax", *split(X, lab))  # its classes are the digits: no names needed
 
     keep = (lab == 3) | (lab == 8)
-    write("digits2.h5", "logistic", *split(X[keep], (lab[keep] == 8).astype(np.float64)))
+    write("digits2.h5", "logistic", *split(X[keep], (lab[keep] == 8).astype(np.float64)), class_names="3,8")
 
     # diabetes: 442 x 10 raw (unscaled) features, whitespace separated; target
     with gzip.open(os.path.join(src, "diabetes_data_raw.csv.gz"), "rt") as fh:

@@ -41,7 +41,8 @@ po::options_description describe(ExplainSettings& s) {
       ("run", po::value(&s.run), "run file written by pathkernel train")
       ("query", po::value(&s.queries)->composing(),
        "points: test:17, test:0-9, test:11,14 (one SET: for several rows), test:label=3 (every test point of "
-       "class 3), test:all, train:5; comma-separated or repeated")
+       "class 3), test:misclassified and test:correct (predicted class against the label), test:all, train:5; "
+       "comma-separated or repeated")
       ("top", checkedValue(&s.top, &s.problems, "top")->default_value(s.top),
        "proponents and opponents listed per query, >= 1")
       ("format", po::value(&s.format)->default_value(s.format), "table|csv|json")
@@ -126,6 +127,13 @@ int explain(int argc, char** argv, int rank) {
   std::vector<explain::QueryExplanation> explanations;
   for (const auto& point : points) explanations.push_back(explain::explainQuery(run, point, s.output, s.top, sets));
   if (rank == 0) explain::printExplanations(std::cout, explanations, format, sets.train.note, integerLabels);
+  // Domingos' a_i = C / K^p assumes plain gradient descent; with memory the optimizer's part is in C alone.
+  const OptimizerKind optimizer = run.settings().training.optimizer.kind;
+  if (rank == 0 && format == explain::Format::Table && run.outputs() == 1 && optimizer != OptimizerKind::Sgd)
+    std::cout << "\nnote: this run used " << toString(optimizer)
+              << ": a_i(x) = C(x,i)/K^p(x,x_i) is not Domingos' coefficient. K^p is the plain path kernel; the "
+                 "optimizer's memory and preconditioner are in C(x,i) only (docs/THEORY.md, Optimizers), so a_i "
+                 "is a ratio, not the weight of example i in a kernel machine over K^p\n";
   return 0;
 }
 

@@ -15,6 +15,8 @@
 #include <string>
 
 #include "Commands.hpp"
+#include "core/BlasCore.hpp"
+#include "core/BuildInfo.hpp"
 #include "core/Environment.hpp"
 #include "core/Error.hpp"
 #include "io/H5.hpp"
@@ -86,7 +88,8 @@ int dispatch(int argc, char** argv, int rank) {
     return command.empty() ? 1 : 0;
   }
   if (command == "--version" || command == "version") {
-    if (rank == 0) std::cout << "pathkernel " << pk::kVersion << "\n";
+    // The libraries this build runs, for a bug report or a module's help text.
+    if (rank == 0) pk::printBuildInfo(std::cout, pk::h5::libraryVersion());
     return 0;
   }
   throw pk::InputError("unknown command '" + command + "' (try: pathkernel --help)");
@@ -98,6 +101,8 @@ int main(int argc, char** argv) {
   // A write past the file size limit (ulimit -f) then fails with EFBIG and is
   // reported like a full disk, instead of killing this rank alone.
   std::signal(SIGXFSZ, SIG_IGN);
+  // Before MPI starts: this may replace the process by itself with OpenBLAS's better core.
+  pk::blas::preferBuildCore(argv);
   pk::Environment env(&argc, &argv);
   try {
     return dispatch(argc, argv, env.rank());

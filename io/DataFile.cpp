@@ -158,6 +158,7 @@ std::string hashDatasets(const std::string& path, const std::vector<std::string>
   int rank = 0;
   PK_MPI(MPI_Comm_rank(comm, &rank));
   std::string digest(64, '0');
+  std::string damage;  // the dataset rank 0 could not read, if any
   if (rank == 0) {
     // A private serial handle: rank 0 streams the whole data set through the hash.
     h5::quietLibrary();
@@ -181,13 +182,25 @@ std::string hashDatasets(const std::string& path, const std::vector<std::string>
         PK_H5(H5Sselect_hyperslab(space, H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr));
         h5::Id memSpace(PK_H5(H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr)));
         buffer.resize(count[0] * cols * 8);
-        PK_H5(H5Dread(dataset, integer ? H5T_STD_I64LE : H5T_IEEE_F64LE, memSpace, space, H5P_DEFAULT, buffer.data()));
+        // A compressed chunk that does not inflate: damage, reported to every rank below.
+        if (H5Dread(dataset, integer ? H5T_STD_I64LE : H5T_IEEE_F64LE, memSpace, space, H5P_DEFAULT, buffer.data()) <
+            0) {
+          damage = nameText;
+          break;
+        }
         sha.update(buffer.data(), buffer.size());
       }
+      if (!damage.empty()) break;
     }
     digest = sha.hexDigest();
   }
   PK_MPI(MPI_Bcast(digest.data(), 64, MPI_CHAR, 0, comm));
+  int length = static_cast<int>(damage.size());
+  PK_MPI(MPI_Bcast(&length, 1, MPI_INT, 0, comm));
+  damage.resize(static_cast<std::size_t>(length));
+  PK_MPI(MPI_Bcast(damage.data(), length, MPI_CHAR, 0, comm));
+  PK_REQUIRE(damage.empty(), "'" + path + "' is damaged (truncated or corrupted): the values of its dataset " + damage +
+                                 " cannot be read");
   return digest;
 }
 

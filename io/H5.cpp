@@ -113,6 +113,16 @@ std::string fileName(hid_t loc) {
   return name;
 }
 
+// The message for a dataset whose stored values cannot be read back.
+std::string damagedDataset(hid_t dataset) {
+  const ssize_t length = H5Iget_name(dataset, nullptr, 0);
+  std::string name(static_cast<std::size_t>(std::max<ssize_t>(length, 0)) + 1, '\0');
+  if (length > 0) H5Iget_name(dataset, name.data(), name.size());
+  name.resize(static_cast<std::size_t>(std::max<ssize_t>(length, 0)));
+  return "'" + fileName(dataset) + "' is damaged (truncated or corrupted): the values of its dataset " + name +
+         " cannot be read";
+}
+
 // A file system with less free than this is taken to be full: the close of a
 // file still writes its metadata, whose space cannot be reserved beforehand.
 constexpr std::uint64_t kRoomToSpare = std::uint64_t{1} << 20;
@@ -443,7 +453,11 @@ void transferRows(MPI_Comm comm, hid_t dataset, const std::vector<hsize_t>& glob
       }
       agreeOnWrite(comm, status >= 0, cause, path);
     } else {
-      PK_H5(H5Dread(dataset, memType<T>(), memSpace, fileSpace, dxpl, piece));
+      // A compressed chunk that does not inflate is damage, as a bad checksum is: every rank
+      // of the file learns of it and says so in the same words.
+      int read = H5Dread(dataset, memType<T>(), memSpace, fileSpace, dxpl, piece) >= 0 ? 1 : 0;
+      PK_MPI(MPI_Allreduce(MPI_IN_PLACE, &read, 1, MPI_INT, MPI_MIN, comm));
+      PK_REQUIRE(read == 1, damagedDataset(dataset));
     }
   }
 }
@@ -797,6 +811,12 @@ std::vector<std::int64_t> intArrayAttribute(hid_t obj, const std::string& name) 
   std::vector<std::int64_t> value(static_cast<std::size_t>(std::max<hssize_t>(n, 0)));
   if (!value.empty()) PK_H5(H5Aread(attr, H5T_NATIVE_INT64, value.data()));
   return value;
+}
+
+std::string libraryVersion() {
+  unsigned major = 0, minor = 0, release = 0;
+  PK_H5(H5get_libversion(&major, &minor, &release));
+  return std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(release);
 }
 
 }  // namespace pk::h5

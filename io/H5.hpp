@@ -76,6 +76,8 @@ Id openFile(const std::string& path, MPI_Comm comm);
 void moveIntoPlace(const std::string& partial, const std::string& path, MPI_Comm comm);
 
 bool exists(hid_t loc, const std::string& path);
+/// The HDF5 library's version, "1.10.8".
+std::string libraryVersion();
 /// True if `path` exists and is a dataset (not a group). Not collective.
 bool isDataset(hid_t loc, const std::string& path);
 /// Creates every missing group of a slash-separated path.

@@ -15,7 +15,7 @@
 #   pk_srun ARGS...              srun of pathkernel on every rank of the job
 #   pk_log, pk_fail              "job ID: ..." lines in the job log
 #
-# Environment (all optional): PK_PROGRAM, PK_WORK_DIR, PK_MAX_STARTS, PK_MPI,
+# Environment (all optional): PK_PROGRAM (or PATHKERNEL), PK_WORK_DIR, PK_MAX_STARTS, PK_MPI,
 # PK_PYTHON; PK_JOBS_DIR is set by the script that sources this file.
 
 # The job as scontrol names it: an array task is ARRAYID_TASK. (The last task
@@ -46,7 +46,9 @@ pk_setup() {
   PK_SOURCE_DIR="$(dirname -- "$PK_JOBS_DIR")"
   PK_MAX_STARTS="${PK_MAX_STARTS:-50}"
   PK_MPI="${PK_MPI:-pmix}"
+  # One BLAS thread per CPU of the task, whichever BLAS the build links (docs/BUILDING.md).
   export OMP_NUM_THREADS="${SLURM_CPUS_PER_TASK:-1}" OPENBLAS_NUM_THREADS="${SLURM_CPUS_PER_TASK:-1}"
+  export BLIS_NUM_THREADS="${SLURM_CPUS_PER_TASK:-1}" MKL_NUM_THREADS="${SLURM_CPUS_PER_TASK:-1}"
   pk_log "on $(hostname -s) in $PWD, scripts from $PK_JOBS_DIR"
 }
 
@@ -57,16 +59,21 @@ pk_setup_work_dir() {
   pk_log "results in $PK_WORK_DIR"
 }
 
-# PK_PROGRAM: as given, else build/pathkernel of the repository, else pathkernel on PATH.
+# PK_PROGRAM: as given (or PATHKERNEL, which the module file sets), else build/pathkernel of
+# the repository, else bin/pathkernel of the prefix the scripts were installed into
+# (PREFIX/share/pathkernel/jobs), else pathkernel on PATH.
 pk_find_program() {
-  local program="${PK_PROGRAM:-}"
+  local program="${PK_PROGRAM:-${PATHKERNEL:-}}" installed
+  installed="$(realpath -m -- "$PK_SOURCE_DIR/../../bin/pathkernel")"
   if [[ -z "$program" ]]; then
     program="$PK_SOURCE_DIR/build/pathkernel"
+    [[ -x "$program" ]] || program="$installed"
     [[ -x "$program" ]] || program="$(command -v pathkernel)" ||
-      pk_fail "no pathkernel: neither $PK_SOURCE_DIR/build/pathkernel nor one on PATH; set PK_PROGRAM"
+      pk_fail "no pathkernel: neither $PK_SOURCE_DIR/build/pathkernel, $installed nor one on PATH; set PK_PROGRAM or PATHKERNEL"
   fi
-  [[ "$program" == */* ]] || program="$(command -v -- "$program")" || pk_fail "PK_PROGRAM '$PK_PROGRAM' is not on PATH"
-  [[ -x "$program" && ! -d "$program" ]] || pk_fail "PK_PROGRAM '$program' is not an executable"
+  [[ "$program" == */* ]] || program="$(command -v -- "$program")" ||
+    pk_fail "PK_PROGRAM/PATHKERNEL '${PK_PROGRAM:-$PATHKERNEL}' is not on PATH"
+  [[ -x "$program" && ! -d "$program" ]] || pk_fail "PK_PROGRAM/PATHKERNEL '$program' is not an executable"
   PK_PROGRAM="$(realpath -- "$program")"
   pk_log "program $PK_PROGRAM"
 }

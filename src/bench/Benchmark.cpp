@@ -5,6 +5,8 @@
 #include <iomanip>
 
 #include "core/Blas.hpp"
+#include "core/BlasCore.hpp"
+#include "core/CommClock.hpp"
 #include "core/Error.hpp"
 #include "data/Builtin.hpp"
 #include "kernel/PathKernelEngine.hpp"
@@ -32,6 +34,14 @@ double timed(MPI_Comm comm, F&& work) {
   work();
   return maxOverRanks(std::chrono::duration<double>(Clock::now() - start).count(), comm);
 }
+
+// bench's collectives are preceded by a barrier timed apart (core/CommClock.hpp), for as long as it runs.
+struct SeparatedWaits {
+  SeparatedWaits() { comm::separateWaits(true); }
+  ~SeparatedWaits() { comm::separateWaits(false); }
+  SeparatedWaits(const SeparatedWaits&) = delete;
+  SeparatedWaits& operator=(const SeparatedWaits&) = delete;
+};
 
 // A large DGEMM (1024 x 1024, k = 256) on all ranks at once: the machine's attainable rate.
 double dgemmGflops(MPI_Comm comm) {
@@ -70,7 +80,7 @@ TrainSettings runSettings(const BenchSettings& s) {
   t.builtin.nTrain = s.nTrain;
   t.builtin.nTest = s.nTest;
   t.builtin.inputs = s.inputs;
-  t.hidden = s.hidden;
+  t.layers = denseLayers(s.hidden);
   t.pathRule = s.pathRule;
   t.training.lr = 1e-3;
   t.training.optimizer.kind = s.optimizer;
@@ -84,12 +94,13 @@ BenchResult runBenchmark(const BenchSettings& s, MPI_Comm comm) {
   const Dataset data = makeBuiltin(settings.builtin, comm);
   Architecture arch;
   arch.inputs = s.inputs;
-  arch.hidden = s.hidden;
-  const Mlp model(arch);
+  arch.layers = settings.layers;
+  const Network model(arch);
   const TrainOptions& options = settings.training;
 
   BenchResult result;
   result.dgemmGflopsPerRank = dgemmGflops(comm);
+  result.blas = blas::summary(result.dgemmGflopsPerRank);
   Trainer plain(model, Loss::Mse, data, options, comm);
   plain.step();  // warm-up
   const double trainSeconds = timed(comm, [&] {
@@ -101,22 +112,55 @@ BenchResult runBenchmark(const BenchSettings& s, MPI_Comm comm) {
   trainer.step();  // warm-up (first touch of the kernel matrices)
   const double flopsBefore = engine.flops(), attributionFlopsBefore = engine.attributionFlops();
   const double attributionBefore = engine.attributionSeconds();
+  const double exchangeBefore = comm::seconds(comm::Phase::Exchange);
+  const double bytesBefore = comm::bytes(comm::Phase::Exchange);
+  const double reduceBefore = comm::seconds(comm::Phase::Reduce);
+  const double waitBefore = comm::seconds(comm::Phase::Wait);
+  const SeparatedWaits separated;
   const double withEngine = timed(comm, [&] {
     for (std::int64_t k = 0; k < s.steps; ++k) trainer.step();
   });
+  result.stepSecondsPerStep = withEngine / s.steps;
+  result.waitSecondsPerStep = maxOverRanks(comm::seconds(comm::Phase::Wait) - waitBefore, comm) / s.steps;
+  result.exchangeSecondsPerStep = maxOverRanks(comm::seconds(comm::Phase::Exchange) - exchangeBefore, comm) / s.steps;
+  result.reduceSecondsPerStep = maxOverRanks(comm::seconds(comm::Phase::Reduce) - reduceBefore, comm) / s.steps;
+  // Each rank's own rest, the busiest rank's counts: maxima of the parts would mix ranks.
+  const double mine = comm::seconds(comm::Phase::Exchange) - exchangeBefore + comm::seconds(comm::Phase::Reduce) -
+                      reduceBefore + comm::seconds(comm::Phase::Wait) - waitBefore;
+  result.computeSecondsPerStep = maxOverRanks(std::max(withEngine - mine, 0.0), comm) / s.steps;
+  result.parameters = model.parameterCount();
+  result.exchangeBytesPerStep = maxOverRanks(comm::bytes(comm::Phase::Exchange) - bytesBefore, comm) / s.steps;
   const double attribution = maxOverRanks(engine.attributionSeconds() - attributionBefore, comm);
   result.trainSecondsPerStep = trainSeconds / s.steps;
   result.attributionSecondsPerStep = attribution / s.steps;
   result.accumulateSecondsPerStep = std::max(withEngine - trainSeconds - attribution, 1e-12) / s.steps;
   const double flops = maxOverRanks(engine.flops() - flopsBefore, comm);
   result.kernelGflopsPerRank = flops / s.steps / result.accumulateSecondsPerStep / 1e9;
+  result.kernelFlopsPerStep = flops / s.steps;
   const double attributionFlops = maxOverRanks(engine.attributionFlops() - attributionFlopsBefore, comm);
   if (attribution > 0) result.attributionGflopsPerRank = attributionFlops / attribution / 1e9;
   return result;
 }
 
+namespace {
+
+// The step with the engine split into compute, exchange and reduction, for the scaling model.
+void printStepSplit(std::ostream& out, const BenchResult& r) {
+  out << std::fixed << std::setprecision(2) << "step with the engine " << 1e3 * r.stepSecondsPerStep << " ms: compute "
+      << 1e3 * r.computeSecondsPerStep << " ms, exchange (allgather) " << 1e3 * r.exchangeSecondsPerStep << " ms of "
+      << r.exchangeBytesPerStep / 1e6 << " MB received, reduce (Allreduce of P = " << r.parameters << ") "
+      << 1e3 * r.reduceSecondsPerStep << " ms, wait " << 1e3 * r.waitSecondsPerStep << " ms; kernel "
+      << std::setprecision(4) << r.kernelFlopsPerStep / 1e9 << " GFLOP per step and rank\n";
+}
+
+}  // namespace
+
 void printBenchmark(std::ostream& out, const BenchSettings& s, const BenchResult& r, int ranks) {
-  if (s.optimizer != OptimizerKind::Sgd) return printAttributionBenchmark(out, s, r, ranks);
+  out << "BLAS " << r.blas << " per rank\n";
+  if (s.optimizer != OptimizerKind::Sgd) {
+    printAttributionBenchmark(out, s, r, ranks);
+    return printStepSplit(out, r);
+  }
   out << "|     N |    M |   D | hidden    | rule    | ranks | accumulate ms/step | train ms/step |"
          " kernel GFLOP/s/rank | DGEMM GFLOP/s/rank | ratio |\n"
          "|---:|---:|---:|---|---|---:|---:|---:|---:|---:|---:|\n";
@@ -126,6 +170,7 @@ void printBenchmark(std::ostream& out, const BenchSettings& s, const BenchResult
       << 1e3 * r.accumulateSecondsPerStep << " | " << std::setw(13) << 1e3 * r.trainSecondsPerStep << " | "
       << std::setw(19) << r.kernelGflopsPerRank << " | " << std::setw(18) << r.dgemmGflopsPerRank << " | "
       << std::setprecision(2) << std::setw(5) << r.kernelGflopsPerRank / r.dgemmGflopsPerRank << " |\n";
+  printStepSplit(out, r);
 }
 
 }  // namespace pk

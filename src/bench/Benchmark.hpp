@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <ostream>
+#include <string>
 #include <vector>
 
 #include "settings/PathRule.hpp"
@@ -30,6 +31,18 @@ struct BenchResult {
   // Optimizers with memory: the contraction with per-example directions, counted apart from the kernel.
   double attributionSecondsPerStep = 0.0;
   double attributionGflopsPerRank = 0.0;  // 2 x rows_owned x N_q x P (per Gauss node) / attribution time
+  // One step with the engine, split (docs/SCALING.md): the slowest rank's time in the features'
+  // allgather (exchange) and in the loss and gradient Allreduce (reduce), each after a barrier
+  // (wait), and the rest (compute).
+  double stepSecondsPerStep = 0.0;
+  double exchangeSecondsPerStep = 0.0;
+  double reduceSecondsPerStep = 0.0;
+  double waitSecondsPerStep = 0.0;  // barriers before the collectives: load imbalance, descheduled ranks
+  double computeSecondsPerStep = 0.0;
+  double exchangeBytesPerStep = 0.0;  // received by the busiest rank in the allgather
+  double kernelFlopsPerStep = 0.0;    // the busiest rank's structured-method flops
+  std::int64_t parameters = 0;        // P, the size of the gradient reduced every step
+  std::string blas;                   // the BLAS, its core and the DGEMM rate (core/BlasCore.hpp)
 };
 
 /// Collective: times `steps` steps with and without the engine, and a DGEMM. For an

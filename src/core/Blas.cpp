@@ -1,6 +1,9 @@
 #include "core/Blas.hpp"
 
-#include <cblas.h>
+#include <climits>
+
+// The linked vendor's own header (cblas.h, MKL's mkl_cblas.h): cmake/PathkernelBlas.cmake.
+#include "pk/Cblas.hpp"
 
 #include "core/Error.hpp"
 
@@ -8,8 +11,11 @@ namespace pk::blas {
 
 namespace {
 
-blasint i(std::int64_t v) {
-  return static_cast<blasint>(v);
+// CBLAS takes int (LP64; an ILP64 library's wider integer accepts it as well). A
+// product's dimensions are one rank's rows and the widths, far below 2^31; checked all the same.
+int i(std::int64_t v) {
+  PK_ASSERT(v >= 0 && v <= INT_MAX, "gemm: a dimension exceeds the BLAS integer range");
+  return static_cast<int>(v);
 }
 
 // C = alpha op(A) op(B) + beta C with op(A) [m, k] and op(B) [k, n] (row-major).
@@ -32,6 +38,10 @@ void gemmNT(double alpha, const ConstView& a, const ConstView& b, double beta, c
 
 void gemmNN(double alpha, const ConstView& a, const ConstView& b, double beta, const MutableView& c) {
   gemm(CblasNoTrans, CblasNoTrans, alpha, a, b, beta, c);
+}
+
+const void* dgemmAddress() {
+  return reinterpret_cast<const void*>(&cblas_dgemm);
 }
 
 void gemmTN(double alpha, const ConstView& a, const ConstView& b, double beta, const MutableView& c) {

@@ -15,4 +15,7 @@ void gemmNN(double alpha, const ConstView& a, const ConstView& b, double beta, c
 /// C [m, n] = alpha A [k, m]^T B [k, n] + beta C.
 void gemmTN(double alpha, const ConstView& a, const ConstView& b, double beta, const MutableView& c);
 
+/// The address of the linked cblas_dgemm: which library serves it (core/BlasCore.hpp).
+const void* dgemmAddress();
+
 }  // namespace pk::blas

@@ -8,17 +8,16 @@
 #include <vector>
 
 #include "core/Error.hpp"
+#include "core/LargeCounts.hpp"
 
 namespace pk {
 
 DenseRows::DenseRows(MPI_Comm comm, std::int64_t rows, std::int64_t cols) : rows_(rows), cols_(cols) {
-  // PETSc indexes a rank's local block with PetscInt: its entries must stay below the type's range.
+  // PETSc indexes a rank's local block with PetscInt: its entries must stay within the type's range
+  // (past 2^31 only with a PETSc built with 64-bit indices).
   int ranks = 1;
   PK_MPI(MPI_Comm_size(comm, &ranks));
-  const std::int64_t largestBlock = (rows + ranks - 1) / ranks * cols;
-  PK_REQUIRE(largestBlock < static_cast<std::int64_t>(std::numeric_limits<PetscInt>::max()),
-             "a kernel block of " + std::to_string((rows + ranks - 1) / ranks) + " x " + std::to_string(cols) +
-                 " entries per rank exceeds PETSc's index range; use more ranks or --skip-train-kernels");
+  requireBlockIndexable(rows, cols, ranks, static_cast<std::int64_t>(std::numeric_limits<PetscInt>::max()));
   PK_PETSC(MatCreateDense(comm, PETSC_DECIDE, PETSC_DECIDE, static_cast<PetscInt>(rows), static_cast<PetscInt>(cols),
                           nullptr, mat_.receive()));
   PetscInt begin = 0, end = 0;
@@ -130,9 +129,9 @@ double symmetrise(DenseRows& k) {
     if (partner == rank) {
       received = send;
     } else {
+      // Both blocks have mine x count[p] entries, possibly more than an MPI count holds.
       received.resize(static_cast<std::size_t>(count[p] * mine));
-      PK_MPI(MPI_Sendrecv(send.data(), static_cast<int>(send.size()), MPI_DOUBLE, partner, 0, received.data(),
-                          static_cast<int>(received.size()), MPI_DOUBLE, partner, 0, comm, MPI_STATUS_IGNORE));
+      sendrecvDoubles(send.data(), received.data(), count[p] * mine, partner, comm);
     }
     const auto a = k.local();
     for (std::int64_t c = 0; c < count[p]; ++c)

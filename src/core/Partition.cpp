@@ -4,6 +4,7 @@
 
 #include <cstdio>
 
+#include "core/CommClock.hpp"
 #include "core/Error.hpp"
 #include "core/PetscOwner.hpp"
 
@@ -58,6 +59,8 @@ std::vector<double> allgatherRows(const Partition& rows, const double* local, st
   std::vector<double> all(static_cast<std::size_t>(rows.globalRows() * cols));
   if (cols == 0) return all;
   const RowType row(cols);
+  const comm::Timed clock(comm::Phase::Exchange,
+                          8.0 * static_cast<double>((rows.globalRows() - rows.localRows()) * cols), rows.comm());
   PK_MPI(MPI_Allgatherv(local, static_cast<int>(rows.localRows()), row.get(), all.data(), counts.data(), displs.data(),
                         row.get(), rows.comm()));
   return all;

@@ -19,6 +19,8 @@ namespace {
 const char* const kSnapshots = "/snapshots/tangent/train";
 const char* const kPath = "/kernel/path/train";
 const char* const kLayers = "/kernel/path_layer/train";
+const char* const kTangentInitial = "/kernel/tangent/initial/train";
+const char* const kTangentFinal = "/kernel/tangent/final/train";
 
 // A measured matrix the later ones are compared with.
 struct Anchor {
@@ -81,19 +83,25 @@ void readTimes(const RunReader& run, DynamicsResult& r) {
   }
 }
 
+// Snapshot j: a slice of /snapshots, or K^g at w_0 (j = 0) and w_S (j = 1) for a run that kept no snapshots.
+DenseRows readSnapshot(const Context& c, std::int64_t j) {
+  if (c.request.tangentEnds) return readKernel(c.run, j == 0 ? kTangentInitial : kTangentFinal);
+  return readKernelSlice(c.run, kSnapshots, j);
+}
+
 void measureSnapshots(Context& c, Anchor& first, Anchor& last, DenseRows& firstKernel, DenseRows& lastKernel) {
   const auto k = static_cast<std::int64_t>(c.result.steps.size());
   double started = MPI_Wtime();
-  firstKernel = readKernelSlice(c.run, kSnapshots, 0);
+  firstKernel = readSnapshot(c, 0);
   first = {&firstKernel, std::sqrt(frobeniusInner(firstKernel, firstKernel))};
-  if (k > 1) lastKernel = readKernelSlice(c.run, kSnapshots, k - 1);
+  if (k > 1) lastKernel = readSnapshot(c, k - 1);
   const DenseRows& lastOne = k > 1 ? lastKernel : firstKernel;
   last = {&lastOne, std::sqrt(frobeniusInner(lastOne, lastOne))};
   DenseRows held, previousHeld;  // the current and the previous snapshot between the first and the last
   Anchor previous;
   for (std::int64_t j = 0; j < k; ++j) {
     if (j > 0) started = MPI_Wtime();
-    if (j > 0 && j < k - 1) held = readKernelSlice(c.run, kSnapshots, j);
+    if (j > 0 && j < k - 1) held = readSnapshot(c, j);
     const DenseRows& current = j == 0 ? firstKernel : j == k - 1 ? lastOne : held;
     MatrixMetrics m = measure(current, c, started);
     m.distanceFirst = first.distanceTo(current, m.frobenius);
@@ -143,12 +151,15 @@ DynamicsRequest resolveRequest(const RunReader& run, const KernelSelection& sele
   r.snapshots = selection.snapshots;
   r.path = selection.path;
   r.layers = selection.layers && (!selection.all || run.has(kLayers));
-  PK_REQUIRE(!r.snapshots || run.has("/snapshots/steps"),
+  // Without --snapshots, the tangent kernels at w_0 and w_S (--tangent-kernels) are two snapshots already.
+  const bool stored = run.has("/snapshots/steps");
+  r.tangentEnds = r.snapshots && !stored && run.has(kTangentInitial) && run.has(kTangentFinal);
+  PK_REQUIRE(!r.snapshots || stored || r.tangentEnds,
              name +
                  " has no kernel snapshots: train with --snapshots 0,10,100 or --snapshots log:K to keep the "
-                 "tangent kernel during training" +
+                 "tangent kernel during training, or with --tangent-kernels for its first and last" +
                  (selection.all ? " (or measure the path kernel alone with --kernels path)" : ""));
-  PK_REQUIRE(!r.snapshots || run.has(kSnapshots), skipped);
+  PK_REQUIRE(!r.snapshots || r.tangentEnds || run.has(kSnapshots), skipped);
   PK_REQUIRE(!r.path || run.has(kPath), skipped);
   PK_REQUIRE(!r.layers || run.has(kLayers),
              run.has("/kernel/path_layer") ? skipped
@@ -171,6 +182,11 @@ DynamicsResult analyseDynamics(const RunReader& run, const DynamicsRequest& requ
   result.firstRow = rows.begin();
   result.localRows = rows.localRows();
   readTimes(run, result);
+  result.tangentEnds = request.tangentEnds;
+  if (request.tangentEnds) {
+    result.steps = {0, result.totalSteps};
+    result.times = {0.0, result.totalTime};
+  }
   if (!request.snapshots) {
     result.steps.clear();
     result.times.clear();
@@ -190,8 +206,8 @@ double memoryPerRank(const RunReader& run, const DynamicsRequest& request, int r
   // The first, last, previous and current snapshot and the rows being read; K^p or a layer and its rows otherwise.
   const double blocks = request.snapshots ? 5.0 : 2.0;
   auto slices = [&](const char* dataset) { return static_cast<double>(h5::shape(run.file(), dataset).at(0)); };
-  const double matrices = (request.snapshots ? slices("/snapshots/steps") : 0.0) + (request.path ? 1.0 : 0.0) +
-                          (request.layers ? slices(kLayers) : 0.0);
+  const double matrices = (request.snapshots ? (request.tangentEnds ? 2.0 : slices("/snapshots/steps")) : 0.0) +
+                          (request.path ? 1.0 : 0.0) + (request.layers ? slices(kLayers) : 0.0);
   // Every matrix's eigenvectors are kept until the file is written.
   const double vectors = request.eigenvectors ? matrices * static_cast<double>(request.eigen) : 0.0;
   return 8.0 * rowsPerRank * (n * blocks + vectors);

@@ -16,6 +16,8 @@ namespace pk::dynamics {
 
 struct DynamicsRequest {
   bool snapshots = false, path = false, layers = false;
+  // A run without --snapshots but with --tangent-kernels: K^g at w_0 and at w_S are the two snapshots.
+  bool tangentEnds = false;
   std::int64_t eigen = 0;  // E, 0 for none
   bool eigenvectors = false;
 };

@@ -49,8 +49,14 @@ void printHeader(std::ostream& out, const DynamicsResult& r, int ranks) {
       << "  d(A, B) = 1 - <A,B>_F / (|A|_F |B|_F); velocity = d(previous snapshot, this one) / sum of eps_s "
          "between them\n"
       << "  alignment = <HKH, Y>_F / (|HKH|_F |HYH|_F), H = I - 11^T/N, Y = y y^T with y: " << r.targets << "\n"
-      << "  participation = tr(K)^2 / |K|_F^2" << (r.layers.empty() ? "" : "; K^p layer l: the share of W_l, b_l")
+      << "  participation = tr(K)^2 / |K|_F^2"
+      << (r.layers.empty() ? ""
+                           : "; K^p layer l: the share of W_l, b_l (l = 1..L as in "
+                             "docs/THEORY.md; slice l-1 of /kernel/path_layer in the files)")
       << "\n";
+  if (r.tangentEnds)
+    out << "  snapshots: the run kept none (no --snapshots); its tangent kernels at w_0 (step 0) and w_S (step "
+        << r.totalSteps << ", --tangent-kernels) are the two snapshots\n";
   if (r.eigenCount > 0)
     out << "  eigenvalues: SLEPc " << r.eigenType << ", |S v - lambda v| <= " << formatNumber("%.0e", r.eigenTolerance)
         << " |S|; the " << std::min<std::int64_t>(r.eigenCount, kTableEigenvalues) << " largest shown, all "

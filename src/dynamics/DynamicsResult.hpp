@@ -48,6 +48,7 @@ struct DynamicsResult {
   std::int64_t eigenCount = 0;  // E
   std::string eigenType;        // the eigensolver used, when E > 0
   double eigenTolerance = 0.0;
+  bool tangentEnds = false;                            // the snapshots are K^g at w_0 and w_S (no --snapshots)
   std::vector<std::int64_t> steps;                     // snapshot steps s
   std::vector<double> times;                           // t_s = sum_{r<s} eps_r
   std::int64_t totalSteps = 0;                         // S

@@ -22,7 +22,7 @@ po::options_description describeDynamicsOptions(DynamicsSettings& s) {
   po::options_description d("pathkernel dynamics options");
   // clang-format off
   d.add_options()
-      ("help", "print this help and exit")
+      ("help,h", "print this help and exit")
       ("run", po::value(&s.run), "run file written by pathkernel train --snapshots (never modified)")
       ("out", po::value(&s.out), "output HDF5 file; default: RUN.h5 -> RUN.dynamics.h5")
       ("kernels", po::value(&s.kernels)->default_value(s.kernels),

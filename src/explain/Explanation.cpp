@@ -56,6 +56,7 @@ QueryExplanation explainRows(const QueryPoint& query, const QueryRows& rows, Los
   e.output = e.rule.column;
   e.target = targetOf(query, sets);
   e.probabilities = classProbabilities(loss, rows.network.data(), e.outputs);
+  e.classNames = sets.classNames;
   setPrediction(e, rows);
 
   const std::size_t n = rows.path.size(), outputs = static_cast<std::size_t>(e.outputs);
@@ -65,6 +66,7 @@ QueryExplanation explainRows(const QueryPoint& query, const QueryRows& rows, Los
     contrib[i] = rows.contrib[i * outputs + static_cast<std::size_t>(e.output)];
   }
   e.contributionSum = std::accumulate(contrib.begin(), contrib.end(), 0.0);
+  for (const double v : contrib) (v > 0.0 ? e.towardSum : e.againstSum) += v;
   auto describe = [&](std::int64_t i) {
     const auto k = static_cast<std::size_t>(i);
     Influence in;

@@ -27,14 +27,16 @@ struct Influence {
 
 struct QueryExplanation {
   QueryPoint query;
-  ScoreRule rule;                     // the class or output explained, and the score
-  std::int64_t output = 0;            // the output whose values are shown (rule.column)
-  std::int64_t outputs = 1;           // C
-  std::vector<double> target;         // the query's true label, or its targets (mse); empty if unknown
-  std::vector<double> probabilities;  // of each class (sigmoid or softmax of f_S); empty for mse
+  ScoreRule rule;                       // the class or output explained, and the score
+  std::int64_t output = 0;              // the output whose values are shown (rule.column)
+  std::int64_t outputs = 1;             // C
+  std::vector<double> target;           // the query's true label, or its targets (mse); empty if unknown
+  std::vector<double> probabilities;    // of each class (sigmoid or softmax of f_S); empty for mse
+  std::vector<std::string> classNames;  // the data file's names of the classes, or none
   double network = 0.0, kernelMachine = 0.0, residual = 0.0, bias = 0.0, initial = 0.0;
   double change = 0.0;                           // f_S - f_0
   double contributionSum = 0.0;                  // sum over all N training examples
+  double towardSum = 0.0, againstSum = 0.0;      // the sums of its positive and of its negative terms
   std::vector<Influence> proponents, opponents;  // up to `top` each, strongest first
   double proponentSum = 0.0, opponentSum = 0.0;  // their contributions C(x, i)
   double topShare = 0.0;                         // (proponentSum + opponentSum) / change, NaN if change = 0

@@ -11,28 +11,15 @@
 #include "explain/Explanation.hpp"
 #include "io/OutputFile.hpp"
 #include "model/Loss.hpp"
-#include "model/Mlp.hpp"
+#include "model/Network.hpp"
 #include "results/Formats.hpp"
 #include "results/QuerySource.hpp"
+#include "results/RunModel.hpp"
 #include "results/RunReader.hpp"
 
 namespace pk::explain {
 
 namespace {
-
-std::vector<double> parametersOf(const RunReader& run, const Mlp& model, const std::string& which) {
-  std::vector<double> w(static_cast<std::size_t>(model.parameterCount()));
-  for (int k = 0; k < model.layers(); ++k) {
-    const std::string layer = "/params/" + which + "/layer_" + std::to_string(k);
-    const auto weights = run.rowsOf(layer + "/W", 0, model.width(k + 1));
-    const auto biases = run.rowsOf(layer + "/b", 0, model.width(k + 1));
-    PK_REQUIRE(static_cast<std::int64_t>(weights.size()) == model.width(k + 1) * model.width(k),
-               "'" + run.path() + "': " + layer + "/W does not have the shape of the recorded model");
-    std::copy(weights.begin(), weights.end(), w.begin() + model.weightOffset(k));
-    std::copy(biases.begin(), biases.end(), w.begin() + model.biasOffset(k));
-  }
-  return w;
-}
 
 // Per row: logistic, the probability of class 1; softmax, of every class.
 Matrix probabilities(Loss loss, const Matrix& f) {
@@ -57,20 +44,13 @@ Predictions predict(const std::string& runPath, const std::string& querySpec, MP
                                                    "' have D = " + std::to_string(p.queries.inputs) +
                                                    " but the run has D = " + std::to_string(run.inputs()));
   requireFiniteRows(p.queries.block.x, p.queries.block.firstRow, "the query points of '" + querySpec + "'", comm);
-  const TrainSettings& s = run.settings();
-  Architecture arch;
-  arch.inputs = run.inputs();
-  arch.hidden = s.hidden;
-  arch.outputs = run.outputs();
-  arch.activation = s.activation;
-  arch.parameterization = s.parameterization;
-  const Mlp model(arch);
+  const Network model = networkOf(run);
   p.loss = run.loss();
   p.outputs = run.outputs();
   // Predictions are [n, C] when the run's are (C > 1, or targets given as [N, C]).
   p.matrixShape = run.shape("/predict/train/network").size() == 2;
-  p.network = model.forward(parametersOf(run, model, "final").data(), p.queries.block.x).output();
-  p.initial = model.forward(parametersOf(run, model, "initial").data(), p.queries.block.x).output();
+  p.network = model.forward(readParameters(run, model, "final").data(), p.queries.block.x).output();
+  p.initial = model.forward(readParameters(run, model, "initial").data(), p.queries.block.x).output();
   p.probability = probabilities(p.loss, p.network);
   return p;
 }

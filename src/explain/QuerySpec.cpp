@@ -1,9 +1,11 @@
 #include "explain/QuerySpec.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/Error.hpp"
 #include "core/Text.hpp"
+#include "io/H5.hpp"
 
 namespace pk::explain {
 
@@ -13,9 +15,9 @@ constexpr std::int64_t kMaxQueries = 100000;
 
 [[noreturn]] void malformed(const std::string& item) {
   throw InputError("malformed --query '" + item +
-                   "': expected SET:ROW, SET:FIRST-LAST, SET:label=K or SET:all with SET train or test (query in a "
-                   "replay's queries file), items separated by commas (e.g. test:17, test:0-9, test:11,14, "
-                   "test:label=3, query:0)");
+                   "': expected SET:ROW, SET:FIRST-LAST, SET:label=K, SET:misclassified, SET:correct or SET:all with "
+                   "SET train or test (query in a replay's queries file), items separated by commas (e.g. test:17, "
+                   "test:0-9, test:11,14, test:label=3, test:misclassified, query:0)");
 }
 
 std::int64_t parseIndex(const std::string& text, const std::string& item) {
@@ -32,6 +34,8 @@ QuerySelection parseItem(const std::string& item, const std::string& set) {
   const std::string what = colon == std::string::npos ? item : item.substr(colon + 1);
   if (what == "all") {
     s.kind = QuerySelection::Kind::All;
+  } else if (what == "misclassified" || what == "correct") {
+    s.kind = what == "correct" ? QuerySelection::Kind::Correct : QuerySelection::Kind::Misclassified;
   } else if (what.rfind("label=", 0) == 0) {
     s.kind = QuerySelection::Kind::Label;
     s.label = parseIndex(what.substr(6), item);
@@ -61,12 +65,54 @@ void resolveLabel(const QuerySelection& s, const QuerySets& sets, std::vector<Qu
              "--query " + s.text() + ": no " + s.set + " point has label " + std::to_string(s.label));
 }
 
+// Every point of the set whose predicted class differs from (or, for `correct`, equals) its label.
+void resolveOutcome(const QuerySelection& s, const QuerySets& sets, std::vector<QueryPoint>& points) {
+  const bool correct = s.kind == QuerySelection::Kind::Correct;
+  const Labels& labels = sets.labels(s.set);
+  PK_REQUIRE(sets.classification, "--query " + s.text() + " compares classes, but the run's loss is mse");
+  PK_REQUIRE(labels.available, "--query " + s.text() + " needs the labels of the " + s.set + " points: " + labels.note);
+  const std::vector<std::int64_t>& predicted = sets.predicted(s.set);
+  PK_REQUIRE(static_cast<std::int64_t>(predicted.size()) == sets.rows(s.set),
+             "--query " + s.text() + ": the run has no predictions of its " + s.set + " points");
+  const std::size_t before = points.size();
+  for (std::int64_t row = 0; row < sets.rows(s.set); ++row)
+    if ((labels.of(row, 0) == static_cast<double>(predicted[static_cast<std::size_t>(row)])) == correct)
+      add(points, s.set, row);
+  PK_REQUIRE(points.size() > before, "--query " + s.text() + ": every " + s.set + " point is " +
+                                         (correct ? "misclassified" : "classified correctly"));
+}
+
+// The class the network predicts from each row of f_S ([rows, C]): f > 0 for one logit, else the argmax.
+std::vector<std::int64_t> predictedClasses(const std::vector<double>& network, std::int64_t rows, std::int64_t c) {
+  std::vector<std::int64_t> classes(static_cast<std::size_t>(rows));
+  for (std::int64_t r = 0; r < rows; ++r) {
+    const double* f = network.data() + r * c;
+    classes[static_cast<std::size_t>(r)] = c == 1 ? (f[0] > 0.0 ? 1 : 0) : std::max_element(f, f + c) - f;
+  }
+  return classes;
+}
+
+// The data file's class names ("3,8" as the root attribute class_names), when it has one name per class.
+std::vector<std::string> classNamesOf(const RunReader& run, const std::string& dataOverride, const QuerySets& sets) {
+  const bool fromFile = !dataOverride.empty() || !run.settings().builtinData();
+  if (!sets.classification || !sets.train.available || !fromFile) return {};
+  const h5::Id file = h5::openFile(run.data(dataOverride).file, run.comm());
+  if (!h5::hasAttribute(file, "class_names")) return {};
+  std::vector<std::string> names = splitList(h5::stringAttribute(file, "class_names"));
+  const std::int64_t classes = run.loss() == Loss::Logistic ? 2 : run.outputs();
+  return static_cast<std::int64_t>(names.size()) == classes ? names : std::vector<std::string>{};
+}
+
 }  // namespace
 
 std::string QuerySelection::text() const {
   switch (kind) {
     case Kind::All:
       return set + ":all";
+    case Kind::Misclassified:
+      return set + ":misclassified";
+    case Kind::Correct:
+      return set + ":correct";
     case Kind::Label:
       return set + ":label=" + std::to_string(label);
     case Kind::Rows:
@@ -84,6 +130,16 @@ QuerySets querySetsOf(const RunReader& run, const std::string& dataOverride) {
   sets.queryRows = run.rows("query");
   sets.query = run.labels("query", dataOverride);
   sets.classification = run.loss() != Loss::Mse;
+  sets.classNames = classNamesOf(run, dataOverride, sets);
+  if (sets.classification) {
+    const std::int64_t c = run.outputs();
+    for (const std::string set : {"train", "test", "query"}) {
+      const std::int64_t rows = sets.rows(set);
+      if (rows == 0) continue;
+      auto& predicted = set == "train" ? sets.predictedTrain : set == "test" ? sets.predictedTest : sets.predictedQuery;
+      predicted = predictedClasses(run.predictions(set, "network", 0, rows), rows, c);
+    }
+  }
   return sets;
 }
 
@@ -109,6 +165,10 @@ std::vector<QueryPoint> resolveQueries(const std::vector<QuerySelection>& select
     PK_REQUIRE(rows > 0, "--query " + s.text() + ": the run has no " + s.set + " points");
     if (s.kind == QuerySelection::Kind::Label) {
       resolveLabel(s, sets, points);
+      continue;
+    }
+    if (s.kind == QuerySelection::Kind::Misclassified || s.kind == QuerySelection::Kind::Correct) {
+      resolveOutcome(s, sets, points);
       continue;
     }
     const std::int64_t first = s.kind == QuerySelection::Kind::All ? 0 : s.first;

@@ -1,7 +1,9 @@
 #pragma once
 // The query points a user asks about (--query): items separated by commas,
 // each SET:ROW, SET:FIRST-LAST, SET:label=K (every point of the set whose
-// label is class K) or SET:all, with SET train or test. An item without a
+// label is class K), SET:misclassified and SET:correct (the points whose
+// predicted class differs from, or equals, their label) or SET:all, with SET
+// train or test. An item without a
 // SET: prefix belongs to the set of the item before it, so "test:11,14,20-22"
 // is test points 11, 14, 20, 21 and 22. --query may be repeated.
 #include <cstdint>
@@ -20,7 +22,7 @@ struct QueryPoint {
 
 /// One item of --query, before it is resolved against a run.
 struct QuerySelection {
-  enum class Kind { Rows, Label, All };
+  enum class Kind { Rows, Label, All, Misclassified, Correct };
   std::string set;
   Kind kind = Kind::Rows;
   std::int64_t first = 0, last = 0;  // Rows: FIRST-LAST (FIRST = LAST for one row)
@@ -33,10 +35,16 @@ struct QuerySets {
   std::int64_t trainRows = 0, testRows = 0, queryRows = 0;  // queryRows: a replay's queries file
   Labels train, test, query;                                // possibly unavailable (the note says why)
   bool classification = false;                              // labels are classes (logistic, softmax)
+  std::vector<std::string> classNames;  // the data file's root attribute class_names (classification), or none
+  // The network's predicted class of every point (classification), for SET:misclassified and SET:correct.
+  std::vector<std::int64_t> predictedTrain, predictedTest, predictedQuery;
   std::int64_t rows(const std::string& set) const {
     return set == "train" ? trainRows : set == "test" ? testRows : set == "query" ? queryRows : 0;
   }
   const Labels& labels(const std::string& set) const { return set == "train" ? train : set == "test" ? test : query; }
+  const std::vector<std::int64_t>& predicted(const std::string& set) const {
+    return set == "train" ? predictedTrain : set == "test" ? predictedTest : predictedQuery;
+  }
 };
 
 /// Collective. The sizes and labels of the run's splits, the labels read from
@@ -48,7 +56,7 @@ QuerySets querySetsOf(const RunReader& run, const std::string& dataOverride = ""
 std::vector<QuerySelection> parseQuerySelections(const std::vector<std::string>& texts);
 
 /// The points of the selections, in order. Not collective. Throws InputError
-/// for a row out of range, SET:label=K without class labels, or too many points.
+/// for a row out of range, SET:label=K (misclassified, correct) without class labels, or too many points.
 std::vector<QueryPoint> resolveQueries(const std::vector<QuerySelection>& selections, const QuerySets& sets);
 
 /// Parses and resolves row items only (SET:ROW, SET:FIRST-LAST), without a run.

@@ -1,5 +1,6 @@
 #include "explain/ReportTable.hpp"
 
+#include <cmath>
 #include <iomanip>
 
 #include "explain/Report.hpp"
@@ -9,6 +10,9 @@ namespace pk::explain {
 
 namespace {
 
+// Below this |sum C| / sum |C| the contributions mostly cancel: a share of their sum means little.
+constexpr double kCancelling = 0.5;
+
 using text::number;
 
 // Which columns a list of training examples shows.
@@ -17,6 +21,7 @@ struct Columns {
   std::string value;   // header of the contribution column ("" for none)
   std::string kernel;  // header of the K^p column ("" for none)
   bool coefficient = true;
+  const std::vector<std::string>* names = nullptr;  // class names for the label column, or none
 };
 
 void tableRows(std::ostream& out, const std::string& title, const std::vector<Influence>& list, bool integer,
@@ -32,7 +37,9 @@ void tableRows(std::ostream& out, const std::string& title, const std::vector<In
   for (std::size_t k = 0; k < list.size(); ++k) {
     const Influence& in = list[k];
     out << "    " << std::setw(4) << k + 1 << std::setw(8) << in.index << std::setw(10)
-        << text::label(in.label, integer, "?") << std::setw(16) << number(in.score);
+        << (integer && columns.names && !columns.names->empty() ? text::named(in.label, *columns.names, "?")
+                                                                : text::label(in.label, integer, "?"))
+        << std::setw(16) << number(in.score);
     if (!columns.value.empty()) out << std::setw(15) << number(in.contribution);
     if (!columns.kernel.empty()) out << std::setw(15) << number(in.pathKernel);
     if (columns.coefficient) out << std::setw(15) << number(in.coefficient);
@@ -50,11 +57,14 @@ std::string queryHeading(const QueryExplanation& e, bool integer) {
     if (e.outputs > 1) line += "   (values below: output " + std::to_string(e.output) + ")";
     return line;
   }
-  line += "   true label " + (e.target.empty() ? std::string("?") : text::label(e.target[0], integer, "?"));
-  line += ", predicted class " + std::to_string(e.rule.predicted) +
+  const auto& names = e.classNames;
+  line += "   true label " + (e.target.empty() ? std::string("?")
+                              : integer        ? text::named(e.target[0], names, "?")
+                                               : text::label(e.target[0], integer, "?"));
+  line += ", predicted class " + text::named(static_cast<double>(e.rule.predicted), names, "?") +
           " (p = " + number(text::probability(e, e.rule.predicted), 4) + ")";
   if (e.rule.toward != e.rule.predicted)
-    line += ", explained class " + std::to_string(e.rule.toward) +
+    line += ", explained class " + text::named(static_cast<double>(e.rule.toward), names, "?") +
             " (p = " + number(text::probability(e, e.rule.toward), 4) + ")";
   if (e.outputs > 1) line += "\n  (values below: logit of class " + std::to_string(e.output) + ")";
   return line;
@@ -69,14 +79,23 @@ void table(std::ostream& out, const QueryExplanation& e, bool integer) {
       << "  change f_S - f_0        " << number(e.change, 10) << "\n"
       << "  sum_i C(x,i), all N     " << number(e.contributionSum, 10) << "\n"
       << "  " << e.rule.formula() << "\n";
-  const Columns columns{e.rule.header(), "C(x,i)", "K^p(x,x_i)", e.outputs == 1};
+  const Columns columns{e.rule.header(), "C(x,i)", "K^p(x,x_i)", e.outputs == 1, &e.classNames};
   tableRows(out, "top proponents (largest score > 0)", e.proponents, integer, columns);
   tableRows(out, "top opponents (most negative score)", e.opponents, integer, columns);
-  out << "  share of f_S - f_0 (sums of C(x,i)): top proponents " << number(e.proponentSum) << " + top opponents "
-      << number(e.opponentSum) << " = "
-      << (std::isnan(e.topShare) ? std::string("n/a") : number(100.0 * e.topShare, 4) + " %")
-      << "; all training examples "
-      << (std::isnan(e.allShare) ? std::string("n/a") : number(100.0 * e.allShare, 4) + " %") << "\n";
+  // A share of f_S - f_0 means something only when the contributions add up rather than cancel.
+  const double gross = e.towardSum - e.againstSum;
+  const bool cancel = !(std::abs(e.contributionSum) >= kCancelling * gross);
+  out << "  sums of C(x,i): top proponents " << number(e.proponentSum) << ", top opponents " << number(e.opponentSum)
+      << "; all N: positive " << number(e.towardSum) << ", negative " << number(e.againstSum) << "\n";
+  const std::string all = std::isnan(e.allShare) ? std::string("n/a") : number(100.0 * e.allShare, 4) + " %";
+  if (cancel)
+    out << "  the contributions cancel (their sum is "
+        << number(gross > 0 ? 100.0 * std::abs(e.contributionSum) / gross : 0.0, 3)
+        << " % of the sum of their sizes): no share of f_S - f_0 for the top examples; all N together: " << all << "\n";
+  else
+    out << "  share of f_S - f_0: top proponents and opponents "
+        << (std::isnan(e.topShare) ? std::string("n/a") : number(100.0 * e.topShare, 4) + " %")
+        << ", all training examples " << all << "\n";
 }
 
 }  // namespace

@@ -24,6 +24,15 @@ inline std::string label(double value, bool integer, const char* unknown, int pr
   return number(value, precision);
 }
 
+/// A class label with its name from the data file: "1 (8)"; the label alone without names.
+inline std::string named(double value, const std::vector<std::string>& names, const char* unknown) {
+  const std::string text = label(value, true, unknown);
+  if (std::isnan(value) || names.empty()) return text;
+  const long long k = std::llround(value);
+  return k >= 0 && k < static_cast<long long>(names.size()) ? text + " (" + names[static_cast<std::size_t>(k)] + ")"
+                                                            : text;
+}
+
 inline std::string json(double v) {
   return std::isfinite(v) ? number(v, 17) : "null";
 }

@@ -7,33 +7,28 @@
 // examples it owns, the per-example buffers (b_i or m_i) and the step's
 // directions: O(rows_owned x P) memory, never N x P on one rank.
 //
-// Both are stored per layer in an augmented layout [rows_owned * H_out, H_in + 1]:
-// row j of example i holds [dW_k row j, db_k[j]]. Then g(x) . d_i for layer k is
-// delta_k(x) . (D_i [s_k h_k(x); 1]), so contracting every owned example with
-// every query point is one GEMM per layer, [rows_owned * H_out, H_in + 1] x
-// [H_in + 1, N_q], followed by a dot with the query's output signals. The
-// results are column blocks (all query rows x this rank's examples).
-//
-// With one output the per-layer dot can go into the GEMM instead: g(x) for
-// layer k is the outer product delta_k(x) [s_k h_k(x); 1]^T, so with the query
-// side flattened to [N_q, H_out (H_in + 1)] (the same layout as a direction)
-// the contraction is one GEMM per layer with an inner dimension of
-// H_out (H_in + 1), which runs near the DGEMM peak. The flops are the same.
+// Each layer keeps its part (kernel/LayerDirections.hpp, provided by its kind
+// through LayerKernel::directions; the dense one in kernel/DenseDirections.hpp):
+// this class feeds them every step and sums their products with the query
+// points' gradients, layer after layer. The results are column blocks (all
+// query rows x this rank's examples).
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "core/Matrix.hpp"
 #include "core/Partition.hpp"
 #include "core/State.hpp"
 #include "kernel/Features.hpp"
-#include "model/Mlp.hpp"
+#include "kernel/LayerDirections.hpp"
+#include "model/Network.hpp"
 #include "train/StepRecord.hpp"
 
 namespace pk {
 
 class DirectionAttribution {
  public:
-  DirectionAttribution(const Mlp& model, const Partition& trainRows);
+  DirectionAttribution(const Network& model, const Partition& trainRows);
 
   /// Not collective. Feeds this step's per-example gradients e_{i,s} into the
   /// buffers and forms the directions d_{i,s} of the examples this rank owns.
@@ -58,22 +53,15 @@ class DirectionAttribution {
   void restore(StateReader& in);
 
  private:
-  // Adds this tile's g(x) . d_i to sums[i][c][x] for every layer.
-  double tileProducts(std::int64_t nx, std::int64_t i0, std::int64_t ni, std::vector<double>& sums);
   double contractOneOutput(const FeatureView& queries, double alpha, Matrix* columns, Matrix& rowSums);
-  // One output: the query tile's outer products per layer, and their products with every direction.
-  double outerProducts(const FeatureView& queries, std::int64_t x0, std::int64_t nx, std::vector<double>& sums);
-  void prepareQueries(const FeatureView& queries, std::int64_t x0, std::int64_t nx);
 
-  const Mlp& model_;
+  const Network& model_;
   std::int64_t firstExample_, examples_, globalExamples_;
-  std::vector<Matrix> buffers_;     // per layer [examples * H_out, H_in + 1]
-  std::vector<Matrix> directions_;  // the same layout: d_{i,s}
-  Matrix gamma_;                    // [examples, H_1]: the first layer's gamma_{i,s}
-  Matrix gammaBuffer_;              // its buffer (momentum)
-  // Per query tile: [s_k h_k(x), 1] rows and the transposed output signals, per layer.
-  std::vector<std::vector<double>> queryRows_, querySignals_;
-  std::vector<double> product_;
+  std::vector<std::unique_ptr<LayerDirections>> layers_;  // one per layer, in order
+  double firstScale_ = 1.0;                               // s of the first layer's gradient
+  Matrix gamma_;                                          // [examples, H_1]: the first layer's gamma_{i,s}
+  Matrix gammaBuffer_;                                    // its buffer (momentum)
+  std::vector<double> product_;                           // scratch of the layers' products
 };
 
 }  // namespace pk

@@ -7,7 +7,7 @@
 
 namespace pk {
 
-QueryFeatures::QueryFeatures(const Mlp& model, const double* w, const Matrix& x)
+QueryFeatures::QueryFeatures(const Network& model, const double* w, const Matrix& x)
     : fwd_(model.forward(w, x)), delta_(model.outputSignals(w, fwd_)) {}
 
 FeatureView QueryFeatures::view() const {
@@ -28,26 +28,26 @@ FeatureView viewOf(const Forward& fwd, const std::vector<Matrix>& delta, const s
 
 namespace {
 // [delta_k | u_k] per example; with one output u_k is l'/|B| times delta_k and is not sent.
-std::int64_t signalWidth(const Mlp& model, int k, bool withLossSignals) {
+std::int64_t signalWidth(const Network& model, int k, bool withLossSignals) {
   const std::int64_t outputs = model.outputs();
-  return (outputs == 1 || !withLossSignals ? outputs : outputs + 1) * model.width(k + 1);
+  return (outputs == 1 || !withLossSignals ? outputs : outputs + 1) * model.layer(k).outputWidth();
 }
 }  // namespace
 
-std::vector<std::int64_t> GatheredFeatures::arrayWidths(const Mlp& model, bool withLossSignals) {
+std::vector<std::int64_t> GatheredFeatures::arrayWidths(const Network& model, bool withLossSignals) {
   std::vector<std::int64_t> widths;
-  for (int k = 0; k < model.layers(); ++k) widths.push_back(model.width(k));
+  for (int k = 0; k < model.layers(); ++k) widths.push_back(model.layer(k).inputWidth());
   for (int k = 0; k + 1 < model.layers(); ++k) widths.push_back(signalWidth(model, k, withLossSignals));
   if (withLossSignals) widths.push_back(model.outputs());
   return widths;
 }
 
-std::int64_t GatheredFeatures::valuesPerExample(const Mlp& model) {
+std::int64_t GatheredFeatures::valuesPerExample(const Network& model) {
   const auto widths = arrayWidths(model);
   return std::accumulate(widths.begin(), widths.end(), std::int64_t{0});
 }
 
-GatheredFeatures::GatheredFeatures(const Mlp& model, const Partition& rows, const Forward& fwd,
+GatheredFeatures::GatheredFeatures(const Network& model, const Partition& rows, const Forward& fwd,
                                    const std::vector<Matrix>& delta, const std::vector<Matrix>* u,
                                    bool withLossSignals) {
   const int layers = model.layers();
@@ -60,9 +60,9 @@ GatheredFeatures::GatheredFeatures(const Mlp& model, const Partition& rows, cons
   const bool withHiddenU = outputs > 1 && withLossSignals;
   const std::vector<std::int64_t> widths = arrayWidths(model, withLossSignals);
   for (int k = 0; k < layers; ++k)
-    arrays_.push_back(allgatherRows(rows, fwd.h[static_cast<std::size_t>(k)].data(), model.width(k)));
+    arrays_.push_back(allgatherRows(rows, fwd.h[static_cast<std::size_t>(k)].data(), model.layer(k).inputWidth()));
   for (int k = 0; k + 1 < layers; ++k) {
-    const std::int64_t signal = outputs * model.width(k + 1);
+    const std::int64_t signal = outputs * model.layer(k).outputWidth();
     const std::int64_t width = widths[static_cast<std::size_t>(layers + k)];
     std::vector<double> packed(static_cast<std::size_t>(n * width), 0.0);
     for (std::int64_t r = 0; r < n; ++r) {
@@ -70,7 +70,7 @@ GatheredFeatures::GatheredFeatures(const Mlp& model, const Partition& rows, cons
       std::copy(d, d + signal, &packed[static_cast<std::size_t>(r * width)]);
       if (u && withHiddenU) {
         const double* ur = (*u)[static_cast<std::size_t>(k)].row(r);
-        std::copy(ur, ur + model.width(k + 1), &packed[static_cast<std::size_t>(r * width + signal)]);
+        std::copy(ur, ur + model.layer(k).outputWidth(), &packed[static_cast<std::size_t>(r * width + signal)]);
       }
     }
     arrays_.push_back(allgatherRows(rows, packed.data(), width));
@@ -85,11 +85,12 @@ GatheredFeatures::GatheredFeatures(const Mlp& model, const Partition& rows, cons
   std::size_t next = 0;
   for (int k = 0; k < layers; ++k, ++next) view_.h.push_back(denseView(arrays_[next].data(), all, widths[next]));
   for (int k = 0; k + 1 < layers; ++k, ++next) {
-    const std::int64_t signal = outputs * model.width(k + 1);
+    const std::int64_t signal = outputs * model.layer(k).outputWidth();
     view_.delta.push_back({arrays_[next].data(), all, signal, widths[next]});
     if (withLossSignals)
-      view_.u.push_back(withHiddenU ? ConstView{arrays_[next].data() + signal, all, model.width(k + 1), widths[next]}
-                                    : ConstView{});
+      view_.u.push_back(withHiddenU
+                            ? ConstView{arrays_[next].data() + signal, all, model.layer(k).outputWidth(), widths[next]}
+                            : ConstView{});
   }
   if (withLossSignals) view_.u.push_back(denseView(arrays_[next].data(), all, outputs));
 }

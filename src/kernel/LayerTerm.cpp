@@ -1,112 +1,27 @@
 #include "kernel/LayerTerm.hpp"
 
-#include "core/Blas.hpp"
 #include "core/Error.hpp"
+#include "kernel/ConvTerms.hpp"
+#include "kernel/DenseTerms.hpp"
 
 namespace pk {
 
-namespace {
-
-// The shared first factor of a dense layer: s_k^2 h_k(x_i).h_k(x) for every cell
-// (the +1 is added where it is used). Returns the flops.
-double layerInputFactor(const ConstView& trainH, const ConstView& queryH, double s2, const TileRange& t,
-                        std::vector<double>& factor) {
-  blas::gemmNT(s2, trainH.rowBlock(t.j0, t.nj), queryH.rowBlock(t.r0, t.nr), 0.0, denseView(factor.data(), t.nj, t.nr));
-  return 2.0 * static_cast<double>(t.cells() * trainH.cols);
+// The one place that maps a layer kind to its kernel terms: a new kind is one more branch.
+std::unique_ptr<LayerKernel> layerKernel(const Layer& layer, std::int64_t outputs) {
+  if (const auto* dense = dynamic_cast<const DenseLayer*>(&layer)) return denseKernel(*dense, outputs);
+  if (const auto* conv = dynamic_cast<const ConvLayer*>(&layer)) return convKernel(*conv, outputs);
+  if (const auto* pool = dynamic_cast<const PoolLayer*>(&layer)) return poolKernel(*pool);
+  throw InputError("no kernel terms for layer kind '" + layer.kind() + "'");
 }
 
-// A dense layer followed by a nonlinearity: its output signals df_c/dz_k are per example.
-class HiddenLayerTerm : public LayerTerm {
- public:
-  HiddenLayerTerm(const Mlp& model, int k, const FeatureView& query, const FeatureView& train)
-      : s2_(model.scale(k) * model.scale(k)),
-        outputs_(model.outputs()),
-        width_(model.width(k + 1)),
-        queryH_(query.h[k]),
-        trainH_(train.h[k]),
-        queryDelta_(query.delta[k]),
-        trainDelta_(train.delta[k]),
-        trainU_(train.u.empty() ? ConstView{} : train.u[k]) {}
-
-  double addTo(const TileRange& t, TileScratch& scratch, const TileSums& sums) const override {
-    double flops = layerInputFactor(trainH_, queryH_, s2_, t, scratch.factor);
-    const double* factor = scratch.factor.data();
-    double* product = scratch.product.data();
-    const std::int64_t cells = t.cells();
-    if (sums.kernel) {
-      blas::gemmNT(1.0, trainDelta_.rowBlock(t.j0, t.nj), queryDelta_.rowBlock(t.r0, t.nr), 0.0,
-                   denseView(product, t.nj, t.nr));
-      flops += 2.0 * static_cast<double>(cells * outputs_ * width_);
-      for (std::int64_t e = 0; e < cells; ++e) sums.kernel[e] += product[e] * (factor[e] + 1.0);
-    }
-    if (!sums.contrib.empty()) flops += addContributions(t, factor, product, sums);
-    return flops;
-  }
-
- private:
-  // All outputs in one GEMM: a query row's C signals are C consecutive rows of width `width_`.
-  double addContributions(const TileRange& t, const double* factor, double* product, const TileSums& sums) const {
-    PK_ASSERT(queryDelta_.ld == outputs_ * width_, "LayerTerm: query signals must be contiguous");
-    const ConstView querySignals{queryDelta_.row(t.r0), t.nr * outputs_, width_, width_};
-    blas::gemmNT(1.0, trainU_.rowBlock(t.j0, t.nj), querySignals, 0.0, denseView(product, t.nj, t.nr * outputs_));
-    for (std::int64_t o = 0; o < outputs_; ++o) {
-      double* acc = sums.contrib[static_cast<std::size_t>(o)];
-      for (std::int64_t j = 0; j < t.nj; ++j) {
-        const double* q = product + j * t.nr * outputs_;
-        const std::int64_t col = j * t.nr;
-        for (std::int64_t r = 0; r < t.nr; ++r) acc[col + r] += q[r * outputs_ + o] * (factor[col + r] + 1.0);
-      }
-    }
-    return 2.0 * static_cast<double>(t.cells() * outputs_ * width_);
-  }
-
-  double s2_;
-  std::int64_t outputs_, width_;
-  ConstView queryH_, trainH_, queryDelta_, trainDelta_, trainU_;
-};
-
-// The last dense layer: df_c/dz_{L-1} is the identity, so the output trace is C and
-// output c's contribution is u_{L-1}(x_i)_c = l'_ic / |B| times the factor.
-class OutputLayerTerm : public LayerTerm {
- public:
-  OutputLayerTerm(const Mlp& model, int k, const FeatureView& query, const FeatureView& train)
-      : s2_(model.scale(k) * model.scale(k)),
-        outputs_(model.outputs()),
-        queryH_(query.h[k]),
-        trainH_(train.h[k]),
-        lossSignal_(train.u.empty() ? ConstView{} : train.u[k]) {}
-
-  double addTo(const TileRange& t, TileScratch& scratch, const TileSums& sums) const override {
-    const double flops = layerInputFactor(trainH_, queryH_, s2_, t, scratch.factor);
-    const double* factor = scratch.factor.data();
-    if (sums.kernel) {
-      const double c = static_cast<double>(outputs_);
-      for (std::int64_t e = 0; e < t.cells(); ++e) sums.kernel[e] += c * (factor[e] + 1.0);
-    }
-    for (std::int64_t o = 0; o < static_cast<std::int64_t>(sums.contrib.size()); ++o) {
-      double* acc = sums.contrib[static_cast<std::size_t>(o)];
-      for (std::int64_t j = 0; j < t.nj; ++j) {
-        const double u = lossSignal_.row(t.j0 + j)[o];
-        for (std::int64_t r = 0; r < t.nr; ++r) acc[j * t.nr + r] += u * (factor[j * t.nr + r] + 1.0);
-      }
-    }
-    return flops;
-  }
-
- private:
-  double s2_;
-  std::int64_t outputs_;
-  ConstView queryH_, trainH_, lossSignal_;
-};
-
-}  // namespace
-
-std::vector<std::unique_ptr<LayerTerm>> layerTerms(const Mlp& model, const FeatureView& query,
+std::vector<std::unique_ptr<LayerTerm>> layerTerms(const Network& model, const FeatureView& query,
                                                    const FeatureView& train) {
   std::vector<std::unique_ptr<LayerTerm>> terms;
   const int layers = model.layers();
-  for (int k = 0; k + 1 < layers; ++k) terms.push_back(std::make_unique<HiddenLayerTerm>(model, k, query, train));
-  terms.push_back(std::make_unique<OutputLayerTerm>(model, layers - 1, query, train));
+  for (int k = 0; k < layers; ++k)
+    // A layer without parameters (pooling) has no share of the kernel, and no layer kernel of its own.
+    if (!model.layer(k).parameters().empty())
+      terms.push_back(layerKernel(model.layer(k), model.outputs())->term(k, k + 1 == layers, query, train));
   return terms;
 }
 

@@ -5,15 +5,22 @@
 //   kernel     += K_k(x, x_i)                              (trace over outputs)
 //   contrib_c  += [df_c/dz_k(x) . u_k(x_i)] factor_k(x, x_i)   (C > 1: u carries l'_i / |B|)
 // For a dense layer k, K_k = [sum_c df_c/dz_k(x) . df_c/dz_k(x_i)] factor_k with
-// factor_k = s_k^2 h_k(x).h_k(x_i) + 1. A new layer kind (a convolution) or a
-// new contraction is one more LayerTerm; the tile loop (TileAccumulator) does
-// not change.
+// factor_k = s_k^2 h_k(x).h_k(x_i) + 1 (kernel/DenseTerms.hpp).
+//
+// Each layer kind has one LayerKernel: what the engine needs of that kind
+// (its LayerTerm, whether it can be the first layer of the superposition, its
+// per-example directions for the optimizers with memory).
+// layerKernel() picks it by the layer's kind; a new kind (a convolution) is
+// one more LayerKernel and one more entry there: the tile loop
+// (TileAccumulator) and the engine do not change.
 #include <cstdint>
 #include <memory>
 #include <vector>
 
 #include "kernel/Features.hpp"
-#include "model/Mlp.hpp"
+#include "kernel/LayerDirections.hpp"
+#include "model/Layer.hpp"
+#include "model/Network.hpp"
 
 namespace pk {
 
@@ -40,11 +47,33 @@ class LayerTerm {
   virtual ~LayerTerm() = default;
   /// Adds this layer's share of `tile` to `sums`. Returns the flops of its products.
   virtual double addTo(const TileRange& tile, TileScratch& scratch, const TileSums& sums) const = 0;
+  /// Doubles of TileScratch::product it needs for a tile of `cells` cells.
+  virtual std::int64_t productValues(std::int64_t cells) const = 0;
 };
 
-/// The terms of every layer of the MLP, for query features and training features
-/// (which must carry u when contributions are wanted).
-std::vector<std::unique_ptr<LayerTerm>> layerTerms(const Mlp& model, const FeatureView& query,
+/// What the kernel engine needs of one layer kind.
+class LayerKernel {
+ public:
+  virtual ~LayerKernel() = default;
+  /// The layer's share of the tiles, from its features (h[k], delta[k], u[k]) on both sides.
+  /// `last`: the output layer, whose df/dz is the identity and is not stored.
+  virtual std::unique_ptr<LayerTerm> term(int k, bool last, const FeatureView& query,
+                                          const FeatureView& train) const = 0;
+  /// Whether Gamma and the decay term of docs/THEORY.md (Superposition) are defined with
+  /// this layer first, and the factor s that the first layer's gradient carries.
+  virtual bool supportsSuperposition() const = 0;
+  virtual double signalScale() const = 0;
+  /// Its part of the per-example directions of the optimizers with memory, or null
+  /// when the kind has none yet (then those optimizers are refused).
+  virtual std::unique_ptr<LayerDirections> directions(const DirectionShape& shape) const = 0;
+};
+
+/// The LayerKernel of `layer`'s kind, for a network of `outputs` outputs.
+std::unique_ptr<LayerKernel> layerKernel(const Layer& layer, std::int64_t outputs);
+
+/// The terms of every layer of the network that has parameters (so one per layer kernel),
+/// for query features and training features (which must carry u when contributions are wanted).
+std::vector<std::unique_ptr<LayerTerm>> layerTerms(const Network& model, const FeatureView& query,
                                                    const FeatureView& train);
 
 }  // namespace pk

@@ -65,7 +65,7 @@ QueryState makeQueryState(const std::string& name, const DataBlock& block, const
 
 }  // namespace
 
-PathKernelEngine::PathKernelEngine(const Mlp& model, const Dataset& data, EngineOptions options, MPI_Comm comm)
+PathKernelEngine::PathKernelEngine(const Network& model, const Dataset& data, EngineOptions options, MPI_Comm comm)
     : model_(model),
       data_(data),
       options_(options),
@@ -75,20 +75,29 @@ PathKernelEngine::PathKernelEngine(const Mlp& model, const Dataset& data, Engine
   PK_ASSERT(trainRows_.begin() == data.train.firstRow && testRows_.begin() == data.test.firstRow,
             "query rows are split differently from the data");
   if (!options_.pathRule.isLeft()) rule_ = gaussLegendre(options_.pathRule.gaussPoints());
-  const std::int64_t outputs = model.outputs(), layers = model.layers();
+  const std::int64_t outputs = model.outputs(), layers = model.parameterLayers();
   // Without training queries the training set is an empty query set: every loop passes it by.
   DataBlock noRows;
   noRows.x = Matrix(0, data.inputs);
   train_ = makeQueryState("train", options_.queryTraining ? data.train : noRows, trainRows_, outputs, layers,
                           options_.trainKernels, options_, comm);
   test_ = makeQueryState("test", data.test, trainRows_, outputs, layers, true, options_, comm);
-  gamma_ = Matrix(data.train.x.rows(), model.width(1));
-  decay_ = Matrix(model.width(1), model.width(0));
+  // Superposition (docs/THEORY.md) is over the first layer's W: Gamma [n, its outputs], decay in W's shape.
+  const Layer& first = model.layer(0);
+  const auto firstKernel = layerKernel(first, outputs);
+  // Written for a dense first layer; a convolution's (docs/THEORY.md) is not computed yet.
+  superposition_ = firstKernel->supportsSuperposition() && first.parameters().size() == 2;
+  if (superposition_) {
+    firstScale_ = firstKernel->signalScale();
+    firstWeights_ = first.parameters()[0];
+    gamma_ = Matrix(data.train.x.rows(), first.outputWidth());
+    decay_ = Matrix(firstWeights_.shape.at(0), firstWeights_.size() / firstWeights_.shape.at(0));
+  }
   if (options_.exampleDirections()) attribution_ = std::make_unique<DirectionAttribution>(model, trainRows_);
 }
 
 bool PathKernelEngine::hasGamma() const {
-  return options_.optimizer == OptimizerKind::Sgd || options_.optimizer == OptimizerKind::Momentum;
+  return superposition_ && options_.optimizer == OptimizerKind::Sgd || options_.optimizer == OptimizerKind::Momentum;
 }
 
 void PathKernelEngine::tangentKernel(DenseRows& target, const FeatureView& query, const GatheredFeatures& train) {
@@ -199,13 +208,14 @@ void PathKernelEngine::collectStepSums(QueryState& q, const Partition& rows) {
 }
 
 void PathKernelEngine::updateSuperposition(const StepRecord& in) {
+  if (!superposition_) return;
   // Gamma_i -= eps gamma_{i,s}: s_1 u_0 (u_0 carries c_{i,s}) for sgd, the momentum recursion of it otherwise.
   const Matrix& direction = attribution_ ? attribution_->firstLayerGamma() : in.trainU[0];
-  const double factor = attribution_ ? in.lr : in.lr * model_.scale(0);
+  const double factor = attribution_ ? in.lr : in.lr * firstScale_;
   if (hasGamma())
     for (std::size_t e = 0; e < direction.size(); ++e) gamma_.data()[e] -= factor * direction.data()[e];
   // decay -= eps d_{lambda,s} restricted to W_1.
-  const double* d = in.decayDirection.data() + model_.weightOffset(0);
+  const double* d = in.decayDirection.data() + firstWeights_.offset;
   for (std::size_t e = 0; e < decay_.size(); ++e) decay_.data()[e] -= in.lr * d[e];
 }
 
@@ -345,8 +355,10 @@ void PathKernelEngine::save(StateWriter& out) const {
     else
       saveQuerySet(out, "/engine/" + q->name, *q, q->contrib);
   }
-  out.rows("/engine/gamma", gamma_, data_.train.globalRows, data_.train.firstRow);
-  out.replicated("/engine/decay", decay_.values());
+  if (superposition_) {
+    out.rows("/engine/gamma", gamma_, data_.train.globalRows, data_.train.firstRow);
+    out.replicated("/engine/decay", decay_.values());
+  }
   if (attribution_) attribution_->save(out);
 }
 
@@ -360,8 +372,10 @@ void PathKernelEngine::restore(StateReader& in) {
     restoreQuerySet(in, "/engine/" + q->name, *q, columns ? rows : q->contrib);
     if (columns) setColumns(q->contribColumns, rows, model_.outputs());
   }
-  in.rows("/engine/gamma", gamma_, data_.train.firstRow);
-  if (in.has("/engine/decay")) decay_.values() = in.replicatedDoubles("/engine/decay");
+  if (superposition_) {
+    in.rows("/engine/gamma", gamma_, data_.train.firstRow);
+    if (in.has("/engine/decay")) decay_.values() = in.replicatedDoubles("/engine/decay");
+  }
   if (attribution_) attribution_->restore(in);
 }
 

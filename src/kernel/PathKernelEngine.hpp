@@ -24,7 +24,7 @@
 #include "kernel/DirectionAttribution.hpp"
 #include "kernel/GaussLegendre.hpp"
 #include "kernel/TileAccumulator.hpp"
-#include "model/Mlp.hpp"
+#include "model/Network.hpp"
 #include "settings/PathRule.hpp"
 #include "train/StepRecord.hpp"
 
@@ -69,7 +69,7 @@ struct ResidualSummary {
 class PathKernelEngine : public StepObserver {
  public:
   /// Collective: allocates the distributed kernel matrices.
-  PathKernelEngine(const Mlp& model, const Dataset& data, EngineOptions options, MPI_Comm comm);
+  PathKernelEngine(const Network& model, const Dataset& data, EngineOptions options, MPI_Comm comm);
 
   /// Collective. Initial predictions (and the initial tangent kernel) at w_0.
   void begin(const double* w0);
@@ -82,6 +82,8 @@ class PathKernelEngine : public StepObserver {
   const QueryState& train() const { return train_; }
   const QueryState& test() const { return test_; }
   const Matrix& gamma() const { return gamma_; }  // [n_local_train, H_1]
+  /// Whether the superposition (Gamma, decay, span_residual) is computed: a dense first layer.
+  bool hasSuperposition() const { return superposition_; }
   /// Whether Gamma is defined (sgd and momentum: every first-layer direction is gamma x_i^T).
   bool hasGamma() const;
   /// - sum_s eps_s d_{lambda,s} restricted to W_1 [H_1, D] (every rank alike).
@@ -121,13 +123,16 @@ class PathKernelEngine : public StepObserver {
   void updateSuperposition(const StepRecord& step);
   void tangentKernel(DenseRows& target, const FeatureView& query, const GatheredFeatures& train);
 
-  const Mlp& model_;
+  const Network& model_;
   const Dataset& data_;
   EngineOptions options_;
   MPI_Comm comm_;
   Partition trainRows_, testRows_;
   Quadrature rule_;
   QueryState train_, test_;
+  double firstScale_ = 1.0;  // the factor s of the first layer's gradient
+  bool superposition_ = false;
+  ParameterBlock firstWeights_;  // the first layer's W
   Matrix gamma_;
   Matrix decay_;
   std::unique_ptr<DirectionAttribution> attribution_;

@@ -26,11 +26,15 @@ struct Plan {
   bool contribTiles() const { return wantContrib && !scaledKernel; }
 };
 
-// Sizes the workspace and points the tile sums at it.
-TileSums prepare(const Plan& plan, std::int64_t outputs, TileWorkspace& w) {
+// Sizes the workspace (the product scratch as the largest need of the layers) and points the tile sums at it.
+TileSums prepare(const Plan& plan, std::int64_t outputs, const std::vector<std::unique_ptr<LayerTerm>>& terms,
+                 TileWorkspace& w) {
   const auto tileSize = static_cast<std::size_t>(kRowTile * kColTile);
+  std::int64_t product = 0;
+  for (const auto& term : terms) product = std::max(product, term->productValues(kRowTile * kColTile));
   w.layer.factor.resize(tileSize);
-  w.layer.product.resize(tileSize * static_cast<std::size_t>(outputs));
+  if (w.layer.product.size() < static_cast<std::size_t>(product))
+    w.layer.product.resize(static_cast<std::size_t>(product));
   w.kernelAcc.resize(tileSize);
   w.rowSum.resize(static_cast<std::size_t>(kRowTile));
   w.contribAcc.resize(plan.contribTiles() ? static_cast<std::size_t>(outputs) : 0);
@@ -104,7 +108,7 @@ double addByLayer(const std::vector<std::unique_ptr<LayerTerm>>& terms, const Ti
 
 }  // namespace
 
-double accumulateTiles(const Mlp& model, const FeatureView& query, const FeatureView& train, double alpha,
+double accumulateTiles(const Network& model, const FeatureView& query, const FeatureView& train, double alpha,
                        const TileTargets& targets, TileWorkspace& workspace) {
   const std::int64_t outputs = model.outputs();
   Plan plan;
@@ -117,8 +121,8 @@ double accumulateTiles(const Mlp& model, const FeatureView& query, const Feature
   PK_ASSERT(!plan.wantContrib || !train.u.empty(), "accumulateTiles: contributions need the u features");
   if (query.rows == 0 || train.rows == 0 || (!plan.wantKernel && !plan.wantContrib)) return 0.0;
 
-  const TileSums sums = prepare(plan, outputs, workspace);
   const auto terms = layerTerms(model, query, train);
+  const TileSums sums = prepare(plan, outputs, terms, workspace);
   std::unique_ptr<DenseRows::Local> kernelLocal;
   if (plan.wantKernel) kernelLocal = std::make_unique<DenseRows::Local>(targets.kernel->mat());
   std::vector<std::unique_ptr<DenseRows::Local>> layerLocal;

@@ -15,7 +15,7 @@
 #include "core/DenseRows.hpp"
 #include "kernel/Features.hpp"
 #include "kernel/LayerTerm.hpp"
-#include "model/Mlp.hpp"
+#include "model/Network.hpp"
 
 namespace pk {
 
@@ -37,11 +37,11 @@ struct TileWorkspace {
 
 /// Not collective: works on this rank's query rows. Returns the flops of the
 /// structured method (GEMMs only) for benchmarks.
-double accumulateTiles(const Mlp& model, const FeatureView& query, const FeatureView& train, double alpha,
+double accumulateTiles(const Network& model, const FeatureView& query, const FeatureView& train, double alpha,
                        const TileTargets& targets, TileWorkspace& workspace);
 
 /// The same with a workspace of its own, for one-off use.
-inline double accumulateTiles(const Mlp& model, const FeatureView& query, const FeatureView& train, double alpha,
+inline double accumulateTiles(const Network& model, const FeatureView& query, const FeatureView& train, double alpha,
                               const TileTargets& targets) {
   TileWorkspace workspace;
   return accumulateTiles(model, query, train, alpha, targets, workspace);

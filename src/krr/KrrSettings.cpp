@@ -28,7 +28,7 @@ po::options_description describeKrrOptions(KrrSettings& s) {
   po::options_description d("pathkernel krr options");
   // clang-format off
   d.add_options()
-      ("help", "print this help and exit")
+      ("help,h", "print this help and exit")
       ("run", po::value(&s.run), "run file written by pathkernel train (never modified)")
       ("kernel", po::value(&s.kernels)->default_value(s.kernels),
        ("kernels, comma-separated: " + nameList(kKernelNames) +

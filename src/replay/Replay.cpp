@@ -10,6 +10,7 @@
 #include "io/DataFile.hpp"
 #include "io/OutputFile.hpp"
 #include "replay/QueriesFile.hpp"
+#include "results/RunModel.hpp"
 #include "results/RunReader.hpp"
 #include "run/TrainingRun.hpp"
 
@@ -54,20 +55,17 @@ void attachQueries(Dataset& data, QueryFile queries, const std::string& spec) {
 
 // The replayed path must end where the run's did: otherwise the rows would not be the run's.
 void requireSamePath(const TrainingRun& run, const RunReader& reader) {
-  const Mlp& model = run.model();
+  const Network& model = run.model();
   const std::vector<double>& w = run.trainer().state().w;
+  const std::vector<double> recorded = readParameters(reader, model, "final");
   double diff = 0.0, scale = 0.0;
-  for (int k = 0; k < model.layers(); ++k) {
-    const std::string layer = "/params/final/layer_" + std::to_string(k);
-    const auto weights = reader.rowsOf(layer + "/W", 0, model.width(k + 1));
-    const auto biases = reader.rowsOf(layer + "/b", 0, model.width(k + 1));
-    for (std::size_t e = 0; e < weights.size(); ++e) {
-      diff = std::max(diff, std::abs(weights[e] - w[static_cast<std::size_t>(model.weightOffset(k)) + e]));
-      scale = std::max(scale, std::abs(weights[e]));
+  // The scale is that of the weights (biases start at zero and may stay near it).
+  for (const auto& d : parameterDatasets(model))
+    for (std::int64_t p = d.block.offset, weights = d.block.name == "W"; p < d.block.offset + d.block.size(); ++p) {
+      const auto e = static_cast<std::size_t>(p);
+      diff = std::max(diff, std::abs(recorded[e] - w[e]));
+      if (weights) scale = std::max(scale, std::abs(recorded[e]));
     }
-    for (std::size_t e = 0; e < biases.size(); ++e)
-      diff = std::max(diff, std::abs(biases[e] - w[static_cast<std::size_t>(model.biasOffset(k)) + e]));
-  }
   const double relative = scale > 0 ? diff / scale : diff;
   PK_REQUIRE(relative <= 1e-9, "the replayed path does not end at the run's final parameters (relative difference " +
                                    std::to_string(relative) +
@@ -115,7 +113,7 @@ RunReport runReplay(const ReplaySettings& r, MPI_Comm comm, std::ostream* log) {
     *log << std::scientific << std::setprecision(3) << "  kernel machine vs network on the "
          << run.data().test.globalRows << " query points: max |r| " << report.test.maxAbsResidual << " (relative "
          << report.test.relative() << ")\n"
-         << std::defaultfloat << "  wrote " << r.out << " in " << report.seconds << " s\n";
+         << std::defaultfloat << "  wrote " << r.out << "; the whole replay took " << report.seconds << " s\n";
   return report;
 }
 

@@ -51,7 +51,7 @@ bool inPart(Stored stored, ConfigPart part) {
 
 void writeSettings(const h5::Id& config, const TrainSettings& settings, const RunFacts& run, ConfigPart part) {
   for (const Setting& setting : settingsTable())
-    if (inPart(setting.stored, part))
+    if (inPart(setting.stored, part) && isWritten(setting, settings))
       writeValue(config, setting.attribute(), setting.type, setting.value(settings, run));
 }
 
@@ -62,7 +62,10 @@ TrainArguments readSettings(const h5::Id& config, const std::string& path) {
     const std::string name = setting.attribute();
     if (!h5::hasAttribute(config, name)) {
       // Settings added after the first format version: files written before them used the default.
-      PK_REQUIRE(!setting.sinceFirstFormat, "'" + path + "' has no /config attribute '" + name + "'");
+      // `hidden` only for a network of dense layers (then `layers` says it all).
+      const bool optional =
+          !setting.sinceFirstFormat || (setting.written == Written::DenseNetwork && h5::hasAttribute(config, "layers"));
+      PK_REQUIRE(optional, "'" + path + "' has no /config attribute '" + name + "'");
       continue;
     }
     setArgument(arguments, setting, readValue(config, name, setting.type));

@@ -31,6 +31,7 @@ class ConfigReader {
   bool has(const char* name) const { return h5::hasAttribute(config_, name); }
   std::string text(const char* name) const { return h5::stringAttribute(config_, require(name)); }
   std::int64_t integer(const char* name) const { return h5::intAttribute(config_, require(name)); }
+  std::vector<std::int64_t> integers(const char* name) const { return h5::intArrayAttribute(config_, require(name)); }
 
  private:
   const char* require(const char* name) const {
@@ -92,6 +93,7 @@ RunReader::RunReader(const std::string& path, MPI_Comm comm)
   nTrain_ = config.integer("n_train");
   nTest_ = config.integer("n_test");
   inputs_ = config.integer("inputs");
+  if (config.has("input_shape")) inputShape_ = config.integers("input_shape");
   if (config.has("data_sha256")) dataSha256_ = config.text("data_sha256");
   if (config.has("data_file")) dataFile_ = config.text("data_file");
   if (queries_) nQuery_ = config.integer("n_query");
@@ -176,10 +178,14 @@ void RunReader::requireRunShapes(const std::string& dataFile, const std::string&
   h5::Id file = h5::openFile(dataFile, comm_);
   for (const char* name : {"/train/X", "/train/y"})
     PK_REQUIRE(h5::isDataset(file, name), "'" + dataFile + "' has no dataset " + name + hint);
-  const auto x = h5::shape(file, "/train/X");
-  PK_REQUIRE(x.size() == 2 && static_cast<std::int64_t>(x[0]) == nTrain_ && static_cast<std::int64_t>(x[1]) == inputs_,
-             "'" + dataFile + "' /train/X is not [" + std::to_string(nTrain_) + ", " + std::to_string(inputs_) +
-                 "] as in the run" + hint);
+  // The run's shape: [N, D], or images [N, C, H, W] when it recorded an input shape.
+  std::vector<hsize_t> expected = {static_cast<hsize_t>(nTrain_)};
+  if (inputShape_.empty()) expected.push_back(static_cast<hsize_t>(inputs_));
+  for (const auto d : inputShape_) expected.push_back(static_cast<hsize_t>(d));
+  std::string text;
+  for (const auto d : expected) text += (text.empty() ? "" : ", ") + std::to_string(d);
+  PK_REQUIRE(h5::shape(file, "/train/X") == expected,
+             "'" + dataFile + "' /train/X is not [" + text + "] as in the run" + hint);
   if (nTest_ == 0) return;
   PK_REQUIRE(h5::isDataset(file, "/test/X") && h5::isDataset(file, "/test/y") &&
                  static_cast<std::int64_t>(h5::shape(file, "/test/X")[0]) == nTest_,

@@ -53,6 +53,8 @@ class RunReader {
   std::int64_t outputs() const { return outputs_; }
   std::int64_t trainRows() const { return nTrain_; }
   std::int64_t inputs() const { return inputs_; }
+  /// [C, H, W] of image inputs, empty for flat inputs (and files from before images).
+  const std::vector<std::int64_t>& inputShape() const { return inputShape_; }
   /// SHA-256 of the data file's datasets, empty for built-in data.
   const std::string& dataSha256() const { return dataSha256_; }
   /// Number of query rows of "train" or "test" in a run file, of "query" in a
@@ -109,6 +111,7 @@ class RunReader {
   std::string dataSha256_, dataFile_;
   // data() hashes the file once per override: the hash reads every dataset.
   mutable std::map<std::string, DataLocation> checkedData_;
+  std::vector<std::int64_t> inputShape_;
   std::int64_t outputs_ = 1, nTrain_ = 0, nTest_ = 0, nQuery_ = 0, inputs_ = 0;
 };
 

@@ -52,15 +52,17 @@ std::string formatBytes(double bytes) {
   return bytes >= 1e9 ? formatNumber("%.3g", bytes / 1e9) + " GB" : formatNumber("%.3g", bytes / 1e6) + " MB";
 }
 
-MemoryEstimate estimateMemory(const RunPlan& plan, int ranks) {
+namespace {
+
+// The estimate with `keptRows` kernel rows (train and test points together) and `m` test points
+// spread over `ranks`.
+MemoryEstimate estimateWithRows(const RunPlan& plan, double ranks, double keptRows, double m) {
   const TrainSettings& s = plan.settings;
   const double n = static_cast<double>(plan.data.train.globalRows);
-  const double m = static_cast<double>(plan.data.test.globalRows);
   const double c = static_cast<double>(plan.model.outputs());
-  const double keptRows = (s.skipTrainKernels ? 0.0 : n) + m;
   // Accumulated during the run: K^p and C per output, and K^g at w_0 and w_S when asked.
   const double snapshots = static_cast<double>(s.snapshots.resolve(s.training.steps).size());
-  const double layers = s.layerKernels ? static_cast<double>(plan.model.layers()) : 0.0;
+  const double layers = s.layerKernels ? static_cast<double>(plan.model.parameterLayers()) : 0.0;
   const double matrices = 1.0 + c + (s.tangentKernels ? 2.0 : 0.0) + snapshots + layers;
   MemoryEstimate e;
   const double rowsPerRank = std::ceil(keptRows / ranks);
@@ -76,7 +78,7 @@ MemoryEstimate estimateMemory(const RunPlan& plan, int ranks) {
   // Files: the kernel rows (a checkpoint holds K^g at w_0 only), predictions, Gamma, parameters, histories.
   const double steps = static_cast<double>(s.training.steps);
   const double batch = static_cast<double>(s.training.batchSize);
-  const double common = (n + m) * c * 4.0 + n * static_cast<double>(plan.model.width(1)) +
+  const double common = (n + m) * c * 4.0 + n * static_cast<double>(plan.model.layer(0).outputWidth()) +
                         2.0 * static_cast<double>(plan.model.parameterCount()) + steps * (2.0 + batch);
   const double coef = s.kernelCoef && c == 1.0 ? 1.0 : 0.0;
   // With memory a checkpoint also holds every example's direction buffer (N x P) and the optimizer's moments.
@@ -84,6 +86,76 @@ MemoryEstimate estimateMemory(const RunPlan& plan, int ranks) {
   e.checkpointBytes = kDouble * (keptRows * n * (matrices - (s.tangentKernels ? 1.0 : 0.0)) + common + optimizerState);
   e.runFileBytes = kDouble * (keptRows * n * (matrices + coef) + common);
   return e;
+}
+
+double keptRowsOf(const RunPlan& plan) {
+  const double n = static_cast<double>(plan.data.train.globalRows);
+  return (plan.settings.skipTrainKernels ? 0.0 : n) + static_cast<double>(plan.data.test.globalRows);
+}
+
+// The smallest integer in [low, high] at which fits() holds, fits() being monotone; 0 if none.
+template <class Fits>
+std::int64_t smallestFitting(std::int64_t low, std::int64_t high, Fits fits) {
+  if (!fits(high)) return 0;
+  while (low < high) {
+    const std::int64_t mid = low + (high - low) / 2;
+    if (fits(mid))
+      high = mid;
+    else
+      low = mid + 1;
+  }
+  return low;
+}
+
+}  // namespace
+
+MemoryEstimate estimateMemory(const RunPlan& plan, int ranks) {
+  return estimateWithRows(plan, static_cast<double>(ranks), keptRowsOf(plan),
+                          static_cast<double>(plan.data.test.globalRows));
+}
+
+MemoryFit whatFits(const RunPlan& plan, int ranks, double available) {
+  MemoryFit fit;
+  // Kernel rows, directions and data shrink with the ranks; the gathered features do not.
+  constexpr std::int64_t kMostRanks = std::int64_t{1} << 24;
+  const double rows = keptRowsOf(plan), m = static_cast<double>(plan.data.test.globalRows);
+  fit.ranks = smallestFitting(1, kMostRanks, [&](std::int64_t r) {
+    return estimateWithRows(plan, static_cast<double>(r), rows, m).perRank() <= available;
+  });
+  // The query points whose rows fit on these ranks when no train x train rows are kept.
+  const double r = static_cast<double>(ranks);
+  fit.withoutTrainRows = estimateWithRows(plan, r, m, m).perRank();
+  constexpr std::int64_t kMostRows = std::int64_t{1} << 40;
+  const std::int64_t tooMany = smallestFitting(1, kMostRows, [&](std::int64_t q) {
+    return estimateWithRows(plan, r, static_cast<double>(q), static_cast<double>(q)).perRank() > available;
+  });
+  fit.queryRows = tooMany == 0 ? kMostRows : tooMany - 1;
+  return fit;
+}
+
+std::string memoryRefusal(const RunPlan& plan, int ranks, const MemoryEstimate& e, double available) {
+  const TrainSettings& s = plan.settings;
+  const MemoryFit fit = whatFits(plan, ranks, available);
+  std::string text = "this run needs about " + formatBytes(e.perRank()) + " per rank (kernel rows " +
+                     formatBytes(e.kernelBytes) + ", gathered features " + formatBytes(e.featureBytes) +
+                     ", per-example directions " + formatBytes(e.directionBytes) + ") but only " +
+                     formatBytes(available) + " is available to each rank: ";
+  if (fit.ranks > 0)
+    text += "use more ranks (" + std::to_string(fit.ranks) + " ranks with " + formatBytes(available) +
+            " each, on more nodes)";
+  else
+    text += "more ranks do not help (every rank gathers the features of all N examples, " +
+            formatBytes(e.featureBytes) + ")";
+  if (!s.skipTrainKernels) text += ", --skip-train-kernels (then " + formatBytes(fit.withoutTrainRows) + " per rank)";
+  if (s.tangentKernels) text += ", no --tangent-kernels";
+  if (fit.queryRows > 0)
+    text += ", or fewer query points: the kernel rows of " + std::to_string(fit.queryRows) + " points fit on " +
+            std::to_string(ranks) + (ranks == 1 ? " rank" : " ranks") +
+            " (train on the training split alone with --skip-train-kernels, then pathkernel replay --queries "
+            "POINTS.h5 with at most that many points; docs/LIMITS.md)";
+  else
+    text += "; no query point fits on " + std::to_string(ranks) + (ranks == 1 ? " rank" : " ranks");
+  return text;
 }
 
 double availableBytesPerRank(MPI_Comm comm) {
@@ -98,13 +170,8 @@ double availableBytesPerRank(MPI_Comm comm) {
   return perRank;
 }
 
-void requireMemory(const MemoryEstimate& e, double available) {
-  PK_REQUIRE(e.perRank() <= available,
-             "this run needs about " + formatBytes(e.perRank()) + " per rank (kernel rows " +
-                 formatBytes(e.kernelBytes) + ", gathered features " + formatBytes(e.featureBytes) +
-                 ", per-example directions " + formatBytes(e.directionBytes) + ") but only " + formatBytes(available) +
-                 " is available to each rank: use more ranks (on more nodes), --skip-train-kernels, no "
-                 "--tangent-kernels, or fewer test points");
+void requireMemory(const RunPlan& plan, int ranks, const MemoryEstimate& e, double available) {
+  if (e.perRank() > available) throw InputError(memoryRefusal(plan, ranks, e, available));
 }
 
 }  // namespace pk

@@ -5,6 +5,7 @@
 // that cannot fit is refused before training instead of failing hours later.
 #include <mpi.h>
 
+#include <cstdint>
 #include <string>
 
 #include "run/TrainingRun.hpp"
@@ -30,8 +31,21 @@ MemoryEstimate estimateMemory(const RunPlan& plan, int ranks);
 /// smallest over all nodes.
 double availableBytesPerRank(MPI_Comm comm);
 
-/// Throws InputError with the numbers and what to change when `estimate` does not fit in `available`.
-void requireMemory(const MemoryEstimate& estimate, double available);
+/// What would fit in `available` bytes per rank, for the refusal of a run that does not.
+struct MemoryFit {
+  std::int64_t ranks = 0;         // the fewest ranks at which the run fits (0: none, the features alone are too large)
+  double withoutTrainRows = 0.0;  // bytes per rank on the same ranks with --skip-train-kernels
+  std::int64_t queryRows = 0;     // points whose kernel rows fit on the same ranks without train x train rows
+};
+
+/// Not collective. What would fit `available` per rank for `plan` on `ranks` ranks.
+MemoryFit whatFits(const RunPlan& plan, int ranks, double available);
+
+/// The refusal's text: the numbers, and what would fit (ranks, options, query points).
+std::string memoryRefusal(const RunPlan& plan, int ranks, const MemoryEstimate& estimate, double available);
+
+/// Throws InputError with memoryRefusal() when `estimate` does not fit in `available`.
+void requireMemory(const RunPlan& plan, int ranks, const MemoryEstimate& estimate, double available);
 
 /// "1.04 MB", "3.2 GB".
 std::string formatBytes(double bytes);

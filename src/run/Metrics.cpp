@@ -6,7 +6,7 @@
 
 namespace pk {
 
-Metrics::Metrics(const Mlp& model, Loss loss, const Dataset& data, MPI_Comm comm)
+Metrics::Metrics(const Network& model, Loss loss, const Dataset& data, MPI_Comm comm)
     : model_(model), loss_(loss), data_(data), comm_(comm) {}
 
 void Metrics::observe(const StepRecord& step) {

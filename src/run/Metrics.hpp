@@ -12,14 +12,14 @@
 #include "core/Dataset.hpp"
 #include "core/State.hpp"
 #include "model/Loss.hpp"
-#include "model/Mlp.hpp"
+#include "model/Network.hpp"
 #include "train/StepRecord.hpp"
 
 namespace pk {
 
 class Metrics : public StepObserver {
  public:
-  Metrics(const Mlp& model, Loss loss, const Dataset& data, MPI_Comm comm);
+  Metrics(const Network& model, Loss loss, const Dataset& data, MPI_Comm comm);
 
   /// Collective: scores w_s (called by the trainer before the update).
   void observe(const StepRecord& step) override;
@@ -47,7 +47,7 @@ class Metrics : public StepObserver {
   // Correct predictions among this rank's rows of `block`.
   double correct(const Matrix& output, const DataBlock& block) const;
 
-  const Mlp& model_;
+  const Network& model_;
   Loss loss_;
   const Dataset& data_;
   MPI_Comm comm_;

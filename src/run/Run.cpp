@@ -1,5 +1,6 @@
 #include "run/Run.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <iomanip>
@@ -58,7 +59,25 @@ int trainSteps(TrainingRun& run, std::ostream* log) {
   return 0;
 }
 
-void printResult(std::ostream& log, const RunReport& report, const std::string& out) {
+// The left rule is first order in the step: when its residual is visible, the last lines say so
+// with the remedy and its price (q evaluations of the query side per step instead of one).
+void printRuleHint(std::ostream& log, const RunReport& report, const TrainSettings& s) {
+  constexpr double kVisible = 1e-3;
+  const double relative = std::max(report.train.relative(), report.hasTest ? report.test.relative() : 0.0);
+  if (!(relative > kVisible)) return;
+  const OptimizerKind kind = s.training.optimizer.kind;
+  const bool adam = kind == OptimizerKind::Adam || kind == OptimizerKind::AdamW;
+  const int current = s.pathRule.gaussPoints();
+  const int suggested = std::min(PathRule::kMaxGaussPoints, std::max(current + 1, adam ? 4 : 3));
+  log << "  note: the relative residual " << formatNumber("%.2g", relative) << " is above "
+      << formatNumber("%.0e", kVisible) << ": the path rule " << s.pathRule.name()
+      << (s.pathRule.isLeft() ? " (the default, the paper's rule) is first order in the step" : " is not enough here")
+      << ";\n        --path-rule gauss:" << suggested << (adam ? " (Adam moves every weight by about lr a step)" : "")
+      << " makes the kernel machine exact to round-off, at about " << suggested
+      << " times the left rule's kernel work per step\n";
+}
+
+void printResult(std::ostream& log, const RunReport& report, const TrainSettings& s, double writeSeconds) {
   log << std::setprecision(3) << std::scientific;
   log << "  final loss " << report.finalLoss;
   if (report.hasTest) log << ", test loss " << report.testLoss;
@@ -70,7 +89,10 @@ void printResult(std::ostream& log, const RunReport& report, const std::string& 
   log << "  kernel machine vs network: max |r| train " << report.train.maxAbsResidual << " (relative "
       << report.train.relative() << ")";
   if (report.hasTest) log << ", test " << report.test.maxAbsResidual << " (relative " << report.test.relative() << ")";
-  log << "\n" << std::defaultfloat << std::setprecision(3) << "  wrote " << out << " in " << report.seconds << " s\n";
+  log << "\n";
+  printRuleHint(log, report, s);
+  log << std::defaultfloat << std::setprecision(3) << "  wrote " << s.out << " in " << writeSeconds
+      << " s; the whole run took " << report.seconds << " s\n";
 }
 
 }  // namespace
@@ -80,8 +102,11 @@ bool checkPlan(const RunPlan& plan, MPI_Comm comm, std::ostream* log, const std:
   const MemoryEstimate memory = estimateMemory(plan, ranks);
   const double available = availableBytesPerRank(comm);
   if (log) printSettings(*log, plan, memory, available, ranks, command);
+  // A dry run of a run that would be refused fails the same way, so a job script stops on it.
+  if (plan.settings.dryRun && memory.perRank() > available)
+    throw InputError("--dry-run: this run would be refused: " + memoryRefusal(plan, ranks, memory, available));
   if (plan.settings.dryRun) return false;
-  requireMemory(memory, available);
+  requireMemory(plan, ranks, memory, available);
   return true;
 }
 
@@ -137,10 +162,12 @@ RunReport runTraining(const TrainSettings& settings, MPI_Comm comm, std::ostream
   if (report.hasAccuracy) report.trainAccuracy = metrics.trainAccuracy().back();
   if (report.hasAccuracy && report.hasTest) report.testAccuracy = metrics.testAccuracy().back();
   summary.wallSeconds = run.wallSegments();
+  const auto writing = Clock::now();
   writeRunFile(settings.out, run, summary);
+  const double writeSeconds = secondsSince(writing);
   removeCheckpoint(run, log);
   report.seconds = secondsSince(start);
-  if (log) printResult(*log, report, settings.out);
+  if (log) printResult(*log, report, settings, writeSeconds);
   return report;
 }
 

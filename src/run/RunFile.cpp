@@ -11,12 +11,13 @@
 #include "io/OutputFile.hpp"
 #include "kernel/Superposition.hpp"
 #include "results/ConfigFile.hpp"
+#include "results/RunModel.hpp"
 
 namespace pk {
 
 namespace {
 
-std::vector<hsize_t> predictionShape(const Dataset& data, const Mlp& model, std::int64_t rows) {
+std::vector<hsize_t> predictionShape(const Dataset& data, const Network& model, std::int64_t rows) {
   const bool matrix = data.targetIsMatrix || model.outputs() > 1;
   if (matrix) return {static_cast<hsize_t>(rows), static_cast<hsize_t>(model.outputs())};
   return {static_cast<hsize_t>(rows)};
@@ -31,6 +32,7 @@ RunFacts runFacts(const TrainingRun& run) {
   facts.nTest = run.data().test.globalRows;
   facts.inputs = run.data().inputs;
   facts.outputs = run.model().outputs();
+  facts.inputShape = run.data().inputShape;
   return facts;
 }
 
@@ -39,6 +41,8 @@ void writeConfig(const h5::Id& file, const TrainingRun& run) {
   h5::Id config = h5::ensureGroup(file, "/config");
   writeSettings(config, s, runFacts(run), ConfigPart::Run);
   h5::setAttribute(config, "outputs", run.model().outputs());
+  // Image data: the shape the network was built on, recorded from the data (readers rebuild it from this).
+  if (!run.data().inputShape.empty()) h5::setAttribute(config, "input_shape", run.data().inputShape);
   if (!run.dataSha256().empty()) {
     h5::setAttribute(config, "data_sha256", run.dataSha256());
     // `data` is the path as given; `data_file` the absolute path, for readers started elsewhere.
@@ -72,15 +76,10 @@ void writeData(const h5::Id& file, const Dataset& data) {
   writeDataRows(file, data, data.test, "/data/test", true);
 }
 
-void writeParameters(const h5::Id& file, const std::string& group, const Mlp& model, const std::vector<double>& w) {
-  for (int k = 0; k < model.layers(); ++k) {
-    const std::string prefix = group + "/layer_" + std::to_string(k);
-    h5::writeReplicated(file, prefix + "/W",
-                        {static_cast<hsize_t>(model.width(k + 1)), static_cast<hsize_t>(model.width(k))},
-                        w.data() + model.weightOffset(k));
-    h5::writeReplicated(file, prefix + "/b", {static_cast<hsize_t>(model.width(k + 1))},
-                        w.data() + model.biasOffset(k));
-  }
+void writeParameters(const h5::Id& file, const std::string& group, const Network& model, const std::vector<double>& w) {
+  for (const auto& d : parameterDatasets(model))
+    h5::writeReplicated(file, group + "/" + d.path, std::vector<hsize_t>(d.block.shape.begin(), d.block.shape.end()),
+                        w.data() + d.block.offset);
 }
 
 // a_i(x) = C(x, i) / K^p(x, x_i), NaN where K^p = 0.
@@ -139,7 +138,8 @@ void writeHistory(const h5::Id& file, const Trainer& trainer, const Metrics& met
 // first-layer change less the decay part leaves the span of the training inputs.
 void writeSuperposition(const h5::Id& file, const TrainingRun& run) {
   const PathKernelEngine& engine = run.engine();
-  const Mlp& model = run.model();
+  if (!engine.hasSuperposition()) return;
+  const Network& model = run.model();
   const Matrix& decay = engine.firstLayerDecay();
   if (engine.hasGamma()) {
     writeRowBlock(file, "/superposition/Gamma", engine.gamma(), run.data().train.globalRows, run.data().train.firstRow);
@@ -149,7 +149,7 @@ void writeSuperposition(const h5::Id& file, const TrainingRun& run) {
   const TrainState& state = run.trainer().state();
   Matrix change(decay.rows(), decay.cols());
   for (std::size_t e = 0; e < change.size(); ++e) {
-    const auto p = static_cast<std::size_t>(model.weightOffset(0)) + e;
+    const auto p = static_cast<std::size_t>(model.layer(0).parameters()[0].offset) + e;
     change.data()[e] = state.w[p] - state.initialW[p] - decay.data()[e];
   }
   h5::Id group = h5::ensureGroup(file, "/superposition");

@@ -5,6 +5,7 @@
 #include <iomanip>
 #include <sstream>
 
+#include "core/BlasCore.hpp"
 #include "core/Text.hpp"
 #include "settings/SettingsTable.hpp"
 
@@ -37,12 +38,14 @@ void printSettings(std::ostream& log, const RunPlan& plan, const MemoryEstimate&
   const TrainSettings& s = plan.settings;
   const TrainOptions& t = s.training;
   const Dataset& data = plan.data;
-  const Mlp& model = plan.model;
+  const Network& model = plan.model;
   log << "pathkernel " << command << ": " << data.origin << "  N = " << data.train.globalRows
       << ", M = " << data.test.globalRows << ", D = " << data.inputs << ", C = " << model.outputs() << ", " << ranks
       << (ranks == 1 ? " rank\n" : " ranks\n");
-  log << "  model   hidden " << hiddenText(s.hidden) << ", " << toString(s.activation) << ", "
-      << toString(s.parameterization) << ", " << model.parameterCount() << " parameters\n";
+  const auto hidden = hiddenWidths(s.layers);
+  log << "  model   " << (hidden ? "hidden " + hiddenText(*hidden) : "layers " + layersText(s.layers)) << ", "
+      << toString(s.activation) << ", " << toString(s.parameterization) << ", " << model.parameterCount()
+      << " parameters\n";
   log << "  train   loss " << toString(*s.loss) << ", " << optimizerText(t) << ", lr " << t.lr;
   if (t.schedule.name() != "constant") log << " " << t.schedule.name();
   if (t.warmup > 0) log << " after " << t.warmup << " warm-up steps";
@@ -54,6 +57,8 @@ void printSettings(std::ostream& log, const RunPlan& plan, const MemoryEstimate&
   // Every setting that differs from its default, from the settings table: a new setting shows here too.
   const std::string changed = changedSettingsText(s);
   if (!changed.empty()) log << "  options" << changed << "\n";
+  // The BLAS runs nearly all of a step's flops: a slow one is the first thing to know (docs/BUILDING.md).
+  log << "  blas    " << blas::summary(blas::measureDgemmGflops(256, 2)) << " on rank 0\n";
   log << "  memory  about " << formatBytes(memory.perRank()) << " per rank (kernel rows "
       << formatBytes(memory.kernelBytes) << ", gathered features " << formatBytes(memory.featureBytes);
   if (memory.directionBytes > 0) log << ", per-example directions " << formatBytes(memory.directionBytes);

@@ -2,6 +2,7 @@
 
 #include "data/Validate.hpp"
 #include "io/DataFile.hpp"
+#include "results/RunModel.hpp"
 
 namespace pk {
 
@@ -28,14 +29,10 @@ RunPlan planRun(const TrainSettings& settings, MPI_Comm comm) {
 RunPlan planRunWith(const TrainSettings& settings, Dataset data, MPI_Comm comm) {
   TrainSettings s = settings;
   s.loss = resolveLoss(data, s.loss);
-  Architecture arch;
-  arch.inputs = data.inputs;
-  arch.hidden = s.hidden;
-  arch.outputs = checkDataAndCountOutputs(data, *s.loss, s.classes, comm);
-  arch.activation = s.activation;
-  arch.parameterization = s.parameterization;
+  const Architecture arch =
+      architectureOf(s, data.inputs, data.inputShape, checkDataAndCountOutputs(data, *s.loss, s.classes, comm));
   std::string sha = s.builtinData() ? "" : hashDataFile(s.data, comm);
-  return RunPlan{std::move(s), std::move(data), Mlp(arch), std::move(sha)};
+  return RunPlan{std::move(s), std::move(data), Network(arch), std::move(sha)};
 }
 
 TrainingRun::TrainingRun(RunPlan plan, MPI_Comm comm, bool queryTraining)

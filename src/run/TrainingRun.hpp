@@ -12,7 +12,7 @@
 
 #include "core/Dataset.hpp"
 #include "kernel/PathKernelEngine.hpp"
-#include "model/Mlp.hpp"
+#include "model/Network.hpp"
 #include "run/Metrics.hpp"
 #include "settings/Settings.hpp"
 #include "train/Trainer.hpp"
@@ -22,7 +22,7 @@ namespace pk {
 struct RunPlan {
   TrainSettings settings;  // settings.loss is always set (auto resolved)
   Dataset data;
-  Mlp model;
+  Network model;
   std::string dataSha256;  // SHA-256 of the data file's datasets; empty for built-in data
 };
 
@@ -43,7 +43,7 @@ class TrainingRun {
   const TrainSettings& settings() const { return plan_.settings; }
   Loss loss() const { return *plan_.settings.loss; }
   const Dataset& data() const { return plan_.data; }
-  const Mlp& model() const { return plan_.model; }
+  const Network& model() const { return plan_.model; }
   const std::string& dataSha256() const { return plan_.dataSha256; }
   MPI_Comm comm() const { return comm_; }
 

@@ -89,6 +89,14 @@ std::string hiddenText(const std::vector<std::int64_t>& widths) {
   return text;
 }
 
+std::vector<LayerSpec> layersOf(const TrainArguments& s) {
+  if (s.layers.empty() && !s.wasGiven("layers")) return denseLayers(parseHidden(s.hidden));
+  PK_REQUIRE(!s.wasGiven("hidden"),
+             "--hidden and --layers given together: give one (--hidden 16,16 is --layers "
+             "dense:16,dense:16)");
+  return parseLayers(s.layers);
+}
+
 namespace {
 
 // The built-in generator's options mean nothing for a data file: given with one, they

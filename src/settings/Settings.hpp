@@ -14,7 +14,7 @@
 
 #include "data/Builtin.hpp"
 #include "model/Loss.hpp"
-#include "model/Mlp.hpp"
+#include "model/Network.hpp"
 #include "settings/Optimization.hpp"
 #include "settings/PathRule.hpp"
 #include "settings/SnapshotSteps.hpp"
@@ -29,6 +29,7 @@ struct TrainArguments {
   std::string data{};
   std::string out{};
   std::string hidden{};
+  std::string layers{};  // --layers; empty: --hidden
   std::string activation{};
   std::string param{};
   std::string loss{};
@@ -77,10 +78,10 @@ struct TrainArguments {
 
 /// A training run's settings, typed and checked.
 struct TrainSettings {
-  std::string data;                  // builtin:NAME or the data file's path, as given
-  BuiltinSpec builtin;               // the generator's sizes and seed (recorded for every run)
-  std::string out;                   // the run file
-  std::vector<std::int64_t> hidden;  // hidden widths; empty = linear model
+  std::string data;               // builtin:NAME or the data file's path, as given
+  BuiltinSpec builtin;            // the generator's sizes and seed (recorded for every run)
+  std::string out;                // the run file
+  std::vector<LayerSpec> layers;  // the layers before the output layer; empty = linear model
   Activation activation = Activation::Tanh;
   Parameterization parameterization = Parameterization::Standard;
   std::optional<Loss> loss;  // empty: the loss the data names (auto)
@@ -123,6 +124,8 @@ std::string checkpointFile(const TrainArguments& arguments);
 
 /// Parsed "--hidden": widths, empty for "none". Throws InputError if malformed.
 std::vector<std::int64_t> parseHidden(const std::string& text);
+/// The layers of --layers, or of its shorthand --hidden; throws InputError if malformed or both are given.
+std::vector<LayerSpec> layersOf(const TrainArguments& arguments);
 /// "64,64", or "none" for a linear model.
 std::string hiddenText(const std::vector<std::int64_t>& widths);
 

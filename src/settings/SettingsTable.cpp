@@ -49,10 +49,19 @@ std::vector<Setting> makeTable() {
        t.out = a.out;
      },
      [](const T& s, const RunFacts&) -> V { return s.out; }},
-    {"hidden", SettingType::Widths, &A::hidden, std::string("64,64"), "hidden widths, comma-separated, or none (linear model)",
-     model, true, Identity::Always,
-     [](const A& a, T& t) { t.hidden = parseHidden(a.hidden); },
-     [](const T& s, const RunFacts&) -> V { return s.hidden; }},
+    {"hidden", SettingType::Widths, &A::hidden, std::string("64,64"),
+     "hidden widths, comma-separated, or none (linear model); the same as --layers dense:W1,dense:W2,...", model,
+     true, Identity::DenseNetwork,
+     // Its shorthand --hidden is resolved by --layers' entry, which refuses both given together.
+     [](const A&, T&) {},
+     [](const T& s, const RunFacts&) -> V { return hiddenWidths(s.layers).value_or(std::vector<std::int64_t>{}); },
+     Written::DenseNetwork},
+    {"layers", SettingType::Text, &A::layers, std::string(""),
+     "the layers before the output layer, comma-separated: dense:H, conv:K:k[:sS][:pP] (K channels, k x k "
+     "kernel, stride S, padding P), avgpool:k, maxpool:k, or none (linear model); not with --hidden", model, false,
+     Identity::OtherNetwork,
+     [](const A& a, T& t) { t.layers = layersOf(a); },
+     [](const T& s, const RunFacts&) -> V { return layersText(s.layers); }},
     {"activation", SettingType::Text, &A::activation, std::string("tanh"), "tanh|relu|softplus|gelu|identity", model, true,
      Identity::Always,
      [](const A& a, T& t) { t.activation = parseActivation(a.activation); },
@@ -149,15 +158,21 @@ std::vector<Setting> makeTable() {
        t.training.warmup = a.warmup;
      },
      [](const T& s, const RunFacts&) -> V { return s.training.warmup; }},
-    {"path-rule", SettingType::Text, &A::pathRule, std::string("left"), "left | gauss:q (q = 1..8)", run, true, Identity::Always,
+    {"path-rule", SettingType::Text, &A::pathRule, std::string("left"),
+     "left | gauss:q (q = 1..8)\n"
+     "left: the paper's rule; one evaluation a step; first order in the step (a run's last lines show its "
+     "residual)\n"
+     "gauss:q: q evaluations a step; exact to round-off for smooth activations: gauss:3 for sgd and momentum, "
+     "gauss:4 for adam and adamw", run, true, Identity::Always,
      [](const A& a, T& t) { t.pathRule = PathRule::parse(a.pathRule); },
      [](const T& s, const RunFacts&) -> V { return s.pathRule.name(); }},
     {"tangent-kernels", SettingType::Flag, &A::tangentKernels, false,
      "also write the tangent kernels at the first and last step", run, true, Identity::Always,
      [](const A& a, T& t) { t.tangentKernels = a.tangentKernels; },
      [](const T& s, const RunFacts&) -> V { return s.tangentKernels; }},
-    {"kernel-coef", SettingType::Flag, &A::kernelCoef, false, "also write a_i(x) = C(x,i)/K^p(x,x_i) (C = 1)", run,
-     true, Identity::Never,
+    {"kernel-coef", SettingType::Flag, &A::kernelCoef, false, 
+     "also write a_i(x) = C(x,i)/K^p(x,x_i) (C = 1; Domingos' a_i for sgd only: momentum's and Adam's "
+     "memory and preconditioner are in C, not in K^p)", run, true, Identity::Never,
      [](const A& a, T& t) { t.kernelCoef = a.kernelCoef; },
      [](const T& s, const RunFacts&) -> V { return s.kernelCoef; }},
     {"skip-train-kernels", SettingType::Flag, &A::skipTrainKernels, false,
@@ -270,6 +285,10 @@ bool identityApplies(const Setting& setting, const TrainSettings& s) {
       return isAdam(s);
     case Identity::Cosine:
       return s.training.schedule.name() == "cosine";
+    case Identity::DenseNetwork:
+      return hiddenWidths(s.layers).has_value();
+    case Identity::OtherNetwork:
+      return !hiddenWidths(s.layers).has_value();
   }
   return true;
 }
@@ -286,6 +305,10 @@ std::string Setting::attribute() const {
 const std::vector<Setting>& settingsTable() {
   static const std::vector<Setting> table = makeTable();
   return table;
+}
+
+bool isWritten(const Setting& setting, const TrainSettings& s) {
+  return setting.written == Written::Always || hiddenWidths(s.layers).has_value();
 }
 
 const Setting& settingNamed(const std::string& name) {
@@ -346,7 +369,10 @@ std::string changedSettingsText(const TrainSettings& s) {
   const TrainSettings defaults = resolveSettings(TrainArguments());
   std::string text;
   for (const Setting& setting : settingsTable()) {
-    if (setting.stored == Stored::Not) continue;
+    if (setting.stored == Stored::Not || !isWritten(setting, s)) continue;
+    // The network once, as its identity names it: `hidden` for dense layers, `layers` otherwise.
+    const bool network = setting.identity == Identity::DenseNetwork || setting.identity == Identity::OtherNetwork;
+    if (network && !identityApplies(setting, s)) continue;
     const SettingValue value = setting.value(s, factsOfSettings(s));
     if (value == setting.value(defaults, factsOfSettings(defaults))) continue;
     text += std::string(" --") + setting.name;

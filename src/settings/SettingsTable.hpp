@@ -24,6 +24,7 @@ namespace pk {
 struct RunFacts {
   std::string origin;  // the data as given, or builtin:NAME
   std::int64_t nTrain = 0, nTest = 0, inputs = 0, outputs = 1;
+  std::vector<std::int64_t> inputShape;  // [C, H, W] of image data (recorded from the data), else empty
 };
 
 /// How a setting is stored as a /config attribute.
@@ -48,10 +49,18 @@ enum class Stored {
 enum class Identity {
   Never,
   Always,
-  Builtin,   // built-in data only (its generator's seed)
-  Momentum,  // --optimizer momentum only
-  Adam,      // --optimizer adam or adamw only
-  Cosine,    // --lr-schedule cosine only (it runs to the last step)
+  Builtin,       // built-in data only (its generator's seed)
+  Momentum,      // --optimizer momentum only
+  Adam,          // --optimizer adam or adamw only
+  Cosine,        // --lr-schedule cosine only (it runs to the last step)
+  DenseNetwork,  // a network of dense layers only (it keeps the identity of earlier releases: `hidden`)
+  OtherNetwork,  // a network with any other layer (`layers`)
+};
+
+/// Which networks a setting is written for.
+enum class Written {
+  Always,
+  DenseNetwork,  // only when every layer is dense (`hidden` cannot say more); may be absent from a file
 };
 
 /// A value of a setting as /config stores it.
@@ -75,6 +84,7 @@ struct Setting {
   /// The typed value as /config stores it (the run's own count where a
   /// setting is resolved by the run: --classes 0, the built-in sizes).
   SettingValue (*value)(const TrainSettings& typed, const RunFacts& run);
+  Written written = Written::Always;
 
   /// The /config attribute: "batch_size".
   std::string attribute() const;
@@ -84,6 +94,8 @@ struct Setting {
 const std::vector<Setting>& settingsTable();
 /// The entry of an option name ("batch-size"); throws Error if none.
 const Setting& settingNamed(const std::string& name);
+/// Whether `setting` is written to /config for these settings (Written).
+bool isWritten(const Setting& setting, const TrainSettings& settings);
 
 /// A /config value as text: numbers exactly (%.17g), flags 1/0, widths as --hidden takes them.
 std::string settingText(const SettingValue& value);

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "core/Matrix.hpp"
-#include "model/Mlp.hpp"
+#include "model/Network.hpp"
 #include "train/Optimizer.hpp"
 
 namespace pk {

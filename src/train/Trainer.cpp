@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "core/CommClock.hpp"
 #include "core/Error.hpp"
 
 namespace pk {
@@ -30,7 +31,7 @@ std::uint64_t asBits(std::int64_t v) {
 
 }  // namespace
 
-Trainer::Trainer(const Mlp& model, Loss loss, const Dataset& data, TrainOptions options, MPI_Comm comm)
+Trainer::Trainer(const Network& model, Loss loss, const Dataset& data, TrainOptions options, MPI_Comm comm)
     : model_(model),
       loss_(loss),
       data_(data),
@@ -107,7 +108,10 @@ void Trainer::step() {
   // Loss on the full training set at w_s (history) and l'_i for every local example.
   const double localLoss = lossSum(loss_, fwd.output(), data_.train.y);
   double totalLoss = 0.0;
-  PK_MPI(MPI_Allreduce(&localLoss, &totalLoss, 1, MPI_DOUBLE, MPI_SUM, comm_));
+  {
+    const comm::Timed clock(comm::Phase::Reduce, 8.0, comm_);
+    PK_MPI(MPI_Allreduce(&localLoss, &totalLoss, 1, MPI_DOUBLE, MPI_SUM, comm_));
+  }
   state_.lossHistory.push_back(totalLoss / static_cast<double>(data_.train.globalRows));
   requireFinite(totalLoss, state_.step);
   Matrix seed = lossDerivative(loss_, fwd.output(), data_.train.y);
@@ -119,7 +123,10 @@ void Trainer::step() {
   // G = (1/|B|) sum_{i in B} l'_i grad f(x_i): one Allreduce per step; the optimizer adds the rest.
   std::vector<double> grad(state_.w.size(), 0.0);
   model_.accumulateGradient(fwd, u, grad.data());
-  PK_MPI(MPI_Allreduce(MPI_IN_PLACE, grad.data(), static_cast<int>(grad.size()), MPI_DOUBLE, MPI_SUM, comm_));
+  {
+    const comm::Timed clock(comm::Phase::Reduce, 8.0 * static_cast<double>(grad.size()), comm_);
+    PK_MPI(MPI_Allreduce(MPI_IN_PLACE, grad.data(), static_cast<int>(grad.size()), MPI_DOUBLE, MPI_SUM, comm_));
+  }
   const double lr = options_.schedule.rate(options_.lr, state_.step, options_.steps, options_.warmup);
   const std::vector<double> dw = optimizer_.update(grad, state_.w, lr, options_.weightDecay);
 

@@ -14,7 +14,7 @@
 #include "core/Rng.hpp"
 #include "core/State.hpp"
 #include "model/Loss.hpp"
-#include "model/Mlp.hpp"
+#include "model/Network.hpp"
 #include "train/Optimizer.hpp"
 #include "train/StepRecord.hpp"
 
@@ -36,7 +36,7 @@ struct TrainState {
 class Trainer {
  public:
   /// Collective. Draws w_0 from the seed (identical on every rank).
-  Trainer(const Mlp& model, Loss loss, const Dataset& data, TrainOptions options, MPI_Comm comm);
+  Trainer(const Network& model, Loss loss, const Dataset& data, TrainOptions options, MPI_Comm comm);
 
   /// Every later step is handed to `observer` (not owned; it must outlive the trainer's steps).
   void subscribe(StepObserver& observer);
@@ -72,7 +72,7 @@ class Trainer {
   // c_{i,s} = 1/|B_s| for this rank's examples in the batch, 0 for the others; records the batch.
   std::vector<double> batchWeights();
 
-  const Mlp& model_;
+  const Network& model_;
   Loss loss_;
   const Dataset& data_;
   TrainOptions options_;

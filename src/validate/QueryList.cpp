@@ -13,7 +13,8 @@ constexpr std::int64_t kMaxQueries = 100000;
 
 [[noreturn]] void malformed(const std::string& item) {
   throw InputError("malformed --queries '" + item +
-                   "': expected SET:ROW or SET:FIRST-LAST with SET train or test (e.g. test:0-49, train:5)");
+                   "': expected SET:ROW, SET:FIRST-LAST, SET:misclassified or SET:correct with SET train or test (e.g. "
+                   "test:0-49, train:5, test:misclassified)");
 }
 
 std::int64_t parseIndex(const std::string& text, const std::string& item) {
@@ -27,6 +28,10 @@ void parseItem(const std::string& item, std::vector<QueryPoint>& out) {
   const std::string set = item.substr(0, colon);
   if (set != "train" && set != "test") malformed(item);
   const std::string range = item.substr(colon + 1);
+  if (range == "misclassified" || range == "correct") {
+    out.push_back({set, range == "correct" ? QueryPoint::kCorrect : QueryPoint::kMisclassified});
+    return;
+  }
   const auto dash = range.find('-');
   const std::int64_t first = parseIndex(range.substr(0, dash), item);
   const std::int64_t last = dash == std::string::npos ? first : parseIndex(range.substr(dash + 1), item);

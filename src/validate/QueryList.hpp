@@ -1,7 +1,7 @@
 #pragma once
 // The points whose predictions a validation study follows: "test:0-49",
-// "train:5", or several of those separated by commas (the forms of explain's
-// --query), in the order given.
+// "train:5", "test:misclassified", "test:correct", or several of those
+// separated by commas (the forms of explain's --query), in the order given.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -9,9 +9,15 @@
 namespace pk::validation {
 
 struct QueryPoint {
+  // Rows that stand for every point of the set the network misclassifies, or classifies correctly,
+  // until resolveOutcomes() replaces them by those points.
+  static constexpr std::int64_t kMisclassified = -1, kCorrect = -2;
   std::string set;  // "train" or "test"
   std::int64_t row = 0;
-  std::string label() const { return set + ":" + std::to_string(row); }
+  bool outcome() const { return row == kMisclassified || row == kCorrect; }
+  std::string label() const {
+    return set + ":" + (row == kMisclassified ? "misclassified" : row == kCorrect ? "correct" : std::to_string(row));
+  }
 };
 
 /// Parses --queries. Not collective. Throws InputError naming the malformed

@@ -34,8 +34,10 @@ void printScoreRows(std::ostream& log, const Study& st, const Measures& m, std::
                    : std::string(33, ' ');
     if (nk > 0) {
       const std::size_t at = s * nk + k;
+      // A random score foresees nothing: its "prediction" would be noise printed as a number.
+      const bool foresees = st.scores[s] != ScoreKind::Random;
       line += format("%7.0f", static_cast<double>(st.topk[k])) + format("%11.4g", m.topkActualMean[at]) +
-              format("%11.4g", m.topkPredictedMean[at]);
+              (foresees ? format("%11.4g", m.topkPredictedMean[at]) : std::string(10, ' ') + "-");
       if (st.loss != Loss::Mse) line += format("%9.3f", m.topkFlipFraction[at]);
     }
     log << line << "\n";
@@ -52,6 +54,9 @@ void printTable(std::ostream& log, const Study& st, const Measures& m) {
       << " queries; top-k: mean change of the scored output toward the prediction";
   if (st.loss != Loss::Mse) log << ", fraction of predictions flipped";
   log << ")\n";
+  log << "(predicted: minus the removed examples' scores, the change each score foresees; none for random. "
+         "The tangent scores -K^g(x,x_i) A_i use plain gradient-descent weights A_i: under momentum and Adam "
+         "they leave the optimizer out, the path score does not. docs/VALIDATE-COLUMNS.md)\n";
 }
 
 void printThroughput(std::ostream& log, const ValidationReport& r, int groups) {

@@ -4,6 +4,7 @@
 
 #include "core/Error.hpp"
 #include "core/Partition.hpp"
+#include "results/RunModel.hpp"
 #include "train/Trainer.hpp"
 
 namespace pk::validation {
@@ -32,16 +33,7 @@ TrainSettings retrainSettings(const RunReader& run, const std::string& dataOverr
 }
 
 std::vector<double> readInitialParameters(const RunReader& run) {
-  std::vector<double> w;
-  for (int k = 0; run.has("/params/initial/layer_" + std::to_string(k) + "/W"); ++k) {
-    const std::string layer = "/params/initial/layer_" + std::to_string(k);
-    const auto rows = static_cast<std::int64_t>(h5::shape(run.file(), layer + "/W")[0]);
-    for (const std::string part : {"/W", "/b"}) {
-      const auto values = run.rowsOf(layer + part, 0, rows);
-      w.insert(w.end(), values.begin(), values.end());
-    }
-  }
-  return w;
+  return readParameters(run, networkOf(run), "initial");
 }
 
 Retrainer::Retrainer(const TrainSettings& settings, std::vector<double> initialW,

@@ -42,7 +42,7 @@ class Retrainer {
   /// Collective: this rank's block of the kept examples, as readDataFile would give it for a file holding only them.
   Dataset reducedData(const std::vector<std::int64_t>& keep) const;
 
-  const Mlp& model() const { return plan_.model; }
+  const Network& model() const { return plan_.model; }
   std::int64_t trainRows() const { return allX_.rows(); }
 
  private:

@@ -16,6 +16,39 @@ std::vector<ScoreKind> defaultScores(const RunReader& run) {
   return {ScoreKind::Path, ScoreKind::Random};
 }
 
+// SET:misclassified and SET:correct become the points whose predicted class differs from (equals) the label.
+std::vector<QueryPoint> resolveOutcomes(const RunReader& run, const std::vector<QueryPoint>& given,
+                                        const std::string& dataOverride) {
+  std::vector<QueryPoint> points;
+  for (const auto& q : given) {
+    if (!q.outcome()) {
+      points.push_back(q);
+      continue;
+    }
+    PK_REQUIRE(run.loss() != Loss::Mse, "--queries " + q.label() + " compares classes, but the run's loss is mse");
+    const std::int64_t rows = run.rows(q.set), c = run.outputs();
+    PK_REQUIRE(rows > 0, "--queries " + q.label() + ": the run has no " + q.set + " points");
+    const Labels labels = run.labels(q.set, dataOverride);
+    PK_REQUIRE(labels.available,
+               "--queries " + q.label() + " needs the labels of the " + q.set + " points: " + labels.note);
+    const std::vector<double> f = run.predictions(q.set, "network", 0, rows);
+    const std::size_t before = points.size();
+    for (std::int64_t row = 0; row < rows; ++row) {
+      const bool right = static_cast<double>(predictedClassOf(run.loss(), f.data() + row * c, c)) == labels.of(row, 0);
+      if (right == (q.row == QueryPoint::kCorrect)) points.push_back({q.set, row});
+    }
+    PK_REQUIRE(points.size() > before, "--queries " + q.label() + ": every " + q.set + " point is " +
+                                           (q.row == QueryPoint::kCorrect ? "misclassified" : "classified correctly"));
+  }
+  // A point selected twice (test:3 and test:misclassified) is followed once.
+  std::vector<QueryPoint> unique;
+  for (const auto& p : points)
+    if (std::none_of(unique.begin(), unique.end(),
+                     [&](const QueryPoint& u) { return u.set == p.set && u.row == p.row; }))
+      unique.push_back(p);
+  return unique;
+}
+
 void requireQueries(const RunReader& run, const StudyRequest& request) {
   for (const auto& q : request.queries) {
     const std::int64_t rows = run.rows(q.set);
@@ -96,7 +129,7 @@ bool StudyRequest::needsLossWeights() const {
 
 StudyRequest resolveRequest(const RunReader& run, const ValidateSettings& s) {
   StudyRequest request;
-  request.queries = s.queries;
+  request.queries = resolveOutcomes(run, s.queries, s.data);
   if (request.queries.empty())
     request.queries = run.rows("test") > 0 ? allRows("test", run.rows("test")) : allRows("train", run.trainRows());
   request.scores = s.scores.empty() ? defaultScores(run) : s.scores;

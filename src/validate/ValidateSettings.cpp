@@ -31,7 +31,8 @@ po::options_description describe(ValidateArguments& s) {
       ("config", po::value(&s.config), "INI file with any of these options (its [validate] section and the keys before any section)")
       ("run", po::value(&s.run), "run file written by pathkernel train (never modified)")
       ("out", po::value(&s.out), "output file; default: RUN.h5 -> RUN.validate.h5")
-      ("queries", po::value(&s.queries), "points followed: test:0-49, train:5, comma-separated; default: every test point")
+      ("queries", po::value(&s.queries), "points followed: test:0-49, train:5, test:misclassified, test:correct, comma-separated; default: every "
+       "test point")
       ("scores", po::value(&s.scores),
        ("scores compared, comma-separated: " + nameList(kScoreNames) +
         "; default: path, the tangent ones when the run has --tangent-kernels, random").c_str())

@@ -46,6 +46,10 @@ case "$case_name" in
   unknown_path_rule)   expect="unknown path rule 'right'"; args=(--path-rule right) ;;
   unknown_param)       expect="unknown parameterization 'mup'"; args=(--param mup) ;;
   malformed_hidden)    expect="malformed --hidden '64,,x'"; args=(--hidden 64,,x) ;;
+  unknown_layer_kind)  expect="unknown layer kind 'pool' in --layers \(known: dense, conv, avgpool, maxpool\)"; args=(--layers dense:8,pool:2) ;;
+  layer_needs_images)  expect="--layers: layer 2 \(conv:4:3\) needs images \[C, H, W\] as its input, but its input is 8 flat values"; args=(--layers dense:8,conv:4:3) ;;
+  malformed_layers)    expect="--layers: 'dense:0': H must be an integer in 1..1000000"; args=(--layers dense:0) ;;
+  hidden_and_layers)   expect="--hidden and --layers given together"; args=(--hidden 8 --layers dense:8) ;;
   unknown_option)      expect="unrecognised option '--learning-rate'|unrecognized option '--learning-rate'"; args=(--learning-rate 0.1) ;;
   unreadable_ini)      expect="cannot read the config file"; args=(--config missing.ini) ;;
   malformed_ini)       printf 'lr = fast\n' > bad.ini; expect="--lr 'fast' is not a number"; args=(--config bad.ini) ;;
@@ -107,7 +111,9 @@ esac
 base=()
 for pair in "--hidden 4" "--steps 5" "--out run.h5"; do
   option="${pair%% *}"
-  [[ " ${args[*]} " == *" $option "* ]] || base+=($pair)
+  [[ " ${args[*]} " == *" $option "* ]] && continue
+  [[ "$option" == --hidden && " ${args[*]} " == *" --layers "* ]] && continue  # --layers replaces it
+  base+=($pair)
 done
 
 expect_refusal "$expect" run.h5 d.h5.partial run.h5.partial -- \

@@ -92,6 +92,39 @@ assert a["kernel/path/train"].shape == (30, 30)
 assert a.attrs["complete"] == 1
 PY
     ;;
+  train_cnn)
+    # A CNN on the images: the same kernels at 1, 2 and 3 ranks, its layers and input shape in /config,
+    # and the commands that rebuild the network from the run file (predict, replay, explain) take it.
+    pk 1 data "${sources[@]}" --classes 0,2 --out d.h5 > /dev/null
+    for n in 1 2 3; do
+      pk $n train --data d.h5 --layers conv:2:3:p1,maxpool:2,conv:3:2:p1,dense:4 --lr 0.1 --steps 6 \
+        --path-rule gauss:3 --tangent-kernels --out r$n.h5 > train$n.log || { cat train$n.log; fail "train at $n ranks"; }
+    done
+    py <<'PY' || fail "CNN runs"
+import h5py, numpy as np
+runs = [h5py.File("r%d.h5" % n, "r") for n in (1, 2, 3)]
+for name in ("kernel/path/train", "kernel/contrib/test", "kernel/tangent/final/test", "predict/test/network",
+             "params/final/layer_1/W"):
+    ref = runs[0][name][...]
+    for r in runs[1:]:
+        assert np.max(np.abs(r[name][...] - ref)) <= 1e-12 * np.max(np.abs(ref)), name
+c = runs[0]["config"].attrs
+text = lambda v: v if isinstance(v, str) else v.decode()
+assert text(c["layers"]) == "conv:2:3:p1,maxpool:2,conv:3:2:p1,dense:4", c["layers"]
+assert list(c["input_shape"]) == [1, 5, 6] and "hidden" not in c
+assert runs[0]["params/final/layer_0/W"].shape == (2, 1, 3, 3)
+assert runs[0]["params/final/layer_1/W"].shape == (3, 2, 2, 2)
+PY
+    pk 2 predict --run r2.h5 --queries d.h5:test --format csv > p.csv || fail "predict"
+    pk 2 replay --run r2.h5 --queries d.h5:test --out q.h5 > /dev/null || fail "replay"
+    py <<'PY' || fail "replay rows"
+import h5py, numpy as np
+r, q = h5py.File("r2.h5", "r"), h5py.File("q.h5", "r")
+for a, b in (("kernel/path/test", "kernel/path/query"), ("kernel/contrib/test", "kernel/contrib/query")):
+    assert np.max(np.abs(r[a][...] - q[b][...])) <= 1e-12 * np.max(np.abs(r[a][...])), a
+PY
+    pk 2 explain --run r2.h5 --query test:0 > e.txt || fail "explain"
+    ;;
   wrong_magic) printf 'not an idx file' > bad.idx; refused "has the magic number" --train-images bad.idx --train-labels train-labels.idx.gz ;;
   labels_as_images) refused "not 0x00000803 (images)" --train-images train-labels.idx.gz --train-labels train-labels.idx.gz ;;
   truncated) head -c 500 test-images.idx > cut.idx; refused "is truncated" --train-images cut.idx --train-labels test-labels.idx ;;

@@ -25,7 +25,19 @@ digits_run() {
 
 case "$case_name" in
   version)
-    out=$(pk 2 --version) && [[ "$out" =~ ^pathkernel\ [0-9]+\.[0-9]+\.[0-9]+$ ]] || fail "--version printed '$out'"
+    # The first line names the version; then the libraries it runs on, once (rank 0), and a DGEMM rate.
+    out=$(pk 2 --version) || fail "--version exited non-zero"
+    [[ "$(head -n 1 <<< "$out")" =~ ^pathkernel\ [0-9]+\.[0-9]+\.[0-9]+$ ]] || fail "--version printed '$out'"
+    for name in PETSc SLEPc HDF5 MPI BLAS; do
+      [[ $(grep -c "^  $name " <<< "$out") -eq 1 ]] || fail "--version names $name not once: '$out'"
+    done
+    grep -qE "^  PETSc   [0-9.]+, (32|64)-bit PetscInt$" <<< "$out" || fail "no PetscInt width: '$out'"
+    grep -qE "^  BLAS    .*DGEMM [0-9]+\.[0-9] GFLOP/s$" <<< "$out" || fail "no DGEMM rate: '$out'"
+    # A user's OPENBLAS_CORETYPE is kept, never replaced by the build's choice.
+    if grep -q "^  BLAS    OpenBLAS" <<< "$out"; then
+      out=$(OPENBLAS_CORETYPE=Sandybridge pk 1 --version)
+      grep -q "core Sandybridge (OPENBLAS_CORETYPE)" <<< "$out" || fail "OPENBLAS_CORETYPE not kept: '$out'"
+    fi
     ;;
   help)
     # --help, -h and help print the same command list, exit 0, once (rank 0).
@@ -109,7 +121,8 @@ PY
     pk 2 explain --run run.h5 --query test:0-29 --top 4 > table.txt
     pk 2 explain --run run.h5 --query test:0-29 --top 4 --format csv > e.csv
     pk 2 explain --run run.h5 --query test:0-29 --top 4 --format json > e.json
-    grep -Eq "^query test:0   true label [01], predicted class [01] \(p = 0\.[0-9]+\)" table.txt ||
+    # digits2 names its classes (3, 8): the names follow the class numbers.
+    grep -Eq "^query test:0   true label [01] \((3|8)\), predicted class [01] \((3|8)\) \(p = 0\.[0-9]+\)" table.txt ||
       { head -3 table.txt; fail "table heading"; }
     grep -q "score=-C" table.txt && grep -q "score=+C" table.txt || fail "no column header naming the score of both classes"
     py d.h5 e.csv e.json <<'PY'

@@ -103,10 +103,10 @@ TEST(Engine, SuperpositionIdentityHolds) {
       const Dataset data = makeBuiltin(spec, MPI_COMM_WORLD);
       Architecture arch;
       arch.inputs = 3;
-      arch.hidden = {7, 5};
+      arch.layers = denseLayers({7, 5});
       arch.activation = Activation::Softplus;
       arch.parameterization = param;
-      const Mlp model(arch);
+      const Network model(arch);
       TrainOptions options;
       options.lr = 0.3;
       options.batchSize = batch;

@@ -132,6 +132,7 @@ TEST(Training, OutputFileHasEveryDatasetWithItsShapeAndReadsBack) {
     h5::Id config(H5Gopen2(file, "/config", H5P_DEFAULT));
     EXPECT_EQ(h5::stringAttribute(config, "path_rule"), "left");
     EXPECT_EQ(h5::intArrayAttribute(config, "hidden"), (std::vector<std::int64_t>{8, 6}));
+    EXPECT_EQ(h5::stringAttribute(config, "layers"), "dense:8,dense:6");
     EXPECT_EQ(h5::intAttribute(config, "batch_size"), 0);
     h5::Id summary(H5Gopen2(file, "/summary", H5P_DEFAULT));
     EXPECT_GE(h5::doubleAttribute(summary, "max_abs_residual_test"), 0.0);

@@ -8,6 +8,8 @@
 #include <map>
 #include <set>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "TestSupport.hpp"
@@ -29,6 +31,7 @@ const std::map<std::string, SettingValue>& samples() {
       {"data", std::string("builtin:moons")},
       {"out", std::string("sample.h5")},
       {"hidden", std::string("8,4")},
+      {"layers", std::string("dense:8,dense:4")},  // the same network: --layers wins, --hidden agrees
       {"activation", std::string("relu")},
       {"param", std::string("ntk")},
       {"loss", std::string("logistic")},
@@ -207,8 +210,11 @@ TEST(SettingsTable, EveryIdentityEntryDecidesWhetherACheckpointFits) {
     if (setting.identity == Identity::Cosine) base.lrSchedule = "cosine";
     if (std::string(setting.name) == "nesterov") base.optimizer = "momentum";  // its sample needs momentum
     if (std::string(setting.name) == "steps") base.lrSchedule = "cosine";
+    // `layers` names the network in the identity when it is not all dense.
+    if (setting.identity == Identity::OtherNetwork) base.layers = "dense:8,maxpool:2";
     TrainArguments changed = base;
     setArgument(changed, setting, samples().at(setting.name));
+    if (setting.identity == Identity::OtherNetwork) changed.layers = "dense:8,avgpool:2";
     // --optimizer momentum and its condition-bound entries are tested with their own condition.
     const TrainSettings a = resolveSettings(base), b = resolveSettings(changed);
     const auto before = settingsIdentity(a, factsOf(a)), after = settingsIdentity(b, factsOf(b));
@@ -226,7 +232,7 @@ TEST(SettingsTable, EveryIdentityEntryDecidesWhetherACheckpointFits) {
   TrainArguments sgd;
   const TrainSettings s = resolveSettings(sgd);
   const auto id = settingsIdentity(s, factsOf(s));
-  for (const char* absent : {"momentum", "nesterov", "beta1", "beta2", "adam_eps", "steps"})
+  for (const char* absent : {"momentum", "nesterov", "beta1", "beta2", "adam_eps", "steps", "layers"})
     EXPECT_EQ(id.count(absent), 0u) << absent;
   for (const char* present : {"optimizer", "lr", "hidden", "path_rule", "data_seed", "snapshots", "outputs"})
     EXPECT_EQ(id.count(present), 1u) << present;
@@ -241,6 +247,8 @@ TEST(SettingsTable, EveryChangedEntryIsEchoedInTheLog) {
     TrainArguments a;
     if (std::string(setting.name) == "nesterov") a.optimizer = "momentum";
     setArgument(a, setting, samples().at(setting.name));
+    // A dense network is echoed as --hidden; --layers shows for any other.
+    if (setting.identity == Identity::OtherNetwork) a.layers = "dense:8,maxpool:2";
     const std::string text = changedSettingsText(resolveSettings(a)) + " ";
     EXPECT_NE(text.find(std::string(" --") + setting.name + " "), std::string::npos) << text;
   }
@@ -248,6 +256,50 @@ TEST(SettingsTable, EveryChangedEntryIsEchoedInTheLog) {
   a.lr = 0.1;
   a.hidden = "none";
   EXPECT_EQ(changedSettingsText(resolveSettings(a)), " --hidden none --lr 0.1");
+  a.layers = "conv:4:3,maxpool:2";
+  EXPECT_EQ(changedSettingsText(resolveSettings(a)), " --layers conv:4:3,maxpool:2 --lr 0.1");
+}
+
+// `hidden` is written only for a network of dense layers (`layers` says the rest), and a
+// file from before `layers` (its `hidden` alone) reads back as the same network.
+TEST(SettingsTable, HiddenOnlyForDenseNetworksAndOlderFilesReadBack) {
+  const std::string path = tempPath("layers.h5");
+  auto roundTrip = [&](const TrainArguments& given, bool dropLayers) {
+    const TrainSettings t = resolveSettings(given);
+    {
+      h5::Id file = h5::createFile(path, MPI_COMM_WORLD);
+      h5::Id config = h5::ensureGroup(file, "/config");
+      if (!dropLayers) writeSettings(config, t, factsOf(t), ConfigPart::Run);
+      // A file of an earlier release: every stored setting but `layers`.
+      for (const Setting& setting : settingsTable()) {
+        if (!dropLayers || std::string(setting.name) == "layers" || setting.stored == Stored::Not) continue;
+        std::visit(
+            [&](const auto& v) {
+              if constexpr (std::is_same_v<std::decay_t<decltype(v)>, bool>)
+                h5::setFlagAttribute(config, setting.attribute(), v);
+              else
+                h5::setAttribute(config, setting.attribute(), v);
+            },
+            setting.value(t, factsOf(t)));
+      }
+      config.reset();
+      h5::closeFile(file, MPI_COMM_WORLD);
+    }
+    h5::Id file = h5::openFile(path, MPI_COMM_WORLD);
+    const h5::Id config = h5::openGroup(file, "/config");
+    const bool hasHidden = h5::hasAttribute(config, "hidden");
+    return std::make_pair(hasHidden, resolveSettings(readSettings(config, path)).layers);
+  };
+  TrainArguments conv;
+  conv.layers = "conv:4:3:s2,avgpool:2,dense:8";
+  const auto [convHidden, convLayers] = roundTrip(conv, false);
+  EXPECT_FALSE(convHidden);
+  EXPECT_EQ(layersText(convLayers), "conv:4:3:s2,avgpool:2,dense:8");
+  TrainArguments dense;
+  dense.hidden = "16,8";
+  const auto [denseHidden, denseLayers] = roundTrip(dense, true);
+  EXPECT_TRUE(denseHidden);
+  EXPECT_EQ(layersText(denseLayers), "dense:16,dense:8");
 }
 
 }  // namespace

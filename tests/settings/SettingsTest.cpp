@@ -28,6 +28,22 @@ TEST(Settings, EveryProblemIsReportedAtOnce) {
   }
 }
 
+TEST(Settings, LayersOrTheirHiddenShorthandButNotBoth) {
+  TrainArguments a;
+  a.layers = "dense:6,dense:3";
+  EXPECT_EQ(resolveSettings(a).layers, denseLayers({6, 3}));
+  a.given = {"layers"};
+  a.layers = "none";
+  EXPECT_TRUE(resolveSettings(a).layers.empty());
+  a.hidden = "5";
+  a.given = {"hidden"};
+  a.layers.clear();
+  EXPECT_EQ(resolveSettings(a).layers, denseLayers({5}));
+  a.layers = "dense:5";
+  a.given = {"hidden", "layers"};
+  expectInputError([&] { resolveSettings(a); }, "--hidden and --layers given together");
+}
+
 TEST(Settings, TheRunFileRecordsTheTypedSettingsItRan) {
   TrainArguments a = smallSettings(tempPath("typed.h5"));
   a.data = "builtin:moons";
@@ -42,7 +58,7 @@ TEST(Settings, TheRunFileRecordsTheTypedSettingsItRan) {
   const TrainSettings ran = resolveSettings(a);
   const RunReader run(a.out, MPI_COMM_WORLD);
   const TrainSettings& read = run.settings();
-  EXPECT_EQ(read.hidden, (std::vector<std::int64_t>{5, 4}));
+  EXPECT_EQ(read.layers, denseLayers({5, 4}));
   EXPECT_EQ(read.activation, Activation::Gelu);
   EXPECT_EQ(read.parameterization, Parameterization::Ntk);
   EXPECT_EQ(*read.loss, Loss::Logistic);  // auto, resolved from the data

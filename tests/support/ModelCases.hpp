@@ -8,7 +8,7 @@
 
 #include "core/Rng.hpp"
 #include "model/Loss.hpp"
-#include "model/Mlp.hpp"
+#include "model/Network.hpp"
 
 namespace pk::test {
 
@@ -18,7 +18,7 @@ inline const Parameterization kParams[] = {Parameterization::Standard, Parameter
 inline const Loss kLosses[] = {Loss::Mse, Loss::Logistic, Loss::Softmax};
 
 struct Case {
-  Mlp model;
+  Network model;
   std::vector<double> w;
   Matrix x, y;
 };
@@ -28,11 +28,11 @@ inline Case makeCase(Activation a, Parameterization p, Loss loss, std::vector<st
                      std::int64_t n = 5) {
   Architecture arch;
   arch.inputs = 4;
-  arch.hidden = std::move(hidden);
+  arch.layers = denseLayers(hidden);
   arch.outputs = loss == Loss::Logistic ? 1 : 3;
   arch.activation = a;
   arch.parameterization = p;
-  Case c{Mlp(arch), {}, Matrix(n, 4), Matrix(n, loss == Loss::Mse ? 3 : 1)};
+  Case c{Network(arch), {}, Matrix(n, 4), Matrix(n, loss == Loss::Mse ? 3 : 1)};
   Rng rng(7);
   c.w = c.model.initialParameters(rng);
   for (auto& v : c.w) v += 0.1 * rng.normal();

@@ -98,7 +98,7 @@ TEST(Optimizer, SchedulesFollowTheirFormulas) {
 // Sums every example's direction over the ranks and compares with the update.
 class DirectionCheck : public StepObserver {
  public:
-  DirectionCheck(const Mlp& model, const Partition& rows) : model_(model), attribution_(model, rows) {}
+  DirectionCheck(const Network& model, const Partition& rows) : model_(model), attribution_(model, rows) {}
   void observe(const StepRecord& step) override {
     std::vector<double> sum(step.w.size(), 0.0);
     if (step.rule.buffered) {
@@ -120,7 +120,7 @@ class DirectionCheck : public StepObserver {
   double worst = 0.0;
 
  private:
-  const Mlp& model_;
+  const Network& model_;
   DirectionAttribution attribution_;
 };
 
@@ -135,9 +135,9 @@ TEST(Optimizer, PerExampleDirectionsAndDecayMakeTheUpdate) {
       const Dataset data = makeBuiltin(spec, MPI_COMM_WORLD);
       Architecture arch;
       arch.inputs = 3;
-      arch.hidden = {5, 4};
+      arch.layers = denseLayers({5, 4});
       arch.outputs = name == "blobs" ? 3 : 1;
-      const Mlp model(arch);
+      const Network model(arch);
       TrainOptions options;
       options.lr = 0.05;
       options.batchSize = 6;

@@ -50,7 +50,7 @@ class Recorder : public StepObserver {
 
 struct Fixture {
   Dataset data;
-  Mlp model;
+  Network model;
   TrainOptions options;
 };
 
@@ -62,13 +62,13 @@ Fixture makeFixture() {
   spec.inputs = 2;
   Architecture arch;
   arch.inputs = 2;
-  arch.hidden = {5};
+  arch.layers = denseLayers({5});
   TrainOptions options;
   options.lr = 0.2;
   options.batchSize = 6;
   options.weightDecay = 0.01;
   options.seed = 4;
-  return {makeBuiltin(spec, MPI_COMM_WORLD), Mlp(arch), options};
+  return {makeBuiltin(spec, MPI_COMM_WORLD), Network(arch), options};
 }
 
 TEST(Trainer, ObserversSeeEveryStepInOrder) {

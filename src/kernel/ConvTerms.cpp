@@ -1,0 +1,120 @@
+#include "kernel/ConvTerms.hpp"
+
+#include <algorithm>
+
+#include "core/Blas.hpp"
+#include "core/Error.hpp"
+
+namespace pk {
+
+Matrix convGradients(const ConvLayer& layer, const ConstView& input, const ConstView& delta, std::int64_t signals) {
+  const ConvGeometry& g = layer.geometry();
+  const std::int64_t filters = g.filters, positions = g.positions(), q = g.patchSize();
+  const std::int64_t per = filters * q + filters;  // one signal's gradient: W then b
+  Matrix gradients(input.rows, signals * per);
+  Matrix patches(positions, q), dw(signals * filters, q);
+  for (std::int64_t r = 0; r < input.rows; ++r) {
+    im2col(g, input.row(r), patches.data());
+    // The signals of example r as [signals * K, P]: rows (c, k), one per output and filter.
+    const ConstView d{delta.row(r), signals * filters, positions, positions};
+    blas::gemmNN(layer.scale(), d, patches.view(), 0.0, dw.view());
+    double* out = gradients.row(r);
+    for (std::int64_t c = 0; c < signals; ++c) {
+      double* gc = out + c * per;
+      std::copy_n(dw.row(c * filters), filters * q, gc);
+      for (std::int64_t k = 0; k < filters; ++k) {
+        const double* dk = d.row(c * filters + k);
+        double sum = 0.0;
+        for (std::int64_t p = 0; p < positions; ++p) sum += dk[p];
+        gc[filters * q + k] = sum;
+      }
+    }
+  }
+  return gradients;
+}
+
+namespace {
+
+// A conv layer's share of a tile, from the materialised gradients of both sides.
+class ConvTerm : public LayerTerm {
+ public:
+  ConvTerm(const ConvLayer& layer, std::int64_t outputs, int k, const FeatureView& query, const FeatureView& train)
+      : outputs_(outputs),
+        per_(layer.parameterCount()),
+        query_(convGradients(layer, query.h[k], query.delta[k], outputs)),
+        train_(convGradients(layer, train.h[k], train.delta[k], outputs)) {
+    PK_ASSERT(train.delta[k].cols == outputs * layer.outputWidth() || train.u.empty(),
+              "ConvTerm: the training signals must hold every output's");
+    // With C > 1 the contributions need the gradient of the loss-weighted signals u.
+    if (outputs > 1 && !train.u.empty() && train.u[k].data)
+      lossGradients_ = convGradients(layer, train.h[k], train.u[k], 1);
+  }
+
+  double addTo(const TileRange& t, TileScratch& /*scratch*/, const TileSums& sums) const override {
+    double flops = 0.0;
+    const std::int64_t width = outputs_ * per_;
+    if (sums.kernel) {
+      // kernel (column-major [nr, nj]) += sum_c G_c(x_i) . G_c(x): one GEMM over every output's gradient.
+      blas::gemmNT(1.0, train_.view().rowBlock(t.j0, t.nj), query_.view().rowBlock(t.r0, t.nr), 1.0,
+                   denseView(sums.kernel, t.nj, t.nr));
+      flops += 2.0 * static_cast<double>(t.cells() * width);
+    }
+    for (std::int64_t o = 0; o < static_cast<std::int64_t>(sums.contrib.size()); ++o) {
+      const ConstView queryOutput{query_.row(t.r0) + o * per_, t.nr, per_, width};
+      blas::gemmNT(1.0, lossGradients_.view().rowBlock(t.j0, t.nj), queryOutput, 1.0,
+                   denseView(sums.contrib[static_cast<std::size_t>(o)], t.nj, t.nr));
+      flops += 2.0 * static_cast<double>(t.cells() * per_);
+    }
+    return flops;
+  }
+  std::int64_t productValues(std::int64_t) const override { return 0; }
+
+ private:
+  std::int64_t outputs_, per_;
+  Matrix query_, train_, lossGradients_;
+};
+
+// A layer without parameters adds nothing to a tile.
+class NoTerm : public LayerTerm {
+ public:
+  double addTo(const TileRange&, TileScratch&, const TileSums&) const override { return 0.0; }
+  std::int64_t productValues(std::int64_t) const override { return 0; }
+};
+
+class ConvKernel : public LayerKernel {
+ public:
+  ConvKernel(const ConvLayer& layer, std::int64_t outputs) : layer_(layer), outputs_(outputs) {}
+  std::unique_ptr<LayerTerm> term(int k, bool last, const FeatureView& query, const FeatureView& train) const override {
+    PK_ASSERT(!last, "a conv layer is never the output layer");
+    return std::make_unique<ConvTerm>(layer_, outputs_, k, query, train);
+  }
+  bool supportsSuperposition() const override { return false; }
+  double signalScale() const override { return layer_.scale(); }
+  std::unique_ptr<LayerDirections> directions(const DirectionShape&) const override { return nullptr; }
+
+ private:
+  const ConvLayer& layer_;
+  std::int64_t outputs_;
+};
+
+class PoolKernel : public LayerKernel {
+ public:
+  std::unique_ptr<LayerTerm> term(int, bool, const FeatureView&, const FeatureView&) const override {
+    return std::make_unique<NoTerm>();
+  }
+  bool supportsSuperposition() const override { return false; }
+  double signalScale() const override { return 1.0; }
+  std::unique_ptr<LayerDirections> directions(const DirectionShape&) const override { return nullptr; }
+};
+
+}  // namespace
+
+std::unique_ptr<LayerKernel> convKernel(const ConvLayer& layer, std::int64_t outputs) {
+  return std::make_unique<ConvKernel>(layer, outputs);
+}
+
+std::unique_ptr<LayerKernel> poolKernel(const PoolLayer&) {
+  return std::make_unique<PoolKernel>();
+}
+
+}  // namespace pk

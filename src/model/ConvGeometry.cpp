@@ -1,0 +1,96 @@
+#include "model/ConvGeometry.hpp"
+
+#include <algorithm>
+
+namespace pk {
+
+namespace {
+
+// Calls f(patchColumn, imageIndex) for every entry of every patch that lies
+// inside the image (padding entries are skipped: they are zero).
+template <typename F>
+void forEachPatchEntry(const ConvGeometry& g, F&& f) {
+  const std::int64_t oh = g.outHeight(), ow = g.outWidth(), k = g.kernel, q = g.patchSize();
+  for (std::int64_t py = 0; py < oh; ++py)
+    for (std::int64_t px = 0; px < ow; ++px) {
+      const std::int64_t row = (py * ow + px) * q;
+      for (std::int64_t c = 0; c < g.input.channels; ++c)
+        for (std::int64_t i = 0; i < k; ++i) {
+          const std::int64_t y = py * g.stride - g.pad + i;
+          if (y < 0 || y >= g.input.height) continue;
+          const std::int64_t col = row + (c * k + i) * k;
+          const std::int64_t base = (c * g.input.height + y) * g.input.width;
+          for (std::int64_t j = 0; j < k; ++j) {
+            const std::int64_t x = px * g.stride - g.pad + j;
+            if (x >= 0 && x < g.input.width) f(col + j, base + x);
+          }
+        }
+    }
+}
+
+}  // namespace
+
+void im2col(const ConvGeometry& g, const double* image, double* patches) {
+  std::fill_n(patches, g.positions() * g.patchSize(), 0.0);
+  forEachPatchEntry(g, [&](std::int64_t p, std::int64_t i) { patches[p] = image[i]; });
+}
+
+void col2imAdd(const ConvGeometry& g, const double* patches, double* image) {
+  forEachPatchEntry(g, [&](std::int64_t p, std::int64_t i) { image[i] += patches[p]; });
+}
+
+void averagePool(const PoolGeometry& g, const double* image, double* out) {
+  const ImageShape o = g.output();
+  const std::int64_t k = g.window;
+  const double area = static_cast<double>(k * k);
+  for (std::int64_t c = 0; c < o.channels; ++c)
+    for (std::int64_t y = 0; y < o.height; ++y)
+      for (std::int64_t x = 0; x < o.width; ++x) {
+        double sum = 0.0;
+        for (std::int64_t i = 0; i < k; ++i)
+          for (std::int64_t j = 0; j < k; ++j)
+            sum += image[(c * g.input.height + y * k + i) * g.input.width + x * k + j];
+        out[(c * o.height + y) * o.width + x] = sum / area;
+      }
+}
+
+void averagePoolBackward(const PoolGeometry& g, const double* outGrad, double* imageGrad) {
+  const ImageShape o = g.output();
+  const std::int64_t k = g.window;
+  const double area = static_cast<double>(k * k);
+  std::fill_n(imageGrad, g.input.size(), 0.0);
+  for (std::int64_t c = 0; c < o.channels; ++c)
+    for (std::int64_t y = 0; y < o.height; ++y)
+      for (std::int64_t x = 0; x < o.width; ++x) {
+        const double share = outGrad[(c * o.height + y) * o.width + x] / area;
+        for (std::int64_t i = 0; i < k; ++i)
+          for (std::int64_t j = 0; j < k; ++j)
+            imageGrad[(c * g.input.height + y * k + i) * g.input.width + x * k + j] = share;
+      }
+}
+
+void maxPool(const PoolGeometry& g, const double* image, double* out, std::int64_t* argmax) {
+  const ImageShape o = g.output();
+  const std::int64_t k = g.window;
+  for (std::int64_t c = 0; c < o.channels; ++c)
+    for (std::int64_t y = 0; y < o.height; ++y)
+      for (std::int64_t x = 0; x < o.width; ++x) {
+        std::int64_t best = (c * g.input.height + y * k) * g.input.width + x * k;
+        for (std::int64_t i = 0; i < k; ++i)
+          for (std::int64_t j = 0; j < k; ++j) {
+            const std::int64_t at = (c * g.input.height + y * k + i) * g.input.width + x * k + j;
+            if (image[at] > image[best]) best = at;  // strictly larger: the first largest wins
+          }
+        const std::int64_t o_at = (c * o.height + y) * o.width + x;
+        out[o_at] = image[best];
+        argmax[o_at] = best;
+      }
+}
+
+void maxPoolBackward(const PoolGeometry& g, const std::int64_t* argmax, const double* outGrad, double* imageGrad) {
+  std::fill_n(imageGrad, g.input.size(), 0.0);
+  const std::int64_t n = g.output().size();
+  for (std::int64_t o = 0; o < n; ++o) imageGrad[argmax[o]] += outGrad[o];
+}
+
+}  // namespace pk

@@ -1,0 +1,134 @@
+#include "model/ConvLayer.hpp"
+
+#include <cmath>
+
+#include "core/Blas.hpp"
+#include "core/Error.hpp"
+
+namespace pk {
+
+ConvLayer::ConvLayer(const ConvGeometry& geometry, const LayerOptions& options, std::int64_t offset)
+    : g_(geometry),
+      options_(options),
+      scale_(options.parameterization == Parameterization::Ntk
+                 ? 1.0 / std::sqrt(static_cast<double>(geometry.patchSize()))
+                 : 1.0) {
+  PK_ASSERT(g_.fits(), "ConvLayer: the kernel does not fit the input");
+  blocks_.push_back({"W", {g_.filters, g_.input.channels, g_.kernel, g_.kernel}, offset});
+  blocks_.push_back({"b", {g_.filters}, offset + g_.filters * g_.patchSize()});
+}
+
+std::string ConvLayer::description() const {
+  std::string text = "conv:" + std::to_string(g_.filters) + ":" + std::to_string(g_.kernel);
+  if (g_.stride != 1) text += ":s" + std::to_string(g_.stride);
+  if (g_.pad != 0) text += ":p" + std::to_string(g_.pad);
+  return text;
+}
+
+std::vector<std::int64_t> ConvLayer::outputShape() const {
+  const ImageShape o = g_.output();
+  return {o.channels, o.height, o.width};
+}
+
+Matrix ConvLayer::patches(const Matrix& in, std::int64_t r) const {
+  Matrix p(g_.positions(), g_.patchSize());
+  im2col(g_, in.row(r), p.data());
+  return p;
+}
+
+void ConvLayer::initialise(Rng& rng, double* w) const {
+  const double stddev = options_.parameterization == Parameterization::Standard
+                            ? 1.0 / std::sqrt(static_cast<double>(g_.patchSize()))
+                            : 1.0;
+  for (std::int64_t p = weightOffset(); p < biasOffset(); ++p) w[p] = stddev * rng.normal();
+  for (std::int64_t k = 0; k < g_.filters; ++k) w[biasOffset() + k] = 0.0;
+}
+
+void ConvLayer::forward(const double* w, const Matrix& in, Matrix& z, Matrix* next) const {
+  const std::int64_t n = in.rows(), positions = g_.positions(), filters = g_.filters;
+  z = Matrix(n, outputWidth());
+  const double* bias = w + biasOffset();
+  Matrix out(filters, positions);
+  for (std::int64_t r = 0; r < n; ++r) {
+    // z_r [K, P] = s W [K, Q] patches_r [P, Q]^T + b
+    blas::gemmNT(scale_, weights(w), patches(in, r).view(), 0.0, out.view());
+    double* zr = z.row(r);
+    for (std::int64_t k = 0; k < filters; ++k)
+      for (std::int64_t p = 0; p < positions; ++p) zr[k * positions + p] = out(k, p) + bias[k];
+  }
+  if (!next) return;
+  *next = Matrix(n, outputWidth());
+  activate(options_.activation, z.data(), next->data(), static_cast<long>(z.size()));
+}
+
+void ConvLayer::backward(const double* w, const Matrix& /*in*/, ConstView above, MutableView below) const {
+  // Each row: dpatches [P, Q] = s above_r [K, P]^T W [K, Q], put back into the input's place.
+  Matrix dpatches(g_.positions(), g_.patchSize());
+  for (std::int64_t r = 0; r < above.rows; ++r) {
+    const ConstView a{above.row(r), g_.filters, g_.positions(), g_.positions()};
+    blas::gemmTN(scale_, a, weights(w), 0.0, dpatches.view());
+    double* b = below.row(r);
+    std::fill_n(b, inputWidth(), 0.0);
+    col2imAdd(g_, dpatches.data(), b);
+  }
+}
+
+void ConvLayer::throughActivation(const Matrix& z, const Matrix& next, Matrix& signals, std::int64_t perExample) const {
+  const std::int64_t n = z.rows(), width = outputWidth();
+  Matrix derivative(n, width);
+  activateDerivative(options_.activation, z.data(), next.data(), derivative.data(),
+                     static_cast<long>(derivative.size()));
+  for (std::int64_t r = 0; r < n; ++r) {
+    const double* d = derivative.row(r);
+    double* sr = signals.row(r);
+    for (std::int64_t c = 0; c < perExample; ++c)
+      for (std::int64_t j = 0; j < width; ++j) sr[c * width + j] *= d[j];
+  }
+}
+
+void ConvLayer::accumulateGradient(const Matrix& in, const Matrix& u, double* grad) const {
+  // dW [K, Q] += s u_r [K, P] patches_r [P, Q]; db_k += sum_p u_r[k, p]
+  const MutableView gw = denseView(grad + weightOffset(), g_.filters, g_.patchSize());
+  double* gb = grad + biasOffset();
+  for (std::int64_t r = 0; r < in.rows(); ++r) {
+    const ConstView ur{u.row(r), g_.filters, g_.positions(), g_.positions()};
+    blas::gemmNN(scale_, ur, patches(in, r).view(), 1.0, gw);
+    for (std::int64_t k = 0; k < g_.filters; ++k)
+      for (std::int64_t p = 0; p < g_.positions(); ++p) gb[k] += ur.row(k)[p];
+  }
+}
+
+void ConvLayer::addDirectional(const double* v, const Matrix& in, const Matrix& delta, Matrix& result) const {
+  const std::int64_t width = outputWidth(), positions = g_.positions();
+  const double* vb = v + biasOffset();
+  Matrix a(g_.filters, positions);
+  for (std::int64_t r = 0; r < in.rows(); ++r) {
+    // a [K, P] = s V [K, Q] patches_r^T + vb: the change of z_r along v with the input fixed.
+    blas::gemmNT(scale_, weights(v), patches(in, r).view(), 0.0, a.view());
+    for (std::int64_t k = 0; k < g_.filters; ++k)
+      for (std::int64_t p = 0; p < positions; ++p) a(k, p) += vb[k];
+    for (std::int64_t o = 0; o < result.cols(); ++o) {
+      const double* d = delta.row(r) + o * width;
+      double dot = 0.0;
+      for (std::int64_t j = 0; j < width; ++j) dot += d[j] * a.data()[j];
+      result(r, o) += dot;
+    }
+  }
+}
+
+void ConvLayer::addJacobian(const Matrix& in, const Matrix& delta, std::int64_t r, Matrix& jac) const {
+  const Matrix p = patches(in, r);
+  const std::int64_t width = outputWidth(), positions = g_.positions();
+  for (std::int64_t o = 0; o < jac.rows(); ++o) {
+    const ConstView d{delta.row(r) + o * width, g_.filters, positions, positions};
+    // df_o/dW [K, Q] = s delta_o [K, P] patches [P, Q]; df_o/db_k = sum_p delta_o[k, p]
+    blas::gemmNN(scale_, d, p.view(), 0.0, denseView(jac.row(o) + weightOffset(), g_.filters, g_.patchSize()));
+    for (std::int64_t k = 0; k < g_.filters; ++k) {
+      double sum = 0.0;
+      for (std::int64_t q = 0; q < positions; ++q) sum += d.row(k)[q];
+      jac(o, biasOffset() + k) = sum;
+    }
+  }
+}
+
+}  // namespace pk

@@ -1,0 +1,111 @@
+#include "model/Network.hpp"
+
+#include "core/Error.hpp"
+#include "model/LayerList.hpp"
+
+namespace pk {
+
+Network::Network(Architecture arch) : arch_(std::move(arch)) {
+  PK_REQUIRE(
+      arch_.inputShape.empty() || arch_.inputShape.size() == 3 &&
+                                      arch_.inputShape[0] * arch_.inputShape[1] * arch_.inputShape[2] == arch_.inputs,
+      "the input shape does not hold the D = " + std::to_string(arch_.inputs) + " inputs");
+  const LayerOptions options{arch_.activation, arch_.parameterization};
+  std::vector<std::int64_t> shape =
+      arch_.inputShape.empty() ? std::vector<std::int64_t>{arch_.inputs} : arch_.inputShape;
+  std::int64_t width = arch_.inputs;
+  for (std::size_t k = 0; k < arch_.layers.size(); ++k) {
+    try {
+      layers_.push_back(makeLayer(arch_.layers[k], shape, options, parameterCount_));
+    } catch (const InputError& e) {
+      throw InputError("--layers: layer " + std::to_string(k + 1) + " (" + layersText({arch_.layers[k]}) + ") " +
+                       e.what());
+    }
+    shape = layers_.back()->outputShape();
+    width = layers_.back()->outputWidth();
+    parameterCount_ += layers_.back()->parameterCount();
+  }
+  layers_.push_back(makeOutputLayer(width, arch_.outputs, options, parameterCount_));
+  parameterCount_ += layers_.back()->parameterCount();
+}
+
+int Network::parameterLayers() const {
+  int count = 0;
+  for (const auto& layer : layers_) count += layer->parameters().empty() ? 0 : 1;
+  return count;
+}
+
+std::vector<double> Network::initialParameters(Rng& rng) const {
+  std::vector<double> w(static_cast<std::size_t>(parameterCount()), 0.0);
+  for (const auto& layer : layers_) layer->initialise(rng, w.data());
+  return w;
+}
+
+Forward Network::forward(const double* w, const Matrix& x) const {
+  PK_ASSERT(x.cols() == inputs(), "forward: input width does not match the model");
+  Forward fwd;
+  fwd.h.push_back(x);
+  for (int k = 0; k < layers(); ++k) {
+    Matrix z, next;
+    const bool last = k + 1 == layers();
+    layer(k).forward(w, fwd.h.back(), z, last ? nullptr : &next);
+    if (!last) fwd.h.push_back(std::move(next));
+    fwd.z.push_back(std::move(z));
+  }
+  return fwd;
+}
+
+std::vector<Matrix> Network::backpropagate(const double* w, const Forward& fwd, Matrix top,
+                                           std::int64_t perExample) const {
+  const std::int64_t n = fwd.h[0].rows();
+  std::vector<Matrix> signals(static_cast<std::size_t>(layers()));
+  signals.back() = std::move(top);
+  for (int k = layers() - 2; k >= 0; --k) {
+    const auto kk = static_cast<std::size_t>(k);
+    const std::int64_t out = layer(k).outputWidth();       // width of z_k
+    const std::int64_t next = layer(k + 1).outputWidth();  // width of z_{k+1}
+    // Each example's perExample signals are rows of an [n * perExample, width] matrix:
+    // signal_k = sigma'(z_k) * (signal_{k+1} dz_{k+1}/dh_{k+1}).
+    Matrix s(n, perExample * out);
+    layer(k + 1).backward(w, fwd.h[kk + 1], denseView(signals[kk + 1].data(), n * perExample, next),
+                          denseView(s.data(), n * perExample, out));
+    layer(k).throughActivation(fwd.z[kk], fwd.h[kk + 1], s, perExample);
+    signals[kk] = std::move(s);
+  }
+  return signals;
+}
+
+std::vector<Matrix> Network::outputSignals(const double* w, const Forward& fwd) const {
+  const std::int64_t n = fwd.h[0].rows();
+  const std::int64_t c = outputs();
+  Matrix identity(n, c * c);
+  for (std::int64_t r = 0; r < n; ++r)
+    for (std::int64_t k = 0; k < c; ++k) identity(r, k * c + k) = 1.0;
+  return backpropagate(w, fwd, std::move(identity), c);
+}
+
+std::vector<Matrix> Network::lossSignals(const double* w, const Forward& fwd, const Matrix& seed) const {
+  PK_ASSERT(seed.cols() == outputs() && seed.rows() == fwd.h[0].rows(), "lossSignals: seed shape");
+  return backpropagate(w, fwd, seed, 1);
+}
+
+void Network::accumulateGradient(const Forward& fwd, const std::vector<Matrix>& u, double* grad) const {
+  for (int k = 0; k < layers(); ++k)
+    layer(k).accumulateGradient(fwd.h[static_cast<std::size_t>(k)], u[static_cast<std::size_t>(k)], grad);
+}
+
+Matrix Network::directional(const double* v, const Forward& fwd, const std::vector<Matrix>& delta) const {
+  Matrix result(fwd.h[0].rows(), outputs());
+  for (int k = 0; k < layers(); ++k)
+    layer(k).addDirectional(v, fwd.h[static_cast<std::size_t>(k)], delta[static_cast<std::size_t>(k)], result);
+  return result;
+}
+
+Matrix Network::jacobian(const Forward& fwd, const std::vector<Matrix>& delta, std::int64_t r) const {
+  Matrix jac(outputs(), parameterCount());
+  for (int k = 0; k < layers(); ++k)
+    layer(k).addJacobian(fwd.h[static_cast<std::size_t>(k)], delta[static_cast<std::size_t>(k)], r, jac);
+  return jac;
+}
+
+}  // namespace pk
