@@ -29,7 +29,8 @@ po::options_description describeTrainOptions(TrainArguments& s) {
       ("out", po::value(&s.out)->default_value(s.out), "output HDF5 run file")
       ("hidden", po::value(&s.hidden)->default_value(s.hidden), "hidden widths, comma-separated, or none (linear model); "
        "the same as --layers dense:W1,dense:W2,...")
-      ("layers", po::value(&s.layers), "the layers before the output layer, comma-separated: dense:H, or none "
+      ("layers", po::value(&s.layers), "the layers before the output layer, comma-separated: dense:H, "
+       "conv:K:k[:sS][:pP] (K filters k x k, stride S, padding P), avgpool:k, maxpool:k (image data), or none "
        "(linear model); not with --hidden")
       ("activation", po::value(&s.activation)->default_value(s.activation), "tanh|relu|softplus|gelu|identity")
       ("param", po::value(&s.param)->default_value(s.param), "parameterization: standard|ntk")

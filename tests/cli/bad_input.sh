@@ -46,7 +46,8 @@ case "$case_name" in
   unknown_path_rule)   expect="unknown path rule 'right'"; args=(--path-rule right) ;;
   unknown_param)       expect="unknown parameterization 'mup'"; args=(--param mup) ;;
   malformed_hidden)    expect="malformed --hidden '64,,x'"; args=(--hidden 64,,x) ;;
-  unknown_layer_kind)  expect="unknown layer kind 'conv' in --layers \(known: dense\)"; args=(--layers dense:8,conv:4:3) ;;
+  unknown_layer_kind)  expect="unknown layer kind 'pool' in --layers \(known: dense, conv, avgpool, maxpool\)"; args=(--layers dense:8,pool:2) ;;
+  layer_needs_images)  expect="--layers: layer 2 \(conv:4:3\) needs images \[C, H, W\] as its input, but its input is 8 flat values"; args=(--layers dense:8,conv:4:3) ;;
   malformed_layers)    expect="--layers: 'dense:0': H must be an integer in 1..1000000"; args=(--layers dense:0) ;;
   hidden_and_layers)   expect="--hidden and --layers given together"; args=(--hidden 8 --layers dense:8) ;;
   unknown_option)      expect="unrecognised option '--learning-rate'|unrecognized option '--learning-rate'"; args=(--learning-rate 0.1) ;;
