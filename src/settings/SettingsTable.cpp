@@ -57,8 +57,8 @@ std::vector<Setting> makeTable() {
      [](const T& s, const RunFacts&) -> V { return hiddenWidths(s.layers).value_or(std::vector<std::int64_t>{}); },
      Written::DenseNetwork},
     {"layers", SettingType::Text, &A::layers, std::string(""),
-     "the layers before the output layer, comma-separated: dense:H, conv:K:k[:sS][:pP] (K channels, k x k "
-     "kernel, stride S, padding P), avgpool:k, maxpool:k, or none (linear model); not with --hidden", model, false,
+     "the layers before the output layer, comma-separated: dense:H, conv:K:k[:sS][:pP] (K filters k x k, "
+     "stride S, padding P), avgpool:k, maxpool:k (image data), or none (linear model); not with --hidden", model, false,
      Identity::OtherNetwork,
      [](const A& a, T& t) { t.layers = layersOf(a); },
      [](const T& s, const RunFacts&) -> V { return layersText(s.layers); }},
