@@ -4,6 +4,7 @@
 
 #include "core/Blas.hpp"
 #include "core/Error.hpp"
+#include "model/ActivationSignals.hpp"
 
 namespace pk {
 
@@ -30,10 +31,9 @@ std::vector<std::int64_t> ConvLayer::outputShape() const {
   return {o.channels, o.height, o.width};
 }
 
-Matrix ConvLayer::patches(const Matrix& in, std::int64_t r) const {
-  Matrix p(g_.positions(), g_.patchSize());
-  im2col(g_, in.row(r), p.data());
-  return p;
+void ConvLayer::patches(const Matrix& in, std::int64_t r, Matrix& into) const {
+  if (into.rows() != g_.positions() || into.cols() != g_.patchSize()) into = Matrix(g_.positions(), g_.patchSize());
+  im2col(g_, in.row(r), into.data());
 }
 
 void ConvLayer::initialise(Rng& rng, double* w) const {
@@ -48,10 +48,11 @@ void ConvLayer::forward(const double* w, const Matrix& in, Matrix& z, Matrix* ne
   const std::int64_t n = in.rows(), positions = g_.positions(), filters = g_.filters;
   z = Matrix(n, outputWidth());
   const double* bias = w + biasOffset();
-  Matrix out(filters, positions);
+  Matrix out(filters, positions), rowPatches;
   for (std::int64_t r = 0; r < n; ++r) {
+    patches(in, r, rowPatches);
     // z_r [K, P] = s W [K, Q] patches_r [P, Q]^T + b
-    blas::gemmNT(scale_, weights(w), patches(in, r).view(), 0.0, out.view());
+    blas::gemmNT(scale_, weights(w), rowPatches.view(), 0.0, out.view());
     double* zr = z.row(r);
     for (std::int64_t k = 0; k < filters; ++k)
       for (std::int64_t p = 0; p < positions; ++p) zr[k * positions + p] = out(k, p) + bias[k];
@@ -74,25 +75,18 @@ void ConvLayer::backward(const double* w, const Matrix& /*in*/, ConstView above,
 }
 
 void ConvLayer::throughActivation(const Matrix& z, const Matrix& next, Matrix& signals, std::int64_t perExample) const {
-  const std::int64_t n = z.rows(), width = outputWidth();
-  Matrix derivative(n, width);
-  activateDerivative(options_.activation, z.data(), next.data(), derivative.data(),
-                     static_cast<long>(derivative.size()));
-  for (std::int64_t r = 0; r < n; ++r) {
-    const double* d = derivative.row(r);
-    double* sr = signals.row(r);
-    for (std::int64_t c = 0; c < perExample; ++c)
-      for (std::int64_t j = 0; j < width; ++j) sr[c * width + j] *= d[j];
-  }
+  multiplyByDerivative(options_.activation, z, next, signals, perExample);
 }
 
 void ConvLayer::accumulateGradient(const Matrix& in, const Matrix& u, double* grad) const {
   // dW [K, Q] += s u_r [K, P] patches_r [P, Q]; db_k += sum_p u_r[k, p]
   const MutableView gw = denseView(grad + weightOffset(), g_.filters, g_.patchSize());
   double* gb = grad + biasOffset();
+  Matrix rowPatches;
   for (std::int64_t r = 0; r < in.rows(); ++r) {
+    patches(in, r, rowPatches);
     const ConstView ur{u.row(r), g_.filters, g_.positions(), g_.positions()};
-    blas::gemmNN(scale_, ur, patches(in, r).view(), 1.0, gw);
+    blas::gemmNN(scale_, ur, rowPatches.view(), 1.0, gw);
     for (std::int64_t k = 0; k < g_.filters; ++k)
       for (std::int64_t p = 0; p < g_.positions(); ++p) gb[k] += ur.row(k)[p];
   }
@@ -101,10 +95,11 @@ void ConvLayer::accumulateGradient(const Matrix& in, const Matrix& u, double* gr
 void ConvLayer::addDirectional(const double* v, const Matrix& in, const Matrix& delta, Matrix& result) const {
   const std::int64_t width = outputWidth(), positions = g_.positions();
   const double* vb = v + biasOffset();
-  Matrix a(g_.filters, positions);
+  Matrix a(g_.filters, positions), rowPatches;
   for (std::int64_t r = 0; r < in.rows(); ++r) {
+    patches(in, r, rowPatches);
     // a [K, P] = s V [K, Q] patches_r^T + vb: the change of z_r along v with the input fixed.
-    blas::gemmNT(scale_, weights(v), patches(in, r).view(), 0.0, a.view());
+    blas::gemmNT(scale_, weights(v), rowPatches.view(), 0.0, a.view());
     for (std::int64_t k = 0; k < g_.filters; ++k)
       for (std::int64_t p = 0; p < positions; ++p) a(k, p) += vb[k];
     for (std::int64_t o = 0; o < result.cols(); ++o) {
@@ -117,7 +112,8 @@ void ConvLayer::addDirectional(const double* v, const Matrix& in, const Matrix& 
 }
 
 void ConvLayer::addJacobian(const Matrix& in, const Matrix& delta, std::int64_t r, Matrix& jac) const {
-  const Matrix p = patches(in, r);
+  Matrix p;
+  patches(in, r, p);
   const std::int64_t width = outputWidth(), positions = g_.positions();
   for (std::int64_t o = 0; o < jac.rows(); ++o) {
     const ConstView d{delta.row(r) + o * width, g_.filters, positions, positions};

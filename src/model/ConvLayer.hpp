@@ -28,8 +28,8 @@ class ConvLayer : public Layer {
   std::int64_t biasOffset() const { return blocks_[1].offset; }
   /// W as a [K, C_in k k] matrix inside a parameter vector w.
   ConstView weights(const double* w) const { return denseView(w + weightOffset(), g_.filters, g_.patchSize()); }
-  /// The patches of example r of `in`: [positions, C_in k k].
-  Matrix patches(const Matrix& in, std::int64_t r) const;
+  /// The patches of example r of `in` into `into` [positions, C_in k k] (reused across examples).
+  void patches(const Matrix& in, std::int64_t r, Matrix& into) const;
 
   void initialise(Rng& rng, double* w) const override;
   void forward(const double* w, const Matrix& in, Matrix& z, Matrix* next) const override;

@@ -4,6 +4,7 @@
 
 #include "core/Blas.hpp"
 #include "core/Error.hpp"
+#include "model/ActivationSignals.hpp"
 
 namespace pk {
 
@@ -50,16 +51,7 @@ void DenseLayer::backward(const double* w, const Matrix& /*in*/, ConstView above
 void DenseLayer::throughActivation(const Matrix& z, const Matrix& next, Matrix& signals,
                                    std::int64_t perExample) const {
   PK_ASSERT(activated_, "DenseLayer: the output layer has no activation");
-  const std::int64_t n = z.rows();
-  Matrix derivative(n, out_);
-  activateDerivative(options_.activation, z.data(), next.data(), derivative.data(),
-                     static_cast<long>(derivative.size()));
-  for (std::int64_t r = 0; r < n; ++r) {
-    const double* d = derivative.row(r);
-    double* sr = signals.row(r);
-    for (std::int64_t c = 0; c < perExample; ++c)
-      for (std::int64_t j = 0; j < out_; ++j) sr[c * out_ + j] *= d[j];
-  }
+  multiplyByDerivative(options_.activation, z, next, signals, perExample);
 }
 
 void DenseLayer::accumulateGradient(const Matrix& in, const Matrix& u, double* grad) const {
