@@ -7,8 +7,11 @@ superposition included, is drawn or skipped with a note), and the files a run
 leads to: the run file, a replay's queries file, a validation study and a
 dynamics file (each of those for every optimizer, on a loss that rotates).
 Also checked: a data file of images [N, 1, H, W], the misclassified and correct query selectors against the run's
-predictions, the test loss and accuracies in loss.png, and colour limits that a
-few bright kernel rows do not set.
+predictions, the test loss and accuracies in loss.png, colour limits that a
+few bright kernel rows do not set, and CNN runs on IDX images (pathkernel
+data): explain.png as images titled with their contributions, the first conv
+layer's filters in superposition.png, their change rebuilt from Gamma
+[N, K, H', W'] against the patches summed one by one.
 
 Usage: pkplot_matrix_test.py PATHKERNEL_BINARY SOURCE_DIR
 Set PKPLOT_TEST_OUT=folder to keep the files (default: a temporary folder).
@@ -221,6 +224,122 @@ def check_image_data(tmp):
     opened.close()
 
 
+def write_idx(path, dims, values):
+    """An IDX file (the MNIST format pathkernel data reads): magic 0x0000080N, big-endian sizes, uint8 values."""
+    import struct
+    with open(path, "wb") as f:
+        f.write(struct.pack(">BBBB", 0, 0, 8, len(dims)) + b"".join(struct.pack(">I", d) for d in dims))
+        f.write(np.asarray(values, dtype=np.uint8).tobytes())
+
+
+def recorded_titles(call):
+    """Runs call() and returns the titles of every axes of the figures it saves (their text as drawn)."""
+    titles = []
+    original = run_figures.save
+
+    def save(fig, outdir, name):
+        titles.extend(ax.get_title() for ax in fig.axes)
+        if fig._suptitle is not None:
+            titles.append(fig._suptitle.get_text())
+        return original(fig, outdir, name)
+
+    run_figures.save = save
+    try:
+        call()
+    finally:
+        run_figures.save = original
+    return titles
+
+
+def check_conv_superposition():
+    """The filters' change rebuilt from Gamma [N, K, H', W'] agrees with the patches summed one by one."""
+    from pkfigures.filter_figures import conv_superposition
+    rng = np.random.default_rng(5)
+    for cin, h, w, k, stride, padding in ((1, 7, 9, 3, 1, 0), (2, 6, 5, 2, 2, 1)):
+        ho, wo = (h + 2 * padding - k) // stride + 1, (w + 2 * padding - k) // stride + 1
+        X, G = rng.normal(size=(4, cin, h, w)), rng.normal(size=(4, 3, ho, wo))
+        Xp = np.pad(X, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+        direct = np.zeros((3, cin, k, k))
+        for i in range(4):
+            for y in range(ho):
+                for x in range(wo):
+                    patch = Xp[i, :, y * stride:y * stride + k, x * stride:x * stride + k]
+                    direct += G[i, :, y, x][:, None, None, None] * patch[None]
+        got = conv_superposition(G, X, k, stride, padding)
+        check(np.max(np.abs(got - direct)) <= 1e-12 * np.max(np.abs(direct)),
+              "conv superposition sum (C_in %d, k %d, stride %d, padding %d) against the patches one by one"
+              % (cin, k, stride, padding))
+
+
+def check_cnn(tmp):
+    """CNN runs on IDX images written here and read by pathkernel data: explain.png shows the query and its
+    top training images with their contributions as titles, superposition.png the first layer's filters; a flat
+    copy of the data is still drawn as images from /config input_shape."""
+    rng = np.random.default_rng(7)
+    for split, n in (("train", 60), ("test", 20)):
+        labels = np.arange(n) % 3
+        pixels = rng.integers(0, 60, size=(n, 7, 9))
+        for r, c in enumerate(labels):
+            pixels[r, :, 3 * c:3 * c + 3] += 180  # class c lights columns 3c..3c+2 of the 7 x 9 image
+        write_idx(os.path.join(tmp, split + "-images.idx"), (n, 7, 9), pixels)
+        write_idx(os.path.join(tmp, split + "-labels.idx"), (n,), labels)
+    sources = ["--train-images", "train-images.idx", "--train-labels", "train-labels.idx",
+               "--test-images", "test-images.idx", "--test-labels", "test-labels.idx"]
+    pathkernel(["data"] + sources + ["--classes", "2,0", "--n-train", "30", "--n-test", "10", "--out", "cnn2.h5"], tmp)
+    pathkernel(["data"] + sources + ["--out", "cnn3.h5"], tmp)
+    with h5py.File(os.path.join(tmp, "cnn2.h5"), "r") as d, h5py.File(os.path.join(tmp, "cnn2_flat.h5"), "w") as flat:
+        for key, value in d.attrs.items():
+            flat.attrs[key] = value
+        for split in ("train", "test"):
+            flat[split + "/X"] = d[split + "/X"][()].reshape(d[split + "/X"].shape[0], -1)
+            flat[split + "/y"] = d[split + "/y"][()]
+    help_text = subprocess.run([BIN, "train", "--help"], env=ENV, stdout=subprocess.PIPE,
+                               universal_newlines=True).stdout
+    gamma = ["--superposition"] if "--superposition" in help_text else []
+    layers = ["--layers", "conv:2:3,avgpool:2,dense:4"]
+    cases = (("cnn_sgd_logistic", "cnn2.h5", ["--optimizer", "sgd", "--lr", "0.2"] + gamma),
+             ("cnn_sgd_softmax", "cnn3.h5", ["--optimizer", "sgd", "--lr", "0.2", "--batch-size", "20"]))
+    for name, data, options in cases:
+        run = os.path.join(tmp, name + ".h5")
+        pathkernel(["train", "--data", data, "--steps", "8", "--out", run] + layers + options, tmp)
+        out = os.path.join(tmp, name)
+        def draw():
+            _, stdout, _ = plot([run, "--outdir", out, "--query", "test:1", "--top", "3"], tmp)
+            check("is not an image" not in stdout, "%s: explain.png draws images, not a bar chart" % name)
+        titles = recorded_titles(draw)
+        for figure in RUN_FIGURES:
+            check(drawn(os.path.join(out, figure + ".png")), "%s: %s.png drawn" % (name, figure))
+        with h5py.File(run, "r") as f:
+            contrib = f["kernel/contrib/test"][1].reshape(-1, int(np.asarray(f["config"].attrs["outputs"])))
+            net = f["predict/test/network"][1].reshape(-1)
+            gamma_stored = "superposition/Gamma" in f
+        scores, k = run_figures.explain_scores("logistic" if contrib.shape[1] == 1 else "softmax", contrib, net, None)
+        pro, opp = run_figures.top_examples(scores, 3)
+        column = 0 if contrib.shape[1] == 1 else k
+        for i in list(pro) + list(opp):
+            want = "#%d " % i
+            match = [t for t in titles if t.startswith(want)]
+            check(len(match) == 1 and ("%+.3g" % contrib[i, column]) in match[0],
+                  "%s: training image #%d titled with its contribution %+.3g (%s)"
+                  % (name, i, contrib[i, column], match))
+        check(any(t.startswith("filter 1") for t in titles),
+              "%s: superposition.png shows the first conv layer's filters" % name)
+        if gamma_stored:  # the bottom row rebuilds the filters' change from Gamma: the identity holds
+            import re
+            found = [float(m) for t in titles for m in re.findall(r"max \|change - rebuilt\| = ([0-9.e+-]+)", t)]
+            check(len(found) == 1 and found[0] <= 1e-9, "%s: filters' change rebuilt from Gamma (%s)" % (name, found))
+    # Flat rows (a [N, D] copy, D = 63 is no square): the run's /config input_shape still makes them images.
+    run = os.path.join(tmp, "cnn_sgd_logistic.h5")
+    _, stdout, _ = plot([run, "--outdir", os.path.join(tmp, "cnn_flat"), "--data", "cnn2_flat.h5", "--only",
+                         "explain"], tmp)
+    check("is not an image" not in stdout and drawn(os.path.join(tmp, "cnn_flat", "explain.png")),
+          "flat copy of image data: explain.png drawn as 7 x 9 images from /config input_shape")
+    opened = pkplot.Run(run)
+    check(opened.input_shape() == (1, 7, 9) and opened.first_conv() == (2, 3, 1, 0),
+          "the run's input shape %s and first conv layer %s" % (opened.input_shape(), opened.first_conv()))
+    opened.close()
+
+
 def main():
     keep = os.environ.get("PKPLOT_TEST_OUT")
     tmp = keep or tempfile.mkdtemp(prefix="pkplot_matrix_")
@@ -232,6 +351,8 @@ def main():
         check_follow_ups(runs, tmp)
         check_loss_and_colours(runs, tmp)
         check_image_data(tmp)
+        check_conv_superposition()
+        check_cnn(tmp)
     finally:
         if not keep:
             shutil.rmtree(tmp, ignore_errors=True)

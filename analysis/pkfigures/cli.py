@@ -8,6 +8,7 @@ from .readers import Dynamics, PkError, Run, Study, has
 from .run_figures import (fig_explain, fig_kernels, fig_loss, fig_predictions, fig_superposition,
                           resolve_query, superposition_missing)
 from .converge_figures import fig_converge
+from .filter_figures import fig_filters, is_conv_first_layer
 from .dynamics_figures import (DYNAMICS_FIGURES, fig_dynamics_alignment, fig_dynamics_distance,
                                fig_dynamics_eigenvectors, fig_dynamics_spectrum)
 from .validate_figures import fig_validate_lds, fig_validate_topk
@@ -20,7 +21,7 @@ def main_run(argv):
               "\n       pkplot.py dynamics DYNAMICS.h5 [--outdir DIR] [options]"
               "\n       pkplot.py validate VALIDATE.h5 [--outdir DIR]",
         description="Figures from a pathkernel run file: predictions.png, kernels.png, loss.png,\n"
-                    "explain.png, superposition.png. For a convergence table of pathkernel converge:\n"
+                    "explain.png, superposition.png (for a CNN: the first conv layer's filters). For a convergence table of pathkernel converge:\n"
                     "pkplot.py converge CONVERGE.h5 writes converge.png (pkplot.py converge --help).\n"
                     "For a study of pathkernel validate: pkplot.py validate VALIDATE.h5 writes\n"
                     "validate_topk.png and validate_lds.png (pkplot.py validate --help).",
@@ -74,6 +75,8 @@ def main_run(argv):
                 fig_loss(run, a.outdir)
             elif name == "explain":
                 fig_explain(run, a.outdir, *query, max(1, a.top), a.output, a.image_shape)
+            elif name == "superposition" and is_conv_first_layer(run):
+                fig_filters(run, a.outdir)  # the filters are drawn from W_1 whether or not Gamma was stored
             elif name == "superposition":
                 missing = superposition_missing(run)
                 if missing and not a.only:  # asked for by default only: a note, as for a non-image D

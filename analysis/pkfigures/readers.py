@@ -129,6 +129,7 @@ class Run:
         self._data_class_names = None
         self._class_names = False  # not looked up yet
         self.image_hw = None  # "HxW" of image inputs stored as [N, 1, H, W], once the data is read
+        self.data_chw = None  # (C, H, W) of image inputs stored as [N, C, H, W], once the data is read
 
     def close(self):
         self.f.close()
@@ -280,7 +281,33 @@ class Run:
         flattened in NCHW order, as pathkernel reads them, and their shape kept for the figures."""
         if X.ndim == 4 and X.shape[1] == 1:
             self.image_hw = "%dx%d" % (X.shape[2], X.shape[3])
+        if X.ndim == 4:
+            self.data_chw = tuple(int(v) for v in X.shape[1:])
         return X.reshape(X.shape[0], -1) if X.ndim > 2 else X
+
+    def input_shape(self):
+        """(C, H, W) of image inputs: /config input_shape (every image run records it, flat files given
+        --input-shape too), else the data file's [N, C, H, W]; None for inputs that are not images."""
+        shape = self.cfg.get("input_shape")
+        if shape is not None and np.asarray(shape).size == 3:
+            return tuple(int(v) for v in np.asarray(shape).reshape(-1))
+        self.try_data()
+        return self.data_chw
+
+    def first_conv(self):
+        """(K, k, stride, padding) of the first layer when it is a convolution (/config layers), else None."""
+        layers = self.config("layers", "")
+        first = layers.split(",")[0] if isinstance(layers, str) and layers else ""
+        parts = first.split(":")
+        if parts[0] != "conv" or len(parts) < 3:
+            return None
+        stride, padding = 1, 0
+        for extra in parts[3:]:
+            if extra.startswith("s"):
+                stride = int(extra[1:])
+            elif extra.startswith("p"):
+                padding = int(extra[1:])
+        return int(parts[1]), int(parts[2]), stride, padding
 
     def labels(self, split):
         d = self.try_data()

@@ -5,7 +5,8 @@ import sys
 import numpy as np
 
 from .readers import PkError, _scalar, class_of, has, need  # noqa: F401
-from .style import CLASS_COLORS, fmt_e, image_shape, label_log_minor, plt, save, sort_order, sym_limit  # noqa: F401
+from .style import (CLASS_COLORS, fmt_e, image_of, image_shape, label_log_minor, plt, save, sort_order,  # noqa: F401
+                    sym_limit)
 from matplotlib import gridspec, patches  # noqa: E402
 
 
@@ -385,7 +386,8 @@ def fig_explain(run, outdir, split, j, top, output=None, shape_override=None):
     net = np.asarray(need(f, "/predict/%s/network" % split)[j], dtype=float).reshape(-1)
     bias = np.asarray(need(f, "/predict/%s/bias" % split)[j], dtype=float).reshape(-1)
     km = np.asarray(need(f, "/predict/%s/kernel_machine" % split)[j], dtype=float).reshape(-1)
-    scores, k = explain_scores(run.loss, f["/kernel/contrib/%s" % split][j], net, output)
+    contrib_row = np.asarray(f["/kernel/contrib/%s" % split][j], dtype=float).reshape(-1, net.size)
+    scores, k = explain_scores(run.loss, contrib_row, net, output)
     pro, opp = top_examples(scores, top)
     data = run.data()
     Xtr, ytr = data["train"]
@@ -427,8 +429,15 @@ def fig_explain(run, outdir, split, j, top, output=None, shape_override=None):
     title = "%s\n%s" % (header, decomposition)
     red, blue = "#b2182b", "#2166ac"
 
-    shp = image_shape(Xtr.shape[1], shape_override or run.image_hw)
-    if shp is None:
+    # Images: the run's input shape (/config input_shape or the data's [N, C, H, W]), else --image-shape or a
+    # square D of flat rows.
+    chw = None if shape_override else run.input_shape()
+    if chw is not None and int(np.prod(chw)) != Xtr.shape[1]:
+        chw = None
+    if chw is None:
+        shp = image_shape(Xtr.shape[1], shape_override or run.image_hw)
+        chw = None if shp is None else (1,) + tuple(shp)
+    if chw is None:
         print("pkplot: note: D = %d is not an image; explain.png shows a bar chart of the scores" % Xtr.shape[1])
         sel = np.concatenate([pro, opp[::-1]])
         fig, ax = plt.subplots(figsize=(max(6.0, 1.2 + 0.85 * sel.size), 4.0))
@@ -453,7 +462,7 @@ def fig_explain(run, outdir, split, j, top, output=None, shape_override=None):
                            width_ratios=[1.5, 0.3] + [1] * n, hspace=0.6, wspace=0.25)
     lo, hi = float(min(Xtr.min(), Xq.min())), float(max(Xtr.max(), Xq.max()))
     axq = fig.add_subplot(gs[0:2, 0])
-    axq.imshow(Xq[j].reshape(shp), cmap="gray_r", vmin=lo, vmax=hi, interpolation="nearest")
+    axq.imshow(image_of(Xq[j], chw), cmap="gray_r", vmin=lo, vmax=hi, interpolation="nearest")
     axq.set_title("query %s\ntrue: %s" % (query, run.label_text(yj)))
     axq.set_xticks([])
     axq.set_yticks([])
@@ -466,8 +475,12 @@ def fig_explain(run, outdir, split, j, top, output=None, shape_override=None):
                 ax.axis("off")
                 continue
             i = idxs[t]
-            ax.imshow(Xtr[i].reshape(shp), cmap="gray_r", vmin=lo, vmax=hi, interpolation="nearest")
-            ax.set_title("#%d  %s\nscore %+.3g" % (i, run.label_text(ytr[i]), scores[i]), color=col, fontsize=8)
+            ax.imshow(image_of(Xtr[i], chw), cmap="gray_r", vmin=lo, vmax=hi, interpolation="nearest")
+            # The contribution C(x, i) itself; the score beside it when it is not C alone (softmax, class 0).
+            ctext = "$C%s$ %+.3g" % (sub, contrib_row[i, c])
+            if not np.isclose(scores[i], contrib_row[i, c], rtol=1e-12, atol=0.0):
+                ctext += "\nscore %+.3g" % scores[i]
+            ax.set_title("#%d  %s\n%s" % (i, run.label_text(ytr[i]), ctext), color=col, fontsize=8)
             for s in ax.spines.values():
                 s.set_edgecolor(col)
                 s.set_linewidth(2)

@@ -43,6 +43,19 @@ def image_shape(D, override=None):
     return None
 
 
+def image_of(x, chw):
+    """One input row as a picture: [H, W] for one channel, [H, W, 3] (scaled to 0..1) for three, the
+    channels side by side otherwise. `chw` is (C, H, W); rows are NCHW-flattened, as pathkernel reads them."""
+    c, h, w = chw
+    img = np.asarray(x, dtype=float).reshape(c, h, w)
+    if c == 1:
+        return img[0]
+    if c == 3:
+        lo, hi = float(img.min()), float(img.max())
+        return np.transpose((img - lo) / (hi - lo if hi > lo else 1.0), (1, 2, 0))
+    return np.concatenate([np.pad(img[k], ((0, 0), (0, 1)), constant_values=np.nan) for k in range(c)], axis=1)
+
+
 def sort_order(y, classification):
     """Rows grouped by class, or sorted by the (first) target for regression."""
     if y is None:

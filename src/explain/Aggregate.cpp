@@ -7,6 +7,7 @@
 
 #include "core/Error.hpp"
 #include "core/Partition.hpp"
+#include "explain/ReportText.hpp"
 
 namespace pk::explain {
 
@@ -96,8 +97,9 @@ void selfInfluence(const RunReader& run, std::int64_t requested, std::int64_t to
   result.hasSelf = true;
 }
 
-std::string towardText(Loss loss, std::int64_t requested) {
-  if (requested >= 0) return (loss == Loss::Mse ? "output " : "class ") + std::to_string(requested);
+std::string towardText(Loss loss, std::int64_t requested, const std::vector<std::string>& names) {
+  if (requested >= 0 && loss == Loss::Mse) return "output " + std::to_string(requested);
+  if (requested >= 0) return "class " + text::named(static_cast<double>(requested), names, "?");
   return loss == Loss::Mse ? "output 0" : "each point's predicted class";
 }
 
@@ -121,7 +123,8 @@ AggregateInfluence aggregateInfluence(const RunReader& run, const std::vector<Qu
   }
   PK_REQUIRE(result.points > 0, "--aggregate: no query points (the run has no test points; give --query train:all)");
   result.over = over;
-  result.toward = towardText(run.loss(), requested);
+  result.classNames = sets.classNames;
+  result.toward = towardText(run.loss(), requested, sets.classNames);
   result.scoreFormula = scoreDefinition(run.loss());
   result.hasCoefficient = run.outputs() == 1;
   const auto total = totalScores(run, bySet, requested, blockRows);

@@ -16,14 +16,15 @@ namespace pk::explain {
 struct AggregateInfluence {
   std::int64_t points = 0;                            // query points aggregated (each counted once)
   std::string over;                                   // which points, as selected ("all test points", "test:label=3")
-  std::string toward;                                 // "each point's predicted class", "class 2", "output 0"
+  std::string toward;                                 // "each point's predicted class", "class 2 (Shirt)", "output 0"
   std::string scoreFormula;                           // what score(x, i) is
   std::vector<Influence> mostPositive, mostNegative;  // by T_i (score and contribution = T_i; no kernel)
   double totalPositive = 0.0, totalNegative = 0.0;    // sums over all N of the positive / negative totals
   bool hasCoefficient = true;                         // a_i is shown (C = 1 only)
   bool hasSelf = false;
-  std::string selfNote;                // why self-influence is missing
-  std::vector<Influence> selfLargest;  // by |score(x_i, i)|, with C(x_i, i), K^p(x_i, x_i) and a_i(x_i)
+  std::string selfNote;                 // why self-influence is missing
+  std::vector<Influence> selfLargest;   // by |score(x_i, i)|, with C(x_i, i), K^p(x_i, x_i) and a_i(x_i)
+  std::vector<std::string> classNames;  // the data file's names of the classes, or none
 };
 
 /// Collective. Aggregates over `points` (every rank passes the same list;

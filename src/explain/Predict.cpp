@@ -9,6 +9,8 @@
 #include "core/Partition.hpp"
 #include "data/Validate.hpp"
 #include "explain/Explanation.hpp"
+#include "explain/QuerySpec.hpp"
+#include "explain/ReportText.hpp"
 #include "io/OutputFile.hpp"
 #include "model/Loss.hpp"
 #include "model/Network.hpp"
@@ -52,6 +54,12 @@ Predictions predict(const std::string& runPath, const std::string& querySpec, MP
   p.network = model.forward(readParameters(run, model, "final").data(), p.queries.block.x).output();
   p.initial = model.forward(readParameters(run, model, "initial").data(), p.queries.block.x).output();
   p.probability = probabilities(p.loss, p.network);
+  // Names only label the classes: a data file that moved or changed costs them, not the predictions.
+  try {
+    p.classNames = classNamesOf(run);
+  } catch (const InputError&) {
+    p.classNames.clear();
+  }
   return p;
 }
 
@@ -61,6 +69,11 @@ void writePredictions(const std::string& path, const std::string& run, const std
   h5::setAttribute(file, "run", run);
   h5::setAttribute(file, "queries", queries);
   h5::setAttribute(file, "loss", toString(p.loss));
+  if (!p.classNames.empty()) {
+    std::string names;
+    for (const auto& name : p.classNames) names += (names.empty() ? "" : ",") + name;
+    h5::setAttribute(file, "class_names", names);
+  }
   const DataBlock& q = p.queries.block;
   const auto n = static_cast<hsize_t>(q.globalRows), c = static_cast<hsize_t>(p.outputs);
   const std::vector<hsize_t> shape = p.matrixShape ? std::vector<hsize_t>{n, c} : std::vector<hsize_t>{n};
@@ -93,8 +106,16 @@ void printPredictions(std::ostream* out, const Predictions& p, const std::string
     for (std::int64_t c = 0; c < width; ++c) os << (c ? sep : "") << v[static_cast<std::size_t>(r * width + c)];
     return os.str();
   };
-  if (csv) *out << "query,network,initial" << (classes ? ",class,probability" : "") << "\n";
-  if (json) *out << "{\"loss\": \"" << toString(p.loss) << "\", \"queries\": [";
+  if (csv) *out << "query,network,initial" << (classes ? ",class,class_name,probability" : "") << "\n";
+  if (json) {
+    *out << "{\"loss\": \"" << toString(p.loss) << "\"";
+    if (!p.classNames.empty()) {
+      *out << ", \"class_names\": [";
+      for (std::size_t k = 0; k < p.classNames.size(); ++k) *out << (k ? ", " : "") << text::quoted(p.classNames[k]);
+      *out << "]";
+    }
+    *out << ", \"queries\": [";
+  }
   for (std::int64_t r = 0; r < rows.globalRows(); ++r) {
     const std::int64_t cls =
         classes ? predictedClass(p.loss, &network[static_cast<std::size_t>(r * p.outputs)], p.outputs) : 0;
@@ -112,9 +133,14 @@ void printPredictions(std::ostream* out, const Predictions& p, const std::string
       *out << "query:" << std::left << std::setw(6) << r << std::right << "  f_S " << values(network, r, p.outputs, " ")
            << "  f_0 " << values(initial, r, p.outputs, " ");
     if (classes) {
-      if (csv) *out << "," << cls << "," << std::setprecision(17) << prob;
-      if (json) *out << ", \"class\": " << cls << ", \"probability\": " << std::setprecision(17) << prob;
-      if (!csv && !json) *out << "  class " << cls << " (p = " << std::setprecision(4) << prob << ")";
+      const std::string name = text::nameOf(static_cast<double>(cls), p.classNames);
+      if (csv) *out << "," << cls << "," << text::csvField(name) << "," << std::setprecision(17) << prob;
+      if (json)
+        *out << ", \"class\": " << cls << ", \"class_name\": " << text::jsonName(name)
+             << ", \"probability\": " << std::setprecision(17) << prob;
+      if (!csv && !json)
+        *out << "  class " << text::named(static_cast<double>(cls), p.classNames, "?")
+             << " (p = " << std::setprecision(4) << prob << ")";
     }
     *out << (json ? "}" : "\n") << std::setprecision(6);
   }

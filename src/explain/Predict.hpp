@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "core/Matrix.hpp"
 #include "io/DataFile.hpp"
@@ -21,10 +22,11 @@ inline constexpr std::int64_t kPredictionsFormatVersion = 1;
 struct Predictions {
   Loss loss = Loss::Mse;
   std::int64_t outputs = 1;
-  bool matrixShape = false;  // [n, C] rather than [n] in files (C > 1 or targets given as [N, C])
-  QueryFile queries;         // this rank's query rows
-  Matrix network, initial;   // f_S, f_0 for this rank's rows [n_local, C]
-  Matrix probability;        // classification: p(class 1) [n_local, 1] or the softmax [n_local, C]
+  bool matrixShape = false;             // [n, C] rather than [n] in files (C > 1 or targets given as [N, C])
+  QueryFile queries;                    // this rank's query rows
+  Matrix network, initial;              // f_S, f_0 for this rank's rows [n_local, C]
+  Matrix probability;                   // classification: p(class 1) [n_local, 1] or the softmax [n_local, C]
+  std::vector<std::string> classNames;  // the run's data file's names of the classes, or none
 };
 
 /// Collective. Reads the run (any pathkernel run file) and the query points

@@ -92,17 +92,6 @@ std::vector<std::int64_t> predictedClasses(const std::vector<double>& network, s
   return classes;
 }
 
-// The data file's class names ("3,8" as the root attribute class_names), when it has one name per class.
-std::vector<std::string> classNamesOf(const RunReader& run, const std::string& dataOverride, const QuerySets& sets) {
-  const bool fromFile = !dataOverride.empty() || !run.settings().builtinData();
-  if (!sets.classification || !sets.train.available || !fromFile) return {};
-  const h5::Id file = h5::openFile(run.data(dataOverride).file, run.comm());
-  if (!h5::hasAttribute(file, "class_names")) return {};
-  std::vector<std::string> names = splitList(h5::stringAttribute(file, "class_names"));
-  const std::int64_t classes = run.loss() == Loss::Logistic ? 2 : run.outputs();
-  return static_cast<std::int64_t>(names.size()) == classes ? names : std::vector<std::string>{};
-}
-
 }  // namespace
 
 std::string QuerySelection::text() const {
@@ -121,6 +110,17 @@ std::string QuerySelection::text() const {
   return set + ":" + std::to_string(first) + (last > first ? "-" + std::to_string(last) : "");
 }
 
+// The data file's class names ("3,8" as the root attribute class_names), when it has one name per class.
+std::vector<std::string> classNamesOf(const RunReader& run, const std::string& dataOverride) {
+  if (run.loss() == Loss::Mse || (dataOverride.empty() && run.settings().builtinData())) return {};
+  if (!run.labels("train", dataOverride).available) return {};  // the data file cannot be found: numbers only
+  const h5::Id file = h5::openFile(run.data(dataOverride).file, run.comm());
+  if (!h5::hasAttribute(file, "class_names")) return {};
+  std::vector<std::string> names = splitList(h5::stringAttribute(file, "class_names"));
+  const std::int64_t classes = run.loss() == Loss::Logistic ? 2 : run.outputs();
+  return static_cast<std::int64_t>(names.size()) == classes ? names : std::vector<std::string>{};
+}
+
 QuerySets querySetsOf(const RunReader& run, const std::string& dataOverride) {
   QuerySets sets;
   sets.trainRows = run.rows("train");
@@ -130,7 +130,7 @@ QuerySets querySetsOf(const RunReader& run, const std::string& dataOverride) {
   sets.queryRows = run.rows("query");
   sets.query = run.labels("query", dataOverride);
   sets.classification = run.loss() != Loss::Mse;
-  sets.classNames = classNamesOf(run, dataOverride, sets);
+  sets.classNames = sets.train.available ? classNamesOf(run, dataOverride) : std::vector<std::string>{};
   if (sets.classification) {
     const std::int64_t c = run.outputs();
     for (const std::string set : {"train", "test", "query"}) {

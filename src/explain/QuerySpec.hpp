@@ -51,6 +51,11 @@ struct QuerySets {
 /// `dataOverride` if given, else the run's data (RunReader::labels).
 QuerySets querySetsOf(const RunReader& run, const std::string& dataOverride = "");
 
+/// Collective. The names of the classes of a classification run, from its data file's root attribute
+/// class_names (or `dataOverride`'s), one per class; none for mse, built-in data, a data file that cannot be
+/// found or has no such attribute. Throws InputError when the file found differs from the run's data.
+std::vector<std::string> classNamesOf(const RunReader& run, const std::string& dataOverride = "");
+
 /// Parses every --query value, in the order given. Not collective.
 /// Throws InputError naming the malformed item and the accepted forms.
 std::vector<QuerySelection> parseQuerySelections(const std::vector<std::string>& texts);

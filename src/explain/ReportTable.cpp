@@ -1,5 +1,6 @@
 #include "explain/ReportTable.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <iomanip>
 
@@ -28,7 +29,12 @@ void tableRows(std::ostream& out, const std::string& title, const std::vector<In
                const Columns& columns) {
   out << "  " << title << (list.empty() ? ": none\n" : ":\n");
   if (list.empty()) return;
-  out << "    " << std::setw(4) << "#" << std::setw(8) << "index" << std::setw(10) << "label" << std::setw(16)
+  const bool named = integer && columns.names && !columns.names->empty();
+  // Wide enough for "1 (T-shirt/top)": the class number, then its name.
+  int labelWidth = 10;
+  if (named)
+    for (const auto& name : *columns.names) labelWidth = std::max(labelWidth, static_cast<int>(name.size()) + 8);
+  out << "    " << std::setw(4) << "#" << std::setw(8) << "index" << std::setw(labelWidth) << "label" << std::setw(16)
       << columns.score;
   if (!columns.value.empty()) out << std::setw(15) << columns.value;
   if (!columns.kernel.empty()) out << std::setw(15) << columns.kernel;
@@ -36,10 +42,9 @@ void tableRows(std::ostream& out, const std::string& title, const std::vector<In
   out << "\n";
   for (std::size_t k = 0; k < list.size(); ++k) {
     const Influence& in = list[k];
-    out << "    " << std::setw(4) << k + 1 << std::setw(8) << in.index << std::setw(10)
-        << (integer && columns.names && !columns.names->empty() ? text::named(in.label, *columns.names, "?")
-                                                                : text::label(in.label, integer, "?"))
-        << std::setw(16) << number(in.score);
+    out << "    " << std::setw(4) << k + 1 << std::setw(8) << in.index << std::setw(labelWidth)
+        << (named ? text::named(in.label, *columns.names, "?") : text::label(in.label, integer, "?")) << std::setw(16)
+        << number(in.score);
     if (!columns.value.empty()) out << std::setw(15) << number(in.contribution);
     if (!columns.kernel.empty()) out << std::setw(15) << number(in.pathKernel);
     if (columns.coefficient) out << std::setw(15) << number(in.coefficient);
@@ -119,10 +124,10 @@ void tableAggregate(std::ostream& out, const AggregateInfluence& a, const std::s
       << "  " << a.scoreFormula << "\n"
       << "  all positive totals " << number(a.totalPositive) << ", all negative totals " << number(a.totalNegative)
       << "\n";
-  const Columns totals{"T_i", "", "", false};
+  const Columns totals{"T_i", "", "", false, &a.classNames};
   tableRows(out, "most positive in total", a.mostPositive, integer, totals);
   tableRows(out, "most negative in total", a.mostNegative, integer, totals);
-  const Columns self{"score(x_i,i)", "C(x_i,i)", "K^p(x_i,x_i)", a.hasCoefficient};
+  const Columns self{"score(x_i,i)", "C(x_i,i)", "K^p(x_i,x_i)", a.hasCoefficient, &a.classNames};
   if (a.hasSelf)
     tableRows(out, "largest self-influence |score(x_i,i)|", a.selfLargest, integer, self);
   else

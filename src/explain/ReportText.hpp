@@ -33,6 +33,13 @@ inline std::string named(double value, const std::vector<std::string>& names, co
                                                             : text;
 }
 
+/// The name of class `value` alone ("" without names or for an unknown class): csv and json's name columns.
+inline std::string nameOf(double value, const std::vector<std::string>& names) {
+  if (std::isnan(value) || names.empty()) return "";
+  const long long k = std::llround(value);
+  return k >= 0 && k < static_cast<long long>(names.size()) ? names[static_cast<std::size_t>(k)] : "";
+}
+
 inline std::string json(double v) {
   return std::isfinite(v) ? number(v, 17) : "null";
 }
@@ -44,6 +51,19 @@ inline std::string quoted(const std::string& text) {
     if (static_cast<unsigned char>(ch) >= 0x20) q += ch;
   }
   return q + "\"";
+}
+
+/// A csv field: quoted when it holds a comma or a quote (class names may).
+inline std::string csvField(const std::string& text) {
+  if (text.find_first_of(",\"\n") == std::string::npos) return text;
+  std::string q = "\"";
+  for (char ch : text) q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+  return q + "\"";
+}
+
+/// A json string, or null when empty (no name).
+inline std::string jsonName(const std::string& name) {
+  return name.empty() ? "null" : quoted(name);
 }
 
 /// Whether the query's labels are classes (logistic, softmax).

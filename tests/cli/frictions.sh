@@ -2,8 +2,9 @@
 # Whole-program checks of what a new user trips over: a dry run that would be
 # refused, the residual of the left rule, dynamics of a run that kept only its
 # first and last tangent kernels, the misclassified and correct query selectors,
-# class names from the data file, the contributions' sums, a damaged compressed
-# chunk, -h on every command, and a build without GoogleTest.
+# class names from the data file (in explain's tables, predict, --aggregate,
+# csv and json), the contributions' sums, a damaged compressed chunk, -h on
+# every command, and a build without GoogleTest.
 #
 #   frictions.sh PROGRAM SOURCE_DIR CASE
 set -euo pipefail
@@ -137,6 +138,69 @@ PY
     grep -q "note: this run used adam: a_i(x) = C(x,i)/K^p(x,x_i) is not Domingos' coefficient" a.txt ||
       { cat a.txt; fail "no note on a_i under adam"; }
     ! grep -q "is not Domingos' coefficient" e.txt || fail "the a_i note on an sgd run"
+    ;;
+  class_names_everywhere)
+    # The data file's class names follow every class number: predict, explain --aggregate, csv and json.
+    digits_run
+    names=$(py d.h5 <<'PY'
+import sys, h5py
+v = h5py.File(sys.argv[1]).attrs["class_names"]
+print(v if isinstance(v, str) else v.decode())
+PY
+)
+    [[ "$names" == "3,8" ]] || fail "digits2's class_names is '$names'"
+    pk 2 predict --run run.h5 --queries d.h5:test > p.txt
+    grep -Eq "^query:0 +f_S [-0-9.e]+ +f_0 [-0-9.e]+ +class [01] \((3|8)\) \(p = 0\.[0-9]+\)" p.txt ||
+      { head -3 p.txt; fail "predict's table has no class names"; }
+    pk 2 predict --run run.h5 --queries d.h5:test --format csv > p.csv
+    pk 2 predict --run run.h5 --queries d.h5:test --format json > p.json
+    pk 2 explain --run run.h5 --aggregate --top 3 > a.txt
+    cat a.txt
+    grep -Eq "^ +1 +[0-9]+ +[01] \((3|8)\) " a.txt || fail "explain --aggregate's label column has no class names"
+    pk 2 explain --run run.h5 --aggregate --class 1 --top 3 > a1.txt
+    grep -q "toward class 1 (8)" a1.txt || { head -3 a1.txt; fail "--aggregate --class 1 does not name the class"; }
+    pk 2 explain --run run.h5 --aggregate --top 3 --format csv > a.csv
+    pk 2 explain --run run.h5 --aggregate --top 3 --format json > a.json
+    pk 2 explain --run run.h5 --query test:0-5 --top 3 --format csv > e.csv
+    pk 2 explain --run run.h5 --query test:0-5 --top 3 --format json > e.json
+    py d.h5 run.h5 <<'PY' || fail "class names in csv and json"
+import sys, csv, json, h5py
+data, run = h5py.File(sys.argv[1]), h5py.File(sys.argv[2])
+names = ["3", "8"]
+ytest, ytrain = data["test/y"][()].astype(int), data["train/y"][()].astype(int)
+f = run["predict/test/network"][()].reshape(-1)
+rows = list(csv.DictReader(open("p.csv")))
+assert len(rows) == f.size and all(r["class_name"] == names[int(r["class"])] for r in rows), rows[:2]
+assert all(int(r["class"]) == int(f[int(r["query"])] > 0) for r in rows)
+p = json.load(open("p.json"))
+assert p["class_names"] == names and all(q["class_name"] == names[q["class"]] for q in p["queries"])
+for r in csv.DictReader(open("a.csv")):
+    assert int(r["label"]) == ytrain[int(r["train_index"])] and r["label_name"] == names[int(r["label"])], r
+a = json.load(open("a.json"))
+assert a["class_names"] == names
+for role in ("most_positive", "most_negative", "self_influence"):
+    for e in a[role]:
+        assert e["label"] == ytrain[e["train_index"]] and e["label_name"] == names[e["label"]], (role, e)
+for r in csv.DictReader(open("e.csv")):
+    q = int(r["query"].split(":")[1])
+    assert int(r["true_label"]) == ytest[q] and r["true_label_name"] == names[ytest[q]], r
+    assert r["predicted_class_name"] == names[int(r["predicted_class"])], r
+    assert r["explained_name"] == names[int(r["explained"])], r
+    assert r["label_name"] == names[int(r["label"])] and int(r["label"]) == ytrain[int(r["train_index"])], r
+for q in json.load(open("e.json"))["queries"]:
+    assert q["true_label_name"] == names[q["true_label"]] and q["predicted_class_name"] == names[q["predicted_class"]]
+    assert q["explained_class_name"] == names[q["explained_class"]] and q["class_names"] == names
+    for e in q["proponents"] + q["opponents"]:
+        assert e["label_name"] == names[e["label"]], e
+PY
+    # Without names (built-in data): the numbers alone, the name columns empty.
+    pk 2 train --data builtin:moons --n-train 20 --n-test 6 --hidden 4 --steps 5 --out m.h5 > /dev/null
+    pk 2 explain --run m.h5 --query test:0 --format json > m.json
+    py <<'PY' || fail "a run without class names"
+import json
+q = json.load(open("m.json"))["queries"][0]
+assert q["true_label_name"] is None and q["predicted_class_name"] is None and "class_names" not in q, q
+PY
     ;;
   damaged_chunk)
     # Damage inside a compressed chunk: the same plain message as other damage, naming file and dataset.
