@@ -234,7 +234,9 @@ def write_idx(path, dims, values):
 
 def recorded_titles(call):
     """Runs call() and returns the titles of every axes of the figures it saves (their text as drawn)."""
+    from pkfigures import filter_figures
     titles = []
+    modules = (run_figures, filter_figures)
     original = run_figures.save
 
     def save(fig, outdir, name):
@@ -243,11 +245,13 @@ def recorded_titles(call):
             titles.append(fig._suptitle.get_text())
         return original(fig, outdir, name)
 
-    run_figures.save = save
+    for module in modules:
+        module.save = save
     try:
         call()
     finally:
-        run_figures.save = original
+        for module in modules:
+            module.save = original
     return titles
 
 
