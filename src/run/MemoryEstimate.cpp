@@ -84,6 +84,15 @@ double queryBlockValues(const Network& model) {
   return values;
 }
 
+// Doubles per example of a layer's features h_k and delta_k (every output's), all layers.
+double featureValues(const Network& model) {
+  double values = 0.0;
+  for (int k = 0; k < model.layers(); ++k)
+    values += static_cast<double>(model.layer(k).inputWidth()) +
+              (k + 1 < model.layers() ? static_cast<double>(model.outputs() * model.layer(k).outputWidth()) : 0.0);
+  return values;
+}
+
 // The estimate with `keptRows` kernel rows (train and test points together) and `m` test points
 // spread over `ranks`.
 MemoryEstimate estimateWithRows(const RunPlan& plan, double ranks, double keptRows, double m) {
@@ -99,7 +108,11 @@ MemoryEstimate estimateWithRows(const RunPlan& plan, double ranks, double keptRo
   e.kernelBytes = kDouble * rowsPerRank * n * matrices;
   const bool directions = s.training.optimizer.kind != OptimizerKind::Sgd;
   const double parameters = static_cast<double>(plan.model.parameterCount());
-  if (directions) e.directionBytes = 2.0 * kDouble * std::ceil(n / ranks) * parameters;
+  // With memory: two per-example buffers for the owned examples, and the features (h_k, delta_k)
+  // of all rows of a query set, gathered to be contracted with them (kernel/DirectionAttribution.hpp).
+  if (directions)
+    e.directionBytes =
+        2.0 * kDouble * std::ceil(n / ranks) * parameters + kDouble * std::max(n, m) * featureValues(plan.model);
   // Writing copies one matrix's rows (C interleaved for the contributions); contributions
   // held as column blocks become rows first, through a transpose per output.
   e.writeBytes = kDouble * rowsPerRank * n * (directions ? c + 1.0 : std::max(1.0, c));

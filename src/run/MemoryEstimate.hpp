@@ -17,7 +17,8 @@ struct MemoryEstimate {
   double kernelBytes = 0.0;             // per rank: its rows of every kernel matrix
   double trainingSideBytes = 0.0;       // per rank: the training side of all N examples, gathered each step
   double activationBytes = 0.0;         // per rank: its rows' activations and signals during a step
-  double directionBytes = 0.0;          // per rank: per-example buffers and directions (optimizers with memory)
+  double directionBytes = 0.0;          // per rank: per-example buffers and directions, and the gathered query
+                                        // features they are contracted with (optimizers with memory)
   double dataBytes = 0.0;               // per rank: its block of the data
   double writeBytes = 0.0;              // per rank: the copies made while a file is written (the peak)
   double checkpointBytes = 0.0;         // one checkpoint file
