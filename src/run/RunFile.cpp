@@ -41,8 +41,6 @@ void writeConfig(const h5::Id& file, const TrainingRun& run) {
   h5::Id config = h5::ensureGroup(file, "/config");
   writeSettings(config, s, runFacts(run), ConfigPart::Run);
   h5::setAttribute(config, "outputs", run.model().outputs());
-  // Image data: the shape the network was built on, recorded from the data (readers rebuild it from this).
-  if (!run.data().inputShape.empty()) h5::setAttribute(config, "input_shape", run.data().inputShape);
   if (!run.dataSha256().empty()) {
     h5::setAttribute(config, "data_sha256", run.dataSha256());
     // `data` is the path as given; `data_file` the absolute path, for readers started elsewhere.

@@ -29,7 +29,8 @@ struct TrainArguments {
   std::string data{};
   std::string out{};
   std::string hidden{};
-  std::string layers{};  // --layers; empty: --hidden
+  std::string layers{};      // --layers; empty: --hidden
+  std::string inputShape{};  // --input-shape C,H,W; empty: the data's own shape
   std::string activation{};
   std::string param{};
   std::string loss{};
@@ -78,10 +79,11 @@ struct TrainArguments {
 
 /// A training run's settings, typed and checked.
 struct TrainSettings {
-  std::string data;               // builtin:NAME or the data file's path, as given
-  BuiltinSpec builtin;            // the generator's sizes and seed (recorded for every run)
-  std::string out;                // the run file
-  std::vector<LayerSpec> layers;  // the layers before the output layer; empty = linear model
+  std::string data;                      // builtin:NAME or the data file's path, as given
+  BuiltinSpec builtin;                   // the generator's sizes and seed (recorded for every run)
+  std::string out;                       // the run file
+  std::vector<LayerSpec> layers;         // the layers before the output layer; empty = linear model
+  std::vector<std::int64_t> inputShape;  // --input-shape [C, H, W]: flat rows read as images; empty = as stored
   Activation activation = Activation::Tanh;
   Parameterization parameterization = Parameterization::Standard;
   std::optional<Loss> loss;  // empty: the loss the data names (auto)
@@ -126,6 +128,8 @@ std::string checkpointFile(const TrainArguments& arguments);
 std::vector<std::int64_t> parseHidden(const std::string& text);
 /// The layers of --layers, or of its shorthand --hidden; throws InputError if malformed or both are given.
 std::vector<LayerSpec> layersOf(const TrainArguments& arguments);
+/// Parsed "--input-shape C,H,W" (three integers >= 1); empty for "". Throws InputError if malformed.
+std::vector<std::int64_t> parseInputShape(const std::string& text);
 /// "64,64", or "none" for a linear model.
 std::string hiddenText(const std::vector<std::int64_t>& widths);
 
