@@ -31,6 +31,18 @@ void forEachPatchEntry(const ConvGeometry& g, F&& f) {
 }  // namespace
 
 void im2col(const ConvGeometry& g, const double* image, double* patches) {
+  if (g.pad == 0) {
+    // Every entry lies inside the image: each patch row (c, i) is k consecutive pixels, copied
+    // without the zero fill and the bounds tests (the same values as the general path below).
+    const std::int64_t oh = g.outHeight(), ow = g.outWidth(), k = g.kernel;
+    double* out = patches;
+    for (std::int64_t py = 0; py < oh; ++py)
+      for (std::int64_t px = 0; px < ow; ++px)
+        for (std::int64_t c = 0; c < g.input.channels; ++c)
+          for (std::int64_t i = 0; i < k; ++i, out += k)
+            std::copy_n(image + (c * g.input.height + py * g.stride + i) * g.input.width + px * g.stride, k, out);
+    return;
+  }
   std::fill_n(patches, g.positions() * g.patchSize(), 0.0);
   forEachPatchEntry(g, [&](std::int64_t p, std::int64_t i) { patches[p] = image[i]; });
 }
