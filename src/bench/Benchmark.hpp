@@ -51,6 +51,7 @@ struct BenchResult {
   // each rank: every example's gradient materialised (im2col and a GEMM per block) and the
   // Gram GEMM over them (docs/PERFORMANCE.md, Convolutional networks).
   double convSecondsPerStep = 0.0;
+  double convGradientSecondsPerStep = 0.0;  // of which materialising the gradients
   double convGflopsPerRank = 0.0;
 };
 
