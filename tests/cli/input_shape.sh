@@ -2,9 +2,9 @@
 # --input-shape C,H,W: flat rows [N, D] read as images. A flat data file with
 # the option trains bit for bit as the same values stored as images [N, C, H, W];
 # predict and replay reshape flat query rows as the run's images and refuse
-# images of another shape.
+# images of another shape; bench takes --layers with --input-shape.
 #
-#   input_shape.sh PROGRAM CASE     (CASE: same_as_images_<ranks> | queries)
+#   input_shape.sh PROGRAM CASE     (CASE: same_as_images_<ranks> | queries | bench)
 set -euo pipefail
 program="$1"
 case_name="$2"
@@ -77,6 +77,16 @@ PY
         { cat err.log; fail "$command: no clear message"; }
       [[ ! -e o.h5 ]] || fail "$command left o.h5"
     done
+    ;;
+  bench)
+    # bench on a CNN: the conv layers' kernel work and its ratio to DGEMM; conflicting sizes refused.
+    pk 2 bench --layers conv:3:3,avgpool:2,dense:4 --input-shape 2,8,8 --n-train 40 --steps 1 > bench.log ||
+      { cat bench.log; fail "bench --layers"; }
+    grep -qE "conv layers' kernel work .* ms per step and rank \(gradients .* ms, Gram .* ms\), .* GFLOP/s/rank = [0-9.]+ of the DGEMM rate" bench.log ||
+      { cat bench.log; fail "no conv line"; }
+    grep -q "conv:3:3,avgpool:2,dense:4" bench.log || fail "the table does not name the layers"
+    if pk 1 bench --inputs 5 --input-shape 1,2,2 --layers conv:2:1 > out.log 2> err.log; then fail "bench took --inputs 5 with 1,2,2"; fi
+    grep -q "disagrees with --input-shape 1,2,2 (C\*H\*W = 4)" err.log || { cat err.log; fail "bench: no clear message"; }
     ;;
   *) echo "unknown case $case_name"; exit 2 ;;
 esac
