@@ -186,6 +186,39 @@ TEST(ConvDirections, GaussRuleIsExactForEveryOptimizer) {
     }
 }
 
+// Under the left rule the training rows' query side is the step's own (gathered) features,
+// the test rows' a forward pass of their own: with the training points as the test set
+// both give the same contributions.
+TEST(ConvDirections, LeftRuleTrainingRowsEqualTheSamePointsAsTestRows) {
+  for (const std::string optimizer : {"momentum", "adam"})
+    for (const std::int64_t outputs : {1, 3}) {
+      TrainArguments s = cnnCase(optimizer, "conv:3:3:p1,maxpool:2,conv:2:2,dense:4", outputs, tempPath("left.h5"));
+      {
+        // The test set := the training set.
+        const auto x = readAll(s.data, "/train/X"), y = readAll(s.data, "/train/y");
+        const std::string data = tempPath("same.h5");
+        h5::Id file = h5::createFile(data, MPI_COMM_WORLD);
+        const auto n = static_cast<hsize_t>(kTrain), c = static_cast<hsize_t>(outputs);
+        const auto ys = outputs == 1 ? std::vector<hsize_t>{n} : std::vector<hsize_t>{n, c};
+        for (const char* set : {"/train", "/test"}) {
+          h5::writeReplicated(file, std::string(set) + "/X", {n, 2, 7, 6}, x.data());
+          h5::writeReplicated(file, std::string(set) + "/y", ys, y.data());
+        }
+        s.data = data;
+      }
+      s.batchSize = 4;
+      train(s);
+      const std::string what = optimizer + " C=" + std::to_string(outputs);
+      const auto train = readAll(s.out, "/kernel/contrib/train"), test = readAll(s.out, "/kernel/contrib/test");
+      EXPECT_GT(*std::max_element(test.begin(), test.end()), 0.0) << what;
+      EXPECT_LT(relativeDifference(train, test), 1e-12) << what;
+      EXPECT_LT(relativeDifference(readAll(s.out, "/predict/train/kernel_machine"),
+                                   readAll(s.out, "/predict/test/kernel_machine")),
+                1e-12)
+          << what;
+    }
+}
+
 // W_1^S - W_1^0 = sum_i sum_p Gamma_{i,p} patch_p(x_i)^T + decay for a first conv layer.
 TEST(ConvDirections, SuperpositionOfAFirstConvLayer) {
   for (const std::string optimizer : {"sgd", "momentum", "adam"})
