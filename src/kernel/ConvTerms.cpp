@@ -9,10 +9,17 @@
 namespace pk {
 
 Matrix convGradients(const ConvLayer& layer, const ConstView& input, const ConstView& delta, std::int64_t signals) {
+  Matrix gradients(input.rows, signals * layer.parameterCount());
+  convGradients(layer, input, delta, signals, gradients.view());
+  return gradients;
+}
+
+void convGradients(const ConvLayer& layer, const ConstView& input, const ConstView& delta, std::int64_t signals,
+                   const MutableView& gradients) {
   const ConvGeometry& g = layer.geometry();
   const std::int64_t filters = g.filters, positions = g.positions(), q = g.patchSize();
   const std::int64_t per = filters * q + filters;  // one signal's gradient: W then b
-  Matrix gradients(input.rows, signals * per);
+  PK_ASSERT(gradients.rows == input.rows && gradients.cols == signals * per, "convGradients: target shape");
   Matrix patches(positions, q), dw(signals * filters, q);
   for (std::int64_t r = 0; r < input.rows; ++r) {
     im2col(g, input.row(r), patches.data());
@@ -31,7 +38,6 @@ Matrix convGradients(const ConvLayer& layer, const ConstView& input, const Const
       }
     }
   }
-  return gradients;
 }
 
 namespace {
@@ -39,30 +45,28 @@ namespace {
 // A conv layer's share of a tile, from the materialised gradients of both sides.
 class ConvTerm : public LayerTerm {
  public:
-  ConvTerm(const ConvLayer& layer, std::int64_t outputs, int k, const FeatureView& query, const FeatureView& train)
+  // The query rows' gradients are materialised here, once per call of the tile loop (they
+  // change with the query set and the Gauss node); the training rows' were gathered once per step.
+  ConvTerm(const ConvLayer& layer, std::int64_t outputs, int k, const FeatureView& query, const LayerSide& train)
       : outputs_(outputs),
         per_(layer.parameterCount()),
         query_(convGradients(layer, query.h[k], query.delta[k], outputs)),
-        train_(convGradients(layer, train.h[k], train.delta[k], outputs)) {
-    PK_ASSERT(train.delta[k].cols == outputs * layer.outputWidth() || train.u.empty(),
-              "ConvTerm: the training signals must hold every output's");
-    // With C > 1 the contributions need the gradient of the loss-weighted signals u.
-    if (outputs > 1 && !train.u.empty() && train.u[k].data)
-      lossGradients_ = convGradients(layer, train.h[k], train.u[k], 1);
-  }
+        train_(train.other.at(0)),
+        lossGradients_(train.other.at(1)) {}
 
   double addTo(const TileRange& t, TileScratch& /*scratch*/, const TileSums& sums) const override {
     double flops = 0.0;
     const std::int64_t width = outputs_ * per_;
     if (sums.kernel) {
       // kernel (column-major [nr, nj]) += sum_c G_c(x_i) . G_c(x): one GEMM over every output's gradient.
-      blas::gemmNT(1.0, train_.view().rowBlock(t.j0, t.nj), query_.view().rowBlock(t.r0, t.nr), 1.0,
+      blas::gemmNT(1.0, train_.rowBlock(t.j0, t.nj), query_.view().rowBlock(t.r0, t.nr), 1.0,
                    denseView(sums.kernel, t.nj, t.nr));
       flops += 2.0 * static_cast<double>(t.cells() * width);
     }
     for (std::int64_t o = 0; o < static_cast<std::int64_t>(sums.contrib.size()); ++o) {
       const ConstView queryOutput{query_.row(t.r0) + o * per_, t.nr, per_, width};
-      blas::gemmNT(1.0, lossGradients_.view().rowBlock(t.j0, t.nj), queryOutput, 1.0,
+      PK_ASSERT(!lossGradients_.empty(), "ConvTerm: contributions need the training side's loss gradients");
+      blas::gemmNT(1.0, lossGradients_.rowBlock(t.j0, t.nj), queryOutput, 1.0,
                    denseView(sums.contrib[static_cast<std::size_t>(o)], t.nj, t.nr));
       flops += 2.0 * static_cast<double>(t.cells() * per_);
     }
@@ -72,7 +76,8 @@ class ConvTerm : public LayerTerm {
 
  private:
   std::int64_t outputs_, per_;
-  Matrix query_, train_, lossGradients_;
+  Matrix query_;
+  ConstView train_, lossGradients_;  // [N, C P] and [N, P] (or empty), in the gathered training side
 };
 
 // A layer without parameters adds nothing to a tile.
@@ -85,9 +90,34 @@ class NoTerm : public LayerTerm {
 class ConvKernel : public LayerKernel {
  public:
   ConvKernel(const ConvLayer& layer, std::int64_t outputs) : layer_(layer), outputs_(outputs) {}
-  std::unique_ptr<LayerTerm> term(int k, bool last, const FeatureView& query, const FeatureView& train) const override {
+  // Its gradients, not its features: [G_1 .. G_C | U] per example (U only for C > 1 with
+  // contributions), formed from this rank's own rows once per step and gathered with one
+  // allgather. P values per signal, where its input and output signals are C_in H W + C K H' W'.
+  LayerSide trainingSide(int k, bool last, const OwnRows& own, bool withLossSignals) const override {
     PK_ASSERT(!last, "a conv layer is never the output layer");
-    return std::make_unique<ConvTerm>(layer_, outputs_, k, query, train);
+    const auto kk = static_cast<std::size_t>(k);
+    const std::int64_t n = own.rows.localRows(), all = own.rows.globalRows(), per = layer_.parameterCount();
+    const std::int64_t width = trainingValues(last, withLossSignals), signals = outputs_ * per;
+    Matrix mine(n, width);
+    const ConstView input = own.fwd.h[kk].view();
+    convGradients(layer_, input, own.delta[kk].view(), outputs_, {mine.data(), n, signals, width});
+    if (width > signals && own.u)
+      convGradients(layer_, input, (*own.u)[kk].view(), 1, {mine.data() + signals, n, per, width});
+    LayerSide side;
+    side.arrays.push_back(allgatherRows(own.rows, mine.data(), width));
+    const double* gathered = side.arrays[0].data();
+    side.other.push_back({gathered, all, signals, width});
+    side.other.push_back(width > signals ? ConstView{gathered + signals, all, per, width} : ConstView{});
+    return side;
+  }
+  std::int64_t trainingValues(bool, bool withLossSignals) const override {
+    return (outputs_ > 1 && withLossSignals ? outputs_ + 1 : outputs_) * layer_.parameterCount();
+  }
+  std::int64_t queryValues() const override { return outputs_ * layer_.parameterCount(); }
+  std::unique_ptr<LayerTerm> term(int k, bool last, const FeatureView& query,
+                                  const TrainingSide& train) const override {
+    PK_ASSERT(!last, "a conv layer is never the output layer");
+    return std::make_unique<ConvTerm>(layer_, outputs_, k, query, train.layer(k));
   }
   // A first conv layer's Gamma runs over its output positions (docs/THEORY.md, Superposition).
   bool supportsSuperposition() const override { return true; }
@@ -103,7 +133,11 @@ class ConvKernel : public LayerKernel {
 
 class PoolKernel : public LayerKernel {
  public:
-  std::unique_ptr<LayerTerm> term(int, bool, const FeatureView&, const FeatureView&) const override {
+  // No parameters: nothing of the training rows is needed.
+  LayerSide trainingSide(int, bool, const OwnRows&, bool) const override { return {}; }
+  std::int64_t trainingValues(bool, bool) const override { return 0; }
+  std::int64_t queryValues() const override { return 0; }
+  std::unique_ptr<LayerTerm> term(int, bool, const FeatureView&, const TrainingSide&) const override {
     return std::make_unique<NoTerm>();
   }
   bool supportsSuperposition() const override { return false; }

@@ -2,13 +2,16 @@
 // The kernel terms of convolution and pooling layers (docs/THEORY.md,
 // Convolutional networks). A conv layer's per-example parameter gradient is
 // small (K C_in k^2 + K values per output), while the structured Gram form of
-// a dense layer would cost (H' W')^2 per pair: so the conv term materialises,
-// once per call of the tile loop, every example's gradient
+// a dense layer would cost (H' W')^2 per pair: so a conv layer works on every
+// example's gradient
 //   G_c(x) = [ s delta_c(x) [K, P] patches(x) [P, C_in k^2] | sum_p delta_c(x) ]
-// for the query rows and the training rows, and each tile is one GEMM over
-// them: K_conv(x, x_i) = sum_c G_c(x) . G_c(x_i), and with C > 1 outputs the
-// contribution of output c is G_c(x) . U(x_i), U the gradient of the loss-
-// weighted signals u. A pooling layer has no parameters: no share.
+// and each tile is one GEMM over them: K_conv(x, x_i) = sum_c G_c(x) . G_c(x_i),
+// and with C > 1 outputs the contribution of output c is G_c(x) . U(x_i), U the
+// gradient of the loss-weighted signals u. Its training side
+// (kernel/TrainingSide.hpp) is those gradients: each rank forms them for its
+// own training rows once per step and they are gathered, so no rank forms
+// another rank's. The query rows' are formed once per call of the tile loop.
+// A pooling layer has no parameters: no share, and no training side.
 #include <cstdint>
 #include <memory>
 
@@ -24,5 +27,8 @@ std::unique_ptr<LayerKernel> poolKernel(const PoolLayer& layer);
 /// Every example's gradient of one conv layer: [rows, signals * (K Q + K)], where
 /// `signals` rows of `delta` per example (C output signals, or 1 loss signal).
 Matrix convGradients(const ConvLayer& layer, const ConstView& input, const ConstView& delta, std::int64_t signals);
+/// The same into `gradients` [rows, signals * (K Q + K)] (a view, e.g. columns of a packed buffer).
+void convGradients(const ConvLayer& layer, const ConstView& input, const ConstView& delta, std::int64_t signals,
+                   const MutableView& gradients);
 
 }  // namespace pk

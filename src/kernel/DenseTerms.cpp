@@ -1,5 +1,7 @@
 #include "kernel/DenseTerms.hpp"
 
+#include <algorithm>
+
 #include "core/Blas.hpp"
 #include "core/Error.hpp"
 #include "kernel/DenseDirections.hpp"
@@ -20,15 +22,15 @@ double layerInputFactor(const ConstView& trainH, const ConstView& queryH, double
 class HiddenLayerTerm : public LayerTerm {
  public:
   HiddenLayerTerm(const DenseLayer& layer, std::int64_t outputs, int k, const FeatureView& query,
-                  const FeatureView& train)
+                  const LayerSide& train)
       : s2_(layer.scale() * layer.scale()),
         outputs_(outputs),
         width_(layer.outputWidth()),
         queryH_(query.h[k]),
-        trainH_(train.h[k]),
+        trainH_(train.h),
         queryDelta_(query.delta[k]),
-        trainDelta_(train.delta[k]),
-        trainU_(train.u.empty() ? ConstView{} : train.u[k]) {}
+        trainDelta_(train.delta),
+        trainU_(train.u) {}
 
   double addTo(const TileRange& t, TileScratch& scratch, const TileSums& sums) const override {
     double flops = layerInputFactor(trainH_, queryH_, s2_, t, scratch.factor);
@@ -73,12 +75,12 @@ class HiddenLayerTerm : public LayerTerm {
 class OutputLayerTerm : public LayerTerm {
  public:
   OutputLayerTerm(const DenseLayer& layer, std::int64_t outputs, int k, const FeatureView& query,
-                  const FeatureView& train)
+                  const TrainingSide& train)
       : s2_(layer.scale() * layer.scale()),
         outputs_(outputs),
         queryH_(query.h[k]),
-        trainH_(train.h[k]),
-        lossSignal_(train.u.empty() ? ConstView{} : train.u[k]) {}
+        trainH_(train.layer(k).h),
+        lossSignal_(train.lossSignal()) {}
 
   double addTo(const TileRange& t, TileScratch& scratch, const TileSums& sums) const override {
     const double flops = layerInputFactor(trainH_, queryH_, s2_, t, scratch.factor);
@@ -108,9 +110,40 @@ class DenseKernel : public LayerKernel {
  public:
   DenseKernel(const DenseLayer& layer, std::int64_t outputs) : layer_(layer), outputs_(outputs) {}
 
-  std::unique_ptr<LayerTerm> term(int k, bool last, const FeatureView& query, const FeatureView& train) const override {
+  // Its input h_k, and below the output layer its signals [delta_k | u_k] packed row by row
+  // (u_k only for C > 1 with contributions: for one output the tile loop scales the kernel tile
+  // by l'_i / |B| instead), one allgather each.
+  LayerSide trainingSide(int k, bool last, const OwnRows& own, bool withLossSignals) const override {
+    const auto kk = static_cast<std::size_t>(k);
+    const std::int64_t n = own.rows.localRows(), all = own.rows.globalRows(), width = layer_.outputWidth();
+    LayerSide side;
+    side.arrays.push_back(allgatherRows(own.rows, own.fwd.h[kk].data(), layer_.inputWidth()));
+    side.h = denseView(side.arrays[0].data(), all, layer_.inputWidth());
+    if (last) return side;
+    const bool withU = hiddenLossSignals(withLossSignals);
+    const std::int64_t signal = outputs_ * width, packedWidth = signalValues(withLossSignals);
+    std::vector<double> packed(static_cast<std::size_t>(n * packedWidth), 0.0);
+    for (std::int64_t r = 0; r < n; ++r) {
+      const double* d = own.delta[kk].row(r);
+      std::copy(d, d + signal, &packed[static_cast<std::size_t>(r * packedWidth)]);
+      if (own.u && withU) {
+        const double* ur = (*own.u)[kk].row(r);
+        std::copy(ur, ur + width, &packed[static_cast<std::size_t>(r * packedWidth + signal)]);
+      }
+    }
+    side.arrays.push_back(allgatherRows(own.rows, packed.data(), packedWidth));
+    side.delta = {side.arrays[1].data(), all, signal, packedWidth};
+    if (withU) side.u = {side.arrays[1].data() + signal, all, width, packedWidth};
+    return side;
+  }
+  std::int64_t trainingValues(bool last, bool withLossSignals) const override {
+    return layer_.inputWidth() + (last ? 0 : signalValues(withLossSignals));
+  }
+  std::int64_t queryValues() const override { return 0; }
+  std::unique_ptr<LayerTerm> term(int k, bool last, const FeatureView& query,
+                                  const TrainingSide& train) const override {
     if (last) return std::make_unique<OutputLayerTerm>(layer_, outputs_, k, query, train);
-    return std::make_unique<HiddenLayerTerm>(layer_, outputs_, k, query, train);
+    return std::make_unique<HiddenLayerTerm>(layer_, outputs_, k, query, train.layer(k));
   }
   bool supportsSuperposition() const override { return true; }
   double signalScale() const override { return layer_.scale(); }
@@ -119,6 +152,11 @@ class DenseKernel : public LayerKernel {
   }
 
  private:
+  bool hiddenLossSignals(bool withLossSignals) const { return outputs_ > 1 && withLossSignals; }
+  std::int64_t signalValues(bool withLossSignals) const {
+    return (hiddenLossSignals(withLossSignals) ? outputs_ + 1 : outputs_) * layer_.outputWidth();
+  }
+
   const DenseLayer& layer_;
   std::int64_t outputs_;
 };

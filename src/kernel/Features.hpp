@@ -9,8 +9,9 @@
 // never stored.
 //
 // A FeatureView holds views (core/MatrixView.hpp) into row-major storage with
-// a leading dimension, so the training side of all N examples can live in one
-// gathered buffer.
+// a leading dimension. It is the query side of the tile loop (this rank's own
+// query rows); the training side is what each layer kind chose to gather
+// (kernel/TrainingSide.hpp), which for dense layers is these same features.
 #include <cstdint>
 #include <vector>
 
@@ -21,8 +22,7 @@ namespace pk {
 
 struct FeatureView {
   std::int64_t rows = 0;
-  // u empty on the query side. On the gathered training side with one output, u[k] for
-  // k < L-1 is an empty view: only u[L-1] = l'_i / |B| is needed (see TileAccumulator.hpp).
+  // u empty on the query side; set by viewOf when given (the trainer's own rows).
   std::vector<ConstView> h, delta, u;
 };
 
@@ -42,22 +42,16 @@ class QueryFeatures {
 /// Builds a view over already computed forward/backward results.
 FeatureView viewOf(const Forward& fwd, const std::vector<Matrix>& delta, const std::vector<Matrix>* u);
 
-/// All N training examples' features, gathered from every rank's block with one
-/// MPI_Allgatherv per array, straight into per-layer storage: h_k [N, in_k],
-/// [delta_k | u_k] [N, (C+1) out_k] for k < L-1 (delta_k alone, [N, out_k],
-/// for one output), and u_{L-1} [N, C].
+/// h_k and delta_k of every row of a query set, gathered from every rank's block with
+/// one MPI_Allgatherv per array: the query features the attribution of optimizers with
+/// memory contracts with this rank's examples' directions (DirectionAttribution).
+/// The training side of the tile loop is not this: each layer kind chooses its own
+/// (kernel/TrainingSide.hpp).
 class GatheredFeatures {
  public:
-  /// Collective. `u` may be null (then u is zero: tangent kernels only). Without
-  /// loss signals only h_k and delta_k are gathered (query points: view().u is empty).
-  GatheredFeatures(const Network& model, const Partition& rows, const Forward& fwd, const std::vector<Matrix>& delta,
-                   const std::vector<Matrix>* u, bool withLossSignals = true);
+  /// Collective.
+  GatheredFeatures(const Network& model, const Partition& rows, const Forward& fwd, const std::vector<Matrix>& delta);
   const FeatureView& view() const { return view_; }
-
-  /// Width of each gathered array, in order: h_k (k < L), [delta_k | u_k] (k < L-1), u_{L-1}.
-  static std::vector<std::int64_t> arrayWidths(const Network& model, bool withLossSignals = true);
-  /// Doubles held per training example (every rank holds them for all N).
-  static std::int64_t valuesPerExample(const Network& model);
 
  private:
   std::vector<std::vector<double>> arrays_;  // one contiguous array per layer and kind

@@ -15,7 +15,7 @@ std::unique_ptr<LayerKernel> layerKernel(const Layer& layer, std::int64_t output
 }
 
 std::vector<std::unique_ptr<LayerTerm>> layerTerms(const Network& model, const FeatureView& query,
-                                                   const FeatureView& train) {
+                                                   const TrainingSide& train) {
   std::vector<std::unique_ptr<LayerTerm>> terms;
   const int layers = model.layers();
   for (int k = 0; k < layers; ++k)

@@ -8,8 +8,11 @@
 // factor_k = s_k^2 h_k(x).h_k(x_i) + 1 (kernel/DenseTerms.hpp).
 //
 // Each layer kind has one LayerKernel: what the engine needs of that kind
-// (its LayerTerm, whether it can be the first layer of the superposition, its
-// per-example directions for the optimizers with memory).
+// (what its training side holds and how it is gathered, its LayerTerm,
+// whether it can be the first layer of the superposition, its per-example
+// directions for the optimizers with memory). The query side is always the
+// layer's features (h[k], delta[k]) of this rank's own query rows; the
+// training side is what the kind chose to gather (kernel/TrainingSide.hpp).
 // layerKernel() picks it by the layer's kind; a new kind (a convolution) is
 // one more LayerKernel and one more entry there: the tile loop
 // (TileAccumulator) and the engine do not change.
@@ -19,6 +22,7 @@
 
 #include "kernel/Features.hpp"
 #include "kernel/LayerDirections.hpp"
+#include "kernel/TrainingSide.hpp"
 #include "model/Layer.hpp"
 #include "model/Network.hpp"
 
@@ -55,10 +59,18 @@ class LayerTerm {
 class LayerKernel {
  public:
   virtual ~LayerKernel() = default;
-  /// The layer's share of the tiles, from its features (h[k], delta[k], u[k]) on both sides.
-  /// `last`: the output layer, whose df/dz is the identity and is not stored.
+  /// Collective: layer k's part of the training side, built from every rank's own rows and
+  /// gathered (with `withLossSignals`, also what contributions need). Every rank calls it
+  /// in the same order. `last`: the output layer, whose df/dz is the identity and is not stored.
+  virtual LayerSide trainingSide(int k, bool last, const OwnRows& own, bool withLossSignals) const = 0;
+  /// Doubles per training example that trainingSide holds (the memory estimate).
+  virtual std::int64_t trainingValues(bool last, bool withLossSignals) const = 0;
+  /// Doubles per query row that term() materialises beside the query features (the memory estimate).
+  virtual std::int64_t queryValues() const = 0;
+  /// The layer's share of the tiles, from its query features (h[k], delta[k]) and its
+  /// part of the training side (train.layer(k), and train.lossSignal() for the output layer).
   virtual std::unique_ptr<LayerTerm> term(int k, bool last, const FeatureView& query,
-                                          const FeatureView& train) const = 0;
+                                          const TrainingSide& train) const = 0;
   /// Whether Gamma and the decay term of docs/THEORY.md (Superposition) are defined with
   /// this layer first, and the factor s that the first layer's gradient carries.
   virtual bool supportsSuperposition() const = 0;
@@ -72,8 +84,8 @@ class LayerKernel {
 std::unique_ptr<LayerKernel> layerKernel(const Layer& layer, std::int64_t outputs);
 
 /// The terms of every layer of the network that has parameters (so one per layer kernel),
-/// for query features and training features (which must carry u when contributions are wanted).
+/// for query features and a training side (gathered with loss signals when contributions are wanted).
 std::vector<std::unique_ptr<LayerTerm>> layerTerms(const Network& model, const FeatureView& query,
-                                                   const FeatureView& train);
+                                                   const TrainingSide& train);
 
 }  // namespace pk

@@ -7,6 +7,7 @@
 #include "core/Error.hpp"
 #include "kernel/Features.hpp"
 #include "kernel/TileAccumulator.hpp"
+#include "kernel/TrainingSide.hpp"
 
 namespace pk {
 
@@ -104,11 +105,11 @@ bool PathKernelEngine::hasDecomposition() const {
   return superposition_ && (options_.optimizer == OptimizerKind::Sgd || options_.optimizer == OptimizerKind::Momentum);
 }
 
-void PathKernelEngine::tangentKernel(DenseRows& target, const FeatureView& query, const GatheredFeatures& train) {
+void PathKernelEngine::tangentKernel(DenseRows& target, const FeatureView& query, const TrainingSide& train) {
   if (target.empty()) return;
   TileTargets targets;
   targets.kernel = &target;
-  accumulateTiles(model_, query, train.view(), 1.0, targets, workspace_);
+  accumulateTiles(model_, query, train, 1.0, targets, workspace_);
 }
 
 std::vector<PathKernelEngine::KernelPair> PathKernelEngine::tangentsAt(std::int64_t step,
@@ -135,7 +136,8 @@ void PathKernelEngine::snapshot(const double* w, Matrix QueryState::*prediction,
   }
   // One forward pass per query set serves both the prediction and the tangent kernels.
   const auto trainDelta = model_.outputSignals(w, trainForward);
-  const GatheredFeatures gathered(model_, trainRows_, trainForward, trainDelta, nullptr);
+  // Tangent kernels only: no loss signals.
+  const TrainingSide gathered(model_, {trainRows_, trainForward, trainDelta, nullptr}, false);
   const QueryFeatures test(model_, w, data_.test.x);
   if (prediction) test_.*prediction = test.forward().output();
   for (const auto& [train, testTarget] : tangents) {
@@ -160,7 +162,7 @@ void PathKernelEngine::finish(const double* wS, std::int64_t steps) {
 }
 
 void PathKernelEngine::accumulate(QueryState& q, const Forward& fwd, const std::vector<Matrix>& delta,
-                                  const GatheredFeatures& train, const StepRecord& step, double alpha) {
+                                  const TrainingSide& train, const StepRecord& step, double alpha) {
   if (q.globalRows == 0) return;
   TileTargets targets;
   targets.kernel = q.keepKernels ? &q.path : nullptr;
@@ -170,7 +172,7 @@ void PathKernelEngine::accumulate(QueryState& q, const Forward& fwd, const std::
     targets.contrib = q.keepKernels ? &q.contrib : nullptr;
     targets.contribSum = &q.contribSum;
   }
-  flops_ += accumulateTiles(model_, viewOf(fwd, delta, nullptr), train.view(), alpha, targets, workspace_);
+  flops_ += accumulateTiles(model_, viewOf(fwd, delta, nullptr), train, alpha, targets, workspace_);
   if (!attribution_ && step.weightDecay > 0) {
     // R(x) -= eps lambda g_s(x) . w_s
     const Matrix along = model_.directional(step.w.data(), fwd, delta);
@@ -193,7 +195,7 @@ void PathKernelEngine::attribute(QueryState& q, const Partition& rows, const For
         attribution_->contract(*gathered, alpha, q.keepKernels ? &q.contribColumns : nullptr, q.stepSums);
     return;
   }
-  const GatheredFeatures all(model_, rows, fwd, delta, nullptr, false);
+  const GatheredFeatures all(model_, rows, fwd, delta);
   attributionFlops_ +=
       attribution_->contract(all.view(), alpha, q.keepKernels ? &q.contribColumns : nullptr, q.stepSums);
 }
@@ -231,7 +233,9 @@ void PathKernelEngine::observe(const StepRecord& in) {
     const Stopwatch stopwatch(attributionSeconds_);
     attribution_->update(in);
   }
-  const GatheredFeatures gathered(model_, trainRows_, in.trainForward, in.trainDelta, &in.trainU, !attribution_);
+  // The training side of every layer, built by its kind from this rank's rows: with loss signals
+  // unless the optimizer's directions give the contributions (then only the kernel needs it).
+  const TrainingSide gathered(model_, {trainRows_, in.trainForward, in.trainDelta, &in.trainU}, !attribution_);
   const double* w = in.w.data();
   if (options_.pathRule.isLeft()) {
     // Left rule: the query side at w_s; the training rows reuse the step's own features.
@@ -239,7 +243,8 @@ void PathKernelEngine::observe(const StepRecord& in) {
     const QueryFeatures testFeatures(model_, w, data_.test.x);
     accumulate(test_, testFeatures.forward(), testFeatures.delta(), gathered, in, in.lr);
     if (attribution_) {
-      attribute(train_, trainRows_, in.trainForward, in.trainDelta, &gathered.view(), in.lr);
+      // A dense network's training side is the training rows' features: no second gather.
+      attribute(train_, trainRows_, in.trainForward, in.trainDelta, gathered.features(), in.lr);
       attribute(test_, testRows_, testFeatures.forward(), testFeatures.delta(), nullptr, in.lr);
     }
   } else {

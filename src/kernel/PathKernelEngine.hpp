@@ -6,9 +6,12 @@
 // and optionally the tangent kernels at the first and last step.
 //
 // Each rank owns its block of training rows and of test rows, and the same
-// rows of every kernel matrix (PETSc MATMPIDENSE). Each step the training-side
-// features of all N examples are allgathered (see GatheredFeatures); per-rank
-// memory is O(rows_owned * N + N * sum_l H_l).
+// rows of every kernel matrix (PETSc MATMPIDENSE). Each step every layer kind
+// builds its training side from this rank's own training rows and it is
+// allgathered (kernel/TrainingSide.hpp: a dense layer's features, a conv
+// layer's per-example gradients, nothing for pooling); per-rank memory is
+// O(rows_owned * N * matrices + N * V), V the training side's values per
+// example (docs/LIMITS.md, Memory).
 //
 // The engine observes the trainer (StepObserver) and saves and restores its
 // accumulated terms itself (checkpoints).
@@ -117,7 +120,7 @@ class PathKernelEngine : public StepObserver {
   void snapshot(const double* w, Matrix QueryState::*prediction, const std::vector<KernelPair>& tangents);
   // The tangent kernels wanted at step s: K^g at w_0 or w_S, and the snapshot of step s if any.
   std::vector<KernelPair> tangentsAt(std::int64_t step, DenseRows QueryState::*endpoint);
-  void accumulate(QueryState& q, const Forward& fwd, const std::vector<Matrix>& delta, const GatheredFeatures& train,
+  void accumulate(QueryState& q, const Forward& fwd, const std::vector<Matrix>& delta, const TrainingSide& train,
                   const StepRecord& step, double alpha);
   // Optimizers with memory: every query row of q against this rank's examples' directions.
   void attribute(QueryState& q, const Partition& rows, const Forward& fwd, const std::vector<Matrix>& delta,
@@ -125,7 +128,7 @@ class PathKernelEngine : public StepObserver {
   // The step's sums over examples reach the ranks that own the query rows.
   void collectStepSums(QueryState& q, const Partition& rows);
   void updateSuperposition(const StepRecord& step);
-  void tangentKernel(DenseRows& target, const FeatureView& query, const GatheredFeatures& train);
+  void tangentKernel(DenseRows& target, const FeatureView& query, const TrainingSide& train);
 
   const Network& model_;
   const Dataset& data_;

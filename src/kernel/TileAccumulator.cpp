@@ -108,7 +108,7 @@ double addByLayer(const std::vector<std::unique_ptr<LayerTerm>>& terms, const Ti
 
 }  // namespace
 
-double accumulateTiles(const Network& model, const FeatureView& query, const FeatureView& train, double alpha,
+double accumulateTiles(const Network& model, const FeatureView& query, const TrainingSide& train, double alpha,
                        const TileTargets& targets, TileWorkspace& workspace) {
   const std::int64_t outputs = model.outputs();
   Plan plan;
@@ -118,8 +118,8 @@ double accumulateTiles(const Network& model, const FeatureView& query, const Fea
   // so the contribution of x_i is -(l'_i / |B|) times its kernel increment: the kernel's products
   // serve both, and only C > 1 needs products with u.
   plan.scaledKernel = outputs == 1;
-  PK_ASSERT(!plan.wantContrib || !train.u.empty(), "accumulateTiles: contributions need the u features");
-  if (query.rows == 0 || train.rows == 0 || (!plan.wantKernel && !plan.wantContrib)) return 0.0;
+  PK_ASSERT(!plan.wantContrib || train.withLossSignals(), "accumulateTiles: contributions need the loss signals");
+  if (query.rows == 0 || train.rows() == 0 || (!plan.wantKernel && !plan.wantContrib)) return 0.0;
 
   const auto terms = layerTerms(model, query, train);
   const TileSums sums = prepare(plan, outputs, terms, workspace);
@@ -134,14 +134,14 @@ double accumulateTiles(const Network& model, const FeatureView& query, const Fea
   std::vector<std::unique_ptr<DenseRows::Local>> contribLocal;
   if (targets.contrib)
     for (auto& m : *targets.contrib) contribLocal.push_back(std::make_unique<DenseRows::Local>(m.mat()));
-  const ConstView lossSignal = train.u.empty() ? ConstView{} : train.u.back();  // l'_i / |B| per output
+  const ConstView lossSignal = train.lossSignal();  // l'_i / |B| per output
 
   double flops = 0.0;
   TileRange t;
   for (t.r0 = 0; t.r0 < query.rows; t.r0 += kRowTile) {
     t.nr = std::min(kRowTile, query.rows - t.r0);
-    for (t.j0 = 0; t.j0 < train.rows; t.j0 += kColTile) {
-      t.nj = std::min(kColTile, train.rows - t.j0);
+    for (t.j0 = 0; t.j0 < train.rows(); t.j0 += kColTile) {
+      t.nj = std::min(kColTile, train.rows() - t.j0);
       if (sums.kernel) std::fill_n(sums.kernel, t.cells(), 0.0);
       for (double* acc : sums.contrib) std::fill_n(acc, t.cells(), 0.0);
       if (layerLocal.empty())

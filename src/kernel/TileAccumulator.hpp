@@ -8,13 +8,18 @@
 // scaled by -(l'_i / |B|) per column and needs no products of its own.
 // Every product is one DGEMM on a tile that stays in cache; the layers add into
 // the tile's sums, which are then added to each stored matrix once per call.
-// No per-example parameter gradient is ever formed.
+// The loop knows no layer kind: the query side is the layers' features of this
+// rank's query rows, the training side what each kind gathered
+// (kernel/TrainingSide.hpp), and each kind's LayerTerm reads its own. Dense
+// layers never form a per-example parameter gradient; conv layers contract
+// their per-example gradients (kernel/ConvTerms.hpp).
 #include <cstdint>
 #include <vector>
 
 #include "core/DenseRows.hpp"
 #include "kernel/Features.hpp"
 #include "kernel/LayerTerm.hpp"
+#include "kernel/TrainingSide.hpp"
 #include "model/Network.hpp"
 
 namespace pk {
@@ -37,11 +42,11 @@ struct TileWorkspace {
 
 /// Not collective: works on this rank's query rows. Returns the flops of the
 /// structured method (GEMMs only) for benchmarks.
-double accumulateTiles(const Network& model, const FeatureView& query, const FeatureView& train, double alpha,
+double accumulateTiles(const Network& model, const FeatureView& query, const TrainingSide& train, double alpha,
                        const TileTargets& targets, TileWorkspace& workspace);
 
 /// The same with a workspace of its own, for one-off use.
-inline double accumulateTiles(const Network& model, const FeatureView& query, const FeatureView& train, double alpha,
+inline double accumulateTiles(const Network& model, const FeatureView& query, const TrainingSide& train, double alpha,
                               const TileTargets& targets) {
   TileWorkspace workspace;
   return accumulateTiles(model, query, train, alpha, targets, workspace);

@@ -7,7 +7,8 @@
 
 #include "core/Error.hpp"
 #include "core/Text.hpp"
-#include "kernel/Features.hpp"
+#include "kernel/LayerTerm.hpp"
+#include "kernel/TrainingSide.hpp"
 
 namespace pk {
 
@@ -54,6 +55,44 @@ std::string formatBytes(double bytes) {
 
 namespace {
 
+// Doubles per example of this rank's rows held during a step: the trainer's record of its
+// training rows (h_k, z_k, delta_k for every output, u_k) and, beside it, one query block's
+// features (h_k, z_k, delta_k) with what the kinds form from them (a conv layer's gradients).
+// Large for image layers (every layer's input and output images), small for MLPs.
+double recordValues(const Network& model) {
+  double values = 0.0;
+  const double c = static_cast<double>(model.outputs());
+  for (int k = 0; k < model.layers(); ++k) {
+    const Layer& layer = model.layer(k);
+    const bool last = k + 1 == model.layers();
+    values += static_cast<double>(layer.inputWidth()) + 2.0 * static_cast<double>(layer.outputWidth()) +
+              (last ? 0.0 : c * static_cast<double>(layer.outputWidth()));
+  }
+  return values;
+}
+
+double queryBlockValues(const Network& model) {
+  double values = 0.0;
+  const double c = static_cast<double>(model.outputs());
+  for (int k = 0; k < model.layers(); ++k) {
+    const Layer& layer = model.layer(k);
+    const bool last = k + 1 == model.layers();
+    values += static_cast<double>(layer.inputWidth() + layer.outputWidth()) +
+              (last ? 0.0 : c * static_cast<double>(layer.outputWidth())) +
+              static_cast<double>(layerKernel(layer, model.outputs())->queryValues());
+  }
+  return values;
+}
+
+// Doubles per example of a layer's features h_k and delta_k (every output's), all layers.
+double featureValues(const Network& model) {
+  double values = 0.0;
+  for (int k = 0; k < model.layers(); ++k)
+    values += static_cast<double>(model.layer(k).inputWidth()) +
+              (k + 1 < model.layers() ? static_cast<double>(model.outputs() * model.layer(k).outputWidth()) : 0.0);
+  return values;
+}
+
 // The estimate with `keptRows` kernel rows (train and test points together) and `m` test points
 // spread over `ranks`.
 MemoryEstimate estimateWithRows(const RunPlan& plan, double ranks, double keptRows, double m) {
@@ -69,11 +108,21 @@ MemoryEstimate estimateWithRows(const RunPlan& plan, double ranks, double keptRo
   e.kernelBytes = kDouble * rowsPerRank * n * matrices;
   const bool directions = s.training.optimizer.kind != OptimizerKind::Sgd;
   const double parameters = static_cast<double>(plan.model.parameterCount());
-  if (directions) e.directionBytes = 2.0 * kDouble * std::ceil(n / ranks) * parameters;
+  // With memory: two per-example buffers for the owned examples, and the features (h_k, delta_k)
+  // of all rows of a query set, gathered to be contracted with them (kernel/DirectionAttribution.hpp).
+  if (directions)
+    e.directionBytes =
+        2.0 * kDouble * std::ceil(n / ranks) * parameters + kDouble * std::max(n, m) * featureValues(plan.model);
   // Writing copies one matrix's rows (C interleaved for the contributions); contributions
   // held as column blocks become rows first, through a transpose per output.
   e.writeBytes = kDouble * rowsPerRank * n * (directions ? c + 1.0 : std::max(1.0, c));
-  e.featureBytes = kDouble * n * static_cast<double>(GatheredFeatures::valuesPerExample(plan.model));
+  // Every rank holds the training side of all N examples: what each layer kind gathers
+  // (kernel/TrainingSide.hpp), with loss signals unless the optimizer's directions give the contributions.
+  e.trainingSideValues = TrainingSide::valuesPerExample(plan.model, !directions);
+  e.trainingSideBytes = kDouble * n * static_cast<double>(e.trainingSideValues);
+  const double queryRows = std::max(n, m);
+  e.activationBytes = kDouble * (std::ceil(n / ranks) * recordValues(plan.model) +
+                                 std::ceil(queryRows / ranks) * queryBlockValues(plan.model));
   e.dataBytes = kDouble * std::ceil((n + m) / ranks) * static_cast<double>(plan.data.inputs + plan.data.targetCols);
   // Files: the kernel rows (a checkpoint holds K^g at w_0 only), predictions, Gamma, parameters, histories.
   const double steps = static_cast<double>(s.training.steps);
@@ -116,7 +165,7 @@ MemoryEstimate estimateMemory(const RunPlan& plan, int ranks) {
 
 MemoryFit whatFits(const RunPlan& plan, int ranks, double available) {
   MemoryFit fit;
-  // Kernel rows, directions and data shrink with the ranks; the gathered features do not.
+  // Kernel rows, activations, directions and data shrink with the ranks; the training side does not.
   constexpr std::int64_t kMostRanks = std::int64_t{1} << 24;
   const double rows = keptRowsOf(plan), m = static_cast<double>(plan.data.test.globalRows);
   fit.ranks = smallestFitting(1, kMostRanks, [&](std::int64_t r) {
@@ -137,15 +186,16 @@ std::string memoryRefusal(const RunPlan& plan, int ranks, const MemoryEstimate& 
   const TrainSettings& s = plan.settings;
   const MemoryFit fit = whatFits(plan, ranks, available);
   std::string text = "this run needs about " + formatBytes(e.perRank()) + " per rank (kernel rows " +
-                     formatBytes(e.kernelBytes) + ", gathered features " + formatBytes(e.featureBytes) +
-                     ", per-example directions " + formatBytes(e.directionBytes) + ") but only " +
-                     formatBytes(available) + " is available to each rank: ";
+                     formatBytes(e.kernelBytes) + ", training side " + formatBytes(e.trainingSideBytes) +
+                     ", activations " + formatBytes(e.activationBytes) + ", per-example directions " +
+                     formatBytes(e.directionBytes) + ") but only " + formatBytes(available) +
+                     " is available to each rank: ";
   if (fit.ranks > 0)
     text += "use more ranks (" + std::to_string(fit.ranks) + " ranks with " + formatBytes(available) +
             " each, on more nodes)";
   else
-    text += "more ranks do not help (every rank gathers the features of all N examples, " +
-            formatBytes(e.featureBytes) + ")";
+    text += "more ranks do not help (every rank gathers the training side of all N examples, " +
+            formatBytes(e.trainingSideBytes) + ")";
   if (!s.skipTrainKernels) text += ", --skip-train-kernels (then " + formatBytes(fit.withoutTrainRows) + " per rank)";
   if (s.tangentKernels) text += ", no --tangent-kernels";
   if (fit.queryRows > 0)

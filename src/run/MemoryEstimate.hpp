@@ -13,14 +13,19 @@
 namespace pk {
 
 struct MemoryEstimate {
-  double kernelBytes = 0.0;      // per rank: its rows of every kernel matrix
-  double featureBytes = 0.0;     // per rank: the training-side features gathered each step
-  double directionBytes = 0.0;   // per rank: per-example buffers and directions (optimizers with memory)
-  double dataBytes = 0.0;        // per rank: its block of the data
-  double writeBytes = 0.0;       // per rank: the copies made while a file is written (the peak)
-  double checkpointBytes = 0.0;  // one checkpoint file
-  double runFileBytes = 0.0;     // the run file
-  double perRank() const { return kernelBytes + featureBytes + directionBytes + dataBytes + writeBytes; }
+  std::int64_t trainingSideValues = 0;  // doubles per training example of the gathered training side
+  double kernelBytes = 0.0;             // per rank: its rows of every kernel matrix
+  double trainingSideBytes = 0.0;       // per rank: the training side of all N examples, gathered each step
+  double activationBytes = 0.0;         // per rank: its rows' activations and signals during a step
+  double directionBytes = 0.0;          // per rank: per-example buffers and directions, and the gathered query
+                                        // features they are contracted with (optimizers with memory)
+  double dataBytes = 0.0;               // per rank: its block of the data
+  double writeBytes = 0.0;              // per rank: the copies made while a file is written (the peak)
+  double checkpointBytes = 0.0;         // one checkpoint file
+  double runFileBytes = 0.0;            // the run file
+  double perRank() const {
+    return kernelBytes + trainingSideBytes + activationBytes + directionBytes + dataBytes + writeBytes;
+  }
 };
 
 /// Not collective. The estimate for `plan` run on `ranks` ranks.
@@ -33,7 +38,7 @@ double availableBytesPerRank(MPI_Comm comm);
 
 /// What would fit in `available` bytes per rank, for the refusal of a run that does not.
 struct MemoryFit {
-  std::int64_t ranks = 0;         // the fewest ranks at which the run fits (0: none, the features alone are too large)
+  std::int64_t ranks = 0;  // the fewest ranks at which the run fits (0: none, the training side alone is too large)
   double withoutTrainRows = 0.0;  // bytes per rank on the same ranks with --skip-train-kernels
   std::int64_t queryRows = 0;     // points whose kernel rows fit on the same ranks without train x train rows
 };

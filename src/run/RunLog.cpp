@@ -59,8 +59,10 @@ void printSettings(std::ostream& log, const RunPlan& plan, const MemoryEstimate&
   if (!changed.empty()) log << "  options" << changed << "\n";
   // The BLAS runs nearly all of a step's flops: a slow one is the first thing to know (docs/BUILDING.md).
   log << "  blas    " << blas::summary(blas::measureDgemmGflops(256, 2)) << " on rank 0\n";
+  // The training side is every rank's copy of all N examples' (kernel/TrainingSide.hpp): it does not shrink with ranks.
   log << "  memory  about " << formatBytes(memory.perRank()) << " per rank (kernel rows "
-      << formatBytes(memory.kernelBytes) << ", gathered features " << formatBytes(memory.featureBytes);
+      << formatBytes(memory.kernelBytes) << ", training side " << formatBytes(memory.trainingSideBytes) << " ("
+      << memory.trainingSideValues << " values per example), activations " << formatBytes(memory.activationBytes);
   if (memory.directionBytes > 0) log << ", per-example directions " << formatBytes(memory.directionBytes);
   log << ", copies while writing " << formatBytes(memory.writeBytes) << ")";
   if (std::isfinite(available)) log << " of " << formatBytes(available) << " available";

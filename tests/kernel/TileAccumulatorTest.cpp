@@ -1,6 +1,6 @@
 // The structured tangent kernel and contributions against the explicit-Jacobian
-// kernel, for every activation x parameterization x loss, in both feature
-// layouts, and across every kind of tile edge.
+// kernel, for every activation x parameterization x loss, with the training side
+// gathered with and without loss signals, and across every kind of tile edge.
 #include <gtest/gtest.h>
 
 #include <tuple>
@@ -9,6 +9,7 @@
 #include "core/Partition.hpp"
 #include "kernel/Features.hpp"
 #include "kernel/TileAccumulator.hpp"
+#include "kernel/TrainingSide.hpp"
 
 namespace pk::test {
 namespace {
@@ -31,22 +32,19 @@ TEST_P(KernelTest, StructuredKernelEqualsExplicitJacobianKernel) {
     for (std::int64_t o = 0; o < outputs; ++o) contrib.emplace_back(MPI_COMM_SELF, n, n);
     Matrix sums(n, outputs);
     const double alpha = 0.7;
-    const FeatureView features = viewOf(fwd, delta, &u);
-    accumulateTiles(c.model, viewOf(fwd, delta, nullptr), features, alpha, {&kernel, &contrib, &sums});
-    // The gathered training-side layout (no hidden u for one output) gives the same numbers.
-    DenseRows kernelGathered(MPI_COMM_SELF, n, n);
-    std::vector<DenseRows> contribGathered;
-    for (std::int64_t o = 0; o < outputs; ++o) contribGathered.emplace_back(MPI_COMM_SELF, n, n);
-    Matrix sumsGathered(n, outputs);
-    const GatheredFeatures gathered(c.model, Partition(MPI_COMM_SELF, n), fwd, delta, &u);
-    accumulateTiles(c.model, viewOf(fwd, delta, nullptr), gathered.view(), alpha,
-                    {&kernelGathered, &contribGathered, &sumsGathered});
+    const Partition self(MPI_COMM_SELF, n);
+    const TrainingSide side(c.model, {self, fwd, delta, &u}, true);
+    accumulateTiles(c.model, viewOf(fwd, delta, nullptr), side, alpha, {&kernel, &contrib, &sums});
+    // The training side gathered for kernels only (no loss signals: another layout for C > 1)
+    // gives the same kernel; contributions from it are refused.
+    DenseRows kernelOnly(MPI_COMM_SELF, n, n);
+    const TrainingSide kernelSide(c.model, {self, fwd, delta, nullptr}, false);
+    accumulateTiles(c.model, viewOf(fwd, delta, nullptr), kernelSide, alpha, {&kernelOnly});
+    EXPECT_ANY_THROW(accumulateTiles(c.model, viewOf(fwd, delta, nullptr), kernelSide, alpha, {nullptr, &contrib}));
     std::vector<double> k1(static_cast<std::size_t>(n * n)), k2(k1.size());
-    for (std::int64_t o = 0; o <= outputs; ++o) {
-      (o == outputs ? kernel : contrib[o]).copyLocalRowMajor(k1.data());
-      (o == outputs ? kernelGathered : contribGathered[o]).copyLocalRowMajor(k2.data());
-      for (std::size_t e = 0; e < k1.size(); ++e) EXPECT_NEAR(k1[e], k2[e], 1e-13 * std::max(1.0, std::abs(k1[e])));
-    }
+    kernel.copyLocalRowMajor(k1.data());
+    kernelOnly.copyLocalRowMajor(k2.data());
+    for (std::size_t e = 0; e < k1.size(); ++e) EXPECT_NEAR(k1[e], k2[e], 1e-13 * std::max(1.0, std::abs(k1[e])));
 
     std::vector<Matrix> jac;
     for (std::int64_t r = 0; r < n; ++r) jac.push_back(c.model.jacobian(fwd, delta, r));
@@ -96,8 +94,9 @@ TEST(TileAccumulator, EveryCellIsRightAcrossTileEdges) {
     std::vector<DenseRows> contrib;
     for (std::int64_t o = 0; o < outputs; ++o) contrib.emplace_back(MPI_COMM_SELF, n, n);
     Matrix sums(n, outputs);
-    const GatheredFeatures gathered(c.model, Partition(MPI_COMM_SELF, n), fwd, delta, &u);
-    accumulateTiles(c.model, viewOf(fwd, delta, nullptr), gathered.view(), 1.0, {&kernel, &contrib, &sums});
+    const Partition self(MPI_COMM_SELF, n);
+    const TrainingSide side(c.model, {self, fwd, delta, &u}, true);
+    accumulateTiles(c.model, viewOf(fwd, delta, nullptr), side, 1.0, {&kernel, &contrib, &sums});
 
     std::vector<Matrix> jac;
     for (std::int64_t r = 0; r < n; ++r) jac.push_back(c.model.jacobian(fwd, delta, r));
