@@ -4,6 +4,7 @@
 
 #include "core/Blas.hpp"
 #include "core/Error.hpp"
+#include "kernel/ConvDirections.hpp"
 
 namespace pk {
 
@@ -121,9 +122,12 @@ class ConvKernel : public LayerKernel {
     PK_ASSERT(!last, "a conv layer is never the output layer");
     return std::make_unique<ConvTerm>(layer_, outputs_, k, query, train.layer(k));
   }
-  bool supportsSuperposition() const override { return false; }
+  // A first conv layer's Gamma runs over its output positions (docs/THEORY.md, Superposition).
+  bool supportsSuperposition() const override { return true; }
   double signalScale() const override { return layer_.scale(); }
-  std::unique_ptr<LayerDirections> directions(const DirectionShape&) const override { return nullptr; }
+  std::unique_ptr<LayerDirections> directions(const DirectionShape& shape) const override {
+    return convDirections(layer_, shape);
+  }
 
  private:
   const ConvLayer& layer_;
@@ -141,7 +145,7 @@ class PoolKernel : public LayerKernel {
   }
   bool supportsSuperposition() const override { return false; }
   double signalScale() const override { return 1.0; }
-  std::unique_ptr<LayerDirections> directions(const DirectionShape&) const override { return nullptr; }
+  std::unique_ptr<LayerDirections> directions(const DirectionShape&) const override { return noDirections(); }
 };
 
 }  // namespace

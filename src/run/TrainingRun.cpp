@@ -16,6 +16,7 @@ EngineOptions engineOptionsOf(const TrainSettings& s, bool queryTraining) {
   options.optimizer = s.training.optimizer.kind;
   options.snapshotSteps = s.snapshots.resolve(s.training.steps);
   options.layerKernels = s.layerKernels;
+  options.convSuperposition = s.superposition;
   return options;
 }
 

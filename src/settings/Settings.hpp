@@ -53,6 +53,7 @@ struct TrainArguments {
   bool skipTrainKernels{};
   std::string snapshots{};
   bool layerKernels{};
+  bool superposition{};
   std::int64_t classes{};
   std::int64_t nTrain{};
   std::int64_t nTest{};
@@ -95,7 +96,8 @@ struct TrainSettings {
   bool skipTrainKernels = false;
   SnapshotSteps snapshots;  // as given (log:K resolves against the steps)
   bool layerKernels = false;
-  std::string checkpoint;  // --checkpoint, or OUT.ckpt
+  bool superposition = false;  // keep Gamma of a first conv layer (a dense one's is always kept)
+  std::string checkpoint;      // --checkpoint, or OUT.ckpt
   std::int64_t checkpointEvery = 0;
   std::string restart;
   std::string config;

@@ -199,6 +199,11 @@ std::vector<Setting> makeTable() {
      run, false, Identity::Always,
      [](const A& a, T& t) { t.layerKernels = a.layerKernels; },
      [](const T& s, const RunFacts&) -> V { return s.layerKernels; }},
+    {"superposition", SettingType::Flag, &A::superposition, false,
+     "also write /superposition/Gamma [N, K, H', W'] of a first conv layer (sgd, momentum; large); a dense "
+     "first layer's [N, H_1] is always written", run, false, Identity::OtherNetwork,
+     [](const A& a, T& t) { t.superposition = a.superposition; },
+     [](const T& s, const RunFacts&) -> V { return s.superposition; }},
     {"classes", SettingType::Integer, &A::classes, std::int64_t{0}, "softmax classes; 0 = 1 + largest label", run,
      true, Identity::Never,
      [](const A& a, T& t) {

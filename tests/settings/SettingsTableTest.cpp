@@ -55,6 +55,7 @@ const std::map<std::string, SettingValue>& samples() {
       {"skip-train-kernels", true},
       {"snapshots", std::string("0,5,20")},
       {"layer-kernels", true},
+      {"superposition", true},
       {"classes", std::int64_t{3}},
       {"n-train", std::int64_t{20}},
       {"n-test", std::int64_t{10}},
