@@ -19,14 +19,14 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 CNN = ["--layers", "conv:3:3:p1,avgpool:2,dense:5"]
 CNN_MAX = ["--layers", "conv:3:3,maxpool:2,conv:2:2:s2,dense:4"]
 MLP = ["--hidden", "6,5"]
-CNN_RUN = ["--steps", "8", "--lr", "0.2", "--tangent-kernels"]
+CNN_RUN = ["--steps", "8", "--tangent-kernels"]
 MLP_RUN = ["--steps", "12", "--tangent-kernels"]
 
 # name: (data, options of pathkernel train)
 CASES = {
-    "cnn_avgpool_sgd_gauss": ("images", CNN + CNN_RUN + ["--path-rule", "gauss:3", "--weight-decay", "0.01"]),
-    "cnn_maxpool_sgd_left": ("images3", CNN_MAX + CNN_RUN + ["--param", "ntk", "--batch-size", "5"]),
-    "cnn_flat_input_shape": ("flat", CNN + CNN_RUN + ["--input-shape", "1,7,6", "--activation", "gelu"]),
+    "cnn_avgpool_sgd_gauss": ("images", CNN + CNN_RUN + ["--lr", "0.2", "--path-rule", "gauss:3", "--weight-decay", "0.01"]),
+    "cnn_maxpool_sgd_left": ("images3", CNN_MAX + CNN_RUN + ["--lr", "0.2", "--param", "ntk", "--batch-size", "5"]),
+    "cnn_flat_input_shape": ("flat", CNN + CNN_RUN + ["--lr", "0.2", "--input-shape", "1,7,6", "--activation", "gelu"]),
     "mlp_sgd_gauss": ("vectors", MLP + MLP_RUN + ["--lr", "0.05", "--path-rule", "gauss:3", "--lr-schedule", "cosine"]),
     "mlp_momentum": ("vectors", MLP + MLP_RUN + ["--lr", "0.05", "--optimizer", "momentum", "--nesterov", "--weight-decay", "0.02",
                                                 "--path-rule", "gauss:2", "--batch-size", "7"]),
@@ -34,8 +34,11 @@ CASES = {
                                              "--warmup", "3", "--param", "ntk"]),
     "mlp_adamw": ("vectors", MLP + MLP_RUN + ["--optimizer", "adamw", "--lr", "0.01", "--weight-decay", "0.05",
                                              "--lr-schedule", "step:4:0.5", "--path-rule", "gauss:4"]),
-    # CNNs under the optimizers with memory: one line each, e.g.
-    # "cnn_adam": ("images", CNN + CNN_RUN + ["--optimizer", "adam", "--lr", "0.01"]),
+    "cnn_momentum": ("images", CNN_MAX + CNN_RUN + ["--lr", "0.1", "--optimizer", "momentum", "--weight-decay", "0.02",
+                                                   "--batch-size", "6"]),
+    "cnn_adam": ("images3", CNN + CNN_RUN + ["--optimizer", "adam", "--lr", "0.01", "--path-rule", "gauss:2"]),
+    "cnn_adamw": ("images", CNN_MAX + CNN_RUN + ["--optimizer", "adamw", "--lr", "0.01", "--weight-decay", "0.05",
+                                                "--param", "ntk"]),
 }
 
 
