@@ -16,6 +16,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 packages=(cmake g++ make pkg-config libopenmpi-dev openmpi-bin petsc-dev libslepc-real-dev libhdf5-openmpi-dev
           hdf5-tools zlib1g-dev libboost-program-options-dev libgtest-dev libopenblas-dev python3-h5py python3-numpy python3-matplotlib
           dataset-fashion-mnist)
+# The test suite alone needs PyTorch: the independent float64 cross-check (tests/crosscheck).
+[[ "$mode" == test ]] && packages+=(python3-torch)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -15,7 +15,7 @@ namespace pk::cli {
 
 int bench(int argc, char** argv, int rank) {
   BenchSettings s;
-  std::string hidden = "64,64", pathRule = "left", optimizer = "sgd";
+  std::string hidden = "64,64", layers, inputShape, pathRule = "left", optimizer = "sgd";
   po::options_description d("pathkernel bench options (built-in regression data)");
   // clang-format off
   d.add_options()("help,h", "print this help and exit")
@@ -23,6 +23,9 @@ int bench(int argc, char** argv, int rank) {
       ("n-test", po::value(&s.nTest)->default_value(s.nTest), "test examples M")
       ("inputs", po::value(&s.inputs)->default_value(s.inputs), "input dimension D")
       ("hidden", po::value(&hidden)->default_value(hidden), "hidden widths")
+      ("layers", po::value(&layers),
+       "the layers as pathkernel train takes them (conv:K:k, avgpool:k, maxpool:k, dense:H); not with --hidden")
+      ("input-shape", po::value(&inputShape), "C,H,W: the built-in rows as images (sets D = C*H*W)")
       ("path-rule", po::value(&pathRule)->default_value(pathRule), "left | gauss:q")
       ("optimizer", po::value(&optimizer)->default_value(optimizer),
        "sgd|momentum|adam|adamw; with memory, the attribution is timed apart")
@@ -41,6 +44,17 @@ int bench(int argc, char** argv, int rank) {
   PK_REQUIRE(s.nTrain >= 1 && s.nTest >= 0 && s.inputs >= 1 && s.steps >= 1,
              "bench needs --n-train >= 1, --n-test >= 0, --inputs >= 1, --steps >= 1");
   s.hidden = parseHidden(hidden);
+  s.layersGiven = vm.count("layers") > 0;
+  PK_REQUIRE(!s.layersGiven || vm["hidden"].defaulted(), "bench: --hidden and --layers given together: give one");
+  if (s.layersGiven) s.layers = parseLayers(layers);
+  s.inputShape = parseInputShape(inputShape);
+  if (!s.inputShape.empty()) {
+    const std::int64_t d = s.inputShape[0] * s.inputShape[1] * s.inputShape[2];
+    PK_REQUIRE(vm["inputs"].defaulted() || s.inputs == d, "bench: --inputs " + std::to_string(s.inputs) +
+                                                              " disagrees with --input-shape " + inputShape +
+                                                              " (C*H*W = " + std::to_string(d) + ")");
+    s.inputs = d;
+  }
   s.pathRule = PathRule::parse(pathRule);
   s.optimizer = parseOptimizer(optimizer);
   int ranks = 1;

@@ -9,7 +9,10 @@
 #include "core/CommClock.hpp"
 #include "core/Error.hpp"
 #include "data/Builtin.hpp"
+#include "data/InputShape.hpp"
+#include "kernel/ConvTerms.hpp"
 #include "kernel/PathKernelEngine.hpp"
+#include "model/ConvLayer.hpp"
 #include "run/TrainingRun.hpp"
 #include "settings/Settings.hpp"
 #include "train/Trainer.hpp"
@@ -58,17 +61,21 @@ double dgemmGflops(MPI_Comm comm) {
   return 2.0 * m * n * k * repeats / seconds / 1e9;
 }
 
+std::string networkText(const BenchSettings& s) {
+  return s.layersGiven ? (s.layers.empty() ? std::string("none") : layersText(s.layers)) : hiddenText(s.hidden);
+}
+
 void printAttributionBenchmark(std::ostream& out, const BenchSettings& s, const BenchResult& r, int ranks) {
   out << "|     N |    M | hidden    | rule    | optimizer | ranks | kernel ms/step | attribution ms/step |"
          " train ms/step | attribution GFLOP/s/rank | DGEMM GFLOP/s/rank | ratio |\n"
          "|---:|---:|---|---|---|---:|---:|---:|---:|---:|---:|---:|\n";
   out << std::fixed << std::setprecision(1) << "| " << std::setw(5) << s.nTrain << " | " << std::setw(4) << s.nTest
-      << " | " << std::left << std::setw(9) << hiddenText(s.hidden) << " | " << std::setw(7) << s.pathRule.name()
-      << " | " << std::setw(9) << toString(s.optimizer) << std::right << " | " << std::setw(5) << ranks << " | "
-      << std::setw(14) << 1e3 * r.accumulateSecondsPerStep << " | " << std::setw(19)
-      << 1e3 * r.attributionSecondsPerStep << " | " << std::setw(13) << 1e3 * r.trainSecondsPerStep << " | "
-      << std::setw(24) << r.attributionGflopsPerRank << " | " << std::setw(18) << r.dgemmGflopsPerRank << " | "
-      << std::setprecision(2) << std::setw(5) << r.attributionGflopsPerRank / r.dgemmGflopsPerRank << " |\n";
+      << " | " << std::left << std::setw(9) << networkText(s) << " | " << std::setw(7) << s.pathRule.name() << " | "
+      << std::setw(9) << toString(s.optimizer) << std::right << " | " << std::setw(5) << ranks << " | " << std::setw(14)
+      << 1e3 * r.accumulateSecondsPerStep << " | " << std::setw(19) << 1e3 * r.attributionSecondsPerStep << " | "
+      << std::setw(13) << 1e3 * r.trainSecondsPerStep << " | " << std::setw(24) << r.attributionGflopsPerRank << " | "
+      << std::setw(18) << r.dgemmGflopsPerRank << " | " << std::setprecision(2) << std::setw(5)
+      << r.attributionGflopsPerRank / r.dgemmGflopsPerRank << " |\n";
 }
 
 // The bench's sizes as the settings of a run, so the trainer and the engine are
@@ -80,20 +87,75 @@ TrainSettings runSettings(const BenchSettings& s) {
   t.builtin.nTrain = s.nTrain;
   t.builtin.nTest = s.nTest;
   t.builtin.inputs = s.inputs;
-  t.layers = denseLayers(s.hidden);
+  t.layers = s.layersGiven ? s.layers : denseLayers(s.hidden);
+  t.inputShape = s.inputShape;
   t.pathRule = s.pathRule;
   t.training.lr = 1e-3;
   t.training.optimizer.kind = s.optimizer;
   return t;
 }
 
+// The conv layers' kernel work on this rank's training rows, as the engine does it:
+// every example's gradient materialised (convGradients) and their Gram matrix by
+// one GEMM, with the signals of a forward and backward pass at the initial
+// parameters, timed per step (the slowest rank) with the gradients' part apart.
+struct ConvWork {
+  double seconds = 0.0, gradientSeconds = 0.0, flops = 0.0;
+};
+
+ConvWork convWork(const Network& model, const Dataset& data, std::int64_t steps, MPI_Comm comm) {
+  Rng rng(7);
+  const std::vector<double> w = model.initialParameters(rng);
+  const Forward fwd = model.forward(w.data(), data.train.x);
+  const std::vector<Matrix> delta = model.outputSignals(w.data(), fwd);
+  const std::int64_t rows = data.train.x.rows(), outputs = model.outputs();
+  ConvWork work;
+  std::vector<int> conv;
+  for (int k = 0; k < model.layers(); ++k) {
+    const auto* layer = dynamic_cast<const ConvLayer*>(&model.layer(k));
+    if (!layer) continue;
+    conv.push_back(k);
+    const ConvGeometry& g = layer->geometry();
+    const double per = static_cast<double>(outputs * (g.filters * g.patchSize() + g.filters));
+    // Per example and output: the [K, P'] x [P', C_in k^2] GEMM and the bias sums; then the Gram.
+    work.flops += static_cast<double>(rows * outputs * g.filters * g.positions()) * (2.0 * g.patchSize() + 1.0);
+    work.flops += 2.0 * static_cast<double>(rows) * static_cast<double>(rows) * per;
+  }
+  if (conv.empty()) return work;
+  work.flops = maxOverRanks(work.flops, comm);
+  Matrix gram(rows, rows);
+  std::vector<Matrix> gradients(conv.size());
+  auto materialise = [&] {
+    for (std::size_t c = 0; c < conv.size(); ++c) {
+      const auto k = static_cast<std::size_t>(conv[c]);
+      gradients[c] = convGradients(dynamic_cast<const ConvLayer&>(model.layer(conv[c])), fwd.h[k].view(),
+                                   delta[k].view(), outputs);
+    }
+  };
+  auto contract = [&] {
+    for (const Matrix& g : gradients) blas::gemmNT(1.0, g.view(), g.view(), 0.0, gram.view());
+  };
+  materialise();  // warm-up
+  contract();
+  for (std::int64_t r = 0; r < steps; ++r) {
+    const double gradientSeconds = timed(comm, materialise);
+    work.gradientSeconds += gradientSeconds;
+    work.seconds += gradientSeconds + timed(comm, contract);
+  }
+  work.seconds /= static_cast<double>(steps);
+  work.gradientSeconds /= static_cast<double>(steps);
+  return work;
+}
+
 }  // namespace
 
 BenchResult runBenchmark(const BenchSettings& s, MPI_Comm comm) {
   const TrainSettings settings = runSettings(s);
-  const Dataset data = makeBuiltin(settings.builtin, comm);
+  Dataset data = makeBuiltin(settings.builtin, comm);
+  applyInputShape(data, settings.inputShape);
   Architecture arch;
   arch.inputs = s.inputs;
+  arch.inputShape = data.inputShape;
   arch.layers = settings.layers;
   const Network model(arch);
   const TrainOptions& options = settings.training;
@@ -139,6 +201,10 @@ BenchResult runBenchmark(const BenchSettings& s, MPI_Comm comm) {
   result.kernelFlopsPerStep = flops / s.steps;
   const double attributionFlops = maxOverRanks(engine.attributionFlops() - attributionFlopsBefore, comm);
   if (attribution > 0) result.attributionGflopsPerRank = attributionFlops / attribution / 1e9;
+  const ConvWork conv = convWork(model, data, s.steps, comm);
+  result.convSecondsPerStep = conv.seconds;
+  result.convGradientSecondsPerStep = conv.gradientSeconds;
+  if (conv.seconds > 0) result.convGflopsPerRank = conv.flops / conv.seconds / 1e9;
   return result;
 }
 
@@ -155,8 +221,18 @@ void printStepSplit(std::ostream& out, const BenchResult& r) {
 
 }  // namespace
 
+// Conv layers: their kernel work alone against the DGEMM of the same run.
+void printConvWork(std::ostream& out, const BenchResult& r) {
+  if (r.convSecondsPerStep <= 0) return;
+  out << std::fixed << std::setprecision(2) << "conv layers' kernel work (per-example gradients and their Gram GEMM) "
+      << 1e3 * r.convSecondsPerStep << " ms per step and rank (gradients " << 1e3 * r.convGradientSecondsPerStep
+      << " ms, Gram " << 1e3 * (r.convSecondsPerStep - r.convGradientSecondsPerStep) << " ms), " << r.convGflopsPerRank
+      << " GFLOP/s/rank = " << r.convGflopsPerRank / r.dgemmGflopsPerRank << " of the DGEMM rate\n";
+}
+
 void printBenchmark(std::ostream& out, const BenchSettings& s, const BenchResult& r, int ranks) {
   out << "BLAS " << r.blas << " per rank\n";
+  printConvWork(out, r);
   if (s.optimizer != OptimizerKind::Sgd) {
     printAttributionBenchmark(out, s, r, ranks);
     return printStepSplit(out, r);
@@ -165,7 +241,7 @@ void printBenchmark(std::ostream& out, const BenchSettings& s, const BenchResult
          " kernel GFLOP/s/rank | DGEMM GFLOP/s/rank | ratio |\n"
          "|---:|---:|---:|---|---|---:|---:|---:|---:|---:|---:|\n";
   out << std::fixed << std::setprecision(1) << "| " << std::setw(5) << s.nTrain << " | " << std::setw(4) << s.nTest
-      << " | " << std::setw(3) << s.inputs << " | " << std::left << std::setw(9) << hiddenText(s.hidden) << " | "
+      << " | " << std::setw(3) << s.inputs << " | " << std::left << std::setw(9) << networkText(s) << " | "
       << std::setw(7) << s.pathRule.name() << std::right << " | " << std::setw(5) << ranks << " | " << std::setw(18)
       << 1e3 * r.accumulateSecondsPerStep << " | " << std::setw(13) << 1e3 * r.trainSecondsPerStep << " | "
       << std::setw(19) << r.kernelGflopsPerRank << " | " << std::setw(18) << r.dgemmGflopsPerRank << " | "

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "model/LayerList.hpp"
 #include "settings/PathRule.hpp"
 #include "train/Optimizer.hpp"
 
@@ -18,6 +19,9 @@ struct BenchSettings {
   std::int64_t nTest = 0;
   std::int64_t inputs = 64;
   std::vector<std::int64_t> hidden = {64, 64};
+  std::vector<LayerSpec> layers;  // --layers (conv and pooling need inputShape); used when layersGiven
+  bool layersGiven = false;
+  std::vector<std::int64_t> inputShape;  // [C, H, W]: the built-in rows read as images (D = C H W)
   PathRule pathRule;
   OptimizerKind optimizer = OptimizerKind::Sgd;
   std::int64_t steps = 5;
@@ -43,6 +47,12 @@ struct BenchResult {
   double kernelFlopsPerStep = 0.0;    // the busiest rank's structured-method flops
   std::int64_t parameters = 0;        // P, the size of the gradient reduced every step
   std::string blas;                   // the BLAS, its core and the DGEMM rate (core/BlasCore.hpp)
+  // Conv layers: the kernel work of the method used, timed alone on the training rows of
+  // each rank: every example's gradient materialised (im2col and a GEMM per block) and the
+  // Gram GEMM over them (docs/PERFORMANCE.md, Convolutional networks).
+  double convSecondsPerStep = 0.0;
+  double convGradientSecondsPerStep = 0.0;  // of which materialising the gradients
+  double convGflopsPerRank = 0.0;
 };
 
 /// Collective: times `steps` steps with and without the engine, and a DGEMM. For an

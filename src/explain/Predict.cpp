@@ -7,6 +7,7 @@
 
 #include "core/Error.hpp"
 #include "core/Partition.hpp"
+#include "data/InputShape.hpp"
 #include "data/Validate.hpp"
 #include "explain/Explanation.hpp"
 #include "explain/QuerySpec.hpp"
@@ -45,6 +46,10 @@ Predictions predict(const std::string& runPath, const std::string& querySpec, MP
   PK_REQUIRE(p.queries.inputs == run.inputs(), "the query points of '" + querySpec +
                                                    "' have D = " + std::to_string(p.queries.inputs) +
                                                    " but the run has D = " + std::to_string(run.inputs()));
+  // Flat query rows take the run's image shape (/config input_shape); images must have it.
+  PK_REQUIRE(p.queries.inputShape.empty() || run.inputShape().empty() || p.queries.inputShape == run.inputShape(),
+             "the query points of '" + querySpec + "' are images of shape " + inputShapeText(p.queries.inputShape) +
+                 " but the run was trained on images of shape " + inputShapeText(run.inputShape()));
   requireFiniteRows(p.queries.block.x, p.queries.block.firstRow, "the query points of '" + querySpec + "'", comm);
   const Network model = networkOf(run);
   p.loss = run.loss();

@@ -17,13 +17,16 @@ constexpr std::int64_t kProductValues = 1 << 17;
 constexpr std::int64_t kOuterTile = 64;
 }  // namespace
 
-DirectionAttribution::DirectionAttribution(const Network& model, const Partition& trainRows)
+DirectionAttribution::DirectionAttribution(const Network& model, const Partition& trainRows, bool keepGamma)
     : model_(model),
       firstExample_(trainRows.begin()),
       examples_(trainRows.localRows()),
       globalExamples_(trainRows.globalRows()),
-      gamma_(trainRows.localRows(), model.layer(0).outputWidth()),
-      gammaBuffer_(trainRows.localRows(), model.layer(0).outputWidth()) {
+      keepGamma_(keepGamma) {
+  if (keepGamma_) {
+    gamma_ = Matrix(examples_, model.layer(0).outputWidth());
+    gammaBuffer_ = Matrix(examples_, model.layer(0).outputWidth());
+  }
   for (int k = 0; k < model.layers(); ++k) {
     const Layer& layer = model.layer(k);
     const auto kernel = layerKernel(layer, model.outputs());
@@ -36,8 +39,7 @@ DirectionAttribution::DirectionAttribution(const Network& model, const Partition
     shape.firstExample = firstExample_;
     shape.globalExamples = globalExamples_;
     layers_.push_back(kernel->directions(shape));
-    PK_REQUIRE(layers_.back(), "optimizers with memory need per-example directions, which layer kind '" + layer.kind() +
-                                   "' does not provide yet (use --optimizer sgd)");
+    PK_ASSERT(layers_.back(), "layer kind '" + layer.kind() + "' provides no per-example directions");
   }
 }
 
@@ -46,8 +48,9 @@ void DirectionAttribution::update(const StepRecord& step) {
   PK_ASSERT(rule.buffered, "DirectionAttribution: the optimizer keeps no per-example buffers");
   const double* p = rule.preconditioner ? rule.preconditioner->data() : nullptr;
   for (std::size_t k = 0; k < layers_.size(); ++k) layers_[k]->update(step.trainForward.h[k], step.trainU[k], rule, p);
-  // The first layer's W part of e_i is s_1 u_0(x_i) x_i^T: its gamma follows the same recursion.
-  if (p) return;
+  // The first layer's W part of e_i is s_1 u_0(x_i) x_i^T (a conv layer: s_1 sum_p u_{0,p}(x_i)
+  // patch_p(x_i)^T, u_0 over positions): its gamma follows the same recursion.
+  if (p || !keepGamma_) return;
   const Matrix& u0 = step.trainU[0];
   const double s = firstScale_;
   for (std::size_t e = 0; e < gamma_.size(); ++e) {
@@ -109,12 +112,12 @@ void DirectionAttribution::addDirections(std::vector<double>& sum) const {
 
 void DirectionAttribution::save(StateWriter& out) const {
   for (std::size_t k = 0; k < layers_.size(); ++k) layers_[k]->save(out, "/attribution/buffer_" + std::to_string(k));
-  out.rows("/attribution/gamma_buffer", gammaBuffer_, globalExamples_, firstExample_);
+  if (keepGamma_) out.rows("/attribution/gamma_buffer", gammaBuffer_, globalExamples_, firstExample_);
 }
 
 void DirectionAttribution::restore(StateReader& in) {
   for (std::size_t k = 0; k < layers_.size(); ++k) layers_[k]->restore(in, "/attribution/buffer_" + std::to_string(k));
-  in.rows("/attribution/gamma_buffer", gammaBuffer_, firstExample_);
+  if (keepGamma_) in.rows("/attribution/gamma_buffer", gammaBuffer_, firstExample_);
 }
 
 }  // namespace pk

@@ -28,7 +28,8 @@ namespace pk {
 
 class DirectionAttribution {
  public:
-  DirectionAttribution(const Network& model, const Partition& trainRows);
+  /// `keepGamma`: also follow the first layer's gamma_{i,s} (the superposition's Gamma).
+  DirectionAttribution(const Network& model, const Partition& trainRows, bool keepGamma = false);
 
   /// Not collective. Feeds this step's per-example gradients e_{i,s} into the
   /// buffers and forms the directions d_{i,s} of the examples this rank owns.
@@ -44,8 +45,9 @@ class DirectionAttribution {
   /// to `sum`: with the decay direction it makes the update, which the tests check.
   void addDirections(std::vector<double>& sum) const;
 
-  /// The first layer's directions are gamma_{i,s} x_i^T (momentum and sgd);
-  /// gamma [rows_owned, H_1] of the last update.
+  /// The first layer's directions are gamma_{i,s} x_i^T (momentum and sgd; for a first conv
+  /// layer sum_p gamma_{i,s,p} patch_p(x_i)^T); gamma [rows_owned, the first layer's outputs]
+  /// of the last update (empty unless kept).
   const Matrix& firstLayerGamma() const { return gamma_; }
 
   /// The buffers under /attribution (rows by global example: any rank count).
@@ -59,9 +61,10 @@ class DirectionAttribution {
   std::int64_t firstExample_, examples_, globalExamples_;
   std::vector<std::unique_ptr<LayerDirections>> layers_;  // one per layer, in order
   double firstScale_ = 1.0;                               // s of the first layer's gradient
-  Matrix gamma_;                                          // [examples, H_1]: the first layer's gamma_{i,s}
-  Matrix gammaBuffer_;                                    // its buffer (momentum)
-  std::vector<double> product_;                           // scratch of the layers' products
+  bool keepGamma_ = false;
+  Matrix gamma_;                 // [examples, the first layer's outputs]: its gamma_{i,s}
+  Matrix gammaBuffer_;           // its buffer (momentum)
+  std::vector<double> product_;  // scratch of the layers' products
 };
 
 }  // namespace pk

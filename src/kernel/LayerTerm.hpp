@@ -75,8 +75,8 @@ class LayerKernel {
   /// this layer first, and the factor s that the first layer's gradient carries.
   virtual bool supportsSuperposition() const = 0;
   virtual double signalScale() const = 0;
-  /// Its part of the per-example directions of the optimizers with memory, or null
-  /// when the kind has none yet (then those optimizers are refused).
+  /// Its part of the per-example directions of the optimizers with memory (every kind
+  /// has one; a kind without parameters gives noDirections() of kernel/ConvDirections.hpp).
   virtual std::unique_ptr<LayerDirections> directions(const DirectionShape& shape) const = 0;
 };
 

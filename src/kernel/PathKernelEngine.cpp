@@ -86,19 +86,23 @@ PathKernelEngine::PathKernelEngine(const Network& model, const Dataset& data, En
   // Superposition (docs/THEORY.md) is over the first layer's W: Gamma [n, its outputs], decay in W's shape.
   const Layer& first = model.layer(0);
   const auto firstKernel = layerKernel(first, outputs);
-  // Written for a dense first layer; a convolution's (docs/THEORY.md) is not computed yet.
+  // A dense or conv first layer; a conv layer's Gamma runs over its output positions [K, H', W'],
+  // which makes it large: kept only when asked (EngineOptions::convSuperposition).
   superposition_ = firstKernel->supportsSuperposition() && first.parameters().size() == 2;
+  keepGamma_ = hasDecomposition() && (first.kind() == "dense" || options_.convSuperposition);
   if (superposition_) {
     firstScale_ = firstKernel->signalScale();
     firstWeights_ = first.parameters()[0];
-    gamma_ = Matrix(data.train.x.rows(), first.outputWidth());
+    // Rows: W_1's first axis (H_1 units, or K filters of C_in k^2 values each).
     decay_ = Matrix(firstWeights_.shape.at(0), firstWeights_.size() / firstWeights_.shape.at(0));
   }
-  if (options_.exampleDirections()) attribution_ = std::make_unique<DirectionAttribution>(model, trainRows_);
+  if (keepGamma_) gamma_ = Matrix(data.train.x.rows(), first.outputWidth());
+  if (options_.exampleDirections())
+    attribution_ = std::make_unique<DirectionAttribution>(model, trainRows_, keepGamma_);
 }
 
-bool PathKernelEngine::hasGamma() const {
-  return superposition_ && options_.optimizer == OptimizerKind::Sgd || options_.optimizer == OptimizerKind::Momentum;
+bool PathKernelEngine::hasDecomposition() const {
+  return superposition_ && (options_.optimizer == OptimizerKind::Sgd || options_.optimizer == OptimizerKind::Momentum);
 }
 
 void PathKernelEngine::tangentKernel(DenseRows& target, const FeatureView& query, const TrainingSide& train) {
@@ -214,7 +218,7 @@ void PathKernelEngine::updateSuperposition(const StepRecord& in) {
   // Gamma_i -= eps gamma_{i,s}: s_1 u_0 (u_0 carries c_{i,s}) for sgd, the momentum recursion of it otherwise.
   const Matrix& direction = attribution_ ? attribution_->firstLayerGamma() : in.trainU[0];
   const double factor = attribution_ ? in.lr : in.lr * firstScale_;
-  if (hasGamma())
+  if (keepGamma_)
     for (std::size_t e = 0; e < direction.size(); ++e) gamma_.data()[e] -= factor * direction.data()[e];
   // decay -= eps d_{lambda,s} restricted to W_1.
   const double* d = in.decayDirection.data() + firstWeights_.offset;
@@ -360,10 +364,8 @@ void PathKernelEngine::save(StateWriter& out) const {
     else
       saveQuerySet(out, "/engine/" + q->name, *q, q->contrib);
   }
-  if (superposition_) {
-    out.rows("/engine/gamma", gamma_, data_.train.globalRows, data_.train.firstRow);
-    out.replicated("/engine/decay", decay_.values());
-  }
+  if (keepGamma_) out.rows("/engine/gamma", gamma_, data_.train.globalRows, data_.train.firstRow);
+  if (superposition_) out.replicated("/engine/decay", decay_.values());
   if (attribution_) attribution_->save(out);
 }
 
@@ -377,10 +379,8 @@ void PathKernelEngine::restore(StateReader& in) {
     restoreQuerySet(in, "/engine/" + q->name, *q, columns ? rows : q->contrib);
     if (columns) setColumns(q->contribColumns, rows, model_.outputs());
   }
-  if (superposition_) {
-    in.rows("/engine/gamma", gamma_, data_.train.firstRow);
-    if (in.has("/engine/decay")) decay_.values() = in.replicatedDoubles("/engine/decay");
-  }
+  if (keepGamma_) in.rows("/engine/gamma", gamma_, data_.train.firstRow);
+  if (superposition_ && in.has("/engine/decay")) decay_.values() = in.replicatedDoubles("/engine/decay");
   if (attribution_) attribution_->restore(in);
 }
 

@@ -40,6 +40,7 @@ struct EngineOptions {
   OptimizerKind optimizer = OptimizerKind::Sgd;  // with memory (not sgd): contributions from per-example directions
   std::vector<std::int64_t> snapshotSteps;       // steps s (0..S, ascending) whose K^g at w_s is kept
   bool layerKernels = false;                     // keep each layer's share of K^p
+  bool convSuperposition = false;                // keep Gamma of a first conv layer (large: N x K H' W')
   bool queryTraining = true;                     // the training points are query points too (not when replaying)
   bool exampleDirections() const { return optimizer != OptimizerKind::Sgd; }
 };
@@ -84,12 +85,15 @@ class PathKernelEngine : public StepObserver {
 
   const QueryState& train() const { return train_; }
   const QueryState& test() const { return test_; }
-  const Matrix& gamma() const { return gamma_; }  // [n_local_train, H_1]
-  /// Whether the superposition (Gamma, decay, span_residual) is computed: a dense first layer.
+  const Matrix& gamma() const { return gamma_; }  // [n_local_train, the first layer's outputs]
+  /// Whether the superposition (decay, span_residual, and Gamma where kept) is computed: a first
+  /// layer with parameters (dense or conv).
   bool hasSuperposition() const { return superposition_; }
-  /// Whether Gamma is defined (sgd and momentum: every first-layer direction is gamma x_i^T).
-  bool hasGamma() const;
-  /// - sum_s eps_s d_{lambda,s} restricted to W_1 [H_1, D] (every rank alike).
+  /// Whether Gamma and decay are defined (sgd and momentum: every first-layer direction is gamma x_i^T).
+  bool hasDecomposition() const;
+  /// Whether Gamma is kept: defined, and a dense first layer or EngineOptions::convSuperposition.
+  bool hasGamma() const { return keepGamma_; }
+  /// - sum_s eps_s d_{lambda,s} restricted to W_1 [H_1, D] (a conv layer: [K, C_in k^2]; every rank alike).
   const Matrix& firstLayerDecay() const { return decay_; }
   /// Whether C(x, i) is held as column blocks (optimizers with memory) rather than rows.
   bool columnContributions() const { return options_.exampleDirections(); }
@@ -135,6 +139,7 @@ class PathKernelEngine : public StepObserver {
   QueryState train_, test_;
   double firstScale_ = 1.0;  // the factor s of the first layer's gradient
   bool superposition_ = false;
+  bool keepGamma_ = false;
   ParameterBlock firstWeights_;  // the first layer's W
   Matrix gamma_;
   Matrix decay_;

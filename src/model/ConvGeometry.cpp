@@ -31,8 +31,45 @@ void forEachPatchEntry(const ConvGeometry& g, F&& f) {
 }  // namespace
 
 void im2col(const ConvGeometry& g, const double* image, double* patches) {
+  if (g.pad == 0) {
+    // Every entry lies inside the image: each patch row (c, i) is k consecutive pixels, copied
+    // without the zero fill and the bounds tests (the same values as the general path below).
+    const std::int64_t oh = g.outHeight(), ow = g.outWidth(), k = g.kernel;
+    double* out = patches;
+    for (std::int64_t py = 0; py < oh; ++py)
+      for (std::int64_t px = 0; px < ow; ++px)
+        for (std::int64_t c = 0; c < g.input.channels; ++c)
+          for (std::int64_t i = 0; i < k; ++i, out += k)
+            std::copy_n(image + (c * g.input.height + py * g.stride + i) * g.input.width + px * g.stride, k, out);
+    return;
+  }
   std::fill_n(patches, g.positions() * g.patchSize(), 0.0);
   forEachPatchEntry(g, [&](std::int64_t p, std::int64_t i) { patches[p] = image[i]; });
+}
+
+void im2colTransposed(const ConvGeometry& g, const double* image, double* patchesT) {
+  const std::int64_t oh = g.outHeight(), ow = g.outWidth(), k = g.kernel;
+  const bool runs = g.stride == 1 && g.pad == 0;
+  double* out = patchesT;
+  for (std::int64_t c = 0; c < g.input.channels; ++c)
+    for (std::int64_t i = 0; i < k; ++i)
+      for (std::int64_t j = 0; j < k; ++j)
+        for (std::int64_t py = 0; py < oh; ++py, out += ow) {
+          const std::int64_t y = py * g.stride - g.pad + i;
+          if (y < 0 || y >= g.input.height) {
+            std::fill_n(out, ow, 0.0);
+            continue;
+          }
+          const double* row = image + (c * g.input.height + y) * g.input.width;
+          if (runs) {
+            std::copy_n(row + j, ow, out);
+            continue;
+          }
+          for (std::int64_t px = 0; px < ow; ++px) {
+            const std::int64_t x = px * g.stride - g.pad + j;
+            out[px] = x >= 0 && x < g.input.width ? row[x] : 0.0;
+          }
+        }
 }
 
 void col2imAdd(const ConvGeometry& g, const double* patches, double* image) {

@@ -36,6 +36,10 @@ struct ConvGeometry {
 /// patches [positions, patchSize] (row-major) of one image [C_in*H*W].
 void im2col(const ConvGeometry& g, const double* image, double* patches);
 
+/// The same patches transposed, [patchSize, positions] (row-major): row (c, i, j) holds that
+/// entry of every patch; with stride 1 and no padding its rows of output positions are runs of
+/// consecutive pixels, copied whole.
+void im2colTransposed(const ConvGeometry& g, const double* image, double* patchesT);
 /// image [C_in*H*W] += the patches [positions, patchSize] put back where they came from
 /// (the transpose of im2col: the gradient w.r.t. the input of a patch gradient).
 void col2imAdd(const ConvGeometry& g, const double* patches, double* image);

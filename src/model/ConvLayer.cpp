@@ -48,14 +48,14 @@ void ConvLayer::forward(const double* w, const Matrix& in, Matrix& z, Matrix* ne
   const std::int64_t n = in.rows(), positions = g_.positions(), filters = g_.filters;
   z = Matrix(n, outputWidth());
   const double* bias = w + biasOffset();
-  Matrix out(filters, positions), rowPatches;
+  Matrix rowPatches;
   for (std::int64_t r = 0; r < n; ++r) {
     patches(in, r, rowPatches);
-    // z_r [K, P] = s W [K, Q] patches_r [P, Q]^T + b
-    blas::gemmNT(scale_, weights(w), rowPatches.view(), 0.0, out.view());
+    // z_r [K, P] = s W [K, Q] patches_r [P, Q]^T + b, written in place (row r of z is [K, P]).
     double* zr = z.row(r);
+    blas::gemmNT(scale_, weights(w), rowPatches.view(), 0.0, denseView(zr, filters, positions));
     for (std::int64_t k = 0; k < filters; ++k)
-      for (std::int64_t p = 0; p < positions; ++p) zr[k * positions + p] = out(k, p) + bias[k];
+      for (std::int64_t p = 0; p < positions; ++p) zr[k * positions + p] += bias[k];
   }
   if (!next) return;
   *next = Matrix(n, outputWidth());

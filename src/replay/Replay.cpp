@@ -6,6 +6,7 @@
 
 #include "core/Error.hpp"
 #include "core/StopRequest.hpp"
+#include "data/InputShape.hpp"
 #include "data/Validate.hpp"
 #include "io/DataFile.hpp"
 #include "io/OutputFile.hpp"
@@ -43,6 +44,10 @@ void attachQueries(Dataset& data, QueryFile queries, const std::string& spec) {
   PK_REQUIRE(queries.inputs == data.inputs, "the query points of '" + spec +
                                                 "' have D = " + std::to_string(queries.inputs) +
                                                 " but the run was trained with D = " + std::to_string(data.inputs));
+  // Flat query rows take the run's image shape; images must have it.
+  PK_REQUIRE(queries.inputShape.empty() || data.inputShape.empty() || queries.inputShape == data.inputShape,
+             "the query points of '" + spec + "' are images of shape " + inputShapeText(queries.inputShape) +
+                 " but the run was trained on images of shape " + inputShapeText(data.inputShape));
   if (queries.hasTargets)
     PK_REQUIRE(queries.targetCols == data.targetCols && queries.targetIsMatrix == data.targetIsMatrix,
                "the targets of '" + spec + "' do not have the shape of the run's targets");

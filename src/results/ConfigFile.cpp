@@ -51,7 +51,7 @@ bool inPart(Stored stored, ConfigPart part) {
 
 void writeSettings(const h5::Id& config, const TrainSettings& settings, const RunFacts& run, ConfigPart part) {
   for (const Setting& setting : settingsTable())
-    if (inPart(setting.stored, part) && isWritten(setting, settings))
+    if (inPart(setting.stored, part) && isWritten(setting, settings, run))
       writeValue(config, setting.attribute(), setting.type, setting.value(settings, run));
 }
 

@@ -184,7 +184,10 @@ void RunReader::requireRunShapes(const std::string& dataFile, const std::string&
   for (const auto d : inputShape_) expected.push_back(static_cast<hsize_t>(d));
   std::string text;
   for (const auto d : expected) text += (text.empty() ? "" : ", ") + std::to_string(d);
-  PK_REQUIRE(h5::shape(file, "/train/X") == expected,
+  // A run that read flat rows as images (--input-shape) reads its flat file again.
+  const std::vector<hsize_t> flat = {static_cast<hsize_t>(nTrain_), static_cast<hsize_t>(inputs_)};
+  const bool reshaped = !settings_.inputShape.empty() && h5::shape(file, "/train/X") == flat;
+  PK_REQUIRE(reshaped || h5::shape(file, "/train/X") == expected,
              "'" + dataFile + "' /train/X is not [" + text + "] as in the run" + hint);
   if (nTest_ == 0) return;
   PK_REQUIRE(h5::isDataset(file, "/test/X") && h5::isDataset(file, "/test/y") &&

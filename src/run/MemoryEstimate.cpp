@@ -127,7 +127,13 @@ MemoryEstimate estimateWithRows(const RunPlan& plan, double ranks, double keptRo
   // Files: the kernel rows (a checkpoint holds K^g at w_0 only), predictions, Gamma, parameters, histories.
   const double steps = static_cast<double>(s.training.steps);
   const double batch = static_cast<double>(s.training.batchSize);
-  const double common = (n + m) * c * 4.0 + n * static_cast<double>(plan.model.layer(0).outputWidth()) +
+  // Gamma [N, the first layer's outputs]: sgd and momentum, a dense first layer or --superposition.
+  const Layer& first = plan.model.layer(0);
+  const bool gamma =
+      !first.parameters().empty() &&
+      (s.training.optimizer.kind == OptimizerKind::Sgd || s.training.optimizer.kind == OptimizerKind::Momentum) &&
+      (first.kind() == "dense" || s.superposition);
+  const double common = (n + m) * c * 4.0 + (gamma ? n * static_cast<double>(first.outputWidth()) : 0.0) +
                         2.0 * static_cast<double>(plan.model.parameterCount()) + steps * (2.0 + batch);
   const double coef = s.kernelCoef && c == 1.0 ? 1.0 : 0.0;
   // With memory a checkpoint also holds every example's direction buffer (N x P) and the optimizer's moments.

@@ -41,8 +41,6 @@ void writeConfig(const h5::Id& file, const TrainingRun& run) {
   h5::Id config = h5::ensureGroup(file, "/config");
   writeSettings(config, s, runFacts(run), ConfigPart::Run);
   h5::setAttribute(config, "outputs", run.model().outputs());
-  // Image data: the shape the network was built on, recorded from the data (readers rebuild it from this).
-  if (!run.data().inputShape.empty()) h5::setAttribute(config, "input_shape", run.data().inputShape);
   if (!run.dataSha256().empty()) {
     h5::setAttribute(config, "data_sha256", run.dataSha256());
     // `data` is the path as given; `data_file` the absolute path, for readers started elsewhere.
@@ -134,17 +132,25 @@ void writeHistory(const h5::Id& file, const Trainer& trainer, const Metrics& met
                         st.batchHistory.data());
 }
 
-// Gamma and the decay part for sgd and momentum; for every optimizer, how far the
-// first-layer change less the decay part leaves the span of the training inputs.
+// Gamma (where kept) and the decay part for sgd and momentum; for every optimizer, how far
+// the first-layer change less the decay part leaves the span of the training inputs. A first
+// conv layer's Gamma is [N, K, H', W'] and its decay [K, C_in, k, k], W_1's stored shape.
 void writeSuperposition(const h5::Id& file, const TrainingRun& run) {
   const PathKernelEngine& engine = run.engine();
   if (!engine.hasSuperposition()) return;
   const Network& model = run.model();
+  const Layer& first = model.layer(0);
   const Matrix& decay = engine.firstLayerDecay();
   if (engine.hasGamma()) {
-    writeRowBlock(file, "/superposition/Gamma", engine.gamma(), run.data().train.globalRows, run.data().train.firstRow);
-    h5::writeReplicated(file, "/superposition/decay",
-                        {static_cast<hsize_t>(decay.rows()), static_cast<hsize_t>(decay.cols())}, decay.data());
+    std::vector<hsize_t> shape{static_cast<hsize_t>(run.data().train.globalRows)};
+    for (const std::int64_t extent : first.outputShape()) shape.push_back(static_cast<hsize_t>(extent));
+    h5::writeRows(file, "/superposition/Gamma", shape, run.data().train.firstRow, engine.gamma().rows(),
+                  engine.gamma().data());
+  }
+  if (engine.hasDecomposition()) {
+    const auto& weights = first.parameters()[0].shape;
+    h5::writeReplicated(file, "/superposition/decay", std::vector<hsize_t>(weights.begin(), weights.end()),
+                        decay.data());
   }
   const TrainState& state = run.trainer().state();
   Matrix change(decay.rows(), decay.cols());
@@ -153,7 +159,7 @@ void writeSuperposition(const h5::Id& file, const TrainingRun& run) {
     change.data()[e] = state.w[p] - state.initialW[p] - decay.data()[e];
   }
   h5::Id group = h5::ensureGroup(file, "/superposition");
-  h5::setAttribute(group, "span_residual", spanResidual(change, run.data().train, run.comm()));
+  h5::setAttribute(group, "span_residual", spanResidual(change, first, run.data().train, run.comm()));
 }
 
 void writeSummary(const h5::Id& file, const TrainingRun& run, const RunSummary& summary) {

@@ -1,5 +1,6 @@
 #include "run/TrainingRun.hpp"
 
+#include "data/InputShape.hpp"
 #include "data/Validate.hpp"
 #include "io/DataFile.hpp"
 #include "results/RunModel.hpp"
@@ -15,11 +16,14 @@ EngineOptions engineOptionsOf(const TrainSettings& s, bool queryTraining) {
   options.optimizer = s.training.optimizer.kind;
   options.snapshotSteps = s.snapshots.resolve(s.training.steps);
   options.layerKernels = s.layerKernels;
+  options.convSuperposition = s.superposition;
   return options;
 }
 
 Dataset loadData(const TrainSettings& s, MPI_Comm comm) {
-  return s.builtinData() ? makeBuiltin(s.builtin, comm) : readDataFile(s.data, comm);
+  Dataset data = s.builtinData() ? makeBuiltin(s.builtin, comm) : readDataFile(s.data, comm);
+  applyInputShape(data, s.inputShape);
+  return data;
 }
 
 RunPlan planRun(const TrainSettings& settings, MPI_Comm comm) {

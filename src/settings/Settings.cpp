@@ -82,6 +82,27 @@ std::vector<std::int64_t> parseHidden(const std::string& text) {
   return widths;
 }
 
+std::vector<std::int64_t> parseInputShape(const std::string& text) {
+  // "none" is how /config's text form names no shape (as for --hidden).
+  if (text.empty() || text == "none") return {};
+  const std::string malformed =
+      "malformed --input-shape '" + text + "': expected C,H,W, three integers >= 1 (e.g. 1,28,28)";
+  std::vector<std::int64_t> shape;
+  for (const auto& item : splitList(text)) {
+    std::size_t used = 0;
+    long long value = 0;
+    try {
+      value = std::stoll(item, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    PK_REQUIRE(used == item.size() && !item.empty() && value >= 1 && value <= 1000000, malformed);
+    shape.push_back(value);
+  }
+  PK_REQUIRE(shape.size() == 3 && text.back() != ',', malformed);
+  return shape;
+}
+
 std::string hiddenText(const std::vector<std::int64_t>& widths) {
   if (widths.empty()) return "none";
   std::string text;

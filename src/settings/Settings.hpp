@@ -29,7 +29,8 @@ struct TrainArguments {
   std::string data{};
   std::string out{};
   std::string hidden{};
-  std::string layers{};  // --layers; empty: --hidden
+  std::string layers{};      // --layers; empty: --hidden
+  std::string inputShape{};  // --input-shape C,H,W; empty: the data's own shape
   std::string activation{};
   std::string param{};
   std::string loss{};
@@ -52,6 +53,7 @@ struct TrainArguments {
   bool skipTrainKernels{};
   std::string snapshots{};
   bool layerKernels{};
+  bool superposition{};
   std::int64_t classes{};
   std::int64_t nTrain{};
   std::int64_t nTest{};
@@ -78,10 +80,11 @@ struct TrainArguments {
 
 /// A training run's settings, typed and checked.
 struct TrainSettings {
-  std::string data;               // builtin:NAME or the data file's path, as given
-  BuiltinSpec builtin;            // the generator's sizes and seed (recorded for every run)
-  std::string out;                // the run file
-  std::vector<LayerSpec> layers;  // the layers before the output layer; empty = linear model
+  std::string data;                      // builtin:NAME or the data file's path, as given
+  BuiltinSpec builtin;                   // the generator's sizes and seed (recorded for every run)
+  std::string out;                       // the run file
+  std::vector<LayerSpec> layers;         // the layers before the output layer; empty = linear model
+  std::vector<std::int64_t> inputShape;  // --input-shape [C, H, W]: flat rows read as images; empty = as stored
   Activation activation = Activation::Tanh;
   Parameterization parameterization = Parameterization::Standard;
   std::optional<Loss> loss;  // empty: the loss the data names (auto)
@@ -93,7 +96,8 @@ struct TrainSettings {
   bool skipTrainKernels = false;
   SnapshotSteps snapshots;  // as given (log:K resolves against the steps)
   bool layerKernels = false;
-  std::string checkpoint;  // --checkpoint, or OUT.ckpt
+  bool superposition = false;  // keep Gamma of a first conv layer (a dense one's is always kept)
+  std::string checkpoint;      // --checkpoint, or OUT.ckpt
   std::int64_t checkpointEvery = 0;
   std::string restart;
   std::string config;
@@ -126,6 +130,8 @@ std::string checkpointFile(const TrainArguments& arguments);
 std::vector<std::int64_t> parseHidden(const std::string& text);
 /// The layers of --layers, or of its shorthand --hidden; throws InputError if malformed or both are given.
 std::vector<LayerSpec> layersOf(const TrainArguments& arguments);
+/// Parsed "--input-shape C,H,W" (three integers >= 1); empty for "". Throws InputError if malformed.
+std::vector<std::int64_t> parseInputShape(const std::string& text);
 /// "64,64", or "none" for a linear model.
 std::string hiddenText(const std::vector<std::int64_t>& widths);
 

@@ -62,6 +62,13 @@ std::vector<Setting> makeTable() {
      Identity::OtherNetwork,
      [](const A& a, T& t) { t.layers = layersOf(a); },
      [](const T& s, const RunFacts&) -> V { return layersText(s.layers); }},
+    {"input-shape", SettingType::Widths, &A::inputShape, std::string(""),
+     "C,H,W: read a data file's flat rows [N, D] as images (row-major, C*H*W = D) for conv and pooling layers; "
+     "with images [N, C, H, W] it must agree", model, false, Identity::Images,
+     [](const A& a, T& t) { t.inputShape = parseInputShape(a.inputShape); },
+     // The shape the run's network was built on: the option's, or the data's own images.
+     [](const T& s, const RunFacts& r) -> V { return r.inputShape.empty() ? s.inputShape : r.inputShape; },
+     Written::Images},
     {"activation", SettingType::Text, &A::activation, std::string("tanh"), "tanh|relu|softplus|gelu|identity", model, true,
      Identity::Always,
      [](const A& a, T& t) { t.activation = parseActivation(a.activation); },
@@ -192,6 +199,11 @@ std::vector<Setting> makeTable() {
      run, false, Identity::Always,
      [](const A& a, T& t) { t.layerKernels = a.layerKernels; },
      [](const T& s, const RunFacts&) -> V { return s.layerKernels; }},
+    {"superposition", SettingType::Flag, &A::superposition, false,
+     "also write /superposition/Gamma [N, K, H', W'] of a first conv layer (sgd, momentum; large); a dense "
+     "first layer's [N, H_1] is always written", run, false, Identity::OtherNetwork,
+     [](const A& a, T& t) { t.superposition = a.superposition; },
+     [](const T& s, const RunFacts&) -> V { return s.superposition; }},
     {"classes", SettingType::Integer, &A::classes, std::int64_t{0}, "softmax classes; 0 = 1 + largest label", run,
      true, Identity::Never,
      [](const A& a, T& t) {
@@ -289,6 +301,8 @@ bool identityApplies(const Setting& setting, const TrainSettings& s) {
       return hiddenWidths(s.layers).has_value();
     case Identity::OtherNetwork:
       return !hiddenWidths(s.layers).has_value();
+    case Identity::Images:
+      return !s.inputShape.empty();
   }
   return true;
 }
@@ -307,8 +321,16 @@ const std::vector<Setting>& settingsTable() {
   return table;
 }
 
-bool isWritten(const Setting& setting, const TrainSettings& s) {
-  return setting.written == Written::Always || hiddenWidths(s.layers).has_value();
+bool isWritten(const Setting& setting, const TrainSettings& s, const RunFacts& run) {
+  switch (setting.written) {
+    case Written::Always:
+      return true;
+    case Written::DenseNetwork:
+      return hiddenWidths(s.layers).has_value();
+    case Written::Images:
+      return !run.inputShape.empty() || !s.inputShape.empty();
+  }
+  return true;
 }
 
 const Setting& settingNamed(const std::string& name) {
@@ -355,6 +377,7 @@ RunFacts factsOfSettings(const TrainSettings& s) {
   facts.nTest = s.builtin.nTest;
   facts.inputs = s.builtin.inputs;
   facts.outputs = s.classes;
+  facts.inputShape = s.inputShape;
   return facts;
 }
 
@@ -369,7 +392,7 @@ std::string changedSettingsText(const TrainSettings& s) {
   const TrainSettings defaults = resolveSettings(TrainArguments());
   std::string text;
   for (const Setting& setting : settingsTable()) {
-    if (setting.stored == Stored::Not || !isWritten(setting, s)) continue;
+    if (setting.stored == Stored::Not || !isWritten(setting, s, factsOfSettings(s))) continue;
     // The network once, as its identity names it: `hidden` for dense layers, `layers` otherwise.
     const bool network = setting.identity == Identity::DenseNetwork || setting.identity == Identity::OtherNetwork;
     if (network && !identityApplies(setting, s)) continue;

@@ -55,12 +55,14 @@ enum class Identity {
   Cosine,        // --lr-schedule cosine only (it runs to the last step)
   DenseNetwork,  // a network of dense layers only (it keeps the identity of earlier releases: `hidden`)
   OtherNetwork,  // a network with any other layer (`layers`)
+  Images,        // --input-shape given (flat rows read as images)
 };
 
 /// Which networks a setting is written for.
 enum class Written {
   Always,
   DenseNetwork,  // only when every layer is dense (`hidden` cannot say more); may be absent from a file
+  Images,        // only for image inputs (`input_shape`: the option's or the data's [C, H, W]); absent for flat data
 };
 
 /// A value of a setting as /config stores it.
@@ -94,8 +96,8 @@ struct Setting {
 const std::vector<Setting>& settingsTable();
 /// The entry of an option name ("batch-size"); throws Error if none.
 const Setting& settingNamed(const std::string& name);
-/// Whether `setting` is written to /config for these settings (Written).
-bool isWritten(const Setting& setting, const TrainSettings& settings);
+/// Whether `setting` is written to /config for these settings and this run (Written).
+bool isWritten(const Setting& setting, const TrainSettings& settings, const RunFacts& run);
 
 /// A /config value as text: numbers exactly (%.17g), flags 1/0, widths as --hidden takes them.
 std::string settingText(const SettingValue& value);

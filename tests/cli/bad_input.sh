@@ -48,6 +48,16 @@ case "$case_name" in
   malformed_hidden)    expect="malformed --hidden '64,,x'"; args=(--hidden 64,,x) ;;
   unknown_layer_kind)  expect="unknown layer kind 'pool' in --layers \(known: dense, conv, avgpool, maxpool\)"; args=(--layers dense:8,pool:2) ;;
   layer_needs_images)  expect="--layers: layer 2 \(conv:4:3\) needs images \[C, H, W\] as its input, but its input is 8 flat values"; args=(--layers dense:8,conv:4:3) ;;
+  input_shape_size)
+    # 3 flat values cannot be 1x2x2 images: both sizes are named.
+    make_data d.h5 ''; expect="--input-shape 1,2,2 holds C\*H\*W = 4 values per example, but the rows of 'd.h5' have D = 3"
+    args=(--data d.h5 --input-shape 1,2,2 --layers conv:2:1) ;;
+  input_shape_disagrees)
+    # Images stored [N, 1, 2, 3] read as 1x3x2 would be scrambled silently.
+    make_data d.h5 'del f["train/X"]; f["train/X"] = rng.normal(size=(20, 1, 2, 3)); del f["test"]'
+    expect="--input-shape 1,3,2 disagrees with the images of 'd.h5', stored as \[N, 1x2x3\]"
+    args=(--data d.h5 --input-shape 1,3,2 --layers conv:2:1) ;;
+  malformed_input_shape) expect="malformed --input-shape '1,28': expected C,H,W"; args=(--input-shape 1,28) ;;
   malformed_layers)    expect="--layers: 'dense:0': H must be an integer in 1..1000000"; args=(--layers dense:0) ;;
   hidden_and_layers)   expect="--hidden and --layers given together"; args=(--hidden 8 --layers dense:8) ;;
   unknown_option)      expect="unrecognised option '--learning-rate'|unrecognized option '--learning-rate'"; args=(--learning-rate 0.1) ;;

@@ -1,6 +1,7 @@
 // The index arithmetic of convolution and pooling: im2col followed by a
 // product with the filters is PyTorch's Conv2d written out as sums (zero
-// padding, stride, cross-correlation), col2im is im2col's transpose, pooling
+// padding, stride, cross-correlation), its transposed form holds the same
+// values, col2im is im2col's transpose, pooling
 // drops the rows and columns that do not fill a window, max pooling takes the
 // first largest entry in row-major order, and each backward is its forward's
 // transpose.
@@ -53,6 +54,25 @@ TEST(ConvGeometry, PatchesTimesFiltersIsTheCrossCorrelationWithPaddingAndStride)
           EXPECT_NEAR(viaPatches, direct, 1e-13) << "stride " << stride << " pad " << pad;
         }
     EXPECT_EQ(g.outHeight(), (7 + 2 * pad - 3) / stride + 1);
+  }
+}
+
+// The fast paths (whole rows without padding, stride 1 runs) give exactly the general path's values.
+TEST(ConvGeometry, TransposedPatchesAreIm2colTransposedForEveryStrideAndPadding) {
+  for (const auto& [stride, pad] : {std::pair<int, int>{1, 0}, {2, 0}, {2, 1}, {1, 2}, {3, 0}}) {
+    for (const int kernel : {1, 3}) {
+      ConvGeometry g{{2, 7, 6}, 3, kernel, stride, pad};
+      const auto image = randomValues(g.input.size(), 5);
+      const std::size_t count = static_cast<std::size_t>(g.positions() * g.patchSize());
+      std::vector<double> patches(count, -1.0), patchesT(count, -1.0);
+      im2col(g, image.data(), patches.data());
+      im2colTransposed(g, image.data(), patchesT.data());
+      for (std::int64_t p = 0; p < g.positions(); ++p)
+        for (std::int64_t q = 0; q < g.patchSize(); ++q)
+          ASSERT_EQ(patchesT[static_cast<std::size_t>(q * g.positions() + p)],
+                    patches[static_cast<std::size_t>(p * g.patchSize() + q)])
+              << "stride " << stride << " pad " << pad << " kernel " << kernel;
+    }
   }
 }
 

@@ -32,6 +32,7 @@ const std::map<std::string, SettingValue>& samples() {
       {"out", std::string("sample.h5")},
       {"hidden", std::string("8,4")},
       {"layers", std::string("dense:8,dense:4")},  // the same network: --layers wins, --hidden agrees
+      {"input-shape", std::string("1,4,4")},
       {"activation", std::string("relu")},
       {"param", std::string("ntk")},
       {"loss", std::string("logistic")},
@@ -54,6 +55,7 @@ const std::map<std::string, SettingValue>& samples() {
       {"skip-train-kernels", true},
       {"snapshots", std::string("0,5,20")},
       {"layer-kernels", true},
+      {"superposition", true},
       {"classes", std::int64_t{3}},
       {"n-train", std::int64_t{20}},
       {"n-test", std::int64_t{10}},
@@ -212,6 +214,7 @@ TEST(SettingsTable, EveryIdentityEntryDecidesWhetherACheckpointFits) {
     if (std::string(setting.name) == "steps") base.lrSchedule = "cosine";
     // `layers` names the network in the identity when it is not all dense.
     if (setting.identity == Identity::OtherNetwork) base.layers = "dense:8,maxpool:2";
+    if (setting.identity == Identity::Images) base.inputShape = "3,2,2";
     TrainArguments changed = base;
     setArgument(changed, setting, samples().at(setting.name));
     if (setting.identity == Identity::OtherNetwork) changed.layers = "dense:8,avgpool:2";
