@@ -9,9 +9,10 @@ dynamics file (each of those for every optimizer, on a loss that rotates).
 Also checked: a data file of images [N, 1, H, W], the misclassified and correct query selectors against the run's
 predictions, the test loss and accuracies in loss.png, colour limits that a
 few bright kernel rows do not set, and CNN runs on IDX images (pathkernel
-data): explain.png as images titled with their contributions, the first conv
-layer's filters in superposition.png, their change rebuilt from Gamma
-[N, K, H', W'] against the patches summed one by one.
+data, sgd and adam): explain.png as images titled with their contributions,
+the first conv layer's filters in superposition.png, their change rebuilt
+from Gamma [N, K, H', W'] against the patches summed one by one and, for a
+run trained with --superposition, against the change itself.
 
 Usage: pkplot_matrix_test.py PATHKERNEL_BINARY SOURCE_DIR
 Set PKPLOT_TEST_OUT=folder to keep the files (default: a temporary folder).
@@ -302,7 +303,8 @@ def check_cnn(tmp):
     gamma = ["--superposition"] if "--superposition" in help_text else []
     layers = ["--layers", "conv:2:3,avgpool:2,dense:4"]
     cases = (("cnn_sgd_logistic", "cnn2.h5", ["--optimizer", "sgd", "--lr", "0.2"] + gamma),
-             ("cnn_sgd_softmax", "cnn3.h5", ["--optimizer", "sgd", "--lr", "0.2", "--batch-size", "20"]))
+             ("cnn_sgd_softmax", "cnn3.h5", ["--optimizer", "sgd", "--lr", "0.2", "--batch-size", "20"]),
+             ("cnn_adam_softmax", "cnn3.h5", ["--optimizer", "adam", "--lr", "0.01"]))
     for name, data, options in cases:
         run = os.path.join(tmp, name + ".h5")
         pathkernel(["train", "--data", data, "--steps", "8", "--out", run] + layers + options, tmp)
