@@ -73,7 +73,8 @@ void printRuleHint(std::ostream& log, const RunReport& report, const TrainSettin
       << formatNumber("%.0e", kVisible) << ": the path rule " << s.pathRule.name()
       << (s.pathRule.isLeft() ? " (the default, the paper's rule) is first order in the step" : " is not enough here")
       << ";\n        --path-rule gauss:" << suggested << (adam ? " (Adam moves every weight by about lr a step)" : "")
-      << " makes the kernel machine exact to round-off, at about " << suggested
+      << " lowers it (its error falls like the step to the power " << 2 * suggested
+      << " for a smooth network; the run reports what remains), at about " << suggested
       << " times the left rule's kernel work per step\n";
 }
 

@@ -397,6 +397,10 @@ std::string optionText(const SettingValue& value) {
 
 std::string changedSettingsText(const TrainSettings& s) {
   const TrainSettings defaults = resolveSettings(TrainArguments());
+  // A default derived from --out (the checkpoint, OUT.ckpt) is compared with the one this --out gives.
+  TrainArguments sameOut;
+  sameOut.out = s.out;
+  const TrainSettings derivedDefaults = resolveSettings(sameOut);
   std::string text;
   for (const Setting& setting : settingsTable()) {
     if (setting.stored == Stored::Not || !isWritten(setting, s, factsOfSettings(s))) continue;
@@ -404,7 +408,8 @@ std::string changedSettingsText(const TrainSettings& s) {
     const bool network = setting.identity == Identity::DenseNetwork || setting.identity == Identity::OtherNetwork;
     if (network && !identityApplies(setting, s)) continue;
     const SettingValue value = setting.value(s, factsOfSettings(s));
-    if (value == setting.value(defaults, factsOfSettings(defaults))) continue;
+    const TrainSettings& base = std::string(setting.name) == "out" ? defaults : derivedDefaults;
+    if (value == setting.value(base, factsOfSettings(base))) continue;
     text += std::string(" --") + setting.name;
     if (setting.type != SettingType::Flag) text += " " + optionText(value);
   }

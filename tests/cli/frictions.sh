@@ -60,7 +60,7 @@ case "$case_name" in
     cat adam.log
     grep -q "note: the relative residual .* is above 1e-03: the path rule left (the default, the paper's rule) is first order" adam.log ||
       fail "no residual note under the left rule"
-    grep -q -- "--path-rule gauss:4 (Adam moves every weight by about lr a step) makes the kernel machine exact" adam.log ||
+    grep -q -- "--path-rule gauss:4 (Adam moves every weight by about lr a step) lowers it (its error falls like the step to the power 8" adam.log ||
       fail "no gauss:4 remedy for adam"
     grep -q "at about 4 times the left rule's kernel work per step" adam.log || fail "no cost of the remedy"
     # The note's number is the run's largest relative residual, as stored.

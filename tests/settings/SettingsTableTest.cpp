@@ -261,6 +261,12 @@ TEST(SettingsTable, EveryChangedEntryIsEchoedInTheLog) {
   EXPECT_EQ(changedSettingsText(resolveSettings(a)), " --hidden none --lr 0.1");
   a.layers = "conv:4:3,maxpool:2";
   EXPECT_EQ(changedSettingsText(resolveSettings(a)), " --layers conv:4:3,maxpool:2 --lr 0.1");
+  // The checkpoint that --out implies (OUT.ckpt) was not asked for; another one was.
+  TrainArguments named;
+  named.out = "adam.h5";
+  EXPECT_EQ(changedSettingsText(resolveSettings(named)), " --out adam.h5");
+  named.checkpoint = "ck.h5";
+  EXPECT_EQ(changedSettingsText(resolveSettings(named)), " --out adam.h5 --checkpoint ck.h5");
 }
 
 // `hidden` is written only for a network of dense layers (`layers` says the rest), and a
