@@ -9,6 +9,7 @@
 #include "io/OutputFile.hpp"
 #include "io/StateFile.hpp"
 #include "run/RunFile.hpp"
+#include "settings/SettingsTable.hpp"
 
 namespace pk {
 
@@ -36,7 +37,11 @@ void requireSameIdentity(const h5::Id& file, const std::string& path, const Trai
   h5::Id identity = h5::openGroup(file, "/identity");
   std::string differences;
   for (const auto& [key, value] : identityOf(run)) {
-    const std::string stored = h5::hasAttribute(identity, key) ? h5::stringAttribute(identity, key) : "(absent)";
+    // A flag added after a checkpoint was written is absent from it, and was off.
+    const std::string absent = identityWhenAbsent(key);
+    const std::string stored = h5::hasAttribute(identity, key) ? h5::stringAttribute(identity, key)
+                               : absent.empty()                ? "(absent)"
+                                                               : absent;
     if (stored != value)
       differences += "\n  " + key + ": checkpoint has '" + shown(stored) + "', this run has '" + shown(value) + "'";
   }

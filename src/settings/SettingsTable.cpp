@@ -366,6 +366,13 @@ std::map<std::string, std::string> settingsIdentity(const TrainSettings& s, cons
   return id;
 }
 
+std::string identityWhenAbsent(const std::string& attribute) {
+  for (const Setting& setting : settingsTable())
+    if (setting.attribute() == attribute && !setting.sinceFirstFormat && setting.type == SettingType::Flag)
+      return settingText(setting.byDefault);
+  return "";
+}
+
 namespace {
 
 // The counts as the settings give them (not as a data file gave them), so that

@@ -106,6 +106,9 @@ std::string settingText(const SettingValue& value);
 /// snapshot steps resolved against the run's steps, the data's origin, and
 /// the model's outputs.
 std::map<std::string, std::string> settingsIdentity(const TrainSettings& settings, const RunFacts& run);
+/// The identity text that a checkpoint of an earlier release, which lacks `attribute`, stands for:
+/// the default of a flag added later (its absence meant off); empty when absence stands for nothing.
+std::string identityWhenAbsent(const std::string& attribute);
 
 /// Not collective. Every stored setting whose value differs from its default,
 /// as options in the table's order ("--lr 0.5 --optimizer momentum"): the

@@ -305,5 +305,14 @@ TEST(SettingsTable, HiddenOnlyForDenseNetworksAndOlderFilesReadBack) {
   EXPECT_EQ(layersText(denseLayers), "dense:16,dense:8");
 }
 
+// A checkpoint of an earlier release lacks the flags added since: their absence
+// stands for off (so it still restarts), and for nothing else.
+TEST(SettingsTable, AnAbsentLaterFlagStandsForItsDefaultOnly) {
+  EXPECT_EQ(identityWhenAbsent("superposition"), "0");
+  EXPECT_EQ(identityWhenAbsent("lr"), "");
+  EXPECT_EQ(identityWhenAbsent("layers"), "");
+  EXPECT_EQ(identityWhenAbsent("no_such_setting"), "");
+}
+
 }  // namespace
 }  // namespace pk::test
