@@ -1,5 +1,7 @@
 #include "kernel/ConvDirections.hpp"
 
+#include <algorithm>
+
 #include "core/Blas.hpp"
 #include "core/Error.hpp"
 #include "kernel/ConvTerms.hpp"
@@ -42,9 +44,14 @@ class ConvDirections : public LayerDirections {
   }
 
   void prepareQueries(const FeatureView& queries, std::int64_t x0, std::int64_t nx) override {
-    const auto k = static_cast<std::size_t>(shape_.layer);
     // [nx, C * P_l]: row x holds G_c(x) for c = 0..C-1, so it is also [nx * C, P_l].
-    query_ = convGradients(layer_, queries.h[k].rowBlock(x0, nx), queries.delta[k].rowBlock(x0, nx), shape_.outputs);
+    queryView_ = queryGradients(layer_, shape_.layer, queries, x0, nx, shape_.outputs, query_);
+    if (queryView_.ld != queryView_.cols) {
+      // Rows of a wider gathered buffer: packed, as the product below reads them as [nx * C, P_l].
+      query_ = Matrix(nx, queryView_.cols);
+      for (std::int64_t x = 0; x < nx; ++x) std::copy_n(queryView_.row(x), queryView_.cols, query_.row(x));
+      queryView_ = query_.view();
+    }
   }
 
   double addTileProducts(std::int64_t nx, std::int64_t i0, std::int64_t ni, std::vector<double>& sums,
@@ -52,7 +59,7 @@ class ConvDirections : public LayerDirections {
     const std::int64_t outputs = shape_.outputs, width = nx * outputs;
     // T [ni, nx * C] = D(examples i0..) [ni, P_l] x G^T; T(i, x * C + c) = G_c(x) . d_i.
     product.resize(static_cast<std::size_t>(ni * width));
-    blas::gemmNT(1.0, direction_.view().rowBlock(i0, ni), denseView(query_.data(), width, per_), 0.0,
+    blas::gemmNT(1.0, direction_.view().rowBlock(i0, ni), ConstView{queryView_.data, width, per_, per_}, 0.0,
                  denseView(product.data(), ni, width));
     for (std::int64_t i = 0; i < ni; ++i)
       for (std::int64_t c = 0; c < outputs; ++c) {
@@ -65,10 +72,10 @@ class ConvDirections : public LayerDirections {
 
   double addOuterProducts(const FeatureView& queries, std::int64_t x0, std::int64_t nx, std::vector<double>& sums,
                           std::vector<double>&) const override {
-    const auto k = static_cast<std::size_t>(shape_.layer);
-    const Matrix query = convGradients(layer_, queries.h[k].rowBlock(x0, nx), queries.delta[k].rowBlock(x0, nx), 1);
+    Matrix storage;
+    const ConstView query = queryGradients(layer_, shape_.layer, queries, x0, nx, 1, storage);
     // sums [examples, nx] += D [examples, P_l] x G^T.
-    blas::gemmNT(1.0, direction_.view(), query.view(), 1.0, denseView(sums.data(), shape_.examples, nx));
+    blas::gemmNT(1.0, direction_.view(), query, 1.0, denseView(sums.data(), shape_.examples, nx));
     return 2.0 * static_cast<double>(shape_.examples * per_ * nx);
   }
 
@@ -92,7 +99,8 @@ class ConvDirections : public LayerDirections {
   std::int64_t weights_, per_;  // K C_in k^2, and that + K
   Matrix buffer_;               // [examples, P_l]: b_i (momentum) or m_i (adam)
   Matrix direction_;            // the same layout: d_{i,s}
-  Matrix query_;                // per query tile (C > 1): [nx, C * P_l]
+  Matrix query_;                // per query tile (C > 1): [nx, C * P_l], when formed here
+  ConstView queryView_;         // that, or the training side's rows
 };
 
 class NoDirections : public LayerDirections {

@@ -43,17 +43,32 @@ void convGradients(const ConvLayer& layer, const ConstView& input, const ConstVi
   }
 }
 
+ConstView queryGradients(const ConvLayer& layer, int k, const FeatureView& queries, std::int64_t x0, std::int64_t nx,
+                         std::int64_t outputs, Matrix& storage) {
+  const auto kk = static_cast<std::size_t>(k);
+  if (queries.side) {
+    // The same function of the same rows gave these (gathered bit for bit): not formed again.
+    const ConstView& all = queries.side->layer(k).other.at(0);
+    PK_ASSERT(all.cols == outputs * layer.parameterCount() && queries.sideRow + x0 + nx <= all.rows,
+              "queryGradients: the training side does not hold these rows");
+    return all.rowBlock(queries.sideRow + x0, nx);
+  }
+  storage = convGradients(layer, queries.h[kk].rowBlock(x0, nx), queries.delta[kk].rowBlock(x0, nx), outputs);
+  return storage.view();
+}
+
 namespace {
 
 // A conv layer's share of a tile, from the materialised gradients of both sides.
 class ConvTerm : public LayerTerm {
  public:
   // The query rows' gradients are materialised here, once per call of the tile loop (they
-  // change with the query set and the Gauss node); the training rows' were gathered once per step.
+  // change with the query set and the Gauss node), unless the training side holds them; the
+  // training rows' were gathered once per step.
   ConvTerm(const ConvLayer& layer, std::int64_t outputs, int k, const FeatureView& query, const LayerSide& train)
       : outputs_(outputs),
         per_(layer.parameterCount()),
-        query_(convGradients(layer, query.h[k], query.delta[k], outputs)),
+        queryView_(queryGradients(layer, k, query, 0, query.rows, outputs, query_)),
         train_(train.other.at(0)),
         lossGradients_(train.other.at(1)) {}
 
@@ -62,12 +77,12 @@ class ConvTerm : public LayerTerm {
     const std::int64_t width = outputs_ * per_;
     if (sums.kernel) {
       // kernel (column-major [nr, nj]) += sum_c G_c(x_i) . G_c(x): one GEMM over every output's gradient.
-      blas::gemmNT(1.0, train_.rowBlock(t.j0, t.nj), query_.view().rowBlock(t.r0, t.nr), 1.0,
+      blas::gemmNT(1.0, train_.rowBlock(t.j0, t.nj), queryView_.rowBlock(t.r0, t.nr), 1.0,
                    denseView(sums.kernel, t.nj, t.nr));
       flops += 2.0 * static_cast<double>(t.cells() * width);
     }
     for (std::int64_t o = 0; o < static_cast<std::int64_t>(sums.contrib.size()); ++o) {
-      const ConstView queryOutput{query_.row(t.r0) + o * per_, t.nr, per_, width};
+      const ConstView queryOutput{queryView_.row(t.r0) + o * per_, t.nr, per_, queryView_.ld};
       PK_ASSERT(!lossGradients_.empty(), "ConvTerm: contributions need the training side's loss gradients");
       blas::gemmNT(1.0, lossGradients_.rowBlock(t.j0, t.nj), queryOutput, 1.0,
                    denseView(sums.contrib[static_cast<std::size_t>(o)], t.nj, t.nr));
@@ -79,8 +94,8 @@ class ConvTerm : public LayerTerm {
 
  private:
   std::int64_t outputs_, per_;
-  Matrix query_;
-  ConstView train_, lossGradients_;  // [N, C P] and [N, P] (or empty), in the gathered training side
+  Matrix query_;                                 // formed here, or empty when read from the training side
+  ConstView queryView_, train_, lossGradients_;  // [N, C P] and [N, P] (or empty), in the gathered training side
 };
 
 // A layer without parameters adds nothing to a tile.

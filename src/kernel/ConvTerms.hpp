@@ -10,7 +10,9 @@
 // gradient of the loss-weighted signals u. Its training side
 // (kernel/TrainingSide.hpp) is those gradients: each rank forms them for its
 // own training rows once per step and they are gathered, so no rank forms
-// another rank's. The query rows' are formed once per call of the tile loop.
+// another rank's. The query rows' are formed once per call of the tile loop,
+// except when the query rows are the training side's own rows at its
+// parameters (the left rule's training queries): then they are read there.
 // A pooling layer has no parameters: no share, and no training side.
 #include <cstdint>
 #include <memory>
@@ -30,5 +32,11 @@ Matrix convGradients(const ConvLayer& layer, const ConstView& input, const Const
 /// The same into `gradients` [rows, signals * (K Q + K)] (a view, e.g. columns of a packed buffer).
 void convGradients(const ConvLayer& layer, const ConstView& input, const ConstView& delta, std::int64_t signals,
                    const MutableView& gradients);
+
+/// Query rows [x0, x0 + nx) of layer k's gradients of the C output signals, [nx, C (K Q + K)]:
+/// formed into `storage`, or, when the queries are rows of the training side at its
+/// parameters (FeatureView::side), a view of the gradients it already holds.
+ConstView queryGradients(const ConvLayer& layer, int k, const FeatureView& queries, std::int64_t x0, std::int64_t nx,
+                         std::int64_t outputs, Matrix& storage);
 
 }  // namespace pk

@@ -20,10 +20,19 @@
 
 namespace pk {
 
+class TrainingSide;
+
 struct FeatureView {
   std::int64_t rows = 0;
   // u empty on the query side; set by viewOf when given (the trainer's own rows).
   std::vector<ConstView> h, delta, u;
+  // Set when these rows are the training side's rows [sideRow, sideRow + rows) at the very
+  // parameters it was built at (the left rule's training queries): a kind that gathered
+  // something else than its features (conv: per-example gradients) reads its query values
+  // there instead of forming them again, bit for bit the same. h and delta of such a kind
+  // may then be empty.
+  const TrainingSide* side = nullptr;
+  std::int64_t sideRow = 0;
 };
 
 /// Query-side features of n examples at one parameter vector (owns its storage).

@@ -140,8 +140,12 @@ void PathKernelEngine::snapshot(const double* w, Matrix QueryState::*prediction,
   const TrainingSide gathered(model_, {trainRows_, trainForward, trainDelta, nullptr}, false);
   const QueryFeatures test(model_, w, data_.test.x);
   if (prediction) test_.*prediction = test.forward().output();
+  // The training rows are the gathered side's own rows at the same w: conv gradients are read there.
+  FeatureView trainQueries = viewOf(trainForward, trainDelta, nullptr);
+  trainQueries.side = &gathered;
+  trainQueries.sideRow = trainRows_.begin();
   for (const auto& [train, testTarget] : tangents) {
-    if (train) tangentKernel(*train, viewOf(trainForward, trainDelta, nullptr), gathered);
+    if (train) tangentKernel(*train, trainQueries, gathered);
     if (testTarget) tangentKernel(*testTarget, test.view(), gathered);
   }
 }
@@ -162,8 +166,13 @@ void PathKernelEngine::finish(const double* wS, std::int64_t steps) {
 }
 
 void PathKernelEngine::accumulate(QueryState& q, const Forward& fwd, const std::vector<Matrix>& delta,
-                                  const TrainingSide& train, const StepRecord& step, double alpha) {
+                                  const TrainingSide& train, const StepRecord& step, double alpha, bool ownRows) {
   if (q.globalRows == 0) return;
+  FeatureView query = viewOf(fwd, delta, nullptr);
+  if (ownRows) {
+    query.side = &train;
+    query.sideRow = trainRows_.begin();
+  }
   TileTargets targets;
   targets.kernel = q.keepKernels ? &q.path : nullptr;
   targets.layerKernels = q.pathLayers.empty() ? nullptr : &q.pathLayers;
@@ -172,7 +181,7 @@ void PathKernelEngine::accumulate(QueryState& q, const Forward& fwd, const std::
     targets.contrib = q.keepKernels ? &q.contrib : nullptr;
     targets.contribSum = &q.contribSum;
   }
-  flops_ += accumulateTiles(model_, viewOf(fwd, delta, nullptr), train, alpha, targets, workspace_);
+  flops_ += accumulateTiles(model_, query, train, alpha, targets, workspace_);
   if (!attribution_ && step.weightDecay > 0) {
     // R(x) -= eps lambda g_s(x) . w_s
     const Matrix along = model_.directional(step.w.data(), fwd, delta);
@@ -238,13 +247,14 @@ void PathKernelEngine::observe(const StepRecord& in) {
   const TrainingSide gathered(model_, {trainRows_, in.trainForward, in.trainDelta, &in.trainU}, !attribution_);
   const double* w = in.w.data();
   if (options_.pathRule.isLeft()) {
-    // Left rule: the query side at w_s; the training rows reuse the step's own features.
-    accumulate(train_, in.trainForward, in.trainDelta, gathered, in, in.lr);
+    // Left rule: the query side at w_s; the training rows reuse the step's own features, and
+    // the training side's conv gradients (the same rows at the same w).
+    accumulate(train_, in.trainForward, in.trainDelta, gathered, in, in.lr, true);
     const QueryFeatures testFeatures(model_, w, data_.test.x);
     accumulate(test_, testFeatures.forward(), testFeatures.delta(), gathered, in, in.lr);
     if (attribution_) {
-      // A dense network's training side is the training rows' features: no second gather.
-      attribute(train_, trainRows_, in.trainForward, in.trainDelta, gathered.features(), in.lr);
+      // The training side holds the training rows' features (dense) or gradients (conv): no second gather.
+      attribute(train_, trainRows_, in.trainForward, in.trainDelta, &gathered.asQueries(), in.lr);
       attribute(test_, testRows_, testFeatures.forward(), testFeatures.delta(), nullptr, in.lr);
     }
   } else {

@@ -120,8 +120,9 @@ class PathKernelEngine : public StepObserver {
   void snapshot(const double* w, Matrix QueryState::*prediction, const std::vector<KernelPair>& tangents);
   // The tangent kernels wanted at step s: K^g at w_0 or w_S, and the snapshot of step s if any.
   std::vector<KernelPair> tangentsAt(std::int64_t step, DenseRows QueryState::*endpoint);
+  // ownRows: q's rows are this rank's rows of `train`, at its parameters (the left rule's training queries).
   void accumulate(QueryState& q, const Forward& fwd, const std::vector<Matrix>& delta, const TrainingSide& train,
-                  const StepRecord& step, double alpha);
+                  const StepRecord& step, double alpha, bool ownRows = false);
   // Optimizers with memory: every query row of q against this rank's examples' directions.
   void attribute(QueryState& q, const Partition& rows, const Forward& fwd, const std::vector<Matrix>& delta,
                  const FeatureView* gathered, double alpha);

@@ -28,6 +28,8 @@ TrainingSide::TrainingSide(const Network& model, const OwnRows& own, bool withLo
     features_.h.push_back(side.h);
     if (k + 1 < layers) features_.delta.push_back(side.delta);
   }
+  queries_ = features_;
+  queries_.side = this;
   if (!hasFeatures_) features_ = FeatureView{};
 }
 

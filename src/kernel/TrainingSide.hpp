@@ -53,6 +53,9 @@ class TrainingSide {
   /// Collective. `withLossSignals`: contributions are wanted, so every kind also gathers
   /// what they need (from `own.u`, zero when it is null), and u_{L-1} is gathered.
   TrainingSide(const Network& model, const OwnRows& own, bool withLossSignals);
+  // Its query view points back at it.
+  TrainingSide(const TrainingSide&) = delete;
+  TrainingSide& operator=(const TrainingSide&) = delete;
 
   std::int64_t rows() const { return rows_; }
   bool withLossSignals() const { return withLossSignals_; }
@@ -62,6 +65,10 @@ class TrainingSide {
   /// h_k and delta_k of every layer when every kind gathered them (a dense network): then the
   /// training side also serves as the gathered query features of the training rows. Else null.
   const FeatureView* features() const { return hasFeatures_ ? &features_ : nullptr; }
+  /// All N training rows as query rows at the side's parameters, for any network: the
+  /// features of the kinds that gathered them, and FeatureView::side for the others
+  /// (conv: their gradients are read here, not formed again).
+  const FeatureView& asQueries() const { return queries_; }
 
   /// Doubles held per training example (every rank holds them for all N).
   std::int64_t valuesPerExample() const;
@@ -75,7 +82,7 @@ class TrainingSide {
   std::vector<double> lossSignalArray_;
   ConstView lossSignal_;
   bool hasFeatures_ = false;
-  FeatureView features_;
+  FeatureView features_, queries_;
 };
 
 }  // namespace pk
