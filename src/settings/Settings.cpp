@@ -4,6 +4,7 @@
 #include <cmath>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <type_traits>
 #include <variant>
 
@@ -61,22 +62,31 @@ bool parseTrainArguments(int argc, const char* const* argv, TrainArguments& s, b
   return true;
 }
 
+namespace {
+// An item of a comma-separated list of integers: the whole item must be the number.
+std::optional<std::int64_t> wholeNumber(const std::string& item) {
+  std::size_t used = 0;
+  long long value = 0;
+  try {
+    value = std::stoll(item, &used);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  if (item.empty() || used != item.size()) return std::nullopt;
+  return value;
+}
+}  // namespace
+
 std::vector<std::int64_t> parseHidden(const std::string& text) {
   if (text == "none") return {};
   const std::string malformed =
       "malformed --hidden '" + text + "': expected comma-separated widths >= 1 (e.g. 64,64) or none";
   std::vector<std::int64_t> widths;
   for (const auto& item : splitList(text)) {
-    std::size_t used = 0;
-    long long value = 0;
-    try {
-      value = std::stoll(item, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    PK_REQUIRE(used == item.size() && !item.empty(), malformed);
-    PK_REQUIRE(value >= 1 && value <= 1000000, "--hidden '" + text + "': each width must be in 1..1000000");
-    widths.push_back(value);
+    const auto value = wholeNumber(item);
+    PK_REQUIRE(value.has_value(), malformed);
+    PK_REQUIRE(*value >= 1 && *value <= 1000000, "--hidden '" + text + "': each width must be in 1..1000000");
+    widths.push_back(*value);
   }
   PK_REQUIRE(!widths.empty() && text.back() != ',', malformed);
   return widths;
@@ -89,15 +99,9 @@ std::vector<std::int64_t> parseInputShape(const std::string& text) {
       "malformed --input-shape '" + text + "': expected C,H,W, three integers >= 1 (e.g. 1,28,28)";
   std::vector<std::int64_t> shape;
   for (const auto& item : splitList(text)) {
-    std::size_t used = 0;
-    long long value = 0;
-    try {
-      value = std::stoll(item, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    PK_REQUIRE(used == item.size() && !item.empty() && value >= 1 && value <= 1000000, malformed);
-    shape.push_back(value);
+    const auto value = wholeNumber(item);
+    PK_REQUIRE(value.has_value() && *value >= 1 && *value <= 1000000, malformed);
+    shape.push_back(*value);
   }
   PK_REQUIRE(shape.size() == 3 && text.back() != ',', malformed);
   return shape;
