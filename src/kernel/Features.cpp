@@ -8,17 +8,16 @@ QueryFeatures::QueryFeatures(const Network& model, const double* w, const Matrix
     : fwd_(model.forward(w, x)), delta_(model.outputSignals(w, fwd_)) {}
 
 FeatureView QueryFeatures::view() const {
-  return viewOf(fwd_, delta_, nullptr);
+  return viewOf(fwd_, delta_);
 }
 
-FeatureView viewOf(const Forward& fwd, const std::vector<Matrix>& delta, const std::vector<Matrix>* u) {
+FeatureView viewOf(const Forward& fwd, const std::vector<Matrix>& delta) {
   FeatureView v;
   v.rows = fwd.h[0].rows();
   const std::size_t layers = fwd.z.size();
   for (std::size_t k = 0; k < layers; ++k) {
     v.h.push_back(fwd.h[k].view());
     if (k + 1 < layers) v.delta.push_back(delta[k].view());
-    if (u) v.u.push_back((*u)[k].view());
   }
   return v;
 }

@@ -3,7 +3,6 @@
 // built, for a block of examples at one parameter vector:
 //   h[k]     inputs of layer k                      [n, in_k]
 //   delta[k] df_c/dz_k for each output c            [n, C * out_k]  (k < L-1)
-//   u[k]     sum_c seed_c df_c/dz_k (training side)  [n, out_k]
 // with in_k and out_k layer k's inputWidth() and outputWidth() (model/Layer.hpp):
 // every layer kind's terms read these. Layer L-1's delta is the identity and is
 // never stored.
@@ -24,8 +23,7 @@ class TrainingSide;
 
 struct FeatureView {
   std::int64_t rows = 0;
-  // u empty on the query side; set by viewOf when given (the trainer's own rows).
-  std::vector<ConstView> h, delta, u;
+  std::vector<ConstView> h, delta;
   // Set when these rows are the training side's rows [sideRow, sideRow + rows) at the very
   // parameters it was built at (the left rule's training queries): a kind that gathered
   // something else than its features (conv: per-example gradients) reads its query values
@@ -49,7 +47,7 @@ class QueryFeatures {
 };
 
 /// Builds a view over already computed forward/backward results.
-FeatureView viewOf(const Forward& fwd, const std::vector<Matrix>& delta, const std::vector<Matrix>* u);
+FeatureView viewOf(const Forward& fwd, const std::vector<Matrix>& delta);
 
 /// h_k and delta_k of every row of a query set, gathered from every rank's block with
 /// one MPI_Allgatherv per array: the query features the attribution of optimizers with

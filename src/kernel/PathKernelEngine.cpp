@@ -141,7 +141,7 @@ void PathKernelEngine::snapshot(const double* w, Matrix QueryState::*prediction,
   const QueryFeatures test(model_, w, data_.test.x);
   if (prediction) test_.*prediction = test.forward().output();
   // The training rows are the gathered side's own rows at the same w: conv gradients are read there.
-  FeatureView trainQueries = viewOf(trainForward, trainDelta, nullptr);
+  FeatureView trainQueries = viewOf(trainForward, trainDelta);
   trainQueries.side = &gathered;
   trainQueries.sideRow = trainRows_.begin();
   for (const auto& [train, testTarget] : tangents) {
@@ -168,7 +168,7 @@ void PathKernelEngine::finish(const double* wS, std::int64_t steps) {
 void PathKernelEngine::accumulate(QueryState& q, const Forward& fwd, const std::vector<Matrix>& delta,
                                   const TrainingSide& train, const StepRecord& step, double alpha, bool ownRows) {
   if (q.globalRows == 0) return;
-  FeatureView query = viewOf(fwd, delta, nullptr);
+  FeatureView query = viewOf(fwd, delta);
   if (ownRows) {
     query.side = &train;
     query.sideRow = trainRows_.begin();

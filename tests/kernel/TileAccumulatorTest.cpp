@@ -34,13 +34,13 @@ TEST_P(KernelTest, StructuredKernelEqualsExplicitJacobianKernel) {
     const double alpha = 0.7;
     const Partition self(MPI_COMM_SELF, n);
     const TrainingSide side(c.model, {self, fwd, delta, &u}, true);
-    accumulateTiles(c.model, viewOf(fwd, delta, nullptr), side, alpha, {&kernel, &contrib, &sums});
+    accumulateTiles(c.model, viewOf(fwd, delta), side, alpha, {&kernel, &contrib, &sums});
     // The training side gathered for kernels only (no loss signals: another layout for C > 1)
     // gives the same kernel; contributions from it are refused.
     DenseRows kernelOnly(MPI_COMM_SELF, n, n);
     const TrainingSide kernelSide(c.model, {self, fwd, delta, nullptr}, false);
-    accumulateTiles(c.model, viewOf(fwd, delta, nullptr), kernelSide, alpha, {&kernelOnly});
-    EXPECT_ANY_THROW(accumulateTiles(c.model, viewOf(fwd, delta, nullptr), kernelSide, alpha, {nullptr, &contrib}));
+    accumulateTiles(c.model, viewOf(fwd, delta), kernelSide, alpha, {&kernelOnly});
+    EXPECT_ANY_THROW(accumulateTiles(c.model, viewOf(fwd, delta), kernelSide, alpha, {nullptr, &contrib}));
     std::vector<double> k1(static_cast<std::size_t>(n * n)), k2(k1.size());
     kernel.copyLocalRowMajor(k1.data());
     kernelOnly.copyLocalRowMajor(k2.data());
@@ -96,7 +96,7 @@ TEST(TileAccumulator, EveryCellIsRightAcrossTileEdges) {
     Matrix sums(n, outputs);
     const Partition self(MPI_COMM_SELF, n);
     const TrainingSide side(c.model, {self, fwd, delta, &u}, true);
-    accumulateTiles(c.model, viewOf(fwd, delta, nullptr), side, 1.0, {&kernel, &contrib, &sums});
+    accumulateTiles(c.model, viewOf(fwd, delta), side, 1.0, {&kernel, &contrib, &sums});
 
     std::vector<Matrix> jac;
     for (std::int64_t r = 0; r < n; ++r) jac.push_back(c.model.jacobian(fwd, delta, r));
