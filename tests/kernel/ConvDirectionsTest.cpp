@@ -13,6 +13,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "DirectionCheck.hpp"
 #include "TestSupport.hpp"
 #include "core/Partition.hpp"
 #include "core/Rng.hpp"
@@ -89,29 +90,6 @@ std::vector<OptimizerSettings> optimizersWithMemory() {
   all[2].beta2 = all[3].beta2 = 0.99;
   return all;
 }
-
-// Sums every example's direction over the ranks and compares with the update.
-class DirectionCheck : public StepObserver {
- public:
-  DirectionCheck(const Network& model, const Partition& rows) : attribution_(model, rows) {}
-  void observe(const StepRecord& step) override {
-    std::vector<double> sum(step.w.size(), 0.0);
-    attribution_.update(step);
-    attribution_.addDirections(sum);
-    MPI_Allreduce(MPI_IN_PLACE, sum.data(), static_cast<int>(sum.size()), MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
-    double diff = 0.0, scale = 0.0;
-    for (std::size_t p = 0; p < sum.size(); ++p) {
-      const double direction = -step.dw[p] / step.lr;
-      diff = std::max(diff, std::abs(sum[p] + step.decayDirection[p] - direction));
-      scale = std::max(scale, std::abs(direction));
-    }
-    worst = std::max(worst, diff / scale);
-  }
-  double worst = 0.0;
-
- private:
-  DirectionAttribution attribution_;
-};
 
 TEST(ConvDirections, PerExampleDirectionsAndDecayMakeTheUpdate) {
   for (const std::int64_t outputs : {1, 3})

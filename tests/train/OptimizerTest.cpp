@@ -6,6 +6,7 @@
 
 #include <cmath>
 
+#include "DirectionCheck.hpp"
 #include "TestSupport.hpp"
 #include "core/Error.hpp"
 #include "core/Partition.hpp"
@@ -94,35 +95,6 @@ TEST(Optimizer, SchedulesFollowTheirFormulas) {
   for (const char* bad : {"linear", "step:0:0.5", "step:3", "step:3:-1", "step:x:1", "step:3:1:2"})
     EXPECT_THROW(LrSchedule::parse(bad), InputError) << bad;
 }
-
-// Sums every example's direction over the ranks and compares with the update.
-class DirectionCheck : public StepObserver {
- public:
-  DirectionCheck(const Network& model, const Partition& rows) : model_(model), attribution_(model, rows) {}
-  void observe(const StepRecord& step) override {
-    std::vector<double> sum(step.w.size(), 0.0);
-    if (step.rule.buffered) {
-      attribution_.update(step);
-      attribution_.addDirections(sum);
-    } else {
-      // sgd: d_i = e_i, whose sum is the data gradient G.
-      model_.accumulateGradient(step.trainForward, step.trainU, sum.data());
-    }
-    MPI_Allreduce(MPI_IN_PLACE, sum.data(), static_cast<int>(sum.size()), MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
-    double diff = 0.0, scale = 0.0;
-    for (std::size_t p = 0; p < sum.size(); ++p) {
-      const double direction = -step.dw[p] / step.lr;
-      diff = std::max(diff, std::abs(sum[p] + step.decayDirection[p] - direction));
-      scale = std::max(scale, std::abs(direction));
-    }
-    worst = std::max(worst, diff / scale);
-  }
-  double worst = 0.0;
-
- private:
-  const Network& model_;
-  DirectionAttribution attribution_;
-};
 
 TEST(Optimizer, PerExampleDirectionsAndDecayMakeTheUpdate) {
   for (const std::string name : {"regression", "moons", "blobs"})
