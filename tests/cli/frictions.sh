@@ -11,13 +11,7 @@ set -euo pipefail
 program="$1"
 source_dir="$2"
 case_name="$3"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-
-fail() { echo "FAIL: $*"; exit 1; }
-pk() { local n="$1"; shift; mpiexec -n "$n" --oversubscribe "$program" "$@"; }
-py() { /usr/bin/python3 - "$@"; }
+source "$(dirname "$0")/common.sh"
 digits_run() {  # a small logistic run on a copy of the shipped digits (3 against 8); options replace lr and steps
   cp "$source_dir/data/digits2.h5" d.h5
   local options=(--lr 0.1 --steps 40)

@@ -8,13 +8,7 @@
 set -euo pipefail
 program="$1"
 case_name="$2"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-
-fail() { echo "FAIL: $*"; exit 1; }
-pk() { local n="$1"; shift; mpiexec -n "$n" --oversubscribe "$program" "$@"; }
-py() { /usr/bin/python3 - "$@"; }
+source "$(dirname "$0")/common.sh"
 
 # 60 training and 30 test images of 5x6 pixels, labels r % 4 (classes 0..3); the training files gzip-compressed.
 py <<'PY'

@@ -8,13 +8,7 @@
 set -euo pipefail
 program="$1"
 case_name="$2"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-
-fail() { echo "FAIL: $*"; exit 1; }
-pk() { local n="$1"; shift; mpiexec -n "$n" --oversubscribe "$program" "$@"; }
-py() { /usr/bin/python3 - "$@"; }
+source "$(dirname "$0")/common.sh"
 compare="$(dirname "$0")/compare_runs.py"
 
 # 24 training and 9 test images of 2 channels, 6 x 5 pixels; the same values flat.
