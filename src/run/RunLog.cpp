@@ -70,6 +70,12 @@ void printSettings(std::ostream& log, const RunPlan& plan, const MemoryEstimate&
       << (command == "train" ? "run file about " : "output at most ") << formatBytes(memory.runFileBytes) << "\n";
   if (s.kernelCoef && model.outputs() > 1)
     log << "  note    --kernel-coef applies to one output only (C = 1): no /kernel/coef is written\n";
+  const OptimizerKind kind = t.optimizer.kind;
+  if (s.superposition && model.layer(0).parameters().empty())
+    log << "  note    --superposition needs a first layer with parameters: no /superposition is written\n";
+  else if (s.superposition && (kind == OptimizerKind::Adam || kind == OptimizerKind::AdamW))
+    log << "  note    --superposition: no Gamma under adam and adamw (the elementwise preconditioner breaks the "
+           "form); /superposition holds span_residual only\n";
   log << std::flush;
 }
 

@@ -119,6 +119,25 @@ for a, b in (("kernel/path/test", "kernel/path/query"), ("kernel/contrib/test", 
 PY
     pk 2 explain --run r2.h5 --query test:0 > e.txt || fail "explain"
     ;;
+  superposition_notes)
+    # --superposition where no Gamma can be kept: the run says so at start-up, and writes none.
+    pk 1 data "${sources[@]}" --classes 0,2 --out d.h5 > /dev/null
+    pk 2 train --data d.h5 --layers conv:2:3,dense:4 --optimizer adam --lr 0.01 --steps 3 --superposition \
+      --out adam.h5 > adam.log || fail "adam run"
+    grep -q "note    --superposition: no Gamma under adam and adamw" adam.log || { cat adam.log; fail "no adam note"; }
+    pk 2 train --data d.h5 --layers avgpool:2,dense:4 --lr 0.1 --steps 3 --superposition --out pool.h5 > pool.log ||
+      fail "pooling-first run"
+    grep -q "note    --superposition needs a first layer with parameters" pool.log || { cat pool.log; fail "no pool note"; }
+    pk 2 train --data d.h5 --layers conv:2:3,dense:4 --lr 0.1 --steps 3 --superposition --out sgd.h5 > sgd.log ||
+      fail "sgd run"
+    if grep -q "note    --superposition" sgd.log; then fail "a note where Gamma is kept"; fi
+    py <<'PY'
+import h5py
+assert "Gamma" not in h5py.File("adam.h5", "r")["superposition"], "adam wrote a Gamma"
+assert "superposition" not in h5py.File("pool.h5", "r"), "a pooling-first run wrote /superposition"
+assert "Gamma" in h5py.File("sgd.h5", "r")["superposition"], "sgd wrote no Gamma"
+PY
+    ;;
   wrong_magic) printf 'not an idx file' > bad.idx; refused "has the magic number" --train-images bad.idx --train-labels train-labels.idx.gz ;;
   labels_as_images) refused "not 0x00000803 (images)" --train-images train-labels.idx.gz --train-labels train-labels.idx.gz ;;
   truncated) head -c 500 test-images.idx > cut.idx; refused "is truncated" --train-images cut.idx --train-labels test-labels.idx ;;
