@@ -49,11 +49,11 @@ int bench(int argc, char** argv, int rank) {
   if (s.layersGiven) s.layers = parseLayers(layers);
   s.inputShape = parseInputShape(inputShape);
   if (!s.inputShape.empty()) {
-    const std::int64_t d = s.inputShape[0] * s.inputShape[1] * s.inputShape[2];
-    PK_REQUIRE(vm["inputs"].defaulted() || s.inputs == d, "bench: --inputs " + std::to_string(s.inputs) +
-                                                              " disagrees with --input-shape " + inputShape +
-                                                              " (C*H*W = " + std::to_string(d) + ")");
-    s.inputs = d;
+    const std::int64_t values = s.inputShape[0] * s.inputShape[1] * s.inputShape[2];
+    PK_REQUIRE(vm["inputs"].defaulted() || s.inputs == values, "bench: --inputs " + std::to_string(s.inputs) +
+                                                                   " disagrees with --input-shape " + inputShape +
+                                                                   " (C*H*W = " + std::to_string(values) + ")");
+    s.inputs = values;
   }
   s.pathRule = PathRule::parse(pathRule);
   s.optimizer = parseOptimizer(optimizer);

@@ -5,6 +5,7 @@
 #include "core/Error.hpp"
 #include "core/NameTable.hpp"
 #include "model/Numerics.hpp"
+#include "model/Tanh.hpp"
 
 namespace pk {
 
@@ -33,7 +34,7 @@ std::string toString(Activation a) {
 void activate(Activation a, const double* z, double* out, long n) {
   switch (a) {
     case Activation::Tanh:
-      for (long k = 0; k < n; ++k) out[k] = std::tanh(z[k]);
+      tanhOfEach(z, out, n);
       return;
     case Activation::Relu:
       for (long k = 0; k < n; ++k) out[k] = z[k] > 0 ? z[k] : 0.0;
@@ -44,7 +45,7 @@ void activate(Activation a, const double* z, double* out, long n) {
     case Activation::Gelu:
       for (long k = 0; k < n; ++k) {
         const double x = z[k];
-        out[k] = 0.5 * x * (1.0 + std::tanh(kGeluScale * (x + kGeluCubic * x * x * x)));
+        out[k] = 0.5 * x * (1.0 + tanhOf(kGeluScale * (x + kGeluCubic * x * x * x)));
       }
       return;
     case Activation::Identity:
@@ -67,7 +68,7 @@ void activateDerivative(Activation a, const double* z, const double* h, double* 
     case Activation::Gelu:
       for (long k = 0; k < n; ++k) {
         const double x = z[k];
-        const double t = std::tanh(kGeluScale * (x + kGeluCubic * x * x * x));
+        const double t = tanhOf(kGeluScale * (x + kGeluCubic * x * x * x));
         const double dInner = kGeluScale * (1.0 + 3.0 * kGeluCubic * x * x);
         out[k] = 0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * dInner;
       }

@@ -39,8 +39,11 @@ void im2col(const ConvGeometry& g, const double* image, double* patches) {
     for (std::int64_t py = 0; py < oh; ++py)
       for (std::int64_t px = 0; px < ow; ++px)
         for (std::int64_t c = 0; c < g.input.channels; ++c)
-          for (std::int64_t i = 0; i < k; ++i, out += k)
-            std::copy_n(image + (c * g.input.height + py * g.stride + i) * g.input.width + px * g.stride, k, out);
+          for (std::int64_t i = 0; i < k; ++i, out += k) {
+            // A loop, not std::copy_n: a call to memmove for k = 3 values cost more than the copy.
+            const double* from = image + (c * g.input.height + py * g.stride + i) * g.input.width + px * g.stride;
+            for (std::int64_t j = 0; j < k; ++j) out[j] = from[j];
+          }
     return;
   }
   std::fill_n(patches, g.positions() * g.patchSize(), 0.0);
@@ -74,6 +77,23 @@ void im2colTransposed(const ConvGeometry& g, const double* image, double* patche
 
 void col2imAdd(const ConvGeometry& g, const double* patches, double* image) {
   forEachPatchEntry(g, [&](std::int64_t p, std::int64_t i) { image[i] += patches[p]; });
+}
+
+void col2imTransposedAdd(const ConvGeometry& g, const double* patchesT, double* image) {
+  const std::int64_t oh = g.outHeight(), ow = g.outWidth(), k = g.kernel;
+  const double* in = patchesT;
+  for (std::int64_t c = 0; c < g.input.channels; ++c)
+    for (std::int64_t i = 0; i < k; ++i)
+      for (std::int64_t j = 0; j < k; ++j)
+        for (std::int64_t py = 0; py < oh; ++py, in += ow) {
+          const std::int64_t y = py * g.stride - g.pad + i;
+          if (y < 0 || y >= g.input.height) continue;
+          double* row = image + (c * g.input.height + y) * g.input.width;
+          for (std::int64_t px = 0; px < ow; ++px) {
+            const std::int64_t x = px * g.stride - g.pad + j;
+            if (x >= 0 && x < g.input.width) row[x] += in[px];
+          }
+        }
 }
 
 void averagePool(const PoolGeometry& g, const double* image, double* out) {

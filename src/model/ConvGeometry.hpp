@@ -43,6 +43,8 @@ void im2colTransposed(const ConvGeometry& g, const double* image, double* patche
 /// image [C_in*H*W] += the patches [positions, patchSize] put back where they came from
 /// (the transpose of im2col: the gradient w.r.t. the input of a patch gradient).
 void col2imAdd(const ConvGeometry& g, const double* patches, double* image);
+/// The same from transposed patches [patchSize, positions]: image += col2im(patchesT^T).
+void col2imTransposedAdd(const ConvGeometry& g, const double* patchesT, double* image);
 
 /// Non-overlapping k x k windows with stride k; the last rows and columns that
 /// do not fill a window are dropped (PyTorch's AvgPool2d(k), MaxPool2d(k)).

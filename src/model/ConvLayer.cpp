@@ -48,12 +48,14 @@ void ConvLayer::forward(const double* w, const Matrix& in, Matrix& z, Matrix* ne
   const std::int64_t n = in.rows(), positions = g_.positions(), filters = g_.filters;
   z = Matrix(n, outputWidth());
   const double* bias = w + biasOffset();
-  Matrix rowPatches;
+  // The patches transposed, [Q, P]: their rows are runs of pixels, copied whole (im2col's
+  // [P, Q] copies k values at a time), and the product needs no transposition.
+  Matrix patchesT(g_.patchSize(), positions);
   for (std::int64_t r = 0; r < n; ++r) {
-    patches(in, r, rowPatches);
-    // z_r [K, P] = s W [K, Q] patches_r [P, Q]^T + b, written in place (row r of z is [K, P]).
+    im2colTransposed(g_, in.row(r), patchesT.data());
+    // z_r [K, P] = s W [K, Q] patches_r^T [Q, P] + b, written in place (row r of z is [K, P]).
     double* zr = z.row(r);
-    blas::gemmNT(scale_, weights(w), rowPatches.view(), 0.0, denseView(zr, filters, positions));
+    blas::gemmNN(scale_, weights(w), patchesT.view(), 0.0, denseView(zr, filters, positions));
     for (std::int64_t k = 0; k < filters; ++k)
       for (std::int64_t p = 0; p < positions; ++p) zr[k * positions + p] += bias[k];
   }
@@ -63,14 +65,14 @@ void ConvLayer::forward(const double* w, const Matrix& in, Matrix& z, Matrix* ne
 }
 
 void ConvLayer::backward(const double* w, const Matrix& /*in*/, ConstView above, MutableView below) const {
-  // Each row: dpatches [P, Q] = s above_r [K, P]^T W [K, Q], put back into the input's place.
-  Matrix dpatches(g_.positions(), g_.patchSize());
+  // Each row: dpatches^T [Q, P] = s W^T [Q, K] above_r [K, P], put back into the input's place.
+  Matrix dpatchesT(g_.patchSize(), g_.positions());
   for (std::int64_t r = 0; r < above.rows; ++r) {
     const ConstView a{above.row(r), g_.filters, g_.positions(), g_.positions()};
-    blas::gemmTN(scale_, a, weights(w), 0.0, dpatches.view());
+    blas::gemmTN(scale_, weights(w), a, 0.0, dpatchesT.view());
     double* b = below.row(r);
     std::fill_n(b, inputWidth(), 0.0);
-    col2imAdd(g_, dpatches.data(), b);
+    col2imTransposedAdd(g_, dpatchesT.data(), b);
   }
 }
 
@@ -79,14 +81,14 @@ void ConvLayer::throughActivation(const Matrix& z, const Matrix& next, Matrix& s
 }
 
 void ConvLayer::accumulateGradient(const Matrix& in, const Matrix& u, double* grad) const {
-  // dW [K, Q] += s u_r [K, P] patches_r [P, Q]; db_k += sum_p u_r[k, p]
+  // dW [K, Q] += s u_r [K, P] (patches_r^T [Q, P])^T; db_k += sum_p u_r[k, p]
   const MutableView gw = denseView(grad + weightOffset(), g_.filters, g_.patchSize());
   double* gb = grad + biasOffset();
-  Matrix rowPatches;
+  Matrix patchesT(g_.patchSize(), g_.positions());
   for (std::int64_t r = 0; r < in.rows(); ++r) {
-    patches(in, r, rowPatches);
+    im2colTransposed(g_, in.row(r), patchesT.data());
     const ConstView ur{u.row(r), g_.filters, g_.positions(), g_.positions()};
-    blas::gemmNN(scale_, ur, rowPatches.view(), 1.0, gw);
+    blas::gemmNT(scale_, ur, patchesT.view(), 1.0, gw);
     for (std::int64_t k = 0; k < g_.filters; ++k)
       for (std::int64_t p = 0; p < g_.positions(); ++p) gb[k] += ur.row(k)[p];
   }

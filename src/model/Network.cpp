@@ -7,8 +7,8 @@ namespace pk {
 
 Network::Network(Architecture arch) : arch_(std::move(arch)) {
   PK_REQUIRE(
-      arch_.inputShape.empty() || arch_.inputShape.size() == 3 &&
-                                      arch_.inputShape[0] * arch_.inputShape[1] * arch_.inputShape[2] == arch_.inputs,
+      arch_.inputShape.empty() || (arch_.inputShape.size() == 3 &&
+                                   arch_.inputShape[0] * arch_.inputShape[1] * arch_.inputShape[2] == arch_.inputs),
       "the input shape does not hold the D = " + std::to_string(arch_.inputs) + " inputs");
   const LayerOptions options{arch_.activation, arch_.parameterization};
   std::vector<std::int64_t> shape =
@@ -87,6 +87,26 @@ std::vector<Matrix> Network::outputSignals(const double* w, const Forward& fwd) 
 std::vector<Matrix> Network::lossSignals(const double* w, const Forward& fwd, const Matrix& seed) const {
   PK_ASSERT(seed.cols() == outputs() && seed.rows() == fwd.h[0].rows(), "lossSignals: seed shape");
   return backpropagate(w, fwd, seed, 1);
+}
+
+std::vector<Matrix> Network::lossSignalsOf(const std::vector<Matrix>& delta, const Matrix& seed) const {
+  const std::int64_t n = seed.rows(), c = outputs();
+  PK_ASSERT(seed.cols() == c && delta.size() == static_cast<std::size_t>(layers()), "lossSignalsOf: shapes");
+  std::vector<Matrix> u;
+  for (const Matrix& d : delta) {
+    const std::int64_t width = d.cols() / c;
+    Matrix uk(n, width);
+    for (std::int64_t r = 0; r < n; ++r) {
+      double* ur = uk.row(r);
+      for (std::int64_t o = 0; o < c; ++o) {
+        const double s = seed(r, o);
+        const double* dr = d.row(r) + o * width;
+        for (std::int64_t j = 0; j < width; ++j) ur[j] += s * dr[j];
+      }
+    }
+    u.push_back(std::move(uk));
+  }
+  return u;
 }
 
 void Network::accumulateGradient(const Forward& fwd, const std::vector<Matrix>& u, double* grad) const {

@@ -63,6 +63,10 @@ class Network {
   /// u[k] = sum_c seed_rc df_c/dz_k: [n, outputWidth(k)]; u[L-1] = seed ([n, C]).
   std::vector<Matrix> lossSignals(const double* w, const Forward& fwd, const Matrix& seed) const;
 
+  /// The same u from output signals already at hand: u[k] = sum_c seed_rc delta[k]_c, without
+  /// a second backward pass (equal to lossSignals up to rounding).
+  std::vector<Matrix> lossSignalsOf(const std::vector<Matrix>& delta, const Matrix& seed) const;
+
   /// grad += sum over rows of the parameter gradient of sum_c seed_rc f_c,
   /// given u = lossSignals(..., seed).
   void accumulateGradient(const Forward& fwd, const std::vector<Matrix>& u, double* grad) const;

@@ -76,6 +76,24 @@ TEST(ConvGeometry, TransposedPatchesAreIm2colTransposedForEveryStrideAndPadding)
   }
 }
 
+// col2im from transposed patches adds exactly what col2im adds from the patches.
+TEST(ConvGeometry, Col2imOfTransposedPatchesIsCol2imForEveryStrideAndPadding) {
+  for (const auto& [stride, pad] : {std::pair<int, int>{1, 0}, {2, 0}, {2, 1}, {1, 2}, {3, 0}}) {
+    ConvGeometry g{{2, 7, 6}, 3, 3, stride, pad};
+    const auto patches = randomValues(g.positions() * g.patchSize(), 9);
+    std::vector<double> patchesT(patches.size());
+    for (std::int64_t p = 0; p < g.positions(); ++p)
+      for (std::int64_t q = 0; q < g.patchSize(); ++q)
+        patchesT[static_cast<std::size_t>(q * g.positions() + p)] =
+            patches[static_cast<std::size_t>(p * g.patchSize() + q)];
+    auto image = randomValues(g.input.size(), 10), imageT = image;
+    col2imAdd(g, patches.data(), image.data());
+    col2imTransposedAdd(g, patchesT.data(), imageT.data());
+    for (std::size_t i = 0; i < image.size(); ++i)
+      ASSERT_NEAR(imageT[i], image[i], 1e-14) << "stride " << stride << " pad " << pad << " pixel " << i;
+  }
+}
+
 TEST(ConvGeometry, Col2imIsTheTransposeOfIm2col) {
   ConvGeometry g{{3, 5, 6}, 2, 3, 2, 1};
   const auto image = randomValues(g.input.size(), 3);

@@ -58,6 +58,12 @@ TEST_P(GradientTest, LossGradientMatchesFiniteDifferences) {
     const double fd = (lossAt(wp) - lossAt(wm)) / (2 * h);
     ASSERT_LT(relError(grad[q], fd), 1e-7) << "parameter " << q;
   }
+  // The same signals from the output signals (the trainer's way when the kernel engine runs).
+  const auto uOf = c.model.lossSignalsOf(c.model.outputSignals(c.w.data(), fwd), seed);
+  ASSERT_EQ(uOf.size(), u.size());
+  for (std::size_t k = 0; k < u.size(); ++k)
+    for (std::size_t e = 0; e < u[k].size(); ++e)
+      ASSERT_NEAR(uOf[k].data()[e], u[k].data()[e], 1e-14 * (1.0 + std::abs(u[k].data()[e]))) << "layer " << k;
   // l' itself against differences of l in f.
   Matrix f = fwd.output();
   for (std::int64_t r = 0; r < f.rows(); ++r)
@@ -123,6 +129,32 @@ TEST(Network, ParameterBlocksTileTheFlatVectorInLayerOrder) {
   EXPECT_EQ(next, model.parameterCount());
   EXPECT_EQ(model.layer(0).description(), "dense:5");
   EXPECT_EQ(model.layer(2).description(), "dense:2");
+}
+
+// A CNN with both pooling kinds and C = 3 outputs: the loss signals formed from the output
+// signals (the trainer's way under the kernel engine) are the backpropagated ones.
+TEST(Network, LossSignalsOfOutputSignalsAreTheBackpropagatedOnes) {
+  Architecture arch;
+  arch.inputs = 2 * 9 * 9;
+  arch.inputShape = {2, 9, 9};
+  arch.layers = parseLayers("conv:3:3,maxpool:2,conv:4:2:p1,avgpool:2,dense:5");
+  arch.outputs = 3;
+  const Network model(arch);
+  Rng rng(5);
+  const auto w = model.initialParameters(rng);
+  Matrix x(4, arch.inputs), seed(4, 3);
+  for (auto& v : x.values()) v = rng.normal();
+  for (auto& v : seed.values()) v = rng.normal();
+  const Forward fwd = model.forward(w.data(), x);
+  const auto u = model.lossSignals(w.data(), fwd, seed);
+  const auto uOf = model.lossSignalsOf(model.outputSignals(w.data(), fwd), seed);
+  ASSERT_EQ(uOf.size(), u.size());
+  for (std::size_t k = 0; k < u.size(); ++k) {
+    ASSERT_EQ(uOf[k].rows(), u[k].rows());
+    ASSERT_EQ(uOf[k].cols(), u[k].cols());
+    for (std::size_t e = 0; e < u[k].size(); ++e)
+      ASSERT_NEAR(uOf[k].data()[e], u[k].data()[e], 1e-14 * (1.0 + std::abs(u[k].data()[e]))) << "layer " << k;
+  }
 }
 
 // The initial biases are zero and the weights are drawn layer by layer in w's order.
