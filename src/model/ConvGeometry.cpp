@@ -100,30 +100,42 @@ void averagePool(const PoolGeometry& g, const double* image, double* out) {
   const ImageShape o = g.output();
   const std::int64_t k = g.window;
   const double area = static_cast<double>(k * k);
+  // Each output row sums its windows row by row (i, then j within it: the order of a window's
+  // own loop), reading the image's rows in order instead of one window at a time.
   for (std::int64_t c = 0; c < o.channels; ++c)
-    for (std::int64_t y = 0; y < o.height; ++y)
-      for (std::int64_t x = 0; x < o.width; ++x) {
-        double sum = 0.0;
-        for (std::int64_t i = 0; i < k; ++i)
-          for (std::int64_t j = 0; j < k; ++j)
-            sum += image[(c * g.input.height + y * k + i) * g.input.width + x * k + j];
-        out[(c * o.height + y) * o.width + x] = sum / area;
+    for (std::int64_t y = 0; y < o.height; ++y) {
+      double* sum = out + (c * o.height + y) * o.width;
+      for (std::int64_t i = 0; i < k; ++i) {
+        const double* row = image + (c * g.input.height + y * k + i) * g.input.width;
+        for (std::int64_t x = 0; x < o.width; ++x) {
+          double s = i == 0 ? 0.0 : sum[x];
+          for (std::int64_t j = 0; j < k; ++j) s += row[x * k + j];
+          sum[x] = s;
+        }
       }
+      for (std::int64_t x = 0; x < o.width; ++x) sum[x] /= area;
+    }
 }
 
 void averagePoolBackward(const PoolGeometry& g, const double* outGrad, double* imageGrad) {
   const ImageShape o = g.output();
-  const std::int64_t k = g.window;
+  const std::int64_t k = g.window, covered = o.width * k;
   const double area = static_cast<double>(k * k);
-  std::fill_n(imageGrad, g.input.size(), 0.0);
-  for (std::int64_t c = 0; c < o.channels; ++c)
+  // Row by row of the image; only the rows and columns no window covers are zeroed.
+  for (std::int64_t c = 0; c < o.channels; ++c) {
+    double* channel = imageGrad + c * g.input.height * g.input.width;
     for (std::int64_t y = 0; y < o.height; ++y)
-      for (std::int64_t x = 0; x < o.width; ++x) {
-        const double share = outGrad[(c * o.height + y) * o.width + x] / area;
-        for (std::int64_t i = 0; i < k; ++i)
-          for (std::int64_t j = 0; j < k; ++j)
-            imageGrad[(c * g.input.height + y * k + i) * g.input.width + x * k + j] = share;
+      for (std::int64_t i = 0; i < k; ++i) {
+        const double* from = outGrad + (c * o.height + y) * o.width;
+        double* row = channel + (y * k + i) * g.input.width;
+        for (std::int64_t x = 0; x < o.width; ++x) {
+          const double share = from[x] / area;
+          for (std::int64_t j = 0; j < k; ++j) row[x * k + j] = share;
+        }
+        std::fill(row + covered, row + g.input.width, 0.0);
       }
+    std::fill(channel + o.height * k * g.input.width, channel + g.input.height * g.input.width, 0.0);
+  }
 }
 
 void maxPool(const PoolGeometry& g, const double* image, double* out, std::int64_t* argmax) {

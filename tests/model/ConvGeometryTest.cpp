@@ -7,6 +7,7 @@
 // transpose.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/Rng.hpp"
@@ -124,11 +125,13 @@ TEST(ConvGeometry, PoolingBackwardIsTheTransposeOfItsForward) {
   PoolGeometry g{{2, 7, 6}, 3};
   const auto image = randomValues(g.input.size(), 5);
   const auto outGrad = randomValues(g.output().size(), 6);
-  std::vector<double> out(outGrad.size()), imageGrad(image.size());
+  // The backward passes overwrite every entry (the uncovered row 6 too): start from garbage.
+  std::vector<double> out(outGrad.size()), imageGrad(image.size(), 99.0);
   std::vector<std::int64_t> argmax(outGrad.size());
   averagePool(g, image.data(), out.data());
   averagePoolBackward(g, outGrad.data(), imageGrad.data());
   EXPECT_NEAR(dot(out, outGrad), dot(image, imageGrad), 1e-12);
+  std::fill(imageGrad.begin(), imageGrad.end(), 99.0);
   maxPool(g, image.data(), out.data(), argmax.data());
   maxPoolBackward(g, argmax.data(), outGrad.data(), imageGrad.data());
   EXPECT_NEAR(dot(out, outGrad), dot(image, imageGrad), 1e-12);
