@@ -16,6 +16,15 @@ class Matrix {
   Matrix(std::int64_t rows, std::int64_t cols, double value = 0.0)
       : rows_(rows), cols_(cols), data_(static_cast<std::size_t>(rows * cols), value) {}
 
+  /// Gives the matrix the shape rows x cols, reusing its storage when it is large enough
+  /// (a workspace kept from one step to the next): the values are then left unspecified,
+  /// for a caller that overwrites every one of them.
+  void reshape(std::int64_t rows, std::int64_t cols) {
+    rows_ = rows;
+    cols_ = cols;
+    data_.resize(static_cast<std::size_t>(rows * cols));
+  }
+
   std::int64_t rows() const { return rows_; }
   std::int64_t cols() const { return cols_; }
   std::size_t size() const { return data_.size(); }

@@ -46,7 +46,8 @@ void ConvLayer::initialise(Rng& rng, double* w) const {
 
 void ConvLayer::forward(const double* w, const Matrix& in, Matrix& z, Matrix* next) const {
   const std::int64_t n = in.rows(), positions = g_.positions(), filters = g_.filters;
-  z = Matrix(n, outputWidth());
+  z.reshape(n, outputWidth());
+  if (next) next->reshape(n, outputWidth());
   const double* bias = w + biasOffset();
   // The patches transposed, [Q, P]: their rows are runs of pixels, copied whole (im2col's
   // [P, Q] copies k values at a time), and the product needs no transposition.
@@ -58,10 +59,9 @@ void ConvLayer::forward(const double* w, const Matrix& in, Matrix& z, Matrix* ne
     blas::gemmNN(scale_, weights(w), patchesT.view(), 0.0, denseView(zr, filters, positions));
     for (std::int64_t k = 0; k < filters; ++k)
       for (std::int64_t p = 0; p < positions; ++p) zr[k * positions + p] += bias[k];
+    // sigma(z_r) while z_r is still in cache.
+    if (next) activate(options_.activation, zr, next->row(r), static_cast<long>(filters * positions));
   }
-  if (!next) return;
-  *next = Matrix(n, outputWidth());
-  activate(options_.activation, z.data(), next->data(), static_cast<long>(z.size()));
 }
 
 void ConvLayer::backward(const double* w, const Matrix& /*in*/, ConstView above, MutableView below) const {

@@ -32,14 +32,14 @@ void DenseLayer::initialise(Rng& rng, double* w) const {
 
 void DenseLayer::forward(const double* w, const Matrix& in, Matrix& z, Matrix* next) const {
   const std::int64_t n = in.rows();
-  z = Matrix(n, out_);
+  z.reshape(n, out_);
   const double* bias = w + biasOffset();
   for (std::int64_t r = 0; r < n; ++r)
     for (std::int64_t j = 0; j < out_; ++j) z(r, j) = bias[j];
   // z = s h W^T + b
   blas::gemmNT(scale_, in.view(), weights(w), 1.0, z.view());
   if (!activated_ || !next) return;
-  *next = Matrix(n, out_);
+  next->reshape(n, out_);
   activate(options_.activation, z.data(), next->data(), static_cast<long>(z.size()));
 }
 

@@ -45,7 +45,8 @@ class Layer {
   /// Writes the layer's initial parameters into w (at its blocks' offsets).
   virtual void initialise(Rng& rng, double* w) const = 0;
   /// z = the layer's output before its activation [n, outputWidth()]; next = sigma(z),
-  /// the next layer's input, unless the layer is the last (then next is untouched).
+  /// the next layer's input, unless the layer is the last (then next is untouched). Both
+  /// are reshaped and every value overwritten, so their storage can be reused.
   virtual void forward(const double* w, const Matrix& in, Matrix& z, Matrix* next) const = 0;
   /// Signals w.r.t. the layer's input from signals w.r.t. its output z:
   /// above [rows, outputWidth()] -> below [rows, inputWidth()], overwritten. The rows

@@ -1,5 +1,7 @@
 #include "model/Network.hpp"
 
+#include <algorithm>
+
 #include "core/Error.hpp"
 #include "model/LayerList.hpp"
 
@@ -42,71 +44,91 @@ std::vector<double> Network::initialParameters(Rng& rng) const {
 }
 
 Forward Network::forward(const double* w, const Matrix& x) const {
-  PK_ASSERT(x.cols() == inputs(), "forward: input width does not match the model");
   Forward fwd;
-  fwd.h.push_back(x);
-  for (int k = 0; k < layers(); ++k) {
-    Matrix z, next;
-    const bool last = k + 1 == layers();
-    layer(k).forward(w, fwd.h.back(), z, last ? nullptr : &next);
-    if (!last) fwd.h.push_back(std::move(next));
-    fwd.z.push_back(std::move(z));
-  }
+  forward(w, x, fwd);
   return fwd;
 }
 
-std::vector<Matrix> Network::backpropagate(const double* w, const Forward& fwd, Matrix top,
-                                           std::int64_t perExample) const {
+void Network::forward(const double* w, const Matrix& x, Forward& fwd) const {
+  PK_ASSERT(x.cols() == inputs(), "forward: input width does not match the model");
+  const auto count = static_cast<std::size_t>(layers());
+  fwd.h.resize(count);
+  fwd.z.resize(count);
+  fwd.h[0] = x;
+  for (std::size_t k = 0; k < count; ++k)
+    layer(static_cast<int>(k)).forward(w, fwd.h[k], fwd.z[k], k + 1 < count ? &fwd.h[k + 1] : nullptr);
+}
+
+void Network::backpropagate(const double* w, const Forward& fwd, const Matrix& top, std::int64_t perExample,
+                            std::vector<Matrix>& signals) const {
   const std::int64_t n = fwd.h[0].rows();
-  std::vector<Matrix> signals(static_cast<std::size_t>(layers()));
-  signals.back() = std::move(top);
+  signals.resize(static_cast<std::size_t>(layers()));
+  signals.back() = top;
   for (int k = layers() - 2; k >= 0; --k) {
     const auto kk = static_cast<std::size_t>(k);
     const std::int64_t out = layer(k).outputWidth();       // width of z_k
     const std::int64_t next = layer(k + 1).outputWidth();  // width of z_{k+1}
     // Each example's perExample signals are rows of an [n * perExample, width] matrix:
-    // signal_k = sigma'(z_k) * (signal_{k+1} dz_{k+1}/dh_{k+1}).
-    Matrix s(n, perExample * out);
+    // signal_k = sigma'(z_k) * (signal_{k+1} dz_{k+1}/dh_{k+1}). backward overwrites every value.
+    Matrix& s = signals[kk];
+    s.reshape(n, perExample * out);
     layer(k + 1).backward(w, fwd.h[kk + 1], denseView(signals[kk + 1].data(), n * perExample, next),
                           denseView(s.data(), n * perExample, out));
     layer(k).throughActivation(fwd.z[kk], fwd.h[kk + 1], s, perExample);
-    signals[kk] = std::move(s);
   }
-  return signals;
 }
 
 std::vector<Matrix> Network::outputSignals(const double* w, const Forward& fwd) const {
+  std::vector<Matrix> delta;
+  outputSignals(w, fwd, delta);
+  return delta;
+}
+
+void Network::outputSignals(const double* w, const Forward& fwd, std::vector<Matrix>& delta) const {
   const std::int64_t n = fwd.h[0].rows();
   const std::int64_t c = outputs();
   Matrix identity(n, c * c);
   for (std::int64_t r = 0; r < n; ++r)
     for (std::int64_t k = 0; k < c; ++k) identity(r, k * c + k) = 1.0;
-  return backpropagate(w, fwd, std::move(identity), c);
+  backpropagate(w, fwd, identity, c, delta);
 }
 
 std::vector<Matrix> Network::lossSignals(const double* w, const Forward& fwd, const Matrix& seed) const {
+  std::vector<Matrix> u;
+  lossSignals(w, fwd, seed, u);
+  return u;
+}
+
+void Network::lossSignals(const double* w, const Forward& fwd, const Matrix& seed, std::vector<Matrix>& u) const {
   PK_ASSERT(seed.cols() == outputs() && seed.rows() == fwd.h[0].rows(), "lossSignals: seed shape");
-  return backpropagate(w, fwd, seed, 1);
+  backpropagate(w, fwd, seed, 1, u);
 }
 
 std::vector<Matrix> Network::lossSignalsOf(const std::vector<Matrix>& delta, const Matrix& seed) const {
+  std::vector<Matrix> u;
+  lossSignalsOf(delta, seed, u);
+  return u;
+}
+
+void Network::lossSignalsOf(const std::vector<Matrix>& delta, const Matrix& seed, std::vector<Matrix>& u) const {
   const std::int64_t n = seed.rows(), c = outputs();
   PK_ASSERT(seed.cols() == c && delta.size() == static_cast<std::size_t>(layers()), "lossSignalsOf: shapes");
-  std::vector<Matrix> u;
-  for (const Matrix& d : delta) {
+  u.resize(delta.size());
+  for (std::size_t k = 0; k < delta.size(); ++k) {
+    const Matrix& d = delta[k];
     const std::int64_t width = d.cols() / c;
-    Matrix uk(n, width);
+    Matrix& uk = u[k];
+    uk.reshape(n, width);
     for (std::int64_t r = 0; r < n; ++r) {
       double* ur = uk.row(r);
+      std::fill_n(ur, width, 0.0);
       for (std::int64_t o = 0; o < c; ++o) {
         const double s = seed(r, o);
         const double* dr = d.row(r) + o * width;
         for (std::int64_t j = 0; j < width; ++j) ur[j] += s * dr[j];
       }
     }
-    u.push_back(std::move(uk));
   }
-  return u;
 }
 
 void Network::accumulateGradient(const Forward& fwd, const std::vector<Matrix>& u, double* grad) const {

@@ -55,17 +55,22 @@ class Network {
   std::vector<double> initialParameters(Rng& rng) const;
 
   Forward forward(const double* w, const Matrix& x) const;
+  /// The same into `fwd`, reusing its matrices' storage (a trainer's workspace from step to step).
+  void forward(const double* w, const Matrix& x, Forward& fwd) const;
 
   /// delta[k] = df_c/dz_k for every output c: [n, C * outputWidth(k)], row r
   /// holding the C signals of example r one after another. delta[L-1] is the identity.
   std::vector<Matrix> outputSignals(const double* w, const Forward& fwd) const;
+  void outputSignals(const double* w, const Forward& fwd, std::vector<Matrix>& delta) const;
 
   /// u[k] = sum_c seed_rc df_c/dz_k: [n, outputWidth(k)]; u[L-1] = seed ([n, C]).
   std::vector<Matrix> lossSignals(const double* w, const Forward& fwd, const Matrix& seed) const;
+  void lossSignals(const double* w, const Forward& fwd, const Matrix& seed, std::vector<Matrix>& u) const;
 
   /// The same u from output signals already at hand: u[k] = sum_c seed_rc delta[k]_c, without
   /// a second backward pass (equal to lossSignals up to rounding).
   std::vector<Matrix> lossSignalsOf(const std::vector<Matrix>& delta, const Matrix& seed) const;
+  void lossSignalsOf(const std::vector<Matrix>& delta, const Matrix& seed, std::vector<Matrix>& u) const;
 
   /// grad += sum over rows of the parameter gradient of sum_c seed_rc f_c,
   /// given u = lossSignals(..., seed).
@@ -78,8 +83,10 @@ class Network {
   Matrix jacobian(const Forward& fwd, const std::vector<Matrix>& delta, std::int64_t r) const;
 
  private:
-  // seed [n*C', outputs] propagated from the output back through all layers.
-  std::vector<Matrix> backpropagate(const double* w, const Forward& fwd, Matrix top, std::int64_t perExample) const;
+  // seed [n*C', outputs] propagated from the output back through all layers, into `signals`
+  // (its matrices' storage reused).
+  void backpropagate(const double* w, const Forward& fwd, const Matrix& top, std::int64_t perExample,
+                     std::vector<Matrix>& signals) const;
 
   Architecture arch_;
   std::vector<std::unique_ptr<Layer>> layers_;

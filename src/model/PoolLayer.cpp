@@ -16,7 +16,7 @@ std::vector<std::int64_t> PoolLayer::outputShape() const {
 void PoolLayer::initialise(Rng& /*rng*/, double* /*w*/) const {}
 
 void PoolLayer::forward(const double* /*w*/, const Matrix& in, Matrix& z, Matrix* next) const {
-  z = Matrix(in.rows(), outputWidth());
+  z.reshape(in.rows(), outputWidth());
   std::vector<std::int64_t> argmax(static_cast<std::size_t>(outputWidth()));
   for (std::int64_t r = 0; r < in.rows(); ++r) {
     if (kind_ == Kind::Average)

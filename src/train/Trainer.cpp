@@ -103,7 +103,8 @@ double Trainer::dataLoss(const double* w) const {
 }
 
 void Trainer::step() {
-  const Forward fwd = model_.forward(state_.w.data(), data_.train.x);
+  model_.forward(state_.w.data(), data_.train.x, forward_);
+  const Forward& fwd = forward_;
 
   // Loss on the full training set at w_s (history) and l'_i for every local example.
   const double localLoss = lossSum(loss_, fwd.output(), data_.train.y);
@@ -120,10 +121,13 @@ void Trainer::step() {
     for (std::int64_t c = 0; c < seed.cols(); ++c) seed(r, c) *= weight[static_cast<std::size_t>(r)];
   // With observers the output signals are needed anyway: the loss signals are their sum
   // weighted by the seed, which saves a second backward pass (a third of a CNN step).
-  const std::vector<Matrix> delta =
-      observers_.empty() ? std::vector<Matrix>{} : model_.outputSignals(state_.w.data(), fwd);
-  const auto u =
-      observers_.empty() ? model_.lossSignals(state_.w.data(), fwd, seed) : model_.lossSignalsOf(delta, seed);
+  if (observers_.empty()) {
+    model_.lossSignals(state_.w.data(), fwd, seed, u_);
+  } else {
+    model_.outputSignals(state_.w.data(), fwd, delta_);
+    model_.lossSignalsOf(delta_, seed, u_);
+  }
+  const std::vector<Matrix>& u = u_;
 
   // G = (1/|B|) sum_{i in B} l'_i grad f(x_i): one Allreduce per step; the optimizer adds the rest.
   std::vector<double> grad(state_.w.size(), 0.0);
@@ -142,7 +146,7 @@ void Trainer::step() {
                             state_.w,
                             dw,
                             fwd,
-                            delta,
+                            delta_,
                             u,
                             optimizer_.rule(),
                             optimizer_.decayDirection()};

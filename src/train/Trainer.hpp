@@ -80,6 +80,10 @@ class Trainer {
   TrainState state_;
   Optimizer optimizer_;
   std::vector<StepObserver*> observers_;
+  // Workspaces of step(), kept so that each step reuses their storage: the training rows'
+  // activations, output signals and loss signals at w_s.
+  Forward forward_;
+  std::vector<Matrix> delta_, u_;
 };
 
 }  // namespace pk
