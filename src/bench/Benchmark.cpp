@@ -8,6 +8,7 @@
 #include "core/BlasCore.hpp"
 #include "core/CommClock.hpp"
 #include "core/Error.hpp"
+#include "core/Partition.hpp"
 #include "data/Builtin.hpp"
 #include "data/InputShape.hpp"
 #include "kernel/ConvTerms.hpp"
@@ -96,8 +97,8 @@ TrainSettings runSettings(const BenchSettings& s) {
 }
 
 // The conv layers' kernel work on this rank's training rows, as the engine does it:
-// every example's gradient materialised (convGradients) and their Gram matrix by
-// one GEMM, with the signals of a forward and backward pass at the initial
+// every example's gradient materialised (convGradients) and their Gram matrix against all
+// N training rows' gradients by one GEMM, with the signals of a forward and backward pass at the initial
 // parameters, timed per step (the slowest rank) with the gradients' part apart.
 struct ConvWork {
   double seconds = 0.0, gradientSeconds = 0.0, flops = 0.0;
@@ -119,12 +120,17 @@ ConvWork convWork(const Network& model, const Dataset& data, std::int64_t steps,
     const double per = static_cast<double>(outputs * (g.filters * g.patchSize() + g.filters));
     // Per example and output: the [K, P'] x [P', C_in k^2] GEMM and the bias sums; then the Gram.
     work.flops += static_cast<double>(rows * outputs * g.filters * g.positions()) * (2.0 * g.patchSize() + 1.0);
-    work.flops += 2.0 * static_cast<double>(rows) * static_cast<double>(rows) * per;
+    work.flops += 2.0 * static_cast<double>(rows) * static_cast<double>(data.train.globalRows) * per;
   }
   if (conv.empty()) return work;
   work.flops = maxOverRanks(work.flops, comm);
-  Matrix gram(rows, rows);
+  // As in a run: each rank's own rows against all N rows' gradients (gathered once, untimed:
+  // bench reports the exchange of a step apart).
+  const Partition examples(comm, data.train.globalRows);
+  const std::int64_t all = data.train.globalRows;
+  Matrix gram(all, rows);
   std::vector<Matrix> gradients(conv.size());
+  std::vector<std::vector<double>> gathered(conv.size());
   auto materialise = [&] {
     for (std::size_t c = 0; c < conv.size(); ++c) {
       const auto k = static_cast<std::size_t>(conv[c]);
@@ -132,11 +138,16 @@ ConvWork convWork(const Network& model, const Dataset& data, std::int64_t steps,
                                    delta[k].view(), outputs);
     }
   };
+  materialise();
+  for (std::size_t c = 0; c < conv.size(); ++c)
+    gathered[c] = allgatherRows(examples, gradients[c].data(), gradients[c].cols());
   auto contract = [&] {
-    for (const Matrix& g : gradients) blas::gemmNT(1.0, g.view(), g.view(), 0.0, gram.view());
+    for (std::size_t c = 0; c < conv.size(); ++c) {
+      const std::int64_t width = gradients[c].cols();
+      blas::gemmNT(1.0, denseView(gathered[c].data(), all, width), gradients[c].view(), 0.0, gram.view());
+    }
   };
-  materialise();  // warm-up
-  contract();
+  contract();  // warm-up
   for (std::int64_t r = 0; r < steps; ++r) {
     const double gradientSeconds = timed(comm, materialise);
     work.gradientSeconds += gradientSeconds;

@@ -16,31 +16,7 @@ Matrix convGradients(const ConvLayer& layer, const ConstView& input, const Const
 
 void convGradients(const ConvLayer& layer, const ConstView& input, const ConstView& delta, std::int64_t signals,
                    const MutableView& gradients) {
-  const ConvGeometry& g = layer.geometry();
-  const std::int64_t filters = g.filters, positions = g.positions(), q = g.patchSize();
-  const std::int64_t per = filters * q + filters;  // one signal's gradient: W then b
-  PK_ASSERT(gradients.rows == input.rows && gradients.cols == signals * per, "convGradients: target shape");
-  // Per example dW^T [Q, signals K] = s patches^T [Q, P] delta^T, both operands along the
-  // positions P (contiguous): about 30% faster than delta [signals K, P] x patches [P, Q] at
-  // the sizes of docs/PERFORMANCE.md, the transposed patches being also cheaper to build.
-  Matrix patchesT(q, positions), dwT(q, signals * filters);
-  for (std::int64_t r = 0; r < input.rows; ++r) {
-    im2colTransposed(g, input.row(r), patchesT.data());
-    // The signals of example r as [signals * K, P]: rows (c, k), one per output and filter.
-    const ConstView d{delta.row(r), signals * filters, positions, positions};
-    blas::gemmNT(layer.scale(), patchesT.view(), d, 0.0, dwT.view());
-    double* out = gradients.row(r);
-    for (std::int64_t c = 0; c < signals; ++c) {
-      double* gc = out + c * per;
-      for (std::int64_t k = 0; k < filters; ++k) {
-        for (std::int64_t j = 0; j < q; ++j) gc[k * q + j] = dwT(j, c * filters + k);
-        const double* dk = d.row(c * filters + k);
-        double sum = 0.0;
-        for (std::int64_t p = 0; p < positions; ++p) sum += dk[p];
-        gc[filters * q + k] = sum;
-      }
-    }
-  }
+  layer.exampleGradients(input, delta, signals, gradients);
 }
 
 ConstView queryGradients(const ConvLayer& layer, int k, const FeatureView& queries, std::int64_t x0, std::int64_t nx,
@@ -118,7 +94,13 @@ class ConvKernel : public LayerKernel {
     const std::int64_t width = trainingValues(last, withLossSignals), signals = outputs_ * per;
     Matrix mine(n, width);
     const ConstView input = own.fwd.h[kk].view();
-    convGradients(layer_, input, own.delta[kk].view(), outputs_, {mine.data(), n, signals, width});
+    const Matrix* formed = own.gradients && kk < own.gradients->size() ? &(*own.gradients)[kk] : nullptr;
+    if (formed && formed->size() > 0) {
+      PK_ASSERT(formed->rows() == n && formed->cols() == signals, "trainingSide: the given gradients' shape");
+      for (std::int64_t r = 0; r < n; ++r) std::copy_n(formed->row(r), signals, mine.row(r));
+    } else {
+      convGradients(layer_, input, own.delta[kk].view(), outputs_, {mine.data(), n, signals, width});
+    }
     if (width > signals && own.u)
       convGradients(layer_, input, (*own.u)[kk].view(), 1, {mine.data() + signals, n, per, width});
     LayerSide side;

@@ -244,7 +244,8 @@ void PathKernelEngine::observe(const StepRecord& in) {
   }
   // The training side of every layer, built by its kind from this rank's rows: with loss signals
   // unless the optimizer's directions give the contributions (then only the kernel needs it).
-  const TrainingSide gathered(model_, {trainRows_, in.trainForward, in.trainDelta, &in.trainU}, !attribution_);
+  const TrainingSide gathered(model_, {trainRows_, in.trainForward, in.trainDelta, &in.trainU, &in.trainGradients},
+                              !attribution_);
   const double* w = in.w.data();
   if (options_.pathRule.isLeft()) {
     // Left rule: the query side at w_s; the training rows reuse the step's own features, and

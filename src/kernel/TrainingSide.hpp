@@ -36,6 +36,9 @@ struct OwnRows {
   const Forward& fwd;                // h[k] [n, in_k]
   const std::vector<Matrix>& delta;  // output signals [n, C out_k] (k < L-1)
   const std::vector<Matrix>* u;      // loss signals [n, out_k], or null (then zero)
+  // Per-example gradients of the C outputs [n, C P_k] of layers that form them, where the
+  // trainer already did (StepRecord::trainGradients), or null: then they are formed here.
+  const std::vector<Matrix>* gradients = nullptr;
 };
 
 /// One layer's part of the training side: all N rows of what its kind gathered.

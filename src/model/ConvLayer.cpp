@@ -129,4 +129,33 @@ void ConvLayer::addJacobian(const Matrix& in, const Matrix& delta, std::int64_t 
   }
 }
 
+void ConvLayer::exampleGradients(const ConstView& input, const ConstView& delta, std::int64_t signals,
+                                 const MutableView& gradients) const {
+  const ConvGeometry& g = g_;
+  const std::int64_t filters = g.filters, positions = g.positions(), q = g.patchSize();
+  const std::int64_t per = filters * q + filters;  // one signal's gradient: W then b
+  PK_ASSERT(gradients.rows == input.rows && gradients.cols == signals * per, "exampleGradients: target shape");
+  // Per example dW^T [Q, signals K] = s patches^T [Q, P] delta^T, both operands along the
+  // positions P (contiguous): about 30% faster than delta [signals K, P] x patches [P, Q] at
+  // the sizes of docs/PERFORMANCE.md (Convolutional networks), the transposed patches being also cheaper to build.
+  Matrix patchesT(q, positions), dwT(q, signals * filters);
+  for (std::int64_t r = 0; r < input.rows; ++r) {
+    im2colTransposed(g, input.row(r), patchesT.data());
+    // The signals of example r as [signals * K, P]: rows (c, k), one per output and filter.
+    const ConstView d{delta.row(r), signals * filters, positions, positions};
+    blas::gemmNT(scale_, patchesT.view(), d, 0.0, dwT.view());
+    double* out = gradients.row(r);
+    for (std::int64_t c = 0; c < signals; ++c) {
+      double* gc = out + c * per;
+      for (std::int64_t k = 0; k < filters; ++k) {
+        for (std::int64_t j = 0; j < q; ++j) gc[k * q + j] = dwT(j, c * filters + k);
+        const double* dk = d.row(c * filters + k);
+        double sum = 0.0;
+        for (std::int64_t p = 0; p < positions; ++p) sum += dk[p];
+        gc[filters * q + k] = sum;
+      }
+    }
+  }
+}
+
 }  // namespace pk

@@ -38,6 +38,9 @@ class ConvLayer : public Layer {
   void accumulateGradient(const Matrix& in, const Matrix& u, double* grad) const override;
   void addDirectional(const double* v, const Matrix& in, const Matrix& delta, Matrix& result) const override;
   void addJacobian(const Matrix& in, const Matrix& delta, std::int64_t r, Matrix& jac) const override;
+  bool hasExampleGradients() const override { return true; }
+  void exampleGradients(const ConstView& in, const ConstView& signals, std::int64_t count,
+                        const MutableView& gradients) const override;
 
  private:
   ConvGeometry g_;

@@ -64,6 +64,15 @@ class Layer {
   virtual void addDirectional(const double* v, const Matrix& in, const Matrix& delta, Matrix& result) const = 0;
   /// jac [C, P]: this layer's columns of example r's Jacobian (verification only).
   virtual void addJacobian(const Matrix& in, const Matrix& delta, std::int64_t r, Matrix& jac) const = 0;
+  /// Whether every example's own parameter gradient is small enough to be formed one by one
+  /// (a conv layer: K C_in k^2 + K values). Then exampleGradients gives them, the path kernel
+  /// works on them, and the trainer, which forms them once a step, sums them for its gradient.
+  virtual bool hasExampleGradients() const { return false; }
+  /// gradients [n, count * P_layer]: row r holds, for each of example r's `count` signals
+  /// (rows of `signals` [n, count * outputWidth()]), d(signal . z)/d(the layer's blocks) in
+  /// the order of w. Only for a layer with hasExampleGradients().
+  virtual void exampleGradients(const ConstView& in, const ConstView& signals, std::int64_t count,
+                                const MutableView& gradients) const;
 
  protected:
   std::vector<ParameterBlock> blocks_;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/Blas.hpp"
 #include "core/Error.hpp"
 #include "model/LayerList.hpp"
 
@@ -134,6 +135,37 @@ void Network::lossSignalsOf(const std::vector<Matrix>& delta, const Matrix& seed
 void Network::accumulateGradient(const Forward& fwd, const std::vector<Matrix>& u, double* grad) const {
   for (int k = 0; k < layers(); ++k)
     layer(k).accumulateGradient(fwd.h[static_cast<std::size_t>(k)], u[static_cast<std::size_t>(k)], grad);
+}
+
+void Network::exampleGradients(const Forward& fwd, const std::vector<Matrix>& delta, std::vector<Matrix>& into) const {
+  into.resize(static_cast<std::size_t>(layers()));
+  for (int k = 0; k < layers(); ++k) {
+    const auto kk = static_cast<std::size_t>(k);
+    const Layer& l = layer(k);
+    if (!l.hasExampleGradients()) {
+      into[kk] = Matrix();
+      continue;
+    }
+    into[kk].reshape(fwd.h[kk].rows(), outputs() * l.parameterCount());
+    l.exampleGradients(fwd.h[kk].view(), delta[kk].view(), outputs(), into[kk].view());
+  }
+}
+
+void Network::accumulateGradient(const Forward& fwd, const std::vector<Matrix>& u, const std::vector<Matrix>& exampleG,
+                                 const Matrix& seed, double* grad) const {
+  for (int k = 0; k < layers(); ++k) {
+    const auto kk = static_cast<std::size_t>(k);
+    const Layer& l = layer(k);
+    if (kk >= exampleG.size() || exampleG[kk].size() == 0) {
+      l.accumulateGradient(fwd.h[kk], u[kk], grad);
+      continue;
+    }
+    // grad_layer += sum_r sum_c seed_rc G_c(x_r): the rows (r, c) of G [n C, P_layer] times seed [n C].
+    const std::int64_t per = l.parameterCount();
+    const std::int64_t signals = seed.rows() * seed.cols();
+    blas::gemmTN(1.0, denseView(exampleG[kk].data(), signals, per), denseView(seed.data(), signals, 1), 1.0,
+                 denseView(grad + l.parameters().front().offset, per, 1));
+  }
 }
 
 Matrix Network::directional(const double* v, const Forward& fwd, const std::vector<Matrix>& delta) const {

@@ -76,6 +76,15 @@ class Network {
   /// given u = lossSignals(..., seed).
   void accumulateGradient(const Forward& fwd, const std::vector<Matrix>& u, double* grad) const;
 
+  /// Per layer, the per-example gradients of the C outputs of the layers that form them
+  /// (Layer::hasExampleGradients): [n, C P_layer]; empty for the other layers.
+  void exampleGradients(const Forward& fwd, const std::vector<Matrix>& delta, std::vector<Matrix>& into) const;
+
+  /// The same gradient as accumulateGradient, where the layers with example gradients sum
+  /// those (G = exampleGradients(fwd, delta)) weighted by the seed instead of forming them again.
+  void accumulateGradient(const Forward& fwd, const std::vector<Matrix>& u, const std::vector<Matrix>& exampleG,
+                          const Matrix& seed, double* grad) const;
+
   /// [n, C]: grad_w f_c(x_r) . v for a parameter-space direction v.
   Matrix directional(const double* v, const Forward& fwd, const std::vector<Matrix>& delta) const;
 

@@ -24,6 +24,8 @@ struct StepRecord {
   const Forward& trainForward;                // this rank's training rows at w_s
   const std::vector<Matrix>& trainDelta;      // their output signals df_c/dz_k
   const std::vector<Matrix>& trainU;          // loss signals seeded with c_{i,s} = l'_i / |B_s| (0 outside B_s)
+  const std::vector<Matrix>& trainGradients;  // per layer: per-example gradients of the C outputs [n, C P_l]
+                                              // of the layers that form them (conv), else empty
   const DirectionRule& rule;                  // how the per-example directions d_{i,s} follow from e_{i,s}
   const std::vector<double>& decayDirection;  // d_{lambda,s}
 };

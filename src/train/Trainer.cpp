@@ -131,7 +131,14 @@ void Trainer::step() {
 
   // G = (1/|B|) sum_{i in B} l'_i grad f(x_i): one Allreduce per step; the optimizer adds the rest.
   std::vector<double> grad(state_.w.size(), 0.0);
-  model_.accumulateGradient(fwd, u, grad.data());
+  if (observers_.empty()) {
+    model_.accumulateGradient(fwd, u, grad.data());
+  } else {
+    // The observers' kernel needs each training example's conv gradients: formed once here,
+    // they also give this step's gradient of those layers.
+    model_.exampleGradients(fwd, delta_, exampleGradients_);
+    model_.accumulateGradient(fwd, u, exampleGradients_, seed, grad.data());
+  }
   {
     const comm::Timed clock(comm::Phase::Reduce, 8.0 * static_cast<double>(grad.size()), comm_);
     PK_MPI(MPI_Allreduce(MPI_IN_PLACE, grad.data(), static_cast<int>(grad.size()), MPI_DOUBLE, MPI_SUM, comm_));
@@ -148,6 +155,7 @@ void Trainer::step() {
                             fwd,
                             delta_,
                             u,
+                            exampleGradients_,
                             optimizer_.rule(),
                             optimizer_.decayDirection()};
     for (StepObserver* observer : observers_) observer->observe(record);

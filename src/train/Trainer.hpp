@@ -81,9 +81,9 @@ class Trainer {
   Optimizer optimizer_;
   std::vector<StepObserver*> observers_;
   // Workspaces of step(), kept so that each step reuses their storage: the training rows'
-  // activations, output signals and loss signals at w_s.
+  // activations, output signals, loss signals and per-example gradients (conv layers) at w_s.
   Forward forward_;
-  std::vector<Matrix> delta_, u_;
+  std::vector<Matrix> delta_, u_, exampleGradients_;
 };
 
 }  // namespace pk

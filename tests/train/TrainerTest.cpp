@@ -3,11 +3,15 @@
 // exactly (the checkpoint file is one implementation of that interface).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <map>
+#include <tuple>
 
 #include "TestSupport.hpp"
 #include "core/Error.hpp"
 #include "data/Builtin.hpp"
+#include "model/LayerList.hpp"
 #include "train/Trainer.hpp"
 
 namespace pk::test {
@@ -80,6 +84,47 @@ TEST(Trainer, ObserversSeeEveryStepInOrder) {
   EXPECT_EQ(recorder.steps, (std::vector<std::int64_t>{0, 1, 2, 3, 4}));
   EXPECT_EQ(recorder.lrs, std::vector<double>(5, 0.2));
   EXPECT_EQ(trainer.state().batchHistory.size(), 5u * 6u);
+}
+
+// Observed, a step takes the loss signals from the output signals and a conv layer's gradient
+// from the per-example gradients it keeps for the observers: the same parameters as an
+// unobserved run (which backpropagates the loss and forms the gradient at once), to rounding.
+TEST(Trainer, ObservedCnnStepsMoveTheParametersAsUnobservedOnes) {
+  for (const auto& [set, loss, outputs] :
+       {std::tuple<const char*, Loss, std::int64_t>{"regression", Loss::Mse, 1}, {"blobs", Loss::Softmax, 3}}) {
+    BuiltinSpec spec;
+    spec.name = set;
+    spec.nTrain = 17;
+    spec.nTest = 0;
+    spec.inputs = 2 * 6 * 6;
+    const Dataset data = makeBuiltin(spec, MPI_COMM_WORLD);
+    Architecture arch;
+    arch.inputs = spec.inputs;
+    arch.inputShape = {2, 6, 6};
+    arch.layers = parseLayers("conv:3:3,maxpool:2,conv:2:2:p1,dense:4");
+    arch.outputs = outputs;
+    const Network model(arch);
+    TrainOptions options;
+    options.lr = 0.1;
+    options.batchSize = 5;
+    options.seed = 8;
+    Trainer plain(model, loss, data, options, MPI_COMM_WORLD), observed(model, loss, data, options, MPI_COMM_WORLD);
+    Recorder recorder;
+    observed.subscribe(recorder);
+    for (int k = 0; k < 6; ++k) {
+      plain.step();
+      observed.step();
+    }
+    const auto& a = plain.state().w;
+    const auto& b = observed.state().w;
+    ASSERT_EQ(a.size(), b.size());
+    double moved = 0.0;
+    for (std::size_t p = 0; p < a.size(); ++p) {
+      EXPECT_NEAR(b[p], a[p], 1e-12 * (1.0 + std::abs(a[p]))) << set << ", parameter " << p;
+      moved = std::max(moved, std::abs(a[p] - plain.state().initialW[p]));
+    }
+    EXPECT_GT(moved, 1e-3) << set << ": the steps must move the parameters for the comparison to mean anything";
+  }
 }
 
 TEST(Trainer, RestoredStateContinuesBitIdentically) {
