@@ -37,7 +37,7 @@ PY
   if [[ "$optimizer" == sgd ]]; then settings+=(--lr 0.05); else settings+=(--lr 0.005 --lr-schedule cosine --warmup 20); fi
   every=30
 fi
-child_ranks() { pgrep -P "$1" -f "pathkernel train" || true; }
+source "$here/ranks.sh"
 wait_for() { for _ in $(seq 1 600); do [[ -e "$1" ]] && return 0; sleep 0.05; done; echo "timed out waiting for $1"; return 1; }
 
 run "$ranks" "${settings[@]}" --out full.h5 > full.log
@@ -49,10 +49,13 @@ run "$ranks" "${settings[@]}" --out killed.h5 --checkpoint ck.h5 --checkpoint-ev
 launcher=$!
 wait_for ck.h5
 sleep "0.$((RANDOM % 5))"
-victims=($(child_ranks "$launcher"))
+victims=($(rank_pids "$launcher"))
+[[ ${#victims[@]} -eq "$ranks" ]] || { echo "found ${#victims[@]} ranks, not $ranks: the run finished before it could be killed?"; exit 1; }
 victim="${victims[$((RANDOM % ${#victims[@]}))]}"
 kill -9 "$victim" 2>/dev/null || true
 if wait "$launcher"; then echo "the run finished before it could be killed: make it longer"; exit 1; fi
+# mpiexec may return before the other ranks are gone; one still writing would race the restart.
+wait_gone "${victims[@]}"
 # A complete run file would mean the kill came after the final rename: the run
 # outran the kill, and nothing was tested.  A partial one must never be visible.
 [[ ! -e killed.h5 ]] || { echo "killed.h5 exists: the run outran the kill, or a killed run left a run file"; exit 1; }
@@ -66,7 +69,8 @@ run "$ranks" "${settings[@]}" --out stopped.h5 --checkpoint sig.h5 > stopped.log
 launcher=$!
 # Signal once training is under way (the first progress line is printed).
 for _ in $(seq 1 600); do grep -q "step " stopped.log && break; sleep 0.05; done
-victims=($(child_ranks "$launcher"))
+victims=($(rank_pids "$launcher"))
+[[ ${#victims[@]} -eq "$ranks" ]] || { echo "found ${#victims[@]} ranks, not $ranks"; exit 1; }
 kill -USR1 "${victims[$((${#victims[@]} - 1))]}"
 wait "$launcher"
 grep -q "stopped by SIGUSR1 after step" stopped.log || { cat stopped.log; exit 1; }

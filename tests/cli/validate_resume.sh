@@ -14,7 +14,7 @@ trap 'rm -rf "$work"' EXIT
 cd "$work"
 
 pk() { mpiexec -n "$ranks" --oversubscribe "$program" "$@"; }
-child_ranks() { pgrep -P "$1" -f "pathkernel validate" || true; }
+source "$here/ranks.sh"
 wait_for() { for _ in $(seq 1 1200); do [[ -e "$1" ]] && return 0; sleep 0.05; done; echo "timed out waiting for $1"; return 1; }
 
 pk train --data builtin:moons --n-train 120 --n-test 20 --hidden 16 --lr 0.1 --steps 3000 --batch-size 16 \
@@ -28,7 +28,8 @@ pk validate "${study[@]}" --out full.h5 > full.log
 pk validate "${study[@]}" --out stopped.h5 > stopped.log 2>&1 &
 launcher=$!
 wait_for stopped.h5.ckpt
-victims=($(child_ranks "$launcher"))
+victims=($(rank_pids "$launcher"))
+[[ ${#victims[@]} -eq "$ranks" ]] || { echo "found ${#victims[@]} ranks, not $ranks"; exit 1; }
 kill -USR1 "${victims[$((${#victims[@]} - 1))]}"
 wait "$launcher"
 grep -q "stopped by SIGUSR1; finished retrainings written to stopped.h5.ckpt" stopped.log || { cat stopped.log; exit 1; }
@@ -43,14 +44,12 @@ pk validate "${study[@]}" --out killed.h5 > killed.log 2>&1 &
 launcher=$!
 wait_for killed.h5.ckpt
 sleep 0.3
-victims=($(child_ranks "$launcher"))
-[[ ${#victims[@]} -gt 0 ]] || { echo "the study finished before it could be killed: make it longer"; exit 1; }
+victims=($(rank_pids "$launcher"))
+[[ ${#victims[@]} -eq "$ranks" ]] || { echo "the study finished before it could be killed: make it longer"; exit 1; }
 kill -9 "${victims[$((RANDOM % ${#victims[@]}))]}" 2> /dev/null || true
 if wait "$launcher"; then echo "the study finished before it could be killed: make it longer"; exit 1; fi
 # mpiexec may return before the other ranks are gone; one still writing would race the restart.
-for pid in "${victims[@]}"; do
-  for _ in $(seq 1 600); do kill -0 "$pid" 2> /dev/null || break; sleep 0.05; done
-done
+wait_gone "${victims[@]}"
 [[ ! -e killed.h5 ]] || { echo "killed.h5 exists: the study outran the kill"; exit 1; }
 pk validate "${study[@]}" --out killed.h5 > rekilled.log
 grep -qE "resumed +[1-9][0-9]* retrainings" rekilled.log || { cat rekilled.log; exit 1; }
