@@ -56,9 +56,10 @@ std::string formatBytes(double bytes) {
 namespace {
 
 // Doubles per example of this rank's rows held during a step: the trainer's record of its
-// training rows (h_k, z_k, delta_k for every output, u_k) and, beside it, one query block's
-// features (h_k, z_k, delta_k) with what the kinds form from them (a conv layer's gradients).
-// Large for image layers (every layer's input and output images), small for MLPs.
+// training rows (h_k, z_k, delta_k for every output, u_k, and a conv layer's per-example
+// gradients of every output) and, beside it, one query block's features (h_k, z_k, delta_k)
+// with what the kinds form from them (a conv layer's gradients). Large for image layers
+// (every layer's input and output images), small for MLPs.
 double recordValues(const Network& model) {
   double values = 0.0;
   const double c = static_cast<double>(model.outputs());
@@ -66,7 +67,8 @@ double recordValues(const Network& model) {
     const Layer& layer = model.layer(k);
     const bool last = k + 1 == model.layers();
     values += static_cast<double>(layer.inputWidth()) + 2.0 * static_cast<double>(layer.outputWidth()) +
-              (last ? 0.0 : c * static_cast<double>(layer.outputWidth()));
+              (last ? 0.0 : c * static_cast<double>(layer.outputWidth())) +
+              (layer.hasExampleGradients() ? c * static_cast<double>(layer.parameterCount()) : 0.0);
   }
   return values;
 }

@@ -170,6 +170,12 @@ void Trainer::requireFiniteLoss() const {
 }
 
 void Trainer::finish() {
+  // The steps' workspaces are not needed any more: freed before what follows a run (the
+  // final kernels' forward passes) needs its own.
+  forward_ = Forward();
+  delta_ = std::vector<Matrix>();
+  u_ = std::vector<Matrix>();
+  exampleGradients_ = std::vector<Matrix>();
   const double loss = dataLoss(state_.w.data());
   requireFinite(loss, state_.step);
   state_.lossHistory.push_back(loss);

@@ -47,7 +47,8 @@ class Trainer {
 
   /// Collective: one gradient step, seen by every observer.
   void step();
-  /// Collective: records the loss at the final parameters (call once after the last step).
+  /// Collective: records the loss at the final parameters (call once after the last step) and
+  /// frees the steps' workspaces.
   void finish();
   /// Collective: data loss (no weight decay) on the full training set at w.
   double dataLoss(const double* w) const;
