@@ -23,6 +23,7 @@ class Metrics : public StepObserver {
 
   /// Collective: scores w_s (called by the trainer before the update).
   void observe(const StepRecord& step) override;
+  bool readsSignals() const override { return false; }  // the outputs only
   /// Collective: scores the final parameters w_S (once, after the last step).
   void finish(const double* w);
 

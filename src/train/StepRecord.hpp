@@ -35,6 +35,10 @@ class StepObserver {
   virtual ~StepObserver() = default;
   /// Collective: called once per step, before the update is applied.
   virtual void observe(const StepRecord& step) = 0;
+  /// Whether it reads the record's output signals and per-example gradients (trainDelta,
+  /// trainGradients): the trainer forms them only when some observer does, and leaves them
+  /// empty otherwise.
+  virtual bool readsSignals() const { return true; }
 };
 
 }  // namespace pk

@@ -119,9 +119,11 @@ void Trainer::step() {
   const std::vector<double> weight = batchWeights();
   for (std::int64_t r = 0; r < seed.rows(); ++r)
     for (std::int64_t c = 0; c < seed.cols(); ++c) seed(r, c) *= weight[static_cast<std::size_t>(r)];
-  // With observers the output signals are needed anyway: the loss signals are their sum
-  // weighted by the seed, which saves a second backward pass (a third of a CNN step).
-  if (observers_.empty()) {
+  // When an observer reads the output signals, the loss signals are their sum weighted by the
+  // seed, which saves a second backward pass (a third of a CNN step).
+  const bool signals =
+      std::any_of(observers_.begin(), observers_.end(), [](const StepObserver* o) { return o->readsSignals(); });
+  if (!signals) {
     model_.lossSignals(state_.w.data(), fwd, seed, u_);
   } else {
     model_.outputSignals(state_.w.data(), fwd, delta_);
@@ -131,7 +133,7 @@ void Trainer::step() {
 
   // G = (1/|B|) sum_{i in B} l'_i grad f(x_i): one Allreduce per step; the optimizer adds the rest.
   std::vector<double> grad(state_.w.size(), 0.0);
-  if (observers_.empty()) {
+  if (!signals) {
     model_.accumulateGradient(fwd, u, grad.data());
   } else {
     // The observers' kernel needs each training example's conv gradients: formed once here,

@@ -17,6 +17,7 @@ class LossWeightSums : public StepObserver {
   LossWeightSums(std::int64_t localRows, std::int64_t outputs) : sums_(localRows, outputs) {}
   /// Not collective: the last layer's loss signals are the seeds c_{i,s} l'_i(s) themselves.
   void observe(const StepRecord& step) override;
+  bool readsSignals() const override { return false; }  // the seeds only
   const Matrix& sums() const { return sums_; }
 
  private:

@@ -127,6 +127,33 @@ TEST(Trainer, ObservedCnnStepsMoveTheParametersAsUnobservedOnes) {
   }
 }
 
+// An observer that reads only the outputs and seeds (Metrics, validate's loss-weight sums) costs
+// no output signals: the record's are empty, and the steps are bit for bit those of no observer.
+TEST(Trainer, ObserversThatReadNoSignalsGetNoneAndChangeNoBit) {
+  class SeedsOnly : public StepObserver {
+   public:
+    void observe(const StepRecord& s) override {
+      EXPECT_TRUE(s.trainDelta.empty());
+      EXPECT_TRUE(s.trainGradients.empty());
+      EXPECT_FALSE(s.trainU.empty());
+      ++steps;
+    }
+    bool readsSignals() const override { return false; }
+    int steps = 0;
+  };
+  const Fixture f = makeFixture();
+  Trainer plain(f.model, Loss::Logistic, f.data, f.options, MPI_COMM_WORLD);
+  Trainer watched(f.model, Loss::Logistic, f.data, f.options, MPI_COMM_WORLD);
+  SeedsOnly seeds;
+  watched.subscribe(seeds);
+  for (int k = 0; k < 5; ++k) {
+    plain.step();
+    watched.step();
+  }
+  EXPECT_EQ(seeds.steps, 5);
+  EXPECT_EQ(watched.state().w, plain.state().w);
+}
+
 TEST(Trainer, RestoredStateContinuesBitIdentically) {
   const Fixture f = makeFixture();
   Trainer straight(f.model, Loss::Logistic, f.data, f.options, MPI_COMM_WORLD);
