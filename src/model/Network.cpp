@@ -161,7 +161,10 @@ void Network::accumulateGradient(const Forward& fwd, const std::vector<Matrix>& 
       continue;
     }
     // grad_layer += sum_r sum_c seed_rc G_c(x_r): the rows (r, c) of G [n C, P_layer] times seed [n C].
+    // A gradient row lists the layer's blocks in the order of w, which holds them side by side.
     const std::int64_t per = l.parameterCount();
+    PK_ASSERT(l.parameters().back().offset + l.parameters().back().size() == l.parameters().front().offset + per,
+              "accumulateGradient: the layer's parameter blocks are not contiguous in w");
     const std::int64_t signals = seed.rows() * seed.cols();
     blas::gemmTN(1.0, denseView(exampleG[kk].data(), signals, per), denseView(seed.data(), signals, 1), 1.0,
                  denseView(grad + l.parameters().front().offset, per, 1));
