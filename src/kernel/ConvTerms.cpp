@@ -10,13 +10,8 @@ namespace pk {
 
 Matrix convGradients(const ConvLayer& layer, const ConstView& input, const ConstView& delta, std::int64_t signals) {
   Matrix gradients(input.rows, signals * layer.parameterCount());
-  convGradients(layer, input, delta, signals, gradients.view());
+  layer.exampleGradients(input, delta, signals, gradients.view());
   return gradients;
-}
-
-void convGradients(const ConvLayer& layer, const ConstView& input, const ConstView& delta, std::int64_t signals,
-                   const MutableView& gradients) {
-  layer.exampleGradients(input, delta, signals, gradients);
 }
 
 ConstView queryGradients(const ConvLayer& layer, int k, const FeatureView& queries, std::int64_t x0, std::int64_t nx,
@@ -99,10 +94,10 @@ class ConvKernel : public LayerKernel {
       PK_ASSERT(formed->rows() == n && formed->cols() == signals, "trainingSide: the given gradients' shape");
       for (std::int64_t r = 0; r < n; ++r) std::copy_n(formed->row(r), signals, mine.row(r));
     } else {
-      convGradients(layer_, input, own.delta[kk].view(), outputs_, {mine.data(), n, signals, width});
+      layer_.exampleGradients(input, own.delta[kk].view(), outputs_, {mine.data(), n, signals, width});
     }
     if (width > signals && own.u)
-      convGradients(layer_, input, (*own.u)[kk].view(), 1, {mine.data() + signals, n, per, width});
+      layer_.exampleGradients(input, (*own.u)[kk].view(), 1, {mine.data() + signals, n, per, width});
     LayerSide side;
     side.arrays.push_back(allgatherRows(own.rows, mine.data(), width));
     const double* gathered = side.arrays[0].data();

@@ -27,11 +27,9 @@ std::unique_ptr<LayerKernel> convKernel(const ConvLayer& layer, std::int64_t out
 std::unique_ptr<LayerKernel> poolKernel(const PoolLayer& layer);
 
 /// Every example's gradient of one conv layer: [rows, signals * (K Q + K)], where
-/// `signals` rows of `delta` per example (C output signals, or 1 loss signal).
+/// `signals` rows of `delta` per example (C output signals, or 1 loss signal), as a new
+/// matrix (ConvLayer::exampleGradients writes them into a given view).
 Matrix convGradients(const ConvLayer& layer, const ConstView& input, const ConstView& delta, std::int64_t signals);
-/// The same into `gradients` [rows, signals * (K Q + K)] (a view, e.g. columns of a packed buffer).
-void convGradients(const ConvLayer& layer, const ConstView& input, const ConstView& delta, std::int64_t signals,
-                   const MutableView& gradients);
 
 /// Query rows [x0, x0 + nx) of layer k's gradients of the C output signals, [nx, C (K Q + K)]:
 /// formed into `storage`, or, when the queries are rows of the training side at its
